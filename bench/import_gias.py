@@ -1,0 +1,105 @@
+"""Import a national-scale GIAS establishments file (25,000 rows) and compare with pandas parsing the same file.
+
+    python bench/import_gias.py [--quick] [--rows N]
+
+The file is generated here in the names-only GIAS layout: the header and row shapes are copied at runtime from
+../shared/data/gias/edubase_surrey_936_2021-04.csv (never committed), rows are cycled with fresh URNs and spread over
+every LA in ../shared/data/lookups/la_and_region_codes.csv. (The project's `schoolsystem.synthetic` generator was not
+merged when this was written.) The import runs into a fresh temporary SQLite database.
+
+Prints the import time, the time of `pd.read_csv(path, encoding="cp1252", dtype=str)`, and their ratio; the last
+line is `ratio=<import/parse>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+SHARED = Path(os.environ.get("SCHOOLSYSTEM_SHARED_DATA") or ROOT.parent / "shared" / "data")
+if not SHARED.exists():
+    SHARED = Path("/work/shared/data")
+
+
+def generate(path: Path, rows: int) -> None:
+    source = (SHARED / "gias" / "edubase_surrey_936_2021-04.csv").read_bytes().decode("cp1252")
+    reader = csv.reader(io.StringIO(source))
+    header = next(reader)
+    templates = list(reader)
+    col = {name: i for i, name in enumerate(header)}
+    with (SHARED / "lookups" / "la_and_region_codes.csv").open(encoding="utf-8-sig") as fh:
+        las = [(r["LEA"], r["LA Name"], r["REGION NAME"]) for r in csv.DictReader(fh)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for i in range(rows):
+        row = list(templates[i % len(templates)])
+        code, name, region = las[(i // 165) % len(las)]
+        row[col["URN"]] = str(100000 + i)
+        row[col["LA (code)"]] = code
+        row[col["LA (name)"]] = name
+        row[col["GOR (name)"]] = region
+        row[col["EstablishmentNumber"]] = f"{1000 + i % 9000}"
+        row[col["EstablishmentName"]] = f"{row[col['EstablishmentName']]} {i}"[:200]
+        writer.writerow(row)
+    path.write_bytes(out.getvalue().encode("cp1252"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="2,500 rows instead of 25,000")
+    parser.add_argument("--rows", type=int)
+    args = parser.parse_args()
+    rows = args.rows or (2500 if args.quick else 25000)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_gias_"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schoolsystem.settings.dev")
+    import django
+
+    django.setup()
+    import pandas as pd
+    from django.core.management import call_command
+
+    from schoolsystem.registry.imports import GiasEstablishmentImport
+    from schoolsystem.registry.models import Establishment, Membership
+
+    call_command("migrate", verbosity=0)
+    path = tmp / "edubasealldata_national.csv"
+    started = time.perf_counter()
+    generate(path, rows)
+    print(
+        f"generated {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s"
+    )
+
+    started = time.perf_counter()
+    pd.read_csv(path, encoding="cp1252", dtype=str)
+    parse = time.perf_counter() - started
+
+    started = time.perf_counter()
+    result = GiasEstablishmentImport().run(path, progress=False)
+    first = time.perf_counter() - started
+    assert Establishment.objects.count() == rows, "every row imported"
+
+    started = time.perf_counter()
+    again = GiasEstablishmentImport().run(path, progress=False, force=True)
+    second = time.perf_counter() - started
+
+    print(f"import (new database): {first:.2f}s  {result.counts}")
+    print(f"  {Membership.objects.count():,} memberships; notes: {'; '.join(result.notes)}")
+    print(f"re-import (nothing changed): {second:.2f}s  {again.counts}")
+    print(f"pandas read_csv (cp1252, dtype=str): {parse:.2f}s")
+    print(f"import / pandas parse: {first / parse:.2f}")
+    print(f"ratio={first / parse:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""schoolsystem: the platform for England's self-improving, school-led school system."""

@@ -1,0 +1,54 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from schoolsystem.accounts.constants import ROLE_SCOPE, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role says what they may do; their scope says where (an LA, a trust, a school)."""
+
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.PUBLIC)
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Employer or organisation, as shown."
+    )
+    scope_la = models.ForeignKey(
+        "registry.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope_region = models.CharField(
+        max_length=100, blank=True, help_text="Region name, for regional officers."
+    )
+    scope_group = models.ForeignKey(
+        "registry.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope_establishment = models.ForeignKey(
+        "registry.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def clean(self) -> None:
+        super().clean()
+        needed = ROLE_SCOPE.get(self.role, "none")
+        missing = {
+            "la": not self.scope_la_id,
+            "region": not self.scope_region,
+            "group": not self.scope_group_id,
+            "establishment": not self.scope_establishment_id,
+            "none": False,
+        }[needed]
+        if missing and not self.is_superuser:
+            raise ValidationError(
+                {f"scope_{needed}": f"A {self.get_role_display().lower()} needs a {needed} scope."}
+            )
+
+    @property
+    def scope_label(self) -> str:
+        if self.is_superuser:
+            return "England (administrator)"
+        needed = ROLE_SCOPE.get(self.role, "none")
+        return {
+            "la": lambda: str(self.scope_la),
+            "region": lambda: self.scope_region,
+            "group": lambda: str(self.scope_group),
+            "establishment": lambda: str(self.scope_establishment),
+            "none": lambda: "England",
+        }[needed]()

@@ -1,0 +1,299 @@
+"""Reads of the accreditation app. Fetch-and-authorise in one place: who sees which proposal.
+
+- applicant: its organisation's proposals only;
+- assessor: proposals assigned to it only;
+- advisory group: ASG proposals at (or past) advisory review, and unsuccessful proposals' feedback;
+- decision maker and staff: every proposal;
+- everyone else: none. Out-of-scope proposals are reported as not found.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.scope import is_national
+from schoolsystem.accreditation.constants import AccreditationStatus, AccreditationType, Status
+from schoolsystem.accreditation.models import (
+    Accreditation,
+    Application,
+    Complaint,
+    Coverage,
+    HistoryEntry,
+    LedSchool,
+    Organisation,
+    OrganisationMember,
+    Round,
+)
+from schoolsystem.core.errors import NotFound
+from schoolsystem.engines import accreditation as rules
+
+# After advisory review the advisory group still sees the ASGs it reviewed.
+ADVISORY_ASG_STATES = {
+    Status.ADVISORY_REVIEW,
+    Status.AWAITING_DECISION,
+    Status.ACCREDITED,
+    Status.NOT_ACCREDITED,
+}
+FEEDBACK_STATES = {Status.FEEDBACK_REVIEW, Status.FEEDBACK_RELEASED}
+
+
+def _organisation_id(user) -> int | None:
+    membership = getattr(user, "accreditation_membership", None)
+    return membership.organisation_id if membership else None
+
+
+def applications_q(user) -> Q:
+    """The proposals `user` may see, as a filter."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_national(user) or user.role == Role.DECISION_MAKER:
+        return Q()
+    if user.role == Role.APPLICANT:
+        org_id = _organisation_id(user)
+        return Q(organisation_id=org_id) if org_id else Q(pk__in=[])
+    if user.role == Role.ASSESSOR:
+        return Q(assessor_id=user.pk)
+    if user.role == Role.ADVISORY_GROUP:
+        return Q(accreditation_type=AccreditationType.ASG, status__in=ADVISORY_ASG_STATES) | Q(
+            status__in=FEEDBACK_STATES
+        )
+    return Q(pk__in=[])
+
+
+def applications_for_user(user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applications_q(user))
+        .select_related("organisation", "round", "assessor")
+        .order_by("-created_on", "-id")
+    )
+
+
+def application_for_user(user, pk) -> Application:
+    """One proposal, with everything its page shows, if `user` may see it; else NotFound."""
+    try:
+        return (
+            applications_for_user(user)
+            .select_related("decided_by")
+            .prefetch_related(
+                "partners",
+                "evidence",
+                "attachments",
+                "scores",
+                "information_requests",
+                Prefetch("history", queryset=_history_qs()),
+                "complaints",
+            )
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such proposal.") from None
+
+
+def _history_qs():
+    return HistoryEntry.objects.select_related("actor").order_by("occurred_on", "id")
+
+
+def queue_for_user(user) -> dict[str, Any]:
+    """What `accreditation:home` shows: each role's work."""
+    qs = applications_for_user(user)
+    queue: dict[str, Any] = {"applications": []}
+    role = "admin" if user.is_superuser else user.role
+    if role == Role.APPLICANT:
+        queue["applications"] = list(qs)
+    elif role == Role.ASSESSOR:
+        queue["applications"] = list(qs.exclude(status__in=[Status.WITHDRAWN]))
+    elif role == Role.ADVISORY_GROUP:
+        queue["applications"] = list(qs.filter(status__in=[Status.ADVISORY_REVIEW, Status.FEEDBACK_REVIEW]))
+    elif role in (Role.DECISION_MAKER, "admin"):
+        queue["to_assign"] = list(qs.filter(status=Status.SUBMITTED))
+        queue["applications"] = list(qs.filter(status=Status.AWAITING_DECISION))
+        queue["complaints"] = list(
+            Complaint.objects.exclude(status="answered").select_related("application__organisation")
+        )
+        queue["accreditations"] = list(
+            Accreditation.objects.exclude(status=AccreditationStatus.WITHDRAWN).select_related("organisation")
+        )
+    return queue
+
+
+def complaints_for_user(user) -> QuerySet[Complaint]:
+    """Complaints on the proposals `user` may see."""
+    return (
+        Complaint.objects.filter(application__in=Application.objects.filter(applications_q(user)))
+        .select_related("application__organisation")
+        .order_by("-created_on", "-id")
+    )
+
+
+def complaint_for_user(user, pk) -> Complaint:
+    try:
+        return complaints_for_user(user).get(pk=pk)
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such complaint.") from None
+
+
+def accreditations_for_user(user) -> QuerySet[Accreditation]:
+    """Every accreditation (any status) for the decision maker's office; none for anyone else (the public
+    register is `public_register`)."""
+    if not (user.is_authenticated and (user.is_superuser or user.role == Role.DECISION_MAKER)):
+        return Accreditation.objects.none()
+    return Accreditation.objects.select_related("organisation", "application").prefetch_related(
+        Prefetch("led_schools", queryset=LedSchool.objects.select_related("establishment"))
+    )
+
+
+def accreditation_for_user(user, pk) -> Accreditation:
+    try:
+        return accreditations_for_user(user).get(pk=pk)
+    except (Accreditation.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such accreditation.") from None
+
+
+def organisation_to_manage(user, pk) -> Organisation:
+    """An organisation `user` may edit: its own (an applicant member) or any (decision maker); else NotFound."""
+    qs = Organisation.objects.select_related("establishment", "group").prefetch_related(
+        Prefetch("members", queryset=OrganisationMember.objects.select_related("user").order_by("id"))
+    )
+    if not (user.is_authenticated and (user.is_superuser or user.role == Role.DECISION_MAKER)):
+        own = _organisation_id(user) if user.is_authenticated else None
+        qs = qs.filter(pk=own) if own else qs.none()
+    try:
+        return qs.get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such organisation.") from None
+
+
+def rounds_for_user(user) -> QuerySet[Round]:
+    """Application rounds, for the decision maker's office (who manages them)."""
+    if not (user.is_authenticated and (user.is_superuser or user.role == Role.DECISION_MAKER)):
+        raise NotFound("No such page.")
+    return Round.objects.order_by("-opens_on")
+
+
+def organisation_for_user(user) -> Organisation | None:
+    org_id = _organisation_id(user)
+    return Organisation.objects.filter(pk=org_id).first() if org_id else None
+
+
+def bank_holidays() -> frozenset[date]:
+    """settings.ACCREDITATION_BANK_HOLIDAYS as dates (England and Wales bank holidays by default)."""
+    return rules.parse_holidays(getattr(settings, "ACCREDITATION_BANK_HOLIDAYS", ()))
+
+
+def clock_for(application: Application, *, today: date | None = None) -> int:
+    """Working days the proposal has been with assessors since submission, less further-information pauses
+    and bank holidays."""
+    if not application.submitted_on:
+        return 0
+    end = today or timezone.localdate()
+    pauses = [
+        (timezone.localdate(r.requested_on), timezone.localdate(r.answered_on) if r.answered_on else None)
+        for r in application.information_requests.all()
+    ]
+    return rules.working_days_elapsed(
+        timezone.localdate(application.submitted_on), end, pauses, holidays=bank_holidays()
+    )
+
+
+# --- the accredited pool ------------------------------------------------------------------------------------
+
+
+def register_queryset(*, status: str = AccreditationStatus.ACTIVE) -> QuerySet[Accreditation]:
+    return (
+        Accreditation.objects.filter(status=status)
+        .select_related("organisation", "organisation__establishment", "organisation__group")
+        .order_by("organisation__name", "id")
+    )
+
+
+def public_register(
+    *, accreditation_type: str = "", phase: str = "", la_code: str = "", name: str = ""
+) -> QuerySet[Accreditation]:
+    """Currently accredited providers (not suspended, not withdrawn), filtered. Public, no sign-in."""
+    qs = register_queryset()
+    if accreditation_type in AccreditationType.values:
+        qs = qs.filter(accreditation_type=accreditation_type)
+    if name:
+        qs = qs.filter(organisation__name__icontains=name)
+    # Phases and LA codes are matched on indexed Coverage rows (JSON containment differs between databases).
+    if phase:
+        qs = qs.filter(_covers(Coverage.Kind.PHASE, phase))
+    if la_code:
+        qs = qs.filter(_covers(Coverage.Kind.LA, la_code))
+    return qs
+
+
+def _covers(kind: str, code: str) -> Exists:
+    return Exists(Coverage.objects.filter(accreditation=OuterRef("pk"), kind=kind, code=code))
+
+
+def _location(org: Organisation) -> tuple[int | None, int | None]:
+    if org.establishment_id and org.establishment.easting:
+        return org.establishment.easting, org.establishment.northing
+    if org.group_id and org.group.head_office_easting:
+        return org.group.head_office_easting, org.group.head_office_northing
+    return None, None
+
+
+def max_schools(accreditation: Accreditation) -> int:
+    """ASPs lead one or two schools (seed 000 §1.3); an ASG leads up to its accredited capacity."""
+    if accreditation.accreditation_type == AccreditationType.ASP:
+        return rules.THRESHOLDS.asp_max_capacity
+    return int(accreditation.capacity)
+
+
+def accredited_pool_for_brokerage() -> list[dict]:
+    """Every currently accredited (active, not suspended) provider, as brokerage's candidates.
+
+    Keys (a contract with brokerage): provider_id, name, accreditation_type, phases, la_codes, max_schools,
+    current_schools, denomination, easting, northing, group_id, establishment_urn. provider_id is the
+    Accreditation pk. Providers at capacity are included: brokerage compares current_schools with max_schools.
+    """
+    pool = []
+    for a in register_queryset():
+        org = a.organisation
+        easting, northing = _location(org)
+        pool.append(
+            {
+                "provider_id": a.pk,
+                "name": org.name,
+                "accreditation_type": str(a.accreditation_type),
+                "phases": [str(p) for p in a.phases],
+                "la_codes": [str(code) for code in a.la_codes],
+                "max_schools": max_schools(a),
+                "current_schools": int(a.current_schools),
+                "denomination": org.denomination or "",
+                "easting": easting,
+                "northing": northing,
+                "group_id": org.group_id,
+                "establishment_urn": org.establishment.urn if org.establishment_id else None,
+            }
+        )
+    return pool
+
+
+def diocese_candidates() -> list[rules.Candidate]:
+    """The accredited pool as engine candidates, for `rules.diocese_first_opportunity`."""
+    return [
+        rules.Candidate(
+            provider_id=a.pk,
+            name=a.organisation.name,
+            accredited=True,
+            is_diocese=a.organisation.org_type in {t.value for t in rules.DIOCESE_TYPES},
+            denomination=a.organisation.denomination,
+            diocese=a.organisation.diocese,
+        )
+        for a in register_queryset()
+    ]
+
+
+def eligibility_for(application: Application) -> rules.Eligibility:
+    from schoolsystem.accreditation.services import engine_applicant
+
+    return rules.check_eligibility(engine_applicant(application))

@@ -1,0 +1,789 @@
+"""Pages of the accreditation app. Views parse input, call one service, and show domain errors as GOV.UK
+error summaries; selectors decide who sees what (out-of-scope proposals are 404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accreditation import constants as c
+from schoolsystem.accreditation import forms as f
+from schoolsystem.accreditation import selectors, services
+from schoolsystem.accreditation.constants import Status
+from schoolsystem.core.errors import ApplicationError, NotFound
+
+
+def _errors(form=None, exc: ApplicationError | None = None) -> list[tuple[str, str]]:
+    """[(field id, message)] for the error summary."""
+    out: list[tuple[str, str]] = []
+    if form is not None:
+        for name, errs in form.errors.items():
+            for e in errs:
+                out.append((f"id_{name}" if name != "__all__" else "main-content", e))
+    if exc is not None:
+        field_errors = exc.extra.get("errors") or {}
+        if field_errors:
+            for name, errs in field_errors.items():
+                for e in errs:
+                    out.append((f"id_{name}", e))
+        if not field_errors or exc.message not in {m for _, m in out}:
+            out.insert(0, ("main-content", exc.message))
+    return out
+
+
+def _submit(form, call) -> list[tuple[str, str]]:
+    """Validate `form`, then `call(cleaned_data)` (one service call). The error-summary entries, or [] if it
+    worked."""
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        call(form.cleaned_data)
+    except ApplicationError as exc:
+        return _errors(exc=exc)
+    return []
+
+
+def _app_or_404(request, pk):
+    try:
+        return selectors.application_for_user(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _is(user, *roles) -> bool:
+    return user.is_superuser or user.role in roles
+
+
+# --- home and register --------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    queue = selectors.queue_for_user(request.user)
+    context = {"queue": queue, "organisation": selectors.organisation_for_user(request.user)}
+    if _is(request.user, Role.ASSESSOR):
+        context["conflict_form"] = f.ConflictForm()
+        context["conflicts"] = request.user.accreditation_conflicts.select_related("organisation")
+    return render(request, "accreditation/home.html", context)
+
+
+def register(request):
+    """Public register of accredited providers (no sign-in)."""
+    params = {k: request.GET.get(k, "").strip() for k in ("type", "phase", "la", "name")}
+    providers = selectors.public_register(
+        accreditation_type=params["type"], phase=params["phase"], la_code=params["la"], name=params["name"]
+    )
+    providers = list(providers)
+    labels = dict(c.Phase.choices)
+    for a in providers:
+        a.phase_text = ", ".join(labels.get(p, p) for p in a.phases)
+    suspended = selectors.register_queryset(status=c.AccreditationStatus.SUSPENDED)
+    return render(
+        request,
+        "accreditation/register.html",
+        {
+            "providers": providers,
+            "suspended": suspended,
+            "params": params,
+            "types": c.AccreditationType.choices,
+            "phases": c.Phase.choices,
+            "phase_labels": dict(c.Phase.choices),
+        },
+    )
+
+
+# --- organisation and starting a proposal -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_new(request):
+    if not _is(request.user, Role.APPLICANT) or selectors.organisation_for_user(request.user):
+        raise Http404("Not available.")
+    form = f.OrganisationForm(request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            org = services.organisation_create(
+                name=d["name"],
+                org_type=d["org_type"],
+                establishment=d["establishment_urn"],
+                group=d["group_uid"],
+                national_support_school=d["national_support_school"],
+                denomination=d["denomination"],
+                diocese=d["diocese"],
+                by=request.user,
+            )
+            services.organisation_add_member(organisation=org, user=request.user, by=request.user)
+            messages.success(request, f"{org.name} is registered.")
+            return redirect("accreditation:home")
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+    errors = errors or _errors(form)
+    return render(
+        request,
+        "accreditation/form.html",
+        {"form": form, "errors": errors, "title": "Register your organisation"},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_new(request):
+    organisation = selectors.organisation_for_user(request.user)
+    if organisation is None:
+        if _is(request.user, Role.APPLICANT):
+            return redirect("accreditation:organisation-new")
+        raise Http404("Only applicants start proposals.")
+    form = f.StartForm(request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_start(
+                organisation=organisation,
+                accreditation_type=form.cleaned_data["accreditation_type"],
+                round=form.cleaned_data["round"],
+                by=request.user,
+            )
+            return redirect("accreditation:application", pk=app.pk)
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+    errors = errors or _errors(form)
+    return render(
+        request,
+        "accreditation/form.html",
+        {"form": form, "errors": errors, "title": f"Apply for accreditation: {organisation.name}"},
+        status=400 if errors else 200,
+    )
+
+
+# --- the proposal page --------------------------------------------------------------------------------------
+
+
+def _tasks(app) -> list[dict]:
+    eligibility = selectors.eligibility_for(app)
+    have = {e.criterion for e in app.evidence.all()}
+    tasks = [
+        {
+            "label": "Details of the proposal",
+            "url": reverse("accreditation:details", args=[app.pk]),
+            "done": bool(app.phases and app.la_codes),
+        }
+    ]
+    for criterion in eligibility.required_evidence:
+        tasks.append(
+            {
+                "label": c.Criterion(criterion.value).label,
+                "url": reverse("accreditation:evidence", args=[app.pk, criterion.value]),
+                "done": criterion.value in have,
+            }
+        )
+    return tasks
+
+
+def _detail_context(request, app, **extra) -> dict:
+    user = request.user
+    is_applicant = _is(user, Role.APPLICANT) and not user.is_superuser
+    can_assess = _is(user, Role.ASSESSOR) and (user.is_superuser or app.assessor_id == user.pk)
+    open_request = next((r for r in app.information_requests.all() if r.answered_on is None), None)
+    scores = {s.heading: s for s in app.scores.all()}
+    initial = {}
+    for h in c.Heading.values:
+        if h in scores:
+            initial[f"score-{h}"], initial[f"notes-{h}"] = scores[h].score, scores[h].notes
+    ctx = {
+        "app": app,
+        "status_label": Status(app.status).label,
+        "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
+        "clock": selectors.clock_for(app),
+        "is_applicant": is_applicant,
+        "can_assess": can_assess,
+        "see_scores": not is_applicant,
+        "scores": [(label, scores.get(h)) for h, label in c.Heading.choices],
+        "open_request": open_request,
+        "evidence": [(c.Criterion(e.criterion).label, e) for e in app.evidence.all()],
+        "tasks": _tasks(app) if is_applicant and app.is_editable else [],
+        "forms": {
+            "assign": f.AssignForm()
+            if _is(user, Role.DECISION_MAKER) and app.status in {Status.SUBMITTED, Status.IN_ASSESSMENT}
+            else None,
+            "scores": f.ScoresForm(initial=initial)
+            if can_assess and app.status in {Status.IN_ASSESSMENT, Status.AWAITING_INFORMATION}
+            else None,
+            "request_information": f.TextForm(label="What information do you need?")
+            if can_assess and app.status == Status.IN_ASSESSMENT
+            else None,
+            "recommend": f.RecommendForm() if can_assess and app.status == Status.IN_ASSESSMENT else None,
+            "provide_information": f.TextForm(label="The information requested")
+            if is_applicant and open_request
+            else None,
+            "advisory_review": f.TextForm(label="The advisory group's view")
+            if _is(user, Role.ADVISORY_GROUP) and app.status == Status.ADVISORY_REVIEW
+            else None,
+            "decide": f.DecideForm(initial={"capacity": app.proposed_capacity})
+            if _is(user, Role.DECISION_MAKER) and app.status == Status.AWAITING_DECISION
+            else None,
+            "write_feedback": f.TextForm(initial={"text": app.feedback}, label="Feedback")
+            if can_assess and app.status == Status.NOT_ACCREDITED
+            else None,
+            "review_feedback": f.FeedbackReviewForm()
+            if _is(user, Role.ADVISORY_GROUP) and app.status == Status.FEEDBACK_REVIEW
+            else None,
+            "complain": f.TextForm(label="Your concerns about the assessment")
+            if is_applicant and app.status == Status.FEEDBACK_RELEASED
+            else None,
+            "withdraw": is_applicant and app.status in c.TRANSITIONS[c.Action.WITHDRAW][0],
+            "arrangement": f.ArrangementForm(
+                initial={"agreed_by": app.out_of_round_agreed_by, "agreed_on": app.out_of_round_agreed_on}
+            )
+            if _is(user, Role.DECISION_MAKER) and not app.is_editable and app.out_of_round_reason
+            else None,
+        },
+        "show_feedback": (not is_applicant and app.feedback) or app.status == Status.FEEDBACK_RELEASED,
+        "complaints": list(app.complaints.all()),
+        "complaint_roles": _is(user, Role.DECISION_MAKER),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+@login_required
+def application_detail(request, pk):
+    app = _app_or_404(request, pk)
+    return render(request, "accreditation/application.html", _detail_context(request, app))
+
+
+def _text(form) -> str:
+    return form.cleaned_data.get("text", "") if form.is_valid() else ""
+
+
+ACTION_FORMS = {
+    "assign": f.AssignForm,
+    "score": f.ScoresForm,
+    "request_information": f.TextForm,
+    "provide_information": f.TextForm,
+    "recommend": f.RecommendForm,
+    "advisory_review": f.TextForm,
+    "decide": f.DecideForm,
+    "write_feedback": f.TextForm,
+    "review_feedback": f.FeedbackReviewForm,
+    "complain": f.TextForm,
+    "withdraw": f.TextForm,
+    "arrangement": f.ArrangementForm,
+}
+
+
+def _run(action: str, app, form, user):
+    d = form.cleaned_data
+    if action == "assign":
+        return services.application_assign_assessor(application=app, assessor=d["assessor"], by=user)
+    if action == "score":
+        for heading in c.Heading.values:
+            score = d.get(f"score-{heading}")
+            if score not in (None, ""):
+                services.score_record(
+                    application=app,
+                    heading=heading,
+                    score=score,
+                    notes=d.get(f"notes-{heading}", ""),
+                    by=user,
+                )
+        return app
+    if action == "request_information":
+        return services.information_request(application=app, request=d["text"], by=user)
+    if action == "provide_information":
+        return services.information_provide(application=app, response=d["text"], by=user)
+    if action == "recommend":
+        return services.application_recommend(
+            application=app, recommendation=d["recommendation"], note=d["note"], by=user
+        )
+    if action == "advisory_review":
+        return services.application_advisory_review(application=app, note=d["text"], by=user)
+    if action == "decide":
+        return services.application_decide(
+            application=app,
+            accredit=d["outcome"] == "accredit",
+            note=d["note"],
+            capacity=d.get("capacity"),
+            review_due_on=d.get("review_due_on"),
+            by=user,
+        )
+    if action == "write_feedback":
+        return services.feedback_write(application=app, feedback=d["text"], by=user)
+    if action == "review_feedback":
+        return services.feedback_review(
+            application=app, release=d["outcome"] == "release", note=d["note"], by=user
+        )
+    if action == "complain":
+        return services.complaint_lodge(application=app, text=d["text"], by=user)
+    if action == "withdraw":
+        return services.application_withdraw(application=app, reason=d.get("text", ""), by=user)
+    if action == "arrangement":
+        return services.application_record_arrangement(
+            application=app, agreed_by=d["agreed_by"], agreed_on=d["agreed_on"], by=user
+        )
+    raise Http404("No such action.")
+
+
+@login_required
+@require_POST
+def application_action(request, pk, action):
+    app = _app_or_404(request, pk)
+    if action not in ACTION_FORMS:
+        raise Http404("No such action.")
+    form = ACTION_FORMS[action](request.POST)
+    if form.is_valid():
+        try:
+            _run(action, app, form, request.user)
+            messages.success(request, "Saved.")
+            return redirect("accreditation:application", pk=app.pk)
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+    else:
+        errors = _errors(form)
+    app = _app_or_404(request, pk)
+    return render(
+        request, "accreditation/application.html", _detail_context(request, app, errors=errors), status=400
+    )
+
+
+# --- editing a draft ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_details(request, pk):
+    app = _app_or_404(request, pk)
+    initial = {name: getattr(app, name) for name in f.DetailsForm.base_fields}
+    initial["la_codes"] = ", ".join(app.la_codes)
+    form = f.DetailsForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.application_update_details(application=app, by=request.user, **form.cleaned_data)
+                messages.success(request, "Details saved.")
+                return redirect("accreditation:application", pk=app.pk)
+            except ApplicationError as exc:
+                errors = _errors(exc=exc)
+        else:
+            errors = _errors(form)
+    return render(
+        request,
+        "accreditation/form.html",
+        {"form": form, "errors": errors, "title": "Details of the proposal", "app": app},
+        status=400 if errors else 200,
+    )
+
+
+def _guidance(app, criterion: str) -> list[str]:
+    org = app.organisation
+    sector = (
+        "non_educational"
+        if not org.is_educational
+        else "school"
+        if org.establishment_id or org.org_type.startswith(("maintained", "independent"))
+        else "trust"
+    )
+    texts = c.GUIDANCE.get(criterion, {})
+    return [t for key, t in texts.items() if key in ("all", sector)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request, pk, criterion):
+    app = _app_or_404(request, pk)
+    if criterion not in c.Criterion.values:
+        raise Http404("No such section.")
+    existing = next((e for e in app.evidence.all() if e.criterion == criterion), None)
+    form = f.EvidenceForm(request.POST or None, initial={"text": existing.text if existing else ""})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_save(
+                application=app, criterion=criterion, text=form.cleaned_data["text"], by=request.user
+            )
+            messages.success(request, "Evidence saved.")
+            return redirect("accreditation:application", pk=app.pk)
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+    return render(
+        request,
+        "accreditation/form.html",
+        {
+            "form": form,
+            "errors": errors,
+            "title": c.Criterion(criterion).label,
+            "app": app,
+            "guidance": _guidance(app, criterion),
+            "attachment_form": f.AttachmentForm(initial={"criterion": criterion}),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def partner_add(request, pk):
+    app = _app_or_404(request, pk)
+    form = f.PartnerForm(request.POST)
+    errors = _submit(form, lambda d: services.partner_add(application=app, by=request.user, **d))
+    if not errors:
+        return redirect("accreditation:partners", pk=app.pk)
+    return render(
+        request, "accreditation/partners.html", {"app": app, "form": form, "errors": errors}, status=400
+    )
+
+
+@login_required
+def partners(request, pk):
+    app = _app_or_404(request, pk)
+    return render(request, "accreditation/partners.html", {"app": app, "form": f.PartnerForm()})
+
+
+@login_required
+@require_POST
+def partner_remove(request, pk, partner_pk):
+    app = _app_or_404(request, pk)
+    partner = next((p for p in app.partners.all() if p.pk == partner_pk), None)
+    if partner is None:
+        raise Http404("No such partner.")
+    try:
+        services.partner_remove(partner=partner, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accreditation:partners", pk=app.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachments(request, pk):
+    app = _app_or_404(request, pk)
+    form = f.AttachmentForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        errors = _submit(
+            form,
+            lambda d: services.attachment_add(
+                application=app, upload=d["file"], criterion=d["criterion"], by=request.user
+            ),
+        )
+        if not errors:
+            messages.success(request, "File attached.")
+            return redirect("accreditation:attachments", pk=app.pk)
+    return render(
+        request,
+        "accreditation/attachments.html",
+        {"app": app, "form": form, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    app = _app_or_404(request, pk)
+    att = next((a for a in app.attachments.all() if a.pk == attachment_pk), None)
+    if att is None:
+        raise Http404("No such file.")
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_pk):
+    app = _app_or_404(request, pk)
+    att = next((a for a in app.attachments.all() if a.pk == attachment_pk), None)
+    if att is None:
+        raise Http404("No such file.")
+    try:
+        services.attachment_remove(attachment=att, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accreditation:attachments", pk=app.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_submit(request, pk):
+    app = _app_or_404(request, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            app = services.application_submit(application=app, by=request.user)
+            if app.status == Status.INELIGIBLE:
+                messages.error(
+                    request, "Your organisation is not eligible for this accreditation: see the reasons."
+                )
+            else:
+                messages.success(request, "Proposal submitted. It can no longer be changed.")
+            return redirect("accreditation:application", pk=app.pk)
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+    app = _app_or_404(request, pk)
+    return render(
+        request,
+        "accreditation/submit.html",
+        {
+            "app": app,
+            "errors": errors,
+            "eligibility": selectors.eligibility_for(app),
+            "gaps": services.completeness_errors(app),
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- complaints, conflicts, the pool -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def complaint_action(request, pk, action):
+    try:
+        complaint = selectors.complaint_for_user(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    form = f.TextForm(request.POST)
+    form.is_valid()
+    try:
+        if action == "review":
+            services.complaint_review(complaint=complaint, note=_text(form), by=request.user)
+        elif action == "answer":
+            services.complaint_answer(complaint=complaint, answer=_text(form), by=request.user)
+        else:
+            raise Http404("No such action.")
+        messages.success(request, "Complaint updated.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accreditation:application", pk=complaint.application_id)
+
+
+@login_required
+@require_POST
+def conflict_declare(request):
+    form = f.ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                assessor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            messages.success(request, "Conflict of interest recorded.")
+            return redirect("accreditation:home")
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+    else:
+        errors = _errors(form)
+    queue = selectors.queue_for_user(request.user)
+    return render(
+        request,
+        "accreditation/home.html",
+        {
+            "queue": queue,
+            "conflict_form": form,
+            "errors": errors,
+            "conflicts": request.user.accreditation_conflicts.all(),
+        },
+        status=400,
+    )
+
+
+def _not_found_to_404(fn, *args):
+    try:
+        return fn(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _accreditation_page(request, acc, *, status_form=None, schools_form=None, errors=(), status=200):
+    urns = ", ".join(str(s.establishment.urn) for s in acc.led_schools.all() if s.source == "recorded")
+    return render(
+        request,
+        "accreditation/accreditation.html",
+        {
+            "acc": acc,
+            "led": list(acc.led_schools.all()),
+            "status_form": status_form or f.SuspendForm(),
+            "schools_form": schools_form or f.LedSchoolsForm(initial={"urns": urns}),
+            "errors": list(errors),
+            "max_schools": selectors.max_schools(acc),
+        },
+        status=status,
+    )
+
+
+@login_required
+def accreditation_detail(request, pk):
+    acc = _not_found_to_404(selectors.accreditation_for_user, request.user, pk)
+    return _accreditation_page(request, acc)
+
+
+@login_required
+@require_POST
+def accreditation_action(request, pk):
+    """Suspend, reinstate, renew or withdraw (the decision maker's office)."""
+    acc = _not_found_to_404(selectors.accreditation_for_user, request.user, pk)
+    form = f.SuspendForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["action"] == "suspend":
+                services.accreditation_suspend(accreditation=acc, reason=d["note"], by=request.user)
+            elif d["action"] == "reinstate":
+                services.accreditation_reinstate(accreditation=acc, note=d["note"], by=request.user)
+            else:
+                services.accreditation_review(
+                    accreditation=acc,
+                    renew=d["action"] == "renew",
+                    note=d["note"],
+                    next_review_on=d["next_review_on"],
+                    by=request.user,
+                )
+            messages.success(request, f"{acc.organisation.name}: {form['action'].value()} recorded.")
+            return redirect("accreditation:accreditation", pk=acc.pk)
+        except ApplicationError as exc:
+            errors = _errors(exc=exc)
+            errors = [("id_note" if t == "id_reason" else t, m) for t, m in errors]
+    else:
+        errors = _errors(form)
+    return _accreditation_page(request, acc, status_form=form, errors=errors, status=400)
+
+
+@login_required
+@require_POST
+def led_schools(request, pk):
+    """Record the schools the provider currently leads (sets current_schools)."""
+    acc = _not_found_to_404(selectors.accreditation_for_user, request.user, pk)
+    form = f.LedSchoolsForm(request.POST)
+    errors = _submit(
+        form,
+        lambda d: services.accreditation_record_led_schools(
+            accreditation=acc, establishments=d["urns"], by=request.user
+        ),
+    )
+    if not errors:
+        messages.success(request, "Schools led recorded.")
+        return redirect("accreditation:accreditation", pk=acc.pk)
+    return _accreditation_page(request, acc, schools_form=form, errors=errors, status=400)
+
+
+# --- rounds and organisations ----------------------------------------------------------------------------------
+
+
+def _round_form_page(request, form, errors, *, rnd=None, status=200):
+    rounds = _not_found_to_404(selectors.rounds_for_user, request.user)
+    return render(
+        request,
+        "accreditation/rounds.html",
+        {"rounds": rounds, "form": form, "errors": errors, "round": rnd},
+        status=status,
+    )
+
+
+def _save_round(request, form, rnd=None):
+    """Validate and save; returns errors for the summary, or [] when saved."""
+    if rnd is None:
+        return _submit(form, lambda d: services.round_create(by=request.user, **d))
+    return _submit(form, lambda d: services.round_update(round=rnd, by=request.user, **d))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rounds(request):
+    """Termly application rounds: list and open a new one (the decision maker's office)."""
+    _not_found_to_404(selectors.rounds_for_user, request.user)
+    form = f.RoundForm(request.POST or None)
+    if request.method == "POST":
+        errors = _save_round(request, form)
+        if not errors:
+            messages.success(request, f"Round “{form.cleaned_data['name']}” saved.")
+            return redirect("accreditation:rounds")
+        return _round_form_page(request, form, errors, status=400)
+    return _round_form_page(request, form, [])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request, pk):
+    rnd = next((r for r in _not_found_to_404(selectors.rounds_for_user, request.user) if r.pk == pk), None)
+    if rnd is None:
+        raise Http404("No such round.")
+    initial = {"name": rnd.name, "opens_on": rnd.opens_on, "closes_on": rnd.closes_on}
+    form = f.RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        errors = _save_round(request, form, rnd)
+        if not errors:
+            messages.success(request, "Round updated.")
+            return redirect("accreditation:rounds")
+        return _round_form_page(request, form, errors, rnd=rnd, status=400)
+    return _round_form_page(request, form, [], rnd=rnd)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    """Change an organisation after registering: details, registry links, and who acts for it."""
+    org = _not_found_to_404(selectors.organisation_to_manage, request.user, pk)
+    form = f.OrganisationEditForm(initial=f.OrganisationEditForm.initial_for(org))
+    member_form = f.MemberForm()
+    errors: list = []
+    if request.method == "POST":
+        adding_member = request.POST.get("form") == "member"
+        bound = (f.MemberForm if adding_member else f.OrganisationEditForm)(request.POST)
+        if adding_member:
+            member_form = bound
+        else:
+            form = bound
+        if bound.is_valid():
+            d = bound.cleaned_data
+            try:
+                if adding_member:
+                    services.organisation_add_member(organisation=org, user=d["username"], by=request.user)
+                else:
+                    services.organisation_update(
+                        organisation=org,
+                        by=request.user,
+                        name=d["name"],
+                        org_type=d["org_type"],
+                        establishment=d["establishment_urn"],
+                        group=d["group_uid"],
+                        national_support_school=d["national_support_school"],
+                        denomination=d["denomination"],
+                        diocese=d["diocese"],
+                    )
+                messages.success(request, "Organisation updated.")
+                return redirect("accreditation:organisation", pk=org.pk)
+            except ApplicationError as exc:
+                errors = _errors(exc=exc)
+        else:
+            errors = _errors(bound)
+    return render(
+        request,
+        "accreditation/organisation.html",
+        {"org": org, "form": form, "member_form": member_form, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, member_pk):
+    org = _not_found_to_404(selectors.organisation_to_manage, request.user, pk)
+    member = next((m for m in org.members.all() if m.pk == member_pk), None)
+    if member is None:
+        raise Http404("No such member.")
+    try:
+        services.organisation_remove_member(member=member, by=request.user)
+        messages.success(request, f"{member.user} no longer acts for {org.name}.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accreditation:organisation", pk=org.pk)

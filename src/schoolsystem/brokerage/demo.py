@@ -1,0 +1,219 @@
+"""Demo: the four brokerage scenarios of seed 003 on the demo LA, each ending in a recorded board decision.
+
+Built through the services (audited like real use) and deterministic from ctx.seed. Scenario 2 draws on the
+accredited pool, so it has candidates only when the accreditation demo has run first (ADR 0071).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.models import User
+from schoolsystem.brokerage import selectors, services
+from schoolsystem.brokerage.constants import DueDiligenceOutcome, MoveType, ProposalStatus, Scenario
+from schoolsystem.brokerage.models import Proposal, Round
+from schoolsystem.registry.models import Establishment, Group, Membership
+
+WEAK = {"special measures", "serious weaknesses", "inadequate", "requires improvement"}
+STRONG = {"good", "outstanding"}
+
+
+def _officers(ctx) -> tuple[User, User]:
+    la_officer = ctx.users.get(Role.LA_OFFICER)
+    if la_officer is None or la_officer.scope_la_id != ctx.la.pk:
+        la_officer, _ = User.objects.get_or_create(
+            username="brokerage-la-officer", defaults={"role": Role.LA_OFFICER, "scope_la": ctx.la}
+        )
+    regional = ctx.users.get(Role.REGIONAL_OFFICER)
+    if regional is None or regional.scope_region != ctx.la.region_name:
+        regional, _ = User.objects.get_or_create(
+            username="brokerage-regional-officer",
+            defaults={"role": Role.REGIONAL_OFFICER, "scope_region": ctx.la.region_name},
+        )
+    return la_officer, regional
+
+
+def decide(
+    proposal: Proposal, by, *, outcome: str = "approved", reasons: str, day: int, hand_off: bool = False
+) -> None:
+    """Walk one proposal through due diligence, consultation and the advisory board."""
+    today = timezone.localdate()
+    services.proposal_start_due_diligence(by=by, proposal=proposal)
+    for check in proposal.checks.all():
+        if check.outcome == DueDiligenceOutcome.PENDING:
+            services.due_diligence_record(
+                by=by, proposal=proposal, item=check.item, outcome="satisfied", note=""
+            )
+    services.proposal_complete_due_diligence(by=by, proposal=proposal)
+    services.consultation_record(
+        by=by,
+        proposal=proposal,
+        held_on=today - timedelta(days=30 - day),
+        summary="Governors, staff and parents were consulted; the governing board supports the proposal.",
+        outcome="supportive",
+    )
+    services.board_decide(
+        by=by,
+        proposal=proposal,
+        outcome=outcome,
+        reasons=reasons,
+        decided_on=today - timedelta(days=20 - day),
+        decided_by_name="Regional advisory board",
+    )
+    if hand_off and outcome == ProposalStatus.APPROVED:
+        services.proposal_hand_off(by=by, proposal=proposal, effective_on=today + timedelta(days=60), note="")
+
+
+def _run(round_: Round, by) -> Round:
+    services.round_shortlist(by=by, round=round_)
+    return services.round_plan(by=by, round=round_)
+
+
+def _rotate(items: list, seed: int) -> list:
+    return items[seed % len(items) :] + items[: seed % len(items)] if items else items
+
+
+def load(ctx) -> None:
+    la = ctx.la
+    if Round.objects.filter(la=la).exists():
+        # `demo_data --force` runs the loaders again: the four scenarios are there already.
+        ctx.log("brokerage: demo rounds already present; skipped")
+        return
+    la_officer, regional = _officers(ctx)
+    in_la = Establishment.objects.open().filter(la=la, state_funded=True).exclude(easting=None)
+    group_of = dict(
+        Membership.objects.filter(left_on__isnull=True, establishment__la=la).values_list(
+            "establishment_id", "group__group_type"
+        )
+    )
+
+    # 1. An inadequate maintained school with an academy order -> a sponsor trust.
+    maintained = [
+        e
+        for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn")
+        if not e.is_academy and e.ofsted_rating.lower() in WEAK
+    ]
+    if not maintained:  # a small system may have no weak maintained school: any maintained one will do
+        maintained = [
+            e for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn") if not e.is_academy
+        ]
+    if maintained:
+        r1 = services.round_create(
+            by=la_officer, la=la, scenario=Scenario.ACADEMY_ORDER, title="Academy orders: sponsor trusts"
+        )
+        for e in _rotate(maintained, ctx.seed)[:3]:
+            services.round_add_school(by=la_officer, round=r1, establishment=e, needs=["leadership"])
+        r1 = _run(r1, la_officer)
+        for k, p in enumerate(r1.proposals.order_by("id")[:2]):
+            decide(
+                p,
+                la_officer,
+                reasons="Nearest trust with the phase experience and a good track record.",
+                day=k,
+                hand_off=k == 0,
+            )
+        ctx.log(f"brokerage: {r1.reference} academy orders, {r1.plan_summary.get('placed')} placed")
+    else:
+        ctx.log("brokerage: no maintained school for the academy-order scenario")
+
+    # 2. A maintained school needing a lead partner for a federation or majority trust (accredited pool).
+    primaries = [
+        e for e in in_la.filter(phase="Primary").order_by("urn") if not e.is_academy and e.pk not in group_of
+    ]
+    primaries = primaries or [e for e in in_la.filter(phase="Primary").order_by("urn") if not e.is_academy]
+    if primaries:
+        r2 = services.round_create(
+            by=la_officer, la=la, scenario=Scenario.LEAD_PARTNER, title="Lead partner for a majority trust"
+        )
+        for e in _rotate(primaries, ctx.seed + 1)[:2]:
+            services.round_add_school(by=la_officer, round=r2, establishment=e)
+        _run(r2, la_officer)
+        p2 = r2.proposals.order_by("id").first()
+        if p2:
+            decide(
+                p2,
+                la_officer,
+                reasons="Accredited school provider with capacity and primary expertise.",
+                day=3,
+            )
+        else:
+            ctx.log("brokerage: no accredited provider could take the lead-partner schools")
+
+    # 3. Re-brokerage: a single academy joins a MAT; another forms a new MAT; an under-performing academy moves.
+    sat_academies = [e for e in in_la.order_by("urn") if group_of.get(e.pk) == "sat"]
+    mat_weak = [
+        e for e in in_la.order_by("urn") if group_of.get(e.pk) == "mat" and e.ofsted_rating.lower() in WEAK
+    ]
+    sat_strong = [e for e in sat_academies if e.ofsted_rating.lower() in STRONG]
+    cases = []
+    if sat_academies:
+        cases.append((_rotate(sat_academies, ctx.seed)[0], MoveType.JOIN_MAT))
+    if sat_strong:
+        forming = next((e for e in _rotate(sat_strong, ctx.seed + 2) if e not in [c[0] for c in cases]), None)
+        if forming:
+            cases.append((forming, MoveType.FORM_MAT))
+    if mat_weak:
+        cases.append((_rotate(mat_weak, ctx.seed)[0], MoveType.MOVE))
+    if cases:
+        r3 = services.round_create(
+            by=regional, la=la, scenario=Scenario.REBROKERAGE, title="Re-brokerage cases"
+        )
+        for e, move in cases:
+            services.round_add_school(by=regional, round=r3, establishment=e, move_type=move)
+        _run(r3, regional)
+        for k, p in enumerate(r3.proposals.order_by("id")):
+            outcome = "approved" if k != 1 else "deferred"
+            decide(
+                p,
+                regional,
+                outcome=outcome,
+                reasons="Decided on the published criteria after due diligence.",
+                day=4 + k,
+            )
+        ctx.log(f"brokerage: {r3.reference} re-brokerage, {len(cases)} cases")
+
+    # 4. A whole MAT closes: all its schools re-brokered in one plan; performing schools choose.
+    mats = (
+        Group.objects.filter(
+            group_type="mat", memberships__left_on__isnull=True, memberships__establishment__la=la
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    sized = [g for g in mats if g.memberships.filter(left_on__isnull=True).count() >= 3]
+    if not sized:
+        ctx.log("brokerage: no MAT with three or more schools for the closure scenario")
+        return
+    closing = _rotate(sized, ctx.seed)[0]
+    r4 = services.round_create(
+        by=regional,
+        la=la,
+        scenario=Scenario.MAT_CLOSURE,
+        title=f"{closing.name} is closing",
+        leaving_group=closing,
+    )
+    members = Establishment.objects.filter(
+        pk__in=closing.memberships.filter(left_on__isnull=True).values("establishment_id")
+    )
+    performing = {e.urn for e in members if e.ofsted_rating.lower() in STRONG}
+    rows = services.round_add_leaving_trust_schools(by=regional, round=r4, performing_urns=performing)
+    for rs in rows:
+        if rs.performing:  # each performing school ranks its two best-fitting trusts
+            rp = selectors.round_problem(r4)
+            sl = rp.problem.shortlist(rp.problem.school_index[str(rs.establishment.urn)], limit=2)
+            services.round_school_set_preferences(
+                by=regional, round_school=rs, preferences=[c.partner_id for c in sl.ranked]
+            )
+    r4 = _run(r4, regional)
+    for k, p in enumerate(r4.proposals.order_by("id")):
+        decide(
+            p,
+            regional,
+            reasons="Closing trust: performing schools' choices honoured; the department decided for the others.",
+            day=k % 10,
+            hand_off=True,
+        )
+    ctx.log(f"brokerage: {r4.reference} closure of {closing.name}: {r4.plan_summary}")

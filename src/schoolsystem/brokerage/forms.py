@@ -1,0 +1,77 @@
+"""Page forms. They only parse input; rules live in services (whose errors are added back to the form)."""
+
+from django import forms
+
+from schoolsystem.brokerage.constants import (
+    BoardOutcome,
+    ConsultationOutcome,
+    DueDiligenceItem,
+    DueDiligenceOutcome,
+    MoveType,
+    Scenario,
+)
+from schoolsystem.engines.matching import Weights
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    scenario = forms.ChoiceField(choices=Scenario.choices)
+    leaving_group = forms.IntegerField(required=False, label="Closing or current trust (group id)")
+
+
+class AddSchoolForm(forms.Form):
+    urn = forms.IntegerField(label="URN", min_value=1)
+    move_type = forms.ChoiceField(choices=[("", "Not re-brokerage"), *MoveType.choices], required=False)
+    performing = forms.BooleanField(required=False)
+    finance_flag = forms.BooleanField(required=False, label="Financial concerns")
+    estate_flag = forms.BooleanField(required=False, label="PFI, land or buildings issues")
+    group_key = forms.CharField(required=False, max_length=40, label="Must go with (group key)")
+
+
+class WhatIfForm(forms.Form):
+    partner = forms.CharField(required=False, label="Trust to change (e.g. group:12)", max_length=40)
+    capacity = forms.IntegerField(required=False, min_value=0, max_value=50, label="Its capacity")
+
+    def __init__(self, *args, weights: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = Weights.from_dict(weights or {}).as_dict()
+        for name in Weights.COMPONENTS:
+            self.fields[f"w_{name}"] = forms.FloatField(
+                label=name.replace("_", " ").capitalize(), min_value=0, max_value=10, initial=current[name]
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("partner") and data.get("capacity") is None:
+            self.add_error("capacity", "Enter the capacity to try.")
+        weights = {n: data.get(f"w_{n}") for n in Weights.COMPONENTS}
+        if all(v is not None for v in weights.values()) and sum(weights.values()) <= 0:
+            self.add_error(None, "At least one weight must be above zero.")
+        return data
+
+    def weights(self) -> dict:
+        return {n: self.cleaned_data[f"w_{n}"] for n in Weights.COMPONENTS}
+
+
+class DueDiligenceForm(forms.Form):
+    item = forms.ChoiceField(choices=DueDiligenceItem.choices)
+    outcome = forms.ChoiceField(choices=[c for c in DueDiligenceOutcome.choices if c[0] != "pending"])
+    note = forms.CharField(required=False, widget=forms.Textarea)
+
+
+class ConsultationForm(forms.Form):
+    held_on = forms.DateField(label="Date held (YYYY-MM-DD)")
+    outcome = forms.ChoiceField(choices=ConsultationOutcome.choices)
+    summary = forms.CharField(widget=forms.Textarea)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=BoardOutcome.choices)
+    reasons = forms.CharField(widget=forms.Textarea)
+    decided_on = forms.DateField(label="Date decided (YYYY-MM-DD)")
+    decided_by_name = forms.CharField(max_length=200, label="Decided by")
+
+
+class HandOffForm(forms.Form):
+    effective_on = forms.DateField(label="Effective date (YYYY-MM-DD)")
+    note = forms.CharField(required=False, widget=forms.Textarea)

@@ -1,0 +1,421 @@
+"""Reads for brokerage: scoped fetch-and-authorise, and the engine's inputs built from the registry.
+
+Scope (docs/decisions/0003 and 0071): LA officers see rounds in their LA, regional officers rounds in their
+region; trust leaders see only the proposals naming their trust; everyone else sees nothing. Out of scope is
+reported as not found.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.scope import establishment_q, is_national
+from schoolsystem.brokerage.constants import (
+    DEFAULT_CAPACITY_BY_SIZE,
+    DEFAULT_CAPACITY_LARGE,
+    PARTNER_GROUP_TYPES,
+    MoveType,
+    Scenario,
+)
+from schoolsystem.brokerage.models import Candidate, PartnerProfile, Proposal, Round, RoundSchool
+from schoolsystem.core.errors import NotFound
+from schoolsystem.engines.matching import (
+    PartnerCandidate,
+    PartnerKind,
+    Plan,
+    Problem,
+    RuleSet,
+    SchoolNeed,
+    Weights,
+    diff_plans,
+    plan_problem,
+)
+from schoolsystem.registry.models import Establishment, Group, Membership
+
+# ----- scope ---------------------------------------------------------------------------------------------------
+
+
+def round_q(user, prefix: str = "") -> Q:
+    """Rounds an officer may see and run."""
+    if is_national(user):
+        return Q()
+    if user.role == Role.LA_OFFICER and user.scope_la_id:
+        return Q(**{f"{prefix}la_id": user.scope_la_id})
+    if user.role == Role.REGIONAL_OFFICER and user.scope_region:
+        return Q(**{f"{prefix}la__region_name": user.scope_region})
+    return Q(pk__in=[])
+
+
+def can_run_rounds(user) -> bool:
+    return bool(
+        user.is_authenticated and (is_national(user) or user.role in {Role.LA_OFFICER, Role.REGIONAL_OFFICER})
+    )
+
+
+def proposal_q(user) -> Q:
+    if user.role == Role.TRUST_LEADER and user.scope_group_id and not is_national(user):
+        return Q(group_id=user.scope_group_id)
+    return round_q(user, "round__")
+
+
+def rounds_for_user(user):
+    return (
+        Round.objects.filter(round_q(user))
+        .select_related("la", "leaving_group")
+        .annotate(n_schools=Count("schools", distinct=True), n_proposals=Count("proposals", distinct=True))
+    )
+
+
+def round_for_user(user, pk) -> Round:
+    try:
+        return Round.objects.select_related("la", "leaving_group").get(round_q(user), pk=pk)
+    except (Round.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such brokerage round.") from exc
+
+
+def proposals_for_user(user):
+    return Proposal.objects.filter(proposal_q(user)).select_related(
+        "round", "round_school__establishment", "group"
+    )
+
+
+def proposal_for_user(user, pk) -> Proposal:
+    try:
+        return (
+            Proposal.objects.select_related("round__la", "round_school__establishment", "group")
+            .prefetch_related("checks", "consultations", "decisions")
+            .get(proposal_q(user), pk=pk)
+        )
+    except (Proposal.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such proposal.") from exc
+
+
+def round_schools(round_):
+    return round_.schools.select_related("establishment").prefetch_related(
+        Prefetch("proposals", queryset=Proposal.objects.order_by("-id"))
+    )
+
+
+def establishment_for_user(user, urn) -> Establishment:
+    """A school whose brokerage the user may see: officers within their area."""
+    if not can_run_rounds(user):
+        raise NotFound("No such school.")
+    try:
+        return Establishment.objects.select_related("la").get(establishment_q(user), urn=urn)
+    except (Establishment.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such school.") from exc
+
+
+# ----- engine inputs ------------------------------------------------------------------------------------------
+
+_OFSTED_SCORE = {
+    "outstanding": 1.0,
+    "good": 0.75,
+    "requires improvement": 0.35,
+    "serious weaknesses": 0.1,
+    "special measures": 0.0,
+    "inadequate": 0.0,
+}
+
+
+def default_capacity(n_schools: int) -> int:
+    for below, capacity in DEFAULT_CAPACITY_BY_SIZE:
+        if n_schools < below:
+            return capacity
+    return DEFAULT_CAPACITY_LARGE
+
+
+def _track_records(group_ids: list[int], members: dict[int, list[dict]]) -> dict[int, float | None]:
+    """Scorecard track record (0..1) from the performance app when it offers one; else the share-weighted Ofsted
+    grades of the trust's schools (docs/decisions/0071); None when nothing is known."""
+    try:
+        from schoolsystem.performance.selectors import trust_track_records_for_brokerage  # type: ignore
+    except (ImportError, AttributeError):
+        trust_track_records_for_brokerage = None
+    if trust_track_records_for_brokerage is not None:
+        return dict(trust_track_records_for_brokerage(group_ids))
+    out: dict[int, float | None] = {}
+    for gid in group_ids:
+        scores = [
+            _OFSTED_SCORE[m["ofsted"].lower()]
+            for m in members.get(gid, [])
+            if m["ofsted"].lower() in _OFSTED_SCORE
+        ]
+        out[gid] = round(sum(scores) / len(scores), 4) if scores else None
+    return out
+
+
+def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[PartnerCandidate]:
+    """Open trusts and sponsors from the registry, located by head office and member schools: 2 queries."""
+    groups = list(
+        Group.objects.filter(group_type__in=PARTNER_GROUP_TYPES, status="open").select_related(
+            "brokerage_profile"
+        )
+    )
+    rows = Membership.objects.filter(group__in=[g.pk for g in groups], left_on__isnull=True).values(
+        "group_id",
+        easting=F("establishment__easting"),
+        northing=F("establishment__northing"),
+        phase=F("establishment__phase"),
+        pupils=F("establishment__pupils"),
+        ofsted=F("establishment__ofsted_rating"),
+        religion=F("establishment__religious_character"),
+    )
+    members: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        members[row["group_id"]].append(row)
+    track = _track_records([g.pk for g in groups], members)
+    out = []
+    for g in groups:
+        profile: PartnerProfile | None = getattr(g, "brokerage_profile", None)
+        ms = members.get(g.pk, [])
+        if g.group_type == "sat" and not (include_single_academy_trusts or (profile and profile.capacity)):
+            continue
+        locations = [(m["easting"], m["northing"]) for m in ms if m["easting"] and m["northing"]]
+        if g.head_office_easting and g.head_office_northing:
+            locations.append((g.head_office_easting, g.head_office_northing))
+        pupils = [m["pupils"] for m in ms if m["pupils"]]
+        religions = [
+            m["religion"]
+            for m in ms
+            if m["religion"] and m["religion"].lower() not in {"does not apply", "none"}
+        ]
+        denomination = (
+            profile.denomination
+            if profile and profile.denomination
+            else (statistics.mode(religions) if religions and len(religions) * 2 > len(ms) else "")
+        )
+        capacity = profile.capacity if profile and profile.capacity is not None else default_capacity(len(ms))
+        out.append(
+            PartnerCandidate(
+                id=f"group:{g.pk}",
+                name=g.name,
+                kind=PartnerKind.SPONSOR if g.group_type == "sponsor" else PartnerKind.TRUST,
+                capacity=capacity,
+                phases=tuple(sorted({m["phase"] for m in ms if m["phase"]})),
+                locations=tuple(locations),
+                track_record=track.get(g.pk),
+                current_schools=len(ms),
+                denomination=denomination,
+                diocesan_consent=tuple(profile.diocesan_consent) if profile else (),
+                open_serious_concern=bool(profile and profile.open_serious_concern),
+                max_distance_km=profile.max_distance_km if profile else None,
+                max_new_per_year=profile.max_new_per_year if profile else None,
+                typical_pupils=int(statistics.median(pupils)) if pupils else None,
+                expertise=tuple(profile.expertise) if profile else (),
+                accepts_estate_risk=profile.accepts_estate_risk if profile else True,
+            )
+        )
+    return out
+
+
+def accredited_pool() -> list[dict]:
+    """The accreditation app's pool (a contract: see ADR 0071); empty until that app provides it."""
+    try:
+        from schoolsystem.accreditation.selectors import accredited_pool_for_brokerage
+    except (ImportError, AttributeError):
+        return []
+    return list(accredited_pool_for_brokerage())
+
+
+def accredited_candidates() -> list[PartnerCandidate]:
+    pool = accredited_pool()
+    group_ids = [p["group_id"] for p in pool if p.get("group_id")]
+    locs: dict[int, list] = defaultdict(list)
+    for gid, e, n in Membership.objects.filter(group_id__in=group_ids, left_on__isnull=True).values_list(
+        "group_id", "establishment__easting", "establishment__northing"
+    ):
+        if e and n:
+            locs[gid].append((e, n))
+    out = []
+    for p in pool:
+        locations = list(locs.get(p.get("group_id"), []))
+        if p.get("easting") and p.get("northing"):
+            locations.append((p["easting"], p["northing"]))
+        out.append(
+            PartnerCandidate(
+                id=f"provider:{p['provider_id']}",
+                name=p["name"],
+                kind=PartnerKind.ACCREDITED_PROVIDER,
+                capacity=max(int(p.get("max_schools") or 0) - int(p.get("current_schools") or 0), 0),
+                phases=tuple(p.get("phases") or ()),
+                locations=tuple(locations),
+                accreditation=p.get("accreditation_type") or "",
+                current_schools=int(p.get("current_schools") or 0),
+                denomination=p.get("denomination") or "",
+            )
+        )
+    return out
+
+
+def partners_for(round_: Round | None, scenario: str) -> list[PartnerCandidate]:
+    """Scenario 2 draws lead partners from the accredited pool (seed 000); the others from trusts and sponsors."""
+    if scenario == Scenario.LEAD_PARTNER:
+        return accredited_candidates()
+    partners = trust_candidates()
+    if round_ is not None:
+        for rs in round_.schools.all():
+            if rs.move_type == MoveType.FORM_MAT:
+                partners.append(new_trust_candidate(rs.establishment))
+    return partners
+
+
+def new_trust_candidate(est: Establishment) -> PartnerCandidate:
+    """Seed 003 re-brokerage 2: a single academy forming its own MAT, compared with joining an existing one."""
+    return PartnerCandidate(
+        id=f"new:{est.urn}",
+        name=f"New trust formed by {est.name}",
+        capacity=1,
+        phases=(est.phase,) if est.phase else (),
+        locations=((est.easting, est.northing),) if est.easting and est.northing else (),
+        typical_pupils=est.pupils,
+        denomination=est.religious_character,
+        track_record=_OFSTED_SCORE.get(est.ofsted_rating.lower()),
+    )
+
+
+def current_group_key(est_id: int) -> str:
+    m = Membership.objects.filter(
+        establishment_id=est_id, left_on__isnull=True, group__group_type__in=PARTNER_GROUP_TYPES
+    ).first()
+    return f"group:{m.group_id}" if m else ""
+
+
+def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> SchoolNeed:
+    est = rs.establishment
+    needs = list(rs.needs)
+    if rs.finance_flag and "finance" not in needs:
+        needs.append("finance")
+    if rs.estate_flag and "estate" not in needs:
+        needs.append("estate")
+    preferences = tuple(rs.preferences) if rs.performing else ()
+    if rs.move_type == MoveType.FORM_MAT:
+        preferences = (f"new:{est.urn}",)
+    leaving = f"group:{round_.leaving_group_id}" if round_.leaving_group_id else current.get(est.pk, "")
+    return SchoolNeed(
+        id=str(est.urn),
+        urn=est.urn,
+        name=est.name,
+        phase=est.phase,
+        easting=est.easting,
+        northing=est.northing,
+        pupils=est.pupils,
+        religious_character=est.religious_character,
+        diocese=est.diocese,
+        ofsted_outcome=est.ofsted_rating,
+        finance_flag=rs.finance_flag,
+        estate_flag=rs.estate_flag,
+        needs=tuple(needs),
+        group_key=rs.group_key,
+        preferences=preferences,
+        current_partner_id=leaving,
+        year=rs.join_year,
+    )
+
+
+@dataclass
+class RoundProblem:
+    problem: Problem
+    round_schools: dict[str, RoundSchool]  # school id (URN) -> row
+
+
+def round_problem(
+    round_: Round, *, weights: dict | None = None, capacity_overrides: dict[str, int] | None = None
+) -> RoundProblem:
+    rows = list(round_.schools.select_related("establishment"))
+    current = {}
+    if round_.scenario in {Scenario.REBROKERAGE, Scenario.MAT_CLOSURE} and not round_.leaving_group_id:
+        for est_id, gid in Membership.objects.filter(
+            establishment_id__in=[r.establishment_id for r in rows],
+            left_on__isnull=True,
+            group__group_type__in=PARTNER_GROUP_TYPES,
+        ).values_list("establishment_id", "group_id"):
+            current[est_id] = f"group:{gid}"
+    schools = [school_need(r, round_, current) for r in rows]
+    partners = partners_for(round_, round_.scenario)
+    if capacity_overrides:
+        from dataclasses import replace
+
+        partners = [
+            replace(p, capacity=int(capacity_overrides[p.id])) if p.id in capacity_overrides else p
+            for p in partners
+        ]
+    problem = Problem(
+        schools,
+        partners,
+        RuleSet.from_dict(round_.rules),
+        Weights.from_dict(weights if weights is not None else round_.weights),
+    )
+    return RoundProblem(problem, {str(r.establishment.urn): r for r in rows})
+
+
+def school_shortlist(est: Establishment, round_school: RoundSchool | None, limit: int = 25):
+    """The live shortlist of one school: in its latest round's setting, or as an academy-order school."""
+    if round_school is not None:
+        rp = round_problem(round_school.round)
+        i = rp.problem.school_index[str(est.urn)]
+        return rp.problem, rp.problem.shortlist(i, limit=limit)
+    need = SchoolNeed(
+        id=str(est.urn),
+        urn=est.urn,
+        name=est.name,
+        phase=est.phase,
+        easting=est.easting,
+        northing=est.northing,
+        pupils=est.pupils,
+        religious_character=est.religious_character,
+        diocese=est.diocese,
+        ofsted_outcome=est.ofsted_rating,
+        current_partner_id=current_group_key(est.pk),
+    )
+    problem = Problem([need], partners_for(None, Scenario.ACADEMY_ORDER))
+    return problem, problem.shortlist(0, limit=limit)
+
+
+def latest_round_school(user, est: Establishment) -> RoundSchool | None:
+    return (
+        RoundSchool.objects.filter(establishment=est)
+        .filter(round_q(user, "round__"))
+        .select_related("round", "establishment")
+        .order_by("-round__created_on")
+        .first()
+    )
+
+
+def current_plan(round_: Round) -> Plan:
+    """The stored plan (open and decided proposals) as an engine Plan, for what-if comparisons."""
+    from schoolsystem.engines.matching import Assignment
+
+    props = (
+        Proposal.objects.filter(round=round_)
+        .exclude(status__in=["withdrawn", "declined"])
+        .select_related("round_school__establishment")
+    )
+    return Plan(
+        assignments=tuple(
+            Assignment(str(p.round_school.establishment.urn), p.partner_key, p.fit, p.distance_km or 0.0)
+            for p in props
+        ),
+        orphans=(),
+        total_fit=round(sum(p.fit for p in props), 2),
+        objective=0,
+        solver="stored",
+    )
+
+
+def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: dict[str, int] | None):
+    """Re-plan with other weights or capacities and compare with the stored plan. Writes nothing."""
+    rp = round_problem(round_, weights=weights, capacity_overrides=capacity_overrides)
+    after = plan_problem(rp.problem)
+    before = current_plan(round_)
+    names = {p.id: p.name for p in rp.problem.partners}
+    return {"plan": after, "changes": diff_plans(before, after), "before": before, "partner_names": names}
+
+
+def candidates_for(round_school: RoundSchool):
+    return Candidate.objects.filter(round_school=round_school)

@@ -1,0 +1,574 @@
+"""Writes for brokerage. Every function is atomic and audited; workflow moves follow constants.*_TRANSITIONS.
+
+Round: create -> add schools -> shortlist (explained candidates stored) -> plan (optimal assignment stored as
+proposals, orphans recorded). Proposal: due diligence -> consultation -> advisory board -> hand-off (seed 003).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.scope import is_national
+from schoolsystem.brokerage import selectors
+from schoolsystem.brokerage.constants import (
+    PROPOSAL_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    BoardOutcome,
+    ConsultationOutcome,
+    DueDiligenceItem,
+    DueDiligenceOutcome,
+    MoveType,
+    ProposalStatus,
+    RoundStatus,
+    Scenario,
+)
+from schoolsystem.brokerage.models import (
+    BoardDecision,
+    Candidate,
+    Consultation,
+    DueDiligenceCheck,
+    HandOff,
+    PartnerProfile,
+    Proposal,
+    Round,
+    RoundSchool,
+)
+from schoolsystem.core.audit import audit, snapshot
+from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
+from schoolsystem.engines.matching import RuleSet, Weights, plan_problem
+from schoolsystem.registry.models import Establishment, Group, LocalAuthority
+
+log = logging.getLogger(__name__)
+
+SHORTLIST_KEEP = 20  # eligible candidates stored per school; as many nearest excluded ones, with reasons
+
+
+def _require_officer_for(by, la: LocalAuthority) -> None:
+    if is_national(by):
+        return
+    if by.role == Role.LA_OFFICER and by.scope_la_id == la.pk:
+        return
+    if by.role == Role.REGIONAL_OFFICER and by.scope_region and by.scope_region == la.region_name:
+        return
+    raise PermissionDenied("Only regional or local authority officers for this area run brokerage rounds.")
+
+
+def _lock_round(round_: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
+def _lock_proposal(proposal: Proposal) -> Proposal:
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("round__la", "round_school__establishment")
+        .get(pk=proposal.pk)
+    )
+
+
+def _move_round(round_: Round, to: str) -> None:
+    if to not in ROUND_TRANSITIONS[round_.status]:
+        raise InvalidTransition(f"A round that is {round_.get_status_display().lower()} cannot move to {to}.")
+    round_.status = to
+
+
+def _check_config(weights: dict | None, rules: dict | None) -> None:
+    try:
+        Weights.from_dict(weights or {})
+        RuleSet.from_dict(rules or {})
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(f"Weights or rules are not valid: {exc}") from exc
+
+
+@transaction.atomic
+def round_create(
+    *,
+    by,
+    la: LocalAuthority,
+    scenario: str,
+    title: str,
+    leaving_group: Group | None = None,
+    weights: dict | None = None,
+    rules: dict | None = None,
+) -> Round:
+    """Start a brokerage round in `la`'s area. A whole-MAT closure names the closing trust."""
+    _require_officer_for(by, la)
+    if scenario not in Scenario.values:
+        raise ValidationFailed(
+            f"Unknown scenario {scenario!r}.", extra={"errors": {"scenario": ["Choose a scenario."]}}
+        )
+    if not title.strip():
+        raise ValidationFailed("Enter a title.", extra={"errors": {"title": ["Enter a title."]}})
+    if scenario == Scenario.MAT_CLOSURE and leaving_group is None:
+        raise ValidationFailed(
+            "A whole-MAT closure needs the closing trust.",
+            extra={"errors": {"leaving_group": ["Choose the trust."]}},
+        )
+    _check_config(weights, rules)
+    count = Round.objects.count() + 1
+    round_ = Round.objects.create(
+        reference=f"BR-{timezone.now():%Y}-{count:04d}",
+        title=title.strip(),
+        scenario=scenario,
+        la=la,
+        leaving_group=leaving_group,
+        weights=weights or {},
+        rules=rules or {},
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    audit(obj=round_, action="brokerage.round_created", actor=by, before={})
+    return round_
+
+
+@transaction.atomic
+def round_add_school(
+    *,
+    by,
+    round: Round,
+    establishment: Establishment,
+    move_type: str = "",
+    performing: bool = False,
+    preferences: list[str] | tuple[str, ...] = (),
+    group_key: str = "",
+    join_year: int | None = None,
+    needs: list[str] | tuple[str, ...] = (),
+    finance_flag: bool = False,
+    estate_flag: bool = False,
+) -> RoundSchool:
+    """Add a school that needs a partner. Only open schools in the round's area; only while the round is open."""
+    round_ = _lock_round(round)
+    _require_officer_for(by, round_.la)
+    if round_.status not in {RoundStatus.OPEN, RoundStatus.SHORTLISTED}:
+        raise InvalidTransition("Schools can only be added before the plan is proposed.")
+    in_region = by.role == Role.REGIONAL_OFFICER and establishment.la.region_name == by.scope_region
+    if establishment.la_id != round_.la_id and not is_national(by) and not in_region:
+        raise NotEligible("The school is outside this round's area.")
+    if not establishment.is_open:
+        raise NotEligible(f"{establishment.name} is closed.")
+    if move_type and move_type not in MoveType.values:
+        raise ValidationFailed(f"Unknown move type {move_type!r}.")
+    if RoundSchool.objects.filter(round=round_, establishment=establishment).exists():
+        raise ValidationFailed(f"{establishment.name} is already in this round.")
+    rs = RoundSchool.objects.create(
+        round=round_,
+        establishment=establishment,
+        move_type=move_type,
+        performing=performing,
+        preferences=list(preferences),
+        group_key=group_key,
+        join_year=join_year,
+        needs=list(needs),
+        finance_flag=finance_flag,
+        estate_flag=estate_flag,
+    )
+    if round_.status == RoundStatus.SHORTLISTED:
+        round_.status = RoundStatus.OPEN
+        round_.save(update_fields=["status", "modified_on"])
+    audit(obj=rs, action="brokerage.round_school_added", actor=by, before={})
+    return rs
+
+
+@transaction.atomic
+def round_add_leaving_trust_schools(
+    *, by, round: Round, performing_urns: set[int] = frozenset()
+) -> list[RoundSchool]:
+    """Whole-MAT closure (seed 003 re-brokerage 4): every current school of the closing trust joins the round."""
+    from schoolsystem.registry.models import Membership
+
+    if round.leaving_group_id is None:
+        raise ValidationFailed("This round names no closing trust.")
+    ests = Establishment.objects.filter(
+        pk__in=Membership.objects.filter(group_id=round.leaving_group_id, left_on__isnull=True).values(
+            "establishment_id"
+        )
+    ).select_related("la")
+    existing = set(RoundSchool.objects.filter(round=round).values_list("establishment_id", flat=True))
+    return [
+        round_add_school(by=by, round=round, establishment=e, performing=e.urn in performing_urns)
+        for e in ests
+        if e.pk not in existing and e.is_open
+    ]
+
+
+@transaction.atomic
+def round_school_set_preferences(*, by, round_school: RoundSchool, preferences: list[str]) -> RoundSchool:
+    """A performing school's ranked choice of trusts (seed 003 re-brokerage 4)."""
+    rs = RoundSchool.objects.select_for_update().select_related("round__la").get(pk=round_school.pk)
+    _require_officer_for(by, rs.round.la)
+    if not rs.performing:
+        raise NotEligible("Only performing schools choose their trust; for others the department decides.")
+    before = snapshot(rs, ["preferences"])
+    rs.preferences = [str(p) for p in preferences]
+    rs.save(update_fields=["preferences", "modified_on"])
+    audit(obj=rs, action="brokerage.preferences_set", actor=by, before=before)
+    return rs
+
+
+@transaction.atomic
+def round_shortlist(*, by, round: Round) -> int:
+    """Store each school's explained shortlist: ranked eligible partners with the fit broken down, and the
+    nearest excluded partners with every rule they failed. Returns the number of candidate rows stored."""
+    round_ = _lock_round(round)
+    _require_officer_for(by, round_.la)
+    if not round_.schools.exists():
+        raise ValidationFailed("Add at least one school before drawing up shortlists.")
+    _move_round(
+        round_, RoundStatus.SHORTLISTED if round_.status != RoundStatus.PLANNED else RoundStatus.PLANNED
+    )
+    rp = selectors.round_problem(round_)
+    Candidate.objects.filter(round_school__round=round_).delete()
+    rows = []
+    for school_id, rs in rp.round_schools.items():
+        sl = rp.problem.shortlist(rp.problem.school_index[school_id], limit=SHORTLIST_KEEP)
+        for c in sl.ranked:
+            rows.append(
+                Candidate(
+                    round_school=rs,
+                    partner_key=c.partner_id,
+                    partner_name=c.partner_name,
+                    group_id=_group_id(c.partner_id),
+                    eligible=True,
+                    rank=c.rank,
+                    fit=c.fit,
+                    distance_km=c.distance_km,
+                    breakdown=[vars(x) for x in c.components],
+                )
+            )
+        for e in sl.excluded[:SHORTLIST_KEEP]:
+            rows.append(
+                Candidate(
+                    round_school=rs,
+                    partner_key=e.partner_id,
+                    partner_name=e.partner_name,
+                    group_id=_group_id(e.partner_id),
+                    eligible=False,
+                    distance_km=e.distance_km,
+                    reasons=[vars(r) for r in e.reasons],
+                )
+            )
+    Candidate.objects.bulk_create(rows, batch_size=1000)
+    round_.save(update_fields=["status", "modified_on"])
+    audit(
+        obj=round_, action="brokerage.round_shortlisted", actor=by, changes={"candidates": [None, len(rows)]}
+    )
+    return len(rows)
+
+
+def _group_id(partner_key: str) -> int | None:
+    kind, _, ident = partner_key.partition(":")
+    return int(ident) if kind == "group" and ident.isdigit() else None
+
+
+@transaction.atomic
+def round_plan(*, by, round: Round, weights: dict | None = None) -> Round:
+    """Propose the optimal plan for every school in the round (engines.matching.plan): one proposal per placed
+    school, orphan reasons on the rest. Refused once any proposal has gone beyond 'proposed'."""
+    round_ = _lock_round(round)
+    _require_officer_for(by, round_.la)
+    _move_round(round_, RoundStatus.PLANNED)
+    if not round_.schools.exists():
+        raise ValidationFailed("Add at least one school before planning.")
+    if round_.proposals.exclude(status=ProposalStatus.PROPOSED).exists():
+        raise InvalidTransition("Some proposals are already under way; withdraw them before re-planning.")
+    before = snapshot(round_, ["status", "weights"])
+    if weights is not None:
+        _check_config(weights, None)
+        round_.weights = weights
+    rp = selectors.round_problem(round_)
+    result = plan_problem(rp.problem)
+    round_.proposals.all().delete()
+    names = {p.id: p.name for p in rp.problem.partners}
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                round=round_,
+                round_school=rp.round_schools[a.school_id],
+                partner_key=a.partner_id,
+                partner_name=names[a.partner_id],
+                group_id=_group_id(a.partner_id),
+                fit=a.fit,
+                distance_km=a.distance_km,
+                status_changed_on=timezone.now(),
+            )
+            for a in result.assignments
+        ]
+    )
+    orphans = {o.school_id: o for o in result.orphans}
+    for school_id, rs in rp.round_schools.items():
+        o = orphans.get(school_id)
+        rs.orphan_reason, rs.orphan_detail = (o.reason, o.detail) if o else ("", "")
+    RoundSchool.objects.bulk_update(rp.round_schools.values(), ["orphan_reason", "orphan_detail"])
+    round_.plan_summary = {
+        "solver": result.solver,
+        "total_fit": result.total_fit,
+        "placed": len(result.assignments),
+        "orphans": len(result.orphans),
+        "partners_considered": len(rp.problem.partners),
+        "planned_on": timezone.now().isoformat(),
+    }
+    round_.save(update_fields=["status", "weights", "plan_summary", "modified_on"])
+    audit(
+        obj=round_, action="brokerage.round_planned", actor=by, before=before, note=str(round_.plan_summary)
+    )
+    return round_
+
+
+@transaction.atomic
+def round_close(*, by, round: Round) -> Round:
+    round_ = _lock_round(round)
+    _require_officer_for(by, round_.la)
+    before = snapshot(round_, ["status"])
+    _move_round(round_, RoundStatus.CLOSED)
+    round_.save(update_fields=["status", "modified_on"])
+    audit(obj=round_, action="brokerage.round_closed", actor=by, before=before)
+    return round_
+
+
+# ----- proposals ------------------------------------------------------------------------------------------------
+
+
+def _move(proposal: Proposal, to: str, *, by, action: str, note: str = "") -> None:
+    if to not in PROPOSAL_TRANSITIONS[proposal.status]:
+        raise InvalidTransition(
+            f"A proposal that is {proposal.get_status_display().lower()} cannot become {ProposalStatus(to).label.lower()}."
+        )
+    before = snapshot(proposal, ["status"])
+    proposal.status = to
+    proposal.status_changed_on = timezone.now()
+    proposal.save(update_fields=["status", "status_changed_on", "modified_on"])
+    audit(obj=proposal, action=action, actor=by, before=before, note=note)
+
+
+def _require_trust_or_officer(by, proposal: Proposal) -> None:
+    if by.role == Role.TRUST_LEADER and proposal.group_id and by.scope_group_id == proposal.group_id:
+        return
+    _require_officer_for(by, proposal.round.la)
+
+
+@transaction.atomic
+def proposal_start_due_diligence(*, by, proposal: Proposal) -> Proposal:
+    """The trust starts its due diligence: one check per item (diocesan consent only for church schools)."""
+    p = _lock_proposal(proposal)
+    _require_trust_or_officer(by, p)
+    _move(p, ProposalStatus.DUE_DILIGENCE, by=by, action="brokerage.due_diligence_started")
+    church = p.round_school.establishment.religious_character.lower() not in {"", "none", "does not apply"}
+    DueDiligenceCheck.objects.bulk_create(
+        [
+            DueDiligenceCheck(
+                proposal=p,
+                item=item,
+                outcome=DueDiligenceOutcome.NOT_APPLICABLE
+                if item == DueDiligenceItem.DIOCESAN_CONSENT and not church
+                else DueDiligenceOutcome.PENDING,
+            )
+            for item in DueDiligenceItem.values
+        ],
+        ignore_conflicts=True,
+    )
+    return p
+
+
+@transaction.atomic
+def due_diligence_record(
+    *, by, proposal: Proposal, item: str, outcome: str, note: str = ""
+) -> DueDiligenceCheck:
+    p = _lock_proposal(proposal)
+    _require_trust_or_officer(by, p)
+    if p.status != ProposalStatus.DUE_DILIGENCE:
+        raise InvalidTransition("Due diligence can only be recorded while it is under way.")
+    if item not in DueDiligenceItem.values:
+        raise ValidationFailed(
+            "Choose a due diligence item.", extra={"errors": {"item": ["Choose an item."]}}
+        )
+    if outcome not in DueDiligenceOutcome.values or outcome == DueDiligenceOutcome.PENDING:
+        raise ValidationFailed("Choose an outcome.", extra={"errors": {"outcome": ["Choose an outcome."]}})
+    if outcome == DueDiligenceOutcome.CONCERN and not note.strip():
+        raise ValidationFailed("Describe the concern.", extra={"errors": {"note": ["Describe the concern."]}})
+    check = DueDiligenceCheck.objects.select_for_update().get(proposal=p, item=item)
+    before = snapshot(check, ["outcome", "note"])
+    check.outcome, check.note = outcome, note.strip()
+    check.save(update_fields=["outcome", "note", "modified_on"])
+    audit(obj=check, action="brokerage.due_diligence_recorded", actor=by, before=before)
+    return check
+
+
+@transaction.atomic
+def proposal_complete_due_diligence(*, by, proposal: Proposal) -> Proposal:
+    p = _lock_proposal(proposal)
+    _require_trust_or_officer(by, p)
+    pending = [c.get_item_display() for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING]
+    if pending and p.status == ProposalStatus.DUE_DILIGENCE:
+        raise ValidationFailed("Due diligence is not complete: " + ", ".join(pending) + ".")
+    _move(p, ProposalStatus.CONSULTATION, by=by, action="brokerage.due_diligence_completed")
+    return p
+
+
+@transaction.atomic
+def consultation_record(*, by, proposal: Proposal, held_on: date, summary: str, outcome: str) -> Consultation:
+    """The school's consultation (seed 003 proposal 6); the proposal then goes to the advisory board."""
+    p = _lock_proposal(proposal)
+    _require_officer_for(by, p.round.la)
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = ["Summarise what the school said."]
+    if outcome not in ConsultationOutcome.values:
+        errors["outcome"] = ["Choose the outcome."]
+    if held_on and held_on > timezone.localdate():
+        errors["held_on"] = ["The consultation date must be today or in the past."]
+    if errors:
+        raise ValidationFailed("Check the consultation details.", extra={"errors": errors})
+    _move(p, ProposalStatus.AWAITING_DECISION, by=by, action="brokerage.consultation_recorded")
+    c = Consultation.objects.create(
+        proposal=p, held_on=held_on, summary=summary.strip(), outcome=outcome, recorded_by=by
+    )
+    audit(obj=c, action="brokerage.consultation_created", actor=by, before={})
+    return c
+
+
+@transaction.atomic
+def board_decide(
+    *, by, proposal: Proposal, outcome: str, reasons: str, decided_on: date, decided_by_name: str
+) -> BoardDecision:
+    """The advisory board's decision with reasons; published on the public decision register when the
+    improvement app offers it (seed 003 proposal 7: open and transparent decisions)."""
+    p = _lock_proposal(proposal)
+    _require_officer_for(by, p.round.la)
+    errors = {}
+    if outcome not in BoardOutcome.values:
+        errors["outcome"] = ["Choose the board's decision."]
+    if not reasons.strip():
+        errors["reasons"] = ["Give the board's reasons."]
+    if not decided_by_name.strip():
+        errors["decided_by_name"] = ["Name who decided."]
+    if decided_on is None:
+        errors["decided_on"] = ["Enter the date of the decision."]
+    if errors:
+        raise ValidationFailed("Check the decision.", extra={"errors": errors})
+    _move(p, outcome, by=by, action=f"brokerage.board_{outcome}", note=reasons.strip())
+    decision = BoardDecision.objects.create(
+        proposal=p,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        decided_on=decided_on,
+        decided_by_name=decided_by_name.strip(),
+        recorded_by=by,
+    )
+    ref = _publish(by=by, proposal=p, decision=decision)
+    if ref:
+        decision.register_decision_id = ref
+        decision.save(update_fields=["register_decision_id", "modified_on"])
+    audit(obj=decision, action="brokerage.board_decision_recorded", actor=by, before={})
+    return decision
+
+
+def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:
+    """Record and publish on the improvement app's decision register; '' when that app does not offer it."""
+    try:
+        from schoolsystem.improvement.services import decision_create, decision_publish
+    except (ImportError, AttributeError):
+        log.info("decision register not available; brokerage decision %s kept locally", decision.pk)
+        return ""
+    school = proposal.round_school.establishment
+    candidates = Candidate.objects.filter(round_school=proposal.round_school, eligible=True).order_by("rank")[
+        :5
+    ]
+    options = [f"{c.partner_name} (fit {c.fit:.1f}, {c.distance_km:.1f} km)" for c in candidates] or [
+        proposal.partner_name
+    ]
+    consultation = proposal.consultations.order_by("-held_on").first()
+    weights = Weights.from_dict(proposal.round.weights).as_dict()
+    decision_type = {
+        Scenario.ACADEMY_ORDER: "sponsor_match",
+        Scenario.LEAD_PARTNER: "brokerage",
+    }.get(proposal.round.scenario, "rebrokerage")
+    record = decision_create(
+        by=by,
+        subject=f"{school.name} (URN {school.urn}): {proposal.partner_name}",
+        decision_type=decision_type,
+        establishment=school,
+        decided_by_name=decision.decided_by_name,
+        decided_on=decision.decided_on,
+        options_considered=options,
+        criteria=[
+            "Eligibility: faith ethos (same denomination or diocesan consent), no open serious concern, phase "
+            "experience, capacity, maximum travel distance",
+            "Fit weights: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()),
+        ],
+        rationale=f"{decision.get_outcome_display()}: {decision.reasons}",
+        consultation_outcome=f"{consultation.get_outcome_display()}: {consultation.summary}"
+        if consultation
+        else "",
+        source=decision,
+    )
+    decision_publish(by=by, decision=record)
+    return str(record.pk)
+
+
+@transaction.atomic
+def proposal_resubmit(*, by, proposal: Proposal) -> Proposal:
+    p = _lock_proposal(proposal)
+    _require_officer_for(by, p.round.la)
+    _move(p, ProposalStatus.AWAITING_DECISION, by=by, action="brokerage.proposal_resubmitted")
+    return p
+
+
+@transaction.atomic
+def proposal_withdraw(*, by, proposal: Proposal, reason: str) -> Proposal:
+    p = _lock_proposal(proposal)
+    _require_trust_or_officer(by, p)
+    if not reason.strip():
+        raise ValidationFailed("Give a reason.", extra={"errors": {"reason": ["Give a reason."]}})
+    _move(p, ProposalStatus.WITHDRAWN, by=by, action="brokerage.proposal_withdrawn", note=reason.strip())
+    return p
+
+
+@transaction.atomic
+def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str = "") -> HandOff:
+    """After approval: the hand-off record (new funding agreement date, notes for the receiving trust)."""
+    p = _lock_proposal(proposal)
+    _require_officer_for(by, p.round.la)
+    if effective_on is None:
+        raise ValidationFailed("Enter the date.", extra={"errors": {"effective_on": ["Enter the date."]}})
+    _move(p, ProposalStatus.HANDED_OVER, by=by, action="brokerage.handed_over")
+    h = HandOff.objects.create(proposal=p, effective_on=effective_on, note=note.strip(), recorded_by=by)
+    audit(obj=h, action="brokerage.hand_off_recorded", actor=by, before={})
+    return h
+
+
+PROFILE_FIELDS = (
+    "capacity",
+    "max_distance_km",
+    "max_new_per_year",
+    "open_serious_concern",
+    "concern_note",
+    "denomination",
+    "diocesan_consent",
+    "expertise",
+    "accepts_estate_risk",
+)
+
+
+@transaction.atomic
+def partner_profile_update(*, by, group: Group, **fields) -> PartnerProfile:
+    """Regional officers (and superusers) keep a trust's brokerage profile."""
+    if not (is_national(by) or by.role == Role.REGIONAL_OFFICER):
+        raise PermissionDenied("Only regional officers edit trust profiles.")
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+    if fields.get("max_distance_km") is not None and fields["max_distance_km"] <= 0:
+        raise ValidationFailed(
+            "The maximum distance must be positive.",
+            extra={"errors": {"max_distance_km": ["Must be positive."]}},
+        )
+    profile, _ = PartnerProfile.objects.select_for_update().get_or_create(group=group)
+    before = snapshot(profile)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.save()
+    audit(obj=profile, action="brokerage.partner_profile_updated", actor=by, before=before)
+    return profile

@@ -1,0 +1,235 @@
+"""Brokerage pages. Views parse input, call selectors/services, and render; rules live in services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from schoolsystem.brokerage import forms, selectors, services
+from schoolsystem.brokerage.constants import DueDiligenceOutcome, ProposalStatus
+from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
+from schoolsystem.brokerage.models import Candidate
+from schoolsystem.core.errors import ApplicationError, NotFound
+from schoolsystem.registry.models import Establishment, Group
+
+
+def _add_errors(form, exc: ApplicationError) -> None:
+    field_errors = exc.extra.get("errors") or {}
+    for field, errs in field_errors.items():
+        for err in errs:
+            form.add_error(field if field in form.fields else None, err)
+    if not field_errors:
+        form.add_error(None, exc.message)
+
+
+def _get(fetch, *args):
+    try:
+        return fetch(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request):
+    user = request.user
+    form = forms.RoundForm(request.POST or None)
+    if request.method == "POST":
+        if not selectors.can_run_rounds(user):
+            raise Http404("Not found")
+        if form.is_valid():
+            d = form.cleaned_data
+            la = user.scope_la
+            if la is None:  # regional officers and administrators start rounds in the LA of the first school
+                la = _area_la(user)
+            group = Group.objects.filter(pk=d["leaving_group"]).first() if d.get("leaving_group") else None
+            if d.get("leaving_group") and group is None:
+                form.add_error("leaving_group", "There is no trust with that id.")
+            else:
+                try:
+                    r = services.round_create(
+                        by=user, la=la, scenario=d["scenario"], title=d["title"], leaving_group=group
+                    )
+                except ApplicationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    messages.success(request, f"Round {r.reference} started.")
+                    return redirect("brokerage:round", pk=r.pk)
+    rounds = selectors.rounds_for_user(user) if selectors.can_run_rounds(user) else []
+    proposals = selectors.proposals_for_user(user)[:200] if user.role == "trust_leader" else []
+    return render(
+        request,
+        "brokerage/home.html",
+        {"rounds": rounds, "proposals": proposals, "form": form, "can_run": selectors.can_run_rounds(user)},
+    )
+
+
+def _area_la(user):
+    from schoolsystem.registry.models import LocalAuthority
+
+    qs = LocalAuthority.objects.all()
+    if user.scope_region:
+        qs = qs.filter(region_name=user.scope_region)
+    return qs.order_by("name").first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_detail(request, pk):
+    r = _get(selectors.round_for_user, request.user, pk)
+    add_form = forms.AddSchoolForm(request.POST if request.POST.get("action") == "add" else None)
+    action_error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add" and add_form.is_valid():
+                d = add_form.cleaned_data
+                est = Establishment.objects.filter(urn=d["urn"]).select_related("la").first()
+                if est is None:
+                    add_form.add_error("urn", "There is no school with that URN.")
+                else:
+                    services.round_add_school(
+                        by=request.user,
+                        round=r,
+                        establishment=est,
+                        move_type=d["move_type"],
+                        performing=d["performing"],
+                        finance_flag=d["finance_flag"],
+                        estate_flag=d["estate_flag"],
+                        group_key=d["group_key"],
+                    )
+                    messages.success(request, f"{est.name} added.")
+                    return redirect("brokerage:round", pk=r.pk)
+            elif action == "shortlist":
+                services.round_shortlist(by=request.user, round=r)
+                messages.success(request, "Shortlists drawn up.")
+                return redirect("brokerage:round", pk=r.pk)
+            elif action == "plan":
+                services.round_plan(by=request.user, round=r)
+                messages.success(request, "Plan proposed.")
+                return redirect("brokerage:round", pk=r.pk)
+            elif action == "add_trust_schools":
+                services.round_add_leaving_trust_schools(by=request.user, round=r)
+                return redirect("brokerage:round", pk=r.pk)
+            elif action != "add":
+                action_error = "Choose an action."
+        except ApplicationError as exc:
+            if action == "add":
+                _add_errors(add_form, exc)
+            else:
+                action_error = exc.message
+    schools = list(selectors.round_schools(r))
+    for rs in schools:
+        rs.proposal = next(iter(rs.proposals.all()), None)
+    return render(
+        request,
+        "brokerage/round.html",
+        {"round": r, "schools": schools, "add_form": add_form, "action_error": action_error},
+        status=400 if (request.method == "POST" and (action_error or add_form.errors)) else 200,
+    )
+
+
+@login_required
+def school_shortlist(request, urn):
+    est = _get(selectors.establishment_for_user, request.user, urn)
+    rs = selectors.latest_round_school(request.user, est)
+    problem, sl = selectors.school_shortlist(est, rs)
+    i = problem.school_index[str(est.urn)]
+    points = nearest_points(problem, i, [c.partner_id for c in sl.ranked])
+    svg = shortlist_svg(est, sl.ranked, points)
+    return render(
+        request,
+        "brokerage/shortlist.html",
+        {
+            "school": est,
+            "round_school": rs,
+            "shortlist": sl,
+            "svg": svg,
+            "weights": problem.weights.as_dict(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def what_if(request, pk):
+    r = _get(selectors.round_for_user, request.user, pk)
+    form = forms.WhatIfForm(request.POST or None, weights=r.weights)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        overrides = {d["partner"]: d["capacity"]} if d.get("partner") else None
+        try:
+            result = selectors.round_what_if(r, weights=form.weights(), capacity_overrides=overrides)
+        except (ApplicationError, ValueError) as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "brokerage/what_if.html",
+        {"round": r, "form": form, "result": result},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request, pk):
+    p = _get(selectors.proposal_for_user, request.user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    bound = {
+        "due_diligence": forms.DueDiligenceForm,
+        "consultation": forms.ConsultationForm,
+        "decision": forms.DecisionForm,
+        "hand_off": forms.HandOffForm,
+    }
+    form_objs = {k: cls(request.POST if action == k else None, prefix=k) for k, cls in bound.items()}
+    error = ""
+    if request.method == "POST":
+        try:
+            form = form_objs.get(action)
+            if action == "start_due_diligence":
+                services.proposal_start_due_diligence(by=request.user, proposal=p)
+            elif action == "complete_due_diligence":
+                services.proposal_complete_due_diligence(by=request.user, proposal=p)
+            elif action == "resubmit":
+                services.proposal_resubmit(by=request.user, proposal=p)
+            elif form is None:
+                error = "Choose an action."
+            elif form.is_valid():
+                d = form.cleaned_data
+                if action == "due_diligence":
+                    services.due_diligence_record(by=request.user, proposal=p, **d)
+                elif action == "consultation":
+                    services.consultation_record(by=request.user, proposal=p, **d)
+                elif action == "decision":
+                    services.board_decide(by=request.user, proposal=p, **d)
+                elif action == "hand_off":
+                    services.proposal_hand_off(by=request.user, proposal=p, **d)
+            if not error and (form is None or not form.errors):
+                messages.success(request, "Saved.")
+                return redirect("brokerage:proposal", pk=p.pk)
+        except ApplicationError as exc:
+            if action in form_objs:
+                _add_errors(form_objs[action], exc)
+            else:
+                error = exc.message
+    candidates = Candidate.objects.filter(round_school=p.round_school, eligible=True)[:5]
+    has_errors = bool(error) or any(f.errors for f in form_objs.values())
+    return render(
+        request,
+        "brokerage/proposal.html",
+        {
+            "proposal": p,
+            "forms": form_objs,
+            "error": error,
+            "candidates": candidates,
+            "S": ProposalStatus,
+            "pending": DueDiligenceOutcome.PENDING,
+            "round_url": reverse("brokerage:round", args=[p.round_id])
+            if selectors.can_run_rounds(request.user)
+            else "",
+        },
+        status=400 if has_errors else 200,
+    )

@@ -1,0 +1,83 @@
+"""API plumbing shared by every app: the domain-error handler, pagination, query-parameter validation, base
+permission classes and the audit-history serializer."""
+
+from rest_framework import permissions, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from schoolsystem.accounts.constants import OFFICER_ROLES
+from schoolsystem.core.errors import ApplicationError
+from schoolsystem.core.models import AuditEvent
+
+
+def exception_handler(exc, context):
+    """Map domain errors (ApplicationError) to JSON responses: 400, 403, 404 or 409 with a message."""
+    if isinstance(exc, ApplicationError):
+        body = {"detail": exc.message, "code": type(exc).__name__, **exc.extra}
+        return Response(body, status=exc.http_status)
+    return drf_exception_handler(exc, context)
+
+
+class ReadOnlyOrRole(permissions.BasePermission):
+    """Anyone signed in may read; writes need one of the view's `write_roles` (superusers always may)."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        roles = getattr(view, "write_roles", ())
+        return bool(request.user.is_superuser or request.user.role in roles)
+
+
+class Pagination(PageNumberPagination):
+    """Page-numbered lists: `?page=2&page_size=100` (at most 500 a page)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def query_params(serializer_class, request) -> dict:
+    """Validate a list endpoint's query parameters with a serializer: bad values give 400 naming the parameter."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return {k: v for k, v in serializer.validated_data.items() if v not in (None, "")}
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    """One entry of an object's history: who, when, what, old and new values."""
+
+    who = serializers.CharField(read_only=True)
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField(), min_length=2, max_length=2),
+        read_only=True,
+        help_text='{"field": [old, new]} for each field that changed',
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "occurred_on", "who", "action", "object_repr", "changes", "note"]
+
+
+class AuditHistoryPageSerializer(serializers.Serializer):
+    """A page of an object's history (the shape `Pagination` returns)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = AuditEventSerializer(many=True)
+
+
+class IsOfficer(permissions.BasePermission):
+    """LA and regional officers, staff and superusers (for audit history)."""
+
+    message = "Only officers may read the audit history."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (user.is_superuser or user.is_staff or user.role in OFFICER_ROLES)
+        )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "schoolsystem.core"
+    label = "core"
+    verbose_name = "Core: audit log and imports"

@@ -1,0 +1,500 @@
+"""Eligibility and fit, vectorised with numpy (and a KD-tree for distances), plus per-school explanations.
+
+`Problem(schools, partners, rules, weights)` turns the dataclasses into arrays once. `edges()` returns every
+eligible (school, partner) pair with its fit - the graph the planners solve. `shortlist(i)` explains one school:
+the ranked eligible partners with each fit component, and every failed rule of each excluded partner.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from schoolsystem.engines.matching.types import (
+    RULES,
+    Component,
+    Exclusion,
+    PartnerCandidate,
+    PartnerKind,
+    Reason,
+    RuleSet,
+    SchoolNeed,
+    ScoredCandidate,
+    Shortlist,
+    Weights,
+)
+
+FIT_SCALE = 100  # fit 0..100 -> integer 0..10,000 for the solvers
+
+# Phase families as bits. A partner running all-through schools runs both primary and secondary.
+PRIMARY, SECONDARY, ALL_THROUGH, SPECIAL, NURSERY, POST16 = 1, 2, 4, 8, 16, 32
+_PHASE_BITS = {
+    "primary": PRIMARY,
+    "infant": PRIMARY,
+    "junior": PRIMARY,
+    "middle deemed primary": PRIMARY,
+    "secondary": SECONDARY,
+    "middle deemed secondary": SECONDARY,
+    "all-through": ALL_THROUGH,
+    "all through": ALL_THROUGH,
+    "special": SPECIAL,
+    "alternative provision": SPECIAL,
+    "nursery": NURSERY,
+    "16 plus": POST16,
+    "post-16": POST16,
+}
+
+
+def phase_bits(phase: str) -> int:
+    """The family bit of a GIAS phase name; 0 (no requirement) for blank or 'Not applicable'."""
+    return _PHASE_BITS.get(phase.strip().lower(), 0)
+
+
+def partner_phase_mask(phases: Sequence[str]) -> int:
+    mask = 0
+    for phase in phases:
+        mask |= phase_bits(phase)
+    if mask & ALL_THROUGH:
+        mask |= PRIMARY | SECONDARY
+    return mask
+
+
+def school_phase_requirement(phase: str) -> int:
+    bits = phase_bits(phase)
+    # An all-through school needs all-through experience, or both primary and secondary.
+    return PRIMARY | SECONDARY if bits == ALL_THROUGH else bits
+
+
+def denominations(value: str, rules: RuleSet) -> tuple[str, ...]:
+    """'Church of England/Methodist' -> ('church of england', 'methodist'); no faith -> ()."""
+    value = value.strip().lower()
+    if value in rules.no_faith_values:
+        return ()
+    return tuple(part.strip() for part in value.replace(" and ", "/").split("/") if part.strip())
+
+
+def _popcount(a: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(a.astype(np.uint64)).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class EdgeSet:
+    """Eligible (school, partner) pairs: indices into the school and partner lists, fit and distance."""
+
+    school: np.ndarray  # int64
+    partner: np.ndarray  # int64
+    fit: np.ndarray  # float64, 0..100
+    fit_int: np.ndarray  # int64, fit * FIT_SCALE rounded
+    distance_km: np.ndarray  # float64
+
+    def __len__(self) -> int:
+        return len(self.school)
+
+
+class Problem:
+    """Schools and partners as arrays, with the rules and weights that judge them."""
+
+    def __init__(
+        self,
+        schools: Sequence[SchoolNeed],
+        partners: Sequence[PartnerCandidate],
+        rules: RuleSet | None = None,
+        weights: Weights | None = None,
+    ):
+        self.schools = list(schools)
+        self.partners = list(partners)
+        self.rules = rules or RuleSet()
+        self.weights = weights or Weights()
+        self.partner_index = {p.id: j for j, p in enumerate(self.partners)}
+        self.school_index = {s.id: i for i, s in enumerate(self.schools)}
+        if len(self.partner_index) != len(self.partners):
+            raise ValueError("partner ids must be unique")
+        if len(self.school_index) != len(self.schools):
+            raise ValueError("school ids must be unique")
+        self._build_school_arrays()
+        self._build_partner_arrays()
+
+    # ----- arrays -------------------------------------------------------------------------------------------
+    def _build_school_arrays(self) -> None:
+        rules, schools = self.rules, self.schools
+        self.s_xy = np.array(
+            [
+                (s.easting, s.northing)
+                if s.easting is not None and s.northing is not None
+                else (np.nan, np.nan)
+                for s in schools
+            ],
+            dtype=np.float64,
+        ).reshape(-1, 2)
+        self.s_phase = np.array([school_phase_requirement(s.phase) for s in schools], dtype=np.int64)
+        self.s_pupils = np.array([s.pupils if s.pupils else np.nan for s in schools], dtype=np.float64)
+        self.s_estate = np.array([s.estate_flag for s in schools], dtype=bool)
+        self.s_current = np.array([self.partner_index.get(s.current_partner_id, -1) for s in schools])
+        # Faith: up to two denominations per school, as codes shared with partners.
+        self._denom_codes: dict[str, int] = {}
+        self.s_denoms = [denominations(s.religious_character, rules) for s in schools]
+        self.s_church = np.array([bool(d) for d in self.s_denoms], dtype=bool)
+        self.s_den1 = np.array([self._code(d[0]) if d else -2 for d in self.s_denoms], dtype=np.int64)
+        self.s_den2 = np.array(
+            [self._code(d[1]) if len(d) > 1 else -2 for d in self.s_denoms], dtype=np.int64
+        )
+        self._diocese_codes: dict[str, int] = {}
+        self.s_diocese = np.array(
+            [self._dio(s.diocese) if s.diocese.strip() else -1 for s in schools], dtype=np.int64
+        )
+        # Needs as bit masks over a shared vocabulary (expertise uses the same one).
+        self._tags: dict[str, int] = {}
+        self.s_needs = np.array([self._mask(s.needs) for s in schools], dtype=np.int64)
+        self.s_has_prefs = np.array([bool(s.preferences) for s in schools], dtype=bool)
+
+    def _build_partner_arrays(self) -> None:
+        rules, partners = self.rules, self.partners
+        n = len(partners)
+        self.p_concern = np.array([p.open_serious_concern for p in partners], dtype=bool)
+        self.p_phase = np.array([partner_phase_mask(p.phases) for p in partners], dtype=np.int64)
+        self.p_families = np.array(
+            [bin(m & (PRIMARY | SECONDARY | SPECIAL | NURSERY | POST16)).count("1") for m in self.p_phase]
+        )
+        self.p_den = np.array(
+            [
+                self._code(denominations(p.denomination, rules)[0])
+                if denominations(p.denomination, rules)
+                else -1
+                for p in partners
+            ],
+            dtype=np.int64,
+        )
+        self.p_maxkm = np.array(
+            [
+                p.max_distance_km if p.max_distance_km is not None else rules.default_max_distance_km
+                for p in partners
+            ],
+            dtype=np.float64,
+        )
+        self.p_track = np.array(
+            [p.track_record if p.track_record is not None else np.nan for p in partners], dtype=np.float64
+        )
+        self.p_typical = np.array([p.typical_pupils or np.nan for p in partners], dtype=np.float64)
+        self.p_expertise = np.array([self._mask(p.expertise) for p in partners], dtype=np.int64)
+        self.p_estate_ok = np.array([p.accepts_estate_risk for p in partners], dtype=bool)
+        self.p_asp = np.array([p.accreditation.upper() == "ASP" for p in partners], dtype=bool)
+        self.p_current = np.array([p.current_schools for p in partners], dtype=np.int64)
+        cap = np.array([max(p.capacity, 0) for p in partners], dtype=np.int64)
+        self.p_raw_capacity = cap.copy()
+        self.asp_room = np.where(self.p_asp, np.maximum(rules.asp_max_schools - self.p_current, 0), cap)
+        if rules.on("asp_limit"):
+            cap = np.minimum(cap, self.asp_room)
+        self.p_capacity = cap  # what the planners may fill
+        self.p_annual = np.array(
+            [
+                p.max_new_per_year
+                if p.max_new_per_year is not None
+                else (rules.default_max_new_per_year or -1)
+                for p in partners
+            ],
+            dtype=np.int64,
+        )  # -1: no annual limit
+        consent = [
+            self._dio(d) * max(n, 1) + j
+            for j, p in enumerate(partners)
+            for d in p.diocesan_consent
+            if d.strip()
+        ]
+        self.consent_keys = np.unique(np.array(consent, dtype=np.int64))
+        # Locations, grouped by partner, for the nearest-school distance.
+        owner, pts = [], []
+        for j, p in enumerate(partners):
+            for e, nn in p.locations:
+                if e is not None and nn is not None:
+                    owner.append(j)
+                    pts.append((float(e), float(nn)))
+        self.loc_owner = np.array(owner, dtype=np.int64)
+        self.loc_xy = np.array(pts, dtype=np.float64).reshape(-1, 2)
+        counts = np.bincount(self.loc_owner, minlength=n) if n else np.zeros(0, dtype=np.int64)
+        self.p_has_loc = counts > 0
+        self.loc_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if n else counts
+        # Preferences as (school * n + partner) keys with a 0..1 score by rank.
+        keys, vals = [], []
+        for i, s in enumerate(self.schools):
+            k = len(s.preferences)
+            for rank, pid in enumerate(s.preferences):
+                j = self.partner_index.get(pid)
+                if j is not None:
+                    keys.append(i * n + j)
+                    vals.append((k - rank) / k)
+        order = np.argsort(np.array(keys, dtype=np.int64))
+        self.pref_keys = np.array(keys, dtype=np.int64)[order]
+        self.pref_vals = np.array(vals, dtype=np.float64)[order]
+
+    def _code(self, name: str) -> int:
+        return self._denom_codes.setdefault(name, len(self._denom_codes))
+
+    def _dio(self, name: str) -> int:
+        return self._diocese_codes.setdefault(name.strip().lower(), len(self._diocese_codes))
+
+    def _mask(self, tags: Sequence[str]) -> int:
+        mask = 0
+        for tag in tags:
+            code = self._tags.setdefault(tag.strip().lower(), len(self._tags))
+            if code >= 63:
+                raise ValueError("at most 63 distinct needs/expertise tags are supported")
+            mask |= 1 << code
+        return mask
+
+    # ----- rules and scores over arbitrary (school, partner) pairs ----------------------------------------
+    def failures(self, s: np.ndarray, p: np.ndarray, dist_km: np.ndarray) -> dict[str, np.ndarray]:
+        """rule code -> boolean array, True where the pair FAILS that rule (enabled rules only)."""
+        rules, n = self.rules, len(self.partners)
+        out: dict[str, np.ndarray] = {}
+        if rules.on("concern"):
+            out["concern"] = self.p_concern[p]
+        if rules.on("current"):
+            out["current"] = self.s_current[s] == p
+        if rules.on("faith"):
+            same = (self.p_den[p] == self.s_den1[s]) | (self.p_den[p] == self.s_den2[s])
+            dio = self.s_diocese[s]
+            consent = (dio >= 0) & np.isin(dio * max(n, 1) + p, self.consent_keys)
+            out["faith"] = self.s_church[s] & ~same & ~consent
+        if rules.on("phase"):
+            req = self.s_phase[s]
+            out["phase"] = (self.p_phase[p] & req) != req
+        if rules.on("capacity"):
+            out["capacity"] = self.p_raw_capacity[p] <= 0
+        if rules.on("asp_limit"):
+            out["asp_limit"] = self.p_asp[p] & (self.asp_room[p] <= 0)
+        if rules.on("distance"):
+            out["distance"] = ~(dist_km <= self.p_maxkm[p])  # NaN (unknown location) fails
+        if rules.on("estate"):
+            out["estate"] = self.s_estate[s] & ~self.p_estate_ok[p]
+        if rules.on("preference"):
+            listed = self._pref_lookup(s, p) > 0
+            out["preference"] = self.s_has_prefs[s] & ~listed
+        return out
+
+    def _pref_lookup(self, s: np.ndarray, p: np.ndarray) -> np.ndarray:
+        if not len(self.pref_keys):
+            return np.zeros(len(s), dtype=np.float64)
+        keys = s * len(self.partners) + p
+        pos = np.searchsorted(self.pref_keys, keys)
+        pos = np.minimum(pos, len(self.pref_keys) - 1)
+        return np.where(self.pref_keys[pos] == keys, self.pref_vals[pos], 0.0)
+
+    def components(self, s: np.ndarray, p: np.ndarray, dist_km: np.ndarray) -> dict[str, np.ndarray]:
+        """Each fit component (0..1) for the pairs."""
+        w = self.weights
+        maxkm = self.p_maxkm[p]
+        distance = np.clip(1.0 - dist_km / np.where(maxkm > 0, maxkm, 1.0), 0.0, 1.0)
+        track = self.p_track[p]
+        track = np.where(np.isnan(track), 0.5, np.clip(track, 0.0, 1.0))
+        phase = np.where(self.p_families[p] <= 1, 1.0, 0.5)
+        phase = np.where(self.s_phase[s] == 0, 0.5, phase)
+        ratio = self.s_pupils[s] / self.p_typical[p]
+        size = 1.0 - np.abs(np.log(ratio)) / math.log(w.size_ratio_zero)
+        size = np.where(np.isnan(size), 0.5, np.clip(size, 0.0, 1.0))
+        need = self.s_needs[s]
+        n_need = _popcount(need)
+        met = _popcount(need & self.p_expertise[p])
+        needs = np.where(n_need > 0, met / np.maximum(n_need, 1), 0.5)
+        headroom = np.minimum(self.p_capacity[p] / max(w.headroom_full, 1), 1.0)
+        preference = self._pref_lookup(s, p)
+        return {
+            "distance": distance,
+            "track_record": track,
+            "phase": phase,
+            "size": size,
+            "needs": needs,
+            "headroom": headroom,
+            "preference": preference,
+        }
+
+    def fit(self, comps: dict[str, np.ndarray]) -> np.ndarray:
+        w = self.weights
+        total = sum(getattr(w, c) * comps[c] for c in w.COMPONENTS)
+        return 100.0 * np.asarray(total, dtype=np.float64) / w.total
+
+    # ----- distances ----------------------------------------------------------------------------------------
+    def _distances_within(self, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(school, partner, km) for every pair of a located school and a usable partner whose nearest location
+        is within the partner's maximum distance and whose phases fit the school.
+
+        Pairs are only enumerated inside each partner's own radius and phase: schools are bucketed by phase
+        requirement and partners by maximum distance, one KD-tree query per bucket pair (few in practice)."""
+        n_p = len(self.partners)
+        located = ~np.isnan(self.s_xy[:, 0])
+        loc_ok = usable[self.loc_owner] if len(self.loc_owner) else np.zeros(0, dtype=bool)
+        radii = np.unique(self.p_maxkm[usable]) if usable.any() else np.zeros(0)
+        if len(radii) > 8:  # many distinct maxima: query with the largest of each of 8 quantile buckets
+            radii = np.unique(np.quantile(self.p_maxkm[usable], np.linspace(0.125, 1, 8), method="higher"))
+        out_s, out_k, out_d = [], [], []
+        check_phase = self.rules.on("phase")
+        reqs = np.unique(self.s_phase[located]) if check_phase else np.array([-1])
+        lower = -np.inf
+        loc_radius = self.p_maxkm[self.loc_owner] if len(self.loc_owner) else np.zeros(0)
+        for radius in radii:
+            in_bucket = loc_ok & (loc_radius > lower) & (loc_radius <= radius)
+            lower = radius
+            for req in reqs:
+                schools = (
+                    np.flatnonzero(located & (self.s_phase == req))
+                    if check_phase
+                    else np.flatnonzero(located)
+                )
+                locs = in_bucket
+                if check_phase:
+                    owner_mask = self.p_phase[self.loc_owner]
+                    locs = locs & ((owner_mask & req) == req)
+                locs = np.flatnonzero(locs)
+                if not len(schools) or not len(locs):
+                    continue
+                pairs = cKDTree(self.s_xy[schools]).sparse_distance_matrix(
+                    cKDTree(self.loc_xy[locs]), radius * 1000.0, output_type="ndarray"
+                )
+                out_s.append(schools[pairs["i"]])
+                out_k.append(self.loc_owner[locs[pairs["j"]]])
+                out_d.append(pairs["v"])
+        if not out_s:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, np.zeros(0)
+        si, pj, d = np.concatenate(out_s), np.concatenate(out_k), np.concatenate(out_d) / 1000.0
+        # Nearest location of each partner: minimum distance per (school, partner) key.
+        key = si.astype(np.int64) * n_p + pj
+        uniq, inverse = np.unique(key, return_inverse=True)
+        best = np.full(len(uniq), np.inf)
+        np.minimum.at(best, inverse, d)
+        return uniq // n_p, uniq % n_p, best
+
+    def distances_from(self, i: int) -> np.ndarray:
+        """km from school i to each partner's nearest location (NaN when either has no location)."""
+        n = len(self.partners)
+        out = np.full(n, np.nan)
+        if np.isnan(self.s_xy[i, 0]) or not len(self.loc_xy):
+            return out
+        d = np.hypot(*(self.loc_xy - self.s_xy[i]).T) / 1000.0
+        # Locations are stored grouped by owner in partner order, so one reduceat gives each partner's nearest.
+        owners = np.flatnonzero(self.p_has_loc)
+        out[owners] = np.minimum.reduceat(d, self.loc_start[owners])
+        return out
+
+    # ----- the graph ---------------------------------------------------------------------------------------
+    def edges(self) -> EdgeSet:
+        """Every eligible pair with its fit. Pairs beyond every partner's reach are never built (KD-tree)."""
+        n = len(self.partners)
+        if not n or not self.schools:
+            e = np.zeros(0, dtype=np.int64)
+            return EdgeSet(e, e, np.zeros(0), e, np.zeros(0))
+        usable = self.p_capacity > 0
+        if self.rules.on("concern"):
+            usable &= ~self.p_concern
+        if self.rules.on("distance"):
+            s, p, d = self._distances_within(usable)
+        else:  # every pair: only sensible for small problems
+            s = np.repeat(np.arange(len(self.schools)), n)
+            p = np.tile(np.arange(n), len(self.schools))
+            d = np.concatenate([self.distances_from(i) for i in range(len(self.schools))])
+            keep = usable[p]
+            s, p, d = s[keep], p[keep], d[keep]
+        failed = self.failures(s, p, d)
+        ok = np.ones(len(s), dtype=bool)
+        for mask in failed.values():
+            ok &= ~mask
+        s, p, d = s[ok], p[ok], d[ok]
+        fit = self.fit(self.components(s, p, d))
+        return EdgeSet(
+            s.astype(np.int64), p.astype(np.int64), fit, np.rint(fit * FIT_SCALE).astype(np.int64), d
+        )
+
+    # ----- explanations -------------------------------------------------------------------------------------
+    def rule_failures_for(self, i: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        n = len(self.partners)
+        p = np.arange(n)
+        s = np.full(n, i)
+        dist = self.distances_from(i)
+        return self.failures(s, p, dist), dist
+
+    def shortlist(self, i: int, limit: int | None = None) -> Shortlist:
+        """School i's eligible partners ranked by fit with each component, and every excluded partner with every
+        rule it failed."""
+        failed, dist = self.rule_failures_for(i)
+        n = len(self.partners)
+        bad = np.zeros(n, dtype=bool)
+        for mask in failed.values():
+            bad |= mask
+        ok = np.flatnonzero(~bad)
+        comps = self.components(np.full(len(ok), i), ok, dist[ok])
+        fit = self.fit(comps)
+        order = np.lexsort((ok, -fit))
+        w = self.weights
+        ranked = []
+        for rank, k in enumerate(order[: limit if limit else None], start=1):
+            j = int(ok[k])
+            parts = tuple(
+                Component(
+                    name=c,
+                    value=round(float(comps[c][k]), 4),
+                    weight=float(getattr(w, c)),
+                    points=round(100.0 * float(getattr(w, c)) * float(comps[c][k]) / w.total, 2),
+                )
+                for c in w.COMPONENTS
+            )
+            ranked.append(
+                ScoredCandidate(
+                    partner_id=self.partners[j].id,
+                    partner_name=self.partners[j].name,
+                    fit=round(float(fit[k]), 2),
+                    distance_km=round(float(dist[j]), 2),
+                    components=parts,
+                    rank=rank,
+                )
+            )
+        excluded = []
+        for j in np.flatnonzero(bad):
+            reasons = tuple(
+                Reason(code=code, label=RULES[code][0], message=self.rules.message(code))
+                for code, mask in failed.items()
+                if mask[j]
+            )
+            d = float(dist[j])
+            excluded.append(
+                Exclusion(
+                    partner_id=self.partners[j].id,
+                    partner_name=self.partners[j].name,
+                    distance_km=None if math.isnan(d) else round(d, 2),
+                    reasons=reasons,
+                )
+            )
+        excluded.sort(key=lambda e: (len(e.reasons), e.distance_km if e.distance_km is not None else 1e9))
+        return Shortlist(school_id=self.schools[i].id, ranked=tuple(ranked), excluded=tuple(excluded))
+
+    def rule_counts_for_many(self, indices: Sequence[int]) -> list[tuple[tuple[str, int], ...]]:
+        """rule_counts_for over several schools at once (vectorised: orphans of a national plan)."""
+        idx = np.asarray(indices, dtype=np.int64)
+        n = len(self.partners)
+        if not len(idx) or not n:
+            return [() for _ in idx]
+        dist = np.full((len(idx), n), np.nan)
+        owners = np.flatnonzero(self.p_has_loc)
+        if len(owners):
+            xy = self.s_xy[idx]
+            d = (
+                np.hypot(self.loc_xy[None, :, 0] - xy[:, 0, None], self.loc_xy[None, :, 1] - xy[:, 1, None])
+                / 1000.0
+            )
+            dist[:, owners] = np.minimum.reduceat(d, self.loc_start[owners], axis=1)
+        s = np.repeat(idx, n)
+        p = np.tile(np.arange(n), len(idx))
+        failed = self.failures(s, p, dist.ravel())
+        counts = {code: mask.reshape(len(idx), n).sum(axis=1) for code, mask in failed.items()}
+        return [tuple((code, int(c[r])) for code, c in counts.items() if c[r]) for r in range(len(idx))]
+
+    def rule_counts_for(self, i: int) -> tuple[tuple[str, int], ...]:
+        """How many partners fail each rule for school i (for orphan reasons)."""
+        failed, _ = self.rule_failures_for(i)
+        return tuple((code, int(mask.sum())) for code, mask in failed.items() if mask.any())
+
+
+def is_accredited(partner: PartnerCandidate) -> bool:
+    return partner.kind == PartnerKind.ACCREDITED_PROVIDER or partner.accreditation.upper() in {"ASP", "ASG"}

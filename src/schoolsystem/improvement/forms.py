@@ -1,0 +1,508 @@
+"""Forms of the improvement pages. They validate input shape only; rules live in services.
+
+The API reuses the same forms for its write endpoints, so pages and API refuse bad input alike.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from schoolsystem.improvement.constants import (
+    PHASES,
+    REDACTABLE_FIELDS,
+    ConsultationOutcome,
+    InterventionOption,
+    PriceModel,
+    Rag,
+    SupportKind,
+    WarningGround,
+)
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the case version the user loaded (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CaseOpenForm(forms.Form):
+    urn = forms.IntegerField(label="School URN", min_value=1)
+    source = forms.ChoiceField(
+        choices=[("manual", "Opened by hand"), ("risk_screen", "Risk screen")], widget=forms.HiddenInput
+    )
+    reasons = forms.CharField(
+        label="Reasons for concern",
+        help_text="One reason per line.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_reasons(self):
+        value = lines(self.cleaned_data["reasons"])
+        if not value:
+            raise forms.ValidationError("Enter at least one reason for concern.")
+        return value
+
+
+class CaseEditForm(VersionedForm):
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    exit_criteria = forms.CharField(
+        label="Exit criteria",
+        help_text="One criterion per line. The case exits when all are met.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_exit_criteria(self):
+        return lines(self.cleaned_data["exit_criteria"])
+
+
+class NoteForm(VersionedForm):
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequiredNoteForm(VersionedForm):
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VisitForm(VersionedForm):
+    visited_on = forms.DateField(label="Date of visit", widget=DateInput)
+    notes = forms.CharField(label="Notes of the visit", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class EarlyConversationForm(VersionedForm):
+    held_on = forms.DateField(label="Date of the conversation", widget=DateInput)
+    note = forms.CharField(label="What was discussed and agreed", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class WarningNoticeForm(VersionedForm):
+    grounds = forms.MultipleChoiceField(
+        label="Grounds", choices=WarningGround.choices, widget=forms.CheckboxSelectMultiple
+    )
+    compliance_by = forms.DateField(
+        label="Compliance date", help_text="The school must comply by this date.", widget=DateInput
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, compliance_days: int = 21, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compliance_by"].initial = timezone.localdate() + timedelta(days=compliance_days)
+
+
+class ConsultationForm(VersionedForm):
+    proposal = forms.CharField(label="What was proposed", widget=forms.Textarea(attrs={"rows": 3}))
+    consulted_on = forms.DateField(label="Date consulted", widget=DateInput)
+    outcome = forms.ChoiceField(
+        label="The school's response", choices=ConsultationOutcome.choices, widget=forms.RadioSelect
+    )
+    school_response = forms.CharField(
+        label="What the school said", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConsultationResponseForm(VersionedForm):
+    """The school's own answer to a consultation."""
+
+    outcome = forms.ChoiceField(
+        label="The school's response",
+        choices=[
+            (ConsultationOutcome.AGREED, "We agree"),
+            (ConsultationOutcome.AGREED_WITH_CONDITIONS, "We agree with conditions"),
+            (ConsultationOutcome.OBJECTED, "We object"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    school_response = forms.CharField(
+        label="Your response",
+        help_text="Conditions or objections in full.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class InterventionForm(VersionedForm):
+    option = forms.ChoiceField(
+        label="Intervention", choices=InterventionOption.choices, widget=forms.RadioSelect
+    )
+    partner_name = forms.CharField(label="Partner (school, leader or trust)", required=False, max_length=250)
+    options_considered = forms.CharField(
+        label="Options considered", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    criteria = forms.CharField(
+        label="Criteria applied", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["option"].choices = [(v, InterventionOption(v).label) for v in allowed]
+
+    def clean_options_considered(self):
+        return lines(self.cleaned_data["options_considered"])
+
+    def clean_criteria(self):
+        return lines(self.cleaned_data["criteria"])
+
+
+class CaseReviewForm(VersionedForm):
+    reviewed_on = forms.DateField(label="Date of review", widget=DateInput)
+    progress = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
+    criteria_met = forms.TypedMultipleChoiceField(
+        label="Exit criteria now met", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, criteria: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        crit = criteria or []
+        self.fields["criteria_met"].choices = [(i, c["text"]) for i, c in enumerate(crit)]
+        self.fields["criteria_met"].initial = [i for i, c in enumerate(crit) if c.get("met")]
+
+
+class EscalateForm(VersionedForm):
+    reason = forms.CharField(label="Reason for escalating", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SponsorForm(forms.Form):
+    sponsor_group = forms.ModelChoiceField(label="Sponsor trust", queryset=None)
+    rationale = forms.CharField(label="Why this sponsor", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schoolsystem.registry.constants import GroupType
+        from schoolsystem.registry.models import Group
+
+        self.fields["sponsor_group"].queryset = Group.objects.filter(
+            group_type__in=[GroupType.MULTI_ACADEMY_TRUST, GroupType.SPONSOR]
+        ).order_by("name")
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="Exceptional circumstances", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+REDACTION_ROWS = 3
+
+
+class PublishForm(forms.Form):
+    """Publish a decision with up to three explicit redactions (field, what was withheld, why)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "No redaction")] + [(f, f.replace("_", " ").capitalize()) for f in REDACTABLE_FIELDS]
+        for i in range(1, REDACTION_ROWS + 1):
+            self.fields[f"redaction_{i}_field"] = forms.ChoiceField(
+                label=f"Redaction {i}: field", choices=choices, required=False
+            )
+            self.fields[f"redaction_{i}_withheld"] = forms.CharField(
+                label=f"Redaction {i}: what is withheld", required=False
+            )
+            self.fields[f"redaction_{i}_reason"] = forms.CharField(
+                label=f"Redaction {i}: why", required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        redactions = []
+        for i in range(1, REDACTION_ROWS + 1):
+            field, withheld, reason = (
+                data.get(f"redaction_{i}_{k}", "") for k in ("field", "withheld", "reason")
+            )
+            if not (field or withheld or reason):
+                continue
+            if not field:
+                self.add_error(f"redaction_{i}_field", "Choose the field to redact.")
+            if not withheld:
+                self.add_error(f"redaction_{i}_withheld", "Say what is withheld.")
+            if not reason:
+                self.add_error(f"redaction_{i}_reason", "Give the reason it is withheld.")
+            redactions.append({"field": field, "withheld": withheld, "reason": reason})
+        data["redactions"] = redactions
+        return data
+
+
+class MinutesForm(forms.Form):
+    file = forms.FileField(label="Minutes (PDF)")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".pdf", ".txt", ".docx", ".odt")):
+            raise forms.ValidationError("Upload a PDF, Word, ODT or text file.")
+        if f.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 10 MB.")
+        return f
+
+
+class DecisionSearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    school = forms.CharField(label="School (name or URN)", required=False, max_length=200)
+    la = forms.CharField(label="Local authority (code or name)", required=False, max_length=120)
+    decision_type = forms.ChoiceField(label="Type", required=False)
+    decided_from = forms.DateField(label="Decided from", required=False, widget=DateInput)
+    decided_to = forms.DateField(label="Decided to", required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schoolsystem.improvement.constants import DecisionType
+
+        self.fields["decision_type"].choices = [("", "Any type"), *DecisionType.choices]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Support
+
+
+class OfferSearchForm(forms.Form):
+    urn = forms.IntegerField(label="School URN", min_value=1)
+    needs = forms.MultipleChoiceField(
+        label="Needs", choices=SupportKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    days_needed = forms.IntegerField(label="Days needed", min_value=1, max_value=200, initial=1)
+
+
+class SupportNeedForm(forms.Form):
+    """What support is needed (the school is known: a peer review's school, or the URN field below)."""
+
+    needs = forms.MultipleChoiceField(
+        label="Needs", choices=SupportKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(label="Support needed", widget=forms.Textarea(attrs={"rows": 4}))
+    days_needed = forms.IntegerField(label="Days needed", min_value=1, max_value=200)
+
+
+class SupportRequestForm(SupportNeedForm):
+    urn = forms.IntegerField(label="School URN", min_value=1)
+    field_order = ["urn", "needs", "description", "days_needed"]
+
+
+class MatchForm(forms.Form):
+    offers = forms.TypedMultipleChoiceField(
+        label="Offers to shortlist", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].choices = list(choices)
+
+
+class AgreeForm(forms.Form):
+    offer = forms.TypedChoiceField(label="Offer agreed", coerce=int, widget=forms.RadioSelect)
+    days_agreed = forms.IntegerField(label="Days agreed", min_value=1, max_value=200)
+    objectives = forms.CharField(
+        label="Objectives", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].choices = list(choices)
+
+    def clean_objectives(self):
+        value = lines(self.cleaned_data["objectives"])
+        if not value:
+            raise forms.ValidationError("Enter at least one objective.")
+        return value
+
+
+class DeployForm(forms.Form):
+    milestones = forms.CharField(
+        label="Milestones",
+        help_text="One per line: the date (YYYY-MM-DD), a space, then the milestone.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_milestones(self):
+        out = []
+        for line in lines(self.cleaned_data["milestones"]):
+            day, _, title = line.partition(" ")
+            try:
+                due = forms.DateField().clean(day)
+            except forms.ValidationError:
+                raise forms.ValidationError(f"“{line}” does not start with a date (YYYY-MM-DD).") from None
+            if not title.strip():
+                raise forms.ValidationError(f"“{line}” has no milestone after the date.")
+            out.append((title.strip(), due))
+        if not out:
+            raise forms.ValidationError("Enter at least one milestone.")
+        return out
+
+
+class SupportReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Date of review", widget=DateInput)
+    rag = forms.ChoiceField(label="Progress rating", choices=Rag.choices, widget=forms.RadioSelect)
+    progress = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SupportCloseForm(forms.Form):
+    days_delivered = forms.IntegerField(label="Days delivered", min_value=0, max_value=400)
+    impact_summary = forms.CharField(label="Impact", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How good was the support?",
+        coerce=int,
+        choices=[(i, f"{i} out of 5") for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OfferForm(forms.Form):
+    provider_name = forms.CharField(label="Provider name", max_length=250)
+    provider_kind = forms.ChoiceField(label="Kind of provider", choices=[])
+    provider_urn = forms.IntegerField(label="Provider's school URN (optional)", required=False, min_value=1)
+    title = forms.CharField(label="Title of the offer", max_length=250)
+    kind = forms.ChoiceField(label="Kind of support", choices=SupportKind.choices)
+    needs = forms.MultipleChoiceField(
+        label="Other needs it addresses",
+        required=False,
+        choices=SupportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    phases = forms.MultipleChoiceField(
+        label="Phases (none: all)",
+        required=False,
+        choices=[(p, p) for p in PHASES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    radius_km = forms.IntegerField(
+        label="Area covered (km from the provider; empty: nationwide)",
+        required=False,
+        min_value=1,
+        max_value=1000,
+    )
+    days_per_term = forms.IntegerField(label="Days available per term", min_value=0, max_value=1000)
+    schools_at_once = forms.IntegerField(label="Schools supported at once", min_value=1, max_value=100)
+    price_model = forms.ChoiceField(label="Price model", choices=PriceModel.choices)
+    credits_per_day = forms.IntegerField(
+        label="Credits per day (credit-priced offers)", required=False, min_value=0, max_value=1000
+    )
+    contact_name = forms.CharField(label="Contact name", required=False, max_length=200)
+    contact_email = forms.EmailField(label="Contact email", required=False)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schoolsystem.improvement.constants import ProviderKind
+
+        self.fields["provider_kind"].choices = ProviderKind.choices
+
+
+class MilestoneDoneForm(forms.Form):
+    milestone = forms.TypedChoiceField(label="Milestone", coerce=int, widget=forms.RadioSelect)
+    done_on = forms.DateField(label="Date done", widget=DateInput)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].choices = list(choices)
+        self.fields["done_on"].initial = timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Peer review
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=[("done", "Done"), ("dropped", "No longer needed")])
+
+
+class PeerReviewPlanForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        label="Partnership", queryset=None, empty_label="Choose a partnership"
+    )
+    urn = forms.IntegerField(label="URN of the school reviewed", min_value=1)
+    review_on = forms.DateField(label="Date of the review", widget=DateInput)
+    focus_areas = forms.CharField(
+        label="Focus areas", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reviewers = forms.CharField(
+        label="Reviewers",
+        help_text="One per line: the reviewer's name, a comma, then the URN of their school. "
+        "Reviewers come from other schools of the partnership, never the school reviewed.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, partnerships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships
+
+    def clean_focus_areas(self):
+        value = lines(self.cleaned_data["focus_areas"])
+        if not value:
+            raise forms.ValidationError("Enter at least one focus area.")
+        return value
+
+    def clean_reviewers(self):
+        out = []
+        for line in lines(self.cleaned_data["reviewers"]):
+            name, _, urn = line.rpartition(",")
+            if not name.strip() or not urn.strip().isdigit():
+                raise forms.ValidationError(f"“{line}” is not a name, a comma and a URN.")
+            out.append((name.strip(), int(urn.strip())))
+        if not out:
+            raise forms.ValidationError("Add at least one reviewer.")
+        return out
+
+
+class PeerReviewFindingsForm(forms.Form):
+    strengths = forms.CharField(label="Strengths", widget=forms.Textarea(attrs={"rows": 4}))
+    areas_for_development = forms.CharField(
+        label="Areas for development", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PeerReviewActionForm(forms.Form):
+    text = forms.CharField(label="Action agreed", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label="Owner", max_length=200)
+    due_on = forms.DateField(label="Due by", widget=DateInput)
+
+
+class DecisionForm(forms.Form):
+    """A structural decision recorded by hand (not coming from a case)."""
+
+    urn = forms.IntegerField(label="School URN", min_value=1)
+    subject = forms.CharField(label="What was decided", max_length=300)
+    decision_type = forms.ChoiceField(label="Type of decision")
+    decided_by_name = forms.CharField(
+        label="Who decided", help_text="The person or body, e.g. Cabinet member for children.", max_length=200
+    )
+    decided_on = forms.DateField(label="Date of the decision", widget=DateInput)
+    options_considered = forms.CharField(
+        label="Options considered", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    criteria = forms.CharField(
+        label="Criteria applied", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}))
+    consultation_outcome = forms.CharField(
+        label="Outcome of the consultation with the school", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schoolsystem.improvement.constants import DecisionType
+
+        self.fields["decision_type"].choices = [("", "Choose a type"), *DecisionType.choices]
+
+    def clean_options_considered(self):
+        return lines(self.cleaned_data["options_considered"])
+
+    def clean_criteria(self):
+        return lines(self.cleaned_data["criteria"])

@@ -1,0 +1,147 @@
+"""A case for a school causing concern: one model for maintained schools and academies (seed 002, 003)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from schoolsystem.core.models import TimeStampedModel
+from schoolsystem.improvement.constants import (
+    OPEN_CASE_STATES,
+    AcademyOrderState,
+    CaseSector,
+    CaseSource,
+    CaseState,
+    ConsultationOutcome,
+    InterventionOption,
+)
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_CASE_STATES)
+
+
+class Case(TimeStampedModel):
+    school = models.ForeignKey("registry.Establishment", on_delete=models.PROTECT, related_name="cases")
+    state = models.CharField(
+        max_length=30, choices=CaseState.choices, default=CaseState.IDENTIFIED, db_index=True
+    )
+    state_changed_on = models.DateTimeField()
+    sector = models.CharField(max_length=20, choices=CaseSector.choices)
+    # For an academy: the trust the case works with (its current trust when the case opened).
+    trust = models.ForeignKey(
+        "registry.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    source = models.CharField(max_length=20, choices=CaseSource.choices, default=CaseSource.MANUAL)
+    reasons = models.JSONField(default=list, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(blank=True)
+    # [{"text": "...", "met": bool}]: a case exits only when every criterion is met.
+    exit_criteria = models.JSONField(default=list, blank=True)
+    next_visit_due = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    warning_grounds = models.JSONField(default=list, blank=True)
+    warning_notice_issued_on = models.DateField(null=True, blank=True)
+    compliance_by = models.DateField(null=True, blank=True)
+    intervention = models.CharField(max_length=30, choices=InterventionOption.choices, blank=True)
+    intervention_partner_name = models.CharField(max_length=250, blank=True)
+    intervention_partner_group = models.ForeignKey(
+        "registry.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    intervention_chosen_on = models.DateField(null=True, blank=True)
+    intervention_decision = models.ForeignKey(
+        "improvement.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_on = models.DateField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    # Optimistic locking: every save bumps it; an edit loaded at an older version is refused (StaleEdit).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=Q(state__in=sorted(OPEN_CASE_STATES)),
+                name="one_open_case_per_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} – {self.school.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CASE_STATES
+
+    @property
+    def exit_criteria_met(self) -> bool:
+        return bool(self.exit_criteria) and all(c.get("met") for c in self.exit_criteria)
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history: a transition, a visit, a consultation, an edit."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    occurred_on = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on case {self.case_id}"
+
+
+class Consultation(TimeStampedModel):
+    """The school is consulted before any brokering or structural decision (seed 003 proposal 6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consultations")
+    proposal = models.TextField(help_text="What was proposed to the school.")
+    consulted_on = models.DateField()
+    school_response = models.TextField(blank=True)
+    outcome = models.CharField(max_length=30, choices=ConsultationOutcome.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-consulted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Consultation {self.consulted_on} on case {self.case_id}"
+
+
+class AcademyOrder(TimeStampedModel):
+    """An academy order for an inadequate maintained school: issued -> sponsor found, or revoked (seed 003)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="academy_order")
+    state = models.CharField(
+        max_length=20, choices=AcademyOrderState.choices, default=AcademyOrderState.ISSUED
+    )
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sponsor_group = models.ForeignKey(
+        "registry.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sponsor_found_on = models.DateField(null=True, blank=True)
+    revoked_on = models.DateField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    decision = models.ForeignKey(
+        "improvement.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Academy order for {self.case.school.name}"

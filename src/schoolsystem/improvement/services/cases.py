@@ -1,0 +1,722 @@
+"""Casework for schools causing concern: every write to a case goes through here.
+
+Every transition has one shape (STYLE.md, Workflows): atomic; lock the row; optimistic version check; allowed source
+state from `constants.CASE_TRANSITIONS`; guards; state, timestamps and version; save(update_fields); a CaseEvent row
+and an audit event; side effects on commit.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.scope import establishment_q
+from schoolsystem.core.audit import audit, snapshot
+from schoolsystem.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+    ValidationFailed,
+)
+from schoolsystem.improvement.constants import (
+    ACADEMY_REGIONAL_ONLY,
+    CASE_TRANSITIONS,
+    CASE_WRITE_ROLES,
+    CONSULTED_OUTCOMES,
+    DEFAULT_DEADLINES,
+    INTERVENTION_RULES,
+    AcademyOrderState,
+    CaseAction,
+    CaseSector,
+    CaseSource,
+    CaseState,
+    ConsultationOutcome,
+    DecisionType,
+    InterventionOption,
+    WarningGround,
+    options_for,
+)
+from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent, Consultation
+from schoolsystem.improvement.services.decisions import decision_create
+
+log = logging.getLogger("schoolsystem.improvement")
+
+
+def deadline_days(name: str) -> int:
+    """A configurable deadline (settings.IMPROVEMENT_DEADLINES overrides constants.DEFAULT_DEADLINES)."""
+    return int({**DEFAULT_DEADLINES, **getattr(settings, "IMPROVEMENT_DEADLINES", {})}[name])
+
+
+def is_inadequate(ofsted_rating: str) -> bool:
+    """Ofsted's inadequate judgement, including its two categories (special measures, serious weaknesses)."""
+    rating = (ofsted_rating or "").lower()
+    return any(word in rating for word in ("inadequate", "special measures", "serious weaknesses"))
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _require_writer(by, school) -> None:
+    if by is None or not (by.is_superuser or by.role in CASE_WRITE_ROLES):
+        raise PermissionDenied("Only local authority and regional officers change casework.")
+    from schoolsystem.registry.models import Establishment
+
+    if not Establishment.objects.filter(establishment_q(by), pk=school.pk).exists():
+        raise NotFound("No such case.")
+
+
+def _notify(case_id: int, action: str) -> None:
+    # The notification hook: runs only once the transaction has committed (never for a rolled-back change).
+    log.info("case %s: %s", case_id, action)
+
+
+def _event(
+    case: Case, by, action: str, *, from_state: str = "", note: str = "", data: dict | None = None
+) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        note=note,
+        data=data or {},
+    )
+
+
+def _lock(case: Case, version: int | None) -> Case:
+    locked = Case.objects.select_for_update().select_related("school", "school__la").get(pk=case.pk)
+    if version is not None and locked.version != int(version):
+        last = locked.events.select_related("actor").first()
+        who = last.actor.get_full_name() or last.actor.username if last and last.actor else "another user"
+        when = timezone.localtime(last.occurred_on).strftime("%d %B %Y at %H:%M") if last else ""
+        raise StaleEdit(
+            f"This case was changed by {who} {('on ' + when) if when else ''} after you opened it. "
+            "Your changes have not been saved: reload the case, check what changed and make your change again.",
+            extra={"current_version": locked.version},
+        )
+    return locked
+
+
+def _transition(
+    *,
+    case: Case,
+    by,
+    action: str,
+    version: int | None,
+    note: str = "",
+    data: dict | None = None,
+    apply: Callable[[Case], Iterable[str]] | None = None,
+) -> Case:
+    case = _lock(case, version)
+    _require_writer(by, case.school)
+    sources, target = CASE_TRANSITIONS[action]
+    if case.state not in sources:
+        raise InvalidTransition(
+            f"A case that is “{case.get_state_display().lower()}” cannot move to "
+            f"“{CaseState(target).label.lower()}” ({CaseAction(action).label.lower()})."
+        )
+    regional = by.is_superuser or by.role == Role.REGIONAL_OFFICER
+    if case.sector == CaseSector.ACADEMY and action in ACADEMY_REGIONAL_ONLY and not regional:
+        raise PermissionDenied(
+            "For an academy this decision is the regional officer's, working with the trust."
+        )
+    before = snapshot(case)
+    from_state = case.state
+    fields = list(apply(case) if apply else [])
+    case.state = target
+    case.state_changed_on = timezone.now()
+    case.version += 1
+    case.save(update_fields=[*fields, "state", "state_changed_on", "version", "modified_on"])
+    _event(case, by, action, from_state=from_state, note=note, data=data)
+    audit(obj=case, action=f"case.{action}", actor=by, before=before, note=note)
+    case_id = case.pk
+    transaction.on_commit(lambda: _notify(case_id, action))
+    return case
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Opening and editing
+
+
+@transaction.atomic
+def case_open(*, school, by, source: str = CaseSource.MANUAL, reasons: list[str], summary: str = "") -> Case:
+    """Open a case for a school causing concern, by hand or from the risk screen. One open case per school."""
+    _require_writer(by, school)
+    reasons = [r.strip() for r in reasons if r and r.strip()]
+    if source not in CaseSource.values:
+        raise ValidationFailed("Unknown case source.", extra={"errors": {"source": ["Choose a source."]}})
+    if not reasons:
+        raise ValidationFailed(
+            "Give at least one reason for concern.",
+            extra={"errors": {"reasons": ["Enter a reason for concern."]}},
+        )
+    if Case.objects.open().filter(school=school).exists():
+        raise InvalidTransition(f"{school.name} already has an open case.")
+    trust = None
+    if school.is_academy:
+        from schoolsystem.registry.constants import GroupType
+
+        membership = (
+            school.memberships.filter(
+                left_on__isnull=True,
+                group__group_type__in=[GroupType.MULTI_ACADEMY_TRUST, GroupType.SINGLE_ACADEMY_TRUST],
+            )
+            .select_related("group")
+            .first()
+        )
+        trust = membership.group if membership else None
+    case = Case(
+        school=school,
+        sector=CaseSector.ACADEMY if school.is_academy else CaseSector.MAINTAINED,
+        trust=trust,
+        source=source,
+        reasons=reasons,
+        summary=summary.strip(),
+        opened_by=by,
+        lead_officer=by,
+        state=CaseState.IDENTIFIED,
+        state_changed_on=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # a concurrent open of the same school lost the race
+        raise InvalidTransition(f"{school.name} already has an open case.") from exc
+    _event(case, by, "opened", note="; ".join(reasons), data={"source": source})
+    audit(obj=case, action="case.opened", actor=by, before={})
+    case_id = case.pk
+    transaction.on_commit(lambda: _notify(case_id, "opened"))
+    return case
+
+
+def _criteria_from_lines(lines: Iterable[str], old: list[dict]) -> list[dict]:
+    met = {c["text"]: bool(c.get("met")) for c in old}
+    out = []
+    for line in lines:
+        text = line.strip()
+        if text and text not in {c["text"] for c in out}:
+            out.append({"text": text, "met": met.get(text, False)})
+    return out
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, by, version: int, summary: str, exit_criteria: list[str], lead_officer=None
+) -> Case:
+    """Edit a case's summary, exit criteria and lead officer. Refused (StaleEdit) if the case changed since
+    `version` was read: two officers never overwrite each other's work."""
+    case = _lock(case, version)
+    _require_writer(by, case.school)
+    if not case.is_open:
+        raise InvalidTransition("A closed case cannot be edited.")
+    before = snapshot(case)
+    case.summary = summary.strip()
+    case.exit_criteria = _criteria_from_lines(exit_criteria, case.exit_criteria)
+    case.lead_officer = lead_officer or case.lead_officer
+    case.version += 1
+    case.save(update_fields=["summary", "exit_criteria", "lead_officer", "version", "modified_on"])
+    _event(case, by, "edited", from_state=case.state)
+    audit(obj=case, action="case.edited", actor=by, before=before)
+    return case
+
+
+@transaction.atomic
+def case_record_visit(*, case: Case, by, visited_on: date, notes: str, version: int | None = None) -> Case:
+    """A monitoring visit (termly). Sets when the next visit is due."""
+    case = _lock(case, version)
+    _require_writer(by, case.school)
+    if not case.is_open:
+        raise InvalidTransition("Visits are recorded only on open cases.")
+    if visited_on > _today():
+        raise ValidationFailed(
+            "A visit cannot be in the future.", extra={"errors": {"visited_on": ["Enter a past date."]}}
+        )
+    if not notes.strip():
+        raise ValidationFailed(
+            "Enter notes of the visit.", extra={"errors": {"notes": ["Enter notes of the visit."]}}
+        )
+    before = snapshot(case)
+    case.next_visit_due = visited_on + timedelta(days=deadline_days("visit_interval_days"))
+    case.version += 1
+    case.save(update_fields=["next_visit_due", "version", "modified_on"])
+    _event(
+        case,
+        by,
+        "visit",
+        from_state=case.state,
+        note=notes.strip(),
+        data={"visited_on": visited_on.isoformat()},
+    )
+    audit(obj=case, action="case.visit_recorded", actor=by, before=before, note=notes.strip())
+    return case
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Transitions
+
+
+def case_start_monitoring(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
+    def apply(c: Case):
+        c.next_visit_due = _today() + timedelta(days=deadline_days("visit_interval_days"))
+        return ["next_visit_due"]
+
+    with transaction.atomic():
+        return _transition(
+            case=case, by=by, action=CaseAction.START_MONITORING, version=version, note=note, apply=apply
+        )
+
+
+def case_hold_early_conversation(
+    *, case: Case, by, held_on: date, note: str, version: int | None = None
+) -> Case:
+    """Early conversation with the school before a warning notice (seed 002: early intervention)."""
+    if not note.strip():
+        raise ValidationFailed(
+            "Record what was discussed.", extra={"errors": {"note": ["Enter what was discussed."]}}
+        )
+    if held_on > _today():
+        raise ValidationFailed(
+            "The conversation cannot be in the future.", extra={"errors": {"held_on": ["Enter a past date."]}}
+        )
+    with transaction.atomic():
+        return _transition(
+            case=case,
+            by=by,
+            action=CaseAction.HOLD_EARLY_CONVERSATION,
+            version=version,
+            note=note.strip(),
+            data={"held_on": held_on.isoformat()},
+        )
+
+
+def case_issue_warning_notice(
+    *, case: Case, by, grounds: list[str], compliance_by: date, note: str = "", version: int | None = None
+) -> Case:
+    """Issue a warning notice on one or more grounds (seed 002) with a compliance date in the future."""
+    errors: dict[str, list[str]] = {}
+    if not grounds or any(g not in WarningGround.values for g in grounds):
+        errors["grounds"] = ["Choose at least one ground for the warning notice."]
+    if not isinstance(compliance_by, date) or compliance_by <= _today():
+        errors["compliance_by"] = ["The compliance date must be in the future."]
+    if errors:
+        raise ValidationFailed("The warning notice cannot be issued.", extra={"errors": errors})
+
+    def apply(c: Case):
+        c.warning_grounds = list(dict.fromkeys(grounds))
+        c.warning_notice_issued_on = _today()
+        c.compliance_by = compliance_by
+        return ["warning_grounds", "warning_notice_issued_on", "compliance_by"]
+
+    with transaction.atomic():
+        return _transition(
+            case=case,
+            by=by,
+            action=CaseAction.ISSUE_WARNING_NOTICE,
+            version=version,
+            note=note,
+            data={"grounds": list(grounds), "compliance_by": compliance_by.isoformat()},
+            apply=apply,
+        )
+
+
+@transaction.atomic
+def case_record_consultation(
+    *,
+    case: Case,
+    by,
+    proposal: str,
+    consulted_on: date,
+    school_response: str,
+    outcome: str,
+    version: int | None = None,
+) -> Consultation:
+    """Record consulting the school on a proposal (seed 003 proposal 6). A school that refuses to engage is
+    recorded and the case escalates."""
+    errors: dict[str, list[str]] = {}
+    if not proposal.strip():
+        errors["proposal"] = ["Enter what was proposed to the school."]
+    if outcome not in ConsultationOutcome.values:
+        errors["outcome"] = ["Choose the school's response."]
+    if consulted_on > _today():
+        errors["consulted_on"] = ["The consultation date cannot be in the future."]
+    if outcome not in {ConsultationOutcome.REFUSED_TO_ENGAGE, ConsultationOutcome.AWAITING} and not (
+        school_response.strip()
+    ):
+        errors["school_response"] = ["Record the school's response."]
+    if errors:
+        raise ValidationFailed("The consultation cannot be recorded.", extra={"errors": errors})
+    locked = _lock(case, version)
+    _require_writer(by, locked.school)
+    if not locked.is_open:
+        raise InvalidTransition("Consultations are recorded only on open cases.")
+    consultation = Consultation.objects.create(
+        case=locked,
+        proposal=proposal.strip(),
+        consulted_on=consulted_on,
+        school_response=school_response.strip(),
+        outcome=outcome,
+        recorded_by=by,
+    )
+    audit(obj=consultation, action="consultation.recorded", actor=by, before={})
+    before = snapshot(locked)
+    locked.version += 1
+    locked.save(update_fields=["version", "modified_on"])
+    _event(
+        locked, by, "consultation", from_state=locked.state, note=proposal.strip(), data={"outcome": outcome}
+    )
+    audit(obj=locked, action="case.consultation_recorded", actor=by, before=before)
+    if outcome == ConsultationOutcome.REFUSED_TO_ENGAGE:
+        sources, _ = CASE_TRANSITIONS[CaseAction.ESCALATE]
+        if locked.state in sources:
+            case_escalate(case=locked, by=by, reason="The school refused to engage with the consultation.")
+    return consultation
+
+
+# Who answers a consultation for the school: its head, or the trust's leader for an academy.
+CONSULTATION_RESPONDER_ROLES = frozenset({Role.SCHOOL_LEADER, Role.TRUST_LEADER})
+
+
+@transaction.atomic
+def consultation_respond(
+    *, by, consultation: Consultation, outcome: str, school_response: str, version: int | None = None
+) -> Consultation:
+    """The school answers a consultation the officer recorded as awaiting its response: it agrees, agrees with
+    conditions or objects, in its own words. The answer is the school's, so only the school (or its trust) gives it."""
+    errors: dict[str, list[str]] = {}
+    if outcome not in CONSULTED_OUTCOMES:
+        errors["outcome"] = ["Choose your response."]
+    if not school_response.strip():
+        errors["school_response"] = ["Say what the school's response is."]
+    if errors:
+        raise ValidationFailed("The response cannot be recorded.", extra={"errors": errors})
+    locked = _lock(consultation.case, version)
+    from schoolsystem.registry.models import Establishment
+
+    if by is None or not Establishment.objects.filter(establishment_q(by), pk=locked.school_id).exists():
+        raise NotFound("No such case.")
+    if not (by.is_superuser or by.role in CONSULTATION_RESPONDER_ROLES):
+        raise PermissionDenied("The school (its head or trust) answers a consultation.")
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk, case=locked)
+    if consultation.outcome != ConsultationOutcome.AWAITING:
+        raise InvalidTransition("This consultation has already been answered.")
+    if not locked.is_open:
+        raise InvalidTransition("The case is closed.")
+    before_consultation = snapshot(consultation)
+    consultation.outcome = outcome
+    consultation.school_response = school_response.strip()
+    consultation.save(update_fields=["outcome", "school_response", "modified_on"])
+    audit(obj=consultation, action="consultation.answered", actor=by, before=before_consultation)
+    before = snapshot(locked)
+    locked.version += 1
+    locked.save(update_fields=["version", "modified_on"])
+    _event(
+        locked,
+        by,
+        "consultation_response",
+        from_state=locked.state,
+        note=school_response.strip(),
+        data={"outcome": outcome, "consultation": consultation.pk},
+    )
+    audit(obj=locked, action="case.consultation_answered", actor=by, before=before)
+    return consultation
+
+
+def _consulted_since(case: Case, since: date | None) -> bool:
+    qs = case.consultations.filter(outcome__in=CONSULTED_OUTCOMES)
+    if since:
+        qs = qs.filter(consulted_on__gte=since)
+    return qs.exists()
+
+
+def case_choose_intervention(
+    *,
+    case: Case,
+    by,
+    option: str,
+    rationale: str,
+    options_considered: list[str],
+    criteria: list[str],
+    partner_name: str = "",
+    partner_group=None,
+    decided_by_name: str = "",
+    version: int | None = None,
+) -> Case:
+    """Choose the intervention (seed 000 options; seed 003 academy orders). Needs the school consulted since the
+    warning notice; who may choose each option is `constants.INTERVENTION_RULES`. Records a Decision for the
+    register; a sponsored-academy choice issues an academy order with its own decision."""
+    errors: dict[str, list[str]] = {}
+    if option not in InterventionOption.values:
+        errors["option"] = ["Choose an intervention."]
+    if not rationale.strip():
+        errors["rationale"] = ["Explain why this intervention was chosen."]
+    if errors:
+        raise ValidationFailed("The intervention cannot be chosen.", extra={"errors": errors})
+    rule = INTERVENTION_RULES[option]
+    if rule.needs_partner and not (partner_name.strip() or partner_group):
+        raise ValidationFailed(
+            "This intervention needs a partner.",
+            extra={"errors": {"partner_name": ["Name the partner school, leader or trust."]}},
+        )
+
+    def apply(c: Case):
+        if option not in options_for(c.sector, by.role, superuser=by.is_superuser):
+            raise PermissionDenied(
+                f"A {by.get_role_display().lower()} may not choose “{InterventionOption(option).label}” "
+                f"for {'an academy' if c.sector == CaseSector.ACADEMY else 'a maintained school'}."
+            )
+        if option == InterventionOption.SPONSORED_ACADEMY and not is_inadequate(c.school.ofsted_rating):
+            raise ValidationFailed(
+                "An academy order is for a maintained school judged inadequate by Ofsted.",
+                extra={"errors": {"option": ["The school is not judged inadequate."]}},
+            )
+        if not _consulted_since(c, c.warning_notice_issued_on):
+            raise ValidationFailed(
+                "Consult the school before choosing an intervention.",
+                extra={"errors": {"option": ["Record a consultation with the school first."]}},
+            )
+        latest = c.consultations.first()
+        decision = decision_create(
+            by=by,
+            subject=f"{InterventionOption(option).label} for {c.school.name}",
+            decision_type=DecisionType.INTERVENTION,
+            establishment=c.school,
+            decided_by_name=decided_by_name or by.get_full_name() or by.get_role_display(),
+            decided_on=_today(),
+            options_considered=options_considered or [InterventionOption(option).label],
+            criteria=criteria or [WarningGround(g).label for g in c.warning_grounds],
+            rationale=rationale,
+            consultation_outcome=(
+                f"{latest.get_outcome_display()}: {latest.school_response}".strip(": ") if latest else ""
+            ),
+            source=c,
+        )
+        c.intervention = option
+        c.intervention_partner_name = partner_name.strip() or (partner_group.name if partner_group else "")
+        c.intervention_partner_group = partner_group
+        c.intervention_chosen_on = _today()
+        c.intervention_decision = decision
+        if option == InterventionOption.SPONSORED_ACADEMY:
+            order = AcademyOrder.objects.create(case=c, issued_on=_today(), issued_by=by)
+            order.decision = decision_create(
+                by=by,
+                subject=f"Academy order for {c.school.name}",
+                decision_type=DecisionType.ACADEMY_ORDER,
+                establishment=c.school,
+                decided_by_name=decided_by_name or by.get_full_name() or by.get_role_display(),
+                decided_on=_today(),
+                options_considered=options_considered or [InterventionOption(option).label],
+                criteria=["Maintained school judged inadequate by Ofsted"],
+                rationale=rationale,
+                consultation_outcome=decision.consultation_outcome,
+                source=order,
+            )
+            order.save(update_fields=["decision"])
+            audit(obj=order, action="academy_order.issued", actor=by, before={})
+        return [
+            "intervention",
+            "intervention_partner_name",
+            "intervention_partner_group",
+            "intervention_chosen_on",
+            "intervention_decision",
+        ]
+
+    with transaction.atomic():
+        return _transition(
+            case=case,
+            by=by,
+            action=CaseAction.CHOOSE_INTERVENTION,
+            version=version,
+            note=rationale.strip(),
+            data={"option": option, "partner": partner_name},
+            apply=apply,
+        )
+
+
+def case_start_implementation(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
+    def apply(c: Case):
+        c.next_review_due = _today() + timedelta(days=deadline_days("review_interval_days"))
+        return ["next_review_due"]
+
+    with transaction.atomic():
+        return _transition(
+            case=case, by=by, action=CaseAction.START_IMPLEMENTATION, version=version, note=note, apply=apply
+        )
+
+
+def case_hold_review(
+    *,
+    case: Case,
+    by,
+    reviewed_on: date,
+    progress: str,
+    criteria_met: Iterable[int] = (),
+    version: int | None = None,
+) -> Case:
+    """A termly review: progress, which exit criteria are now met, and when the next review is due."""
+    if not progress.strip():
+        raise ValidationFailed(
+            "Record the progress made.", extra={"errors": {"progress": ["Enter the progress made."]}}
+        )
+    if reviewed_on > _today():
+        raise ValidationFailed(
+            "A review cannot be in the future.", extra={"errors": {"reviewed_on": ["Enter a past date."]}}
+        )
+    met = {int(i) for i in criteria_met}
+
+    def apply(c: Case):
+        c.exit_criteria = [{**crit, "met": i in met} for i, crit in enumerate(c.exit_criteria)]
+        c.next_review_due = reviewed_on + timedelta(days=deadline_days("review_interval_days"))
+        return ["exit_criteria", "next_review_due"]
+
+    with transaction.atomic():
+        return _transition(
+            case=case,
+            by=by,
+            action=CaseAction.HOLD_REVIEW,
+            version=version,
+            note=progress.strip(),
+            data={"reviewed_on": reviewed_on.isoformat(), "criteria_met": sorted(met)},
+            apply=apply,
+        )
+
+
+def case_exit(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
+    """Exit the case: only when every exit criterion is met (seed 002: quick exit)."""
+
+    def apply(c: Case):
+        if not c.exit_criteria_met:
+            raise ValidationFailed(
+                "The case cannot exit until every exit criterion is met.",
+                extra={"errors": {"exit_criteria": ["Not every exit criterion is met."]}},
+            )
+        c.closed_on = _today()
+        c.closing_note = note.strip()
+        c.next_visit_due = None
+        c.next_review_due = None
+        return ["closed_on", "closing_note", "next_visit_due", "next_review_due"]
+
+    with transaction.atomic():
+        return _transition(case=case, by=by, action=CaseAction.EXIT, version=version, note=note, apply=apply)
+
+
+def case_escalate(*, case: Case, by, reason: str, version: int | None = None) -> Case:
+    if not reason.strip():
+        raise ValidationFailed(
+            "Give the reason for escalating.", extra={"errors": {"reason": ["Enter the reason."]}}
+        )
+
+    def apply(c: Case):
+        c.escalated_on = _today()
+        c.escalation_reason = reason.strip()
+        return ["escalated_on", "escalation_reason"]
+
+    with transaction.atomic():
+        return _transition(
+            case=case, by=by, action=CaseAction.ESCALATE, version=version, note=reason, apply=apply
+        )
+
+
+def case_close(*, case: Case, by, note: str, version: int | None = None) -> Case:
+    """Close a case that needs no intervention (concerns resolved while monitoring)."""
+    if not note.strip():
+        raise ValidationFailed(
+            "Say why the case is closing.", extra={"errors": {"note": ["Enter why the case is closing."]}}
+        )
+
+    def apply(c: Case):
+        c.closed_on = _today()
+        c.closing_note = note.strip()
+        c.next_visit_due = None
+        return ["closed_on", "closing_note", "next_visit_due"]
+
+    with transaction.atomic():
+        return _transition(case=case, by=by, action=CaseAction.CLOSE, version=version, note=note, apply=apply)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Academy orders (seed 003)
+
+
+def _order_step(order: AcademyOrder, step: str, by) -> tuple[AcademyOrder, dict]:
+    from schoolsystem.improvement.constants import ACADEMY_ORDER_TRANSITIONS
+
+    order = AcademyOrder.objects.select_for_update().select_related("case__school").get(pk=order.pk)
+    _require_writer(by, order.case.school)
+    if not (by.is_superuser or by.role == Role.REGIONAL_OFFICER):
+        raise PermissionDenied("Academy orders are the regional officer's decision.")
+    sources, _ = ACADEMY_ORDER_TRANSITIONS[step]
+    if order.state not in sources:
+        raise InvalidTransition(
+            f"An academy order that is “{order.get_state_display().lower()}” cannot change now."
+        )
+    return order, snapshot(order)
+
+
+@transaction.atomic
+def academy_order_record_sponsor(*, order: AcademyOrder, by, sponsor_group, rationale: str) -> AcademyOrder:
+    """Record the sponsor trust found for the school (through brokerage when it exists)."""
+    if sponsor_group is None:
+        raise ValidationFailed(
+            "Choose the sponsor trust.", extra={"errors": {"sponsor_group": ["Choose a trust."]}}
+        )
+    if not rationale.strip():
+        raise ValidationFailed(
+            "Explain the choice of sponsor.", extra={"errors": {"rationale": ["Enter the reasons."]}}
+        )
+    order, before = _order_step(order, "record_sponsor", by)
+    order.state = AcademyOrderState.SPONSOR_FOUND
+    order.sponsor_group = sponsor_group
+    order.sponsor_found_on = _today()
+    order.save(update_fields=["state", "sponsor_group", "sponsor_found_on", "modified_on"])
+    decision_create(
+        by=by,
+        subject=f"{sponsor_group.name} to sponsor {order.case.school.name}",
+        decision_type=DecisionType.SPONSOR_MATCH,
+        establishment=order.case.school,
+        decided_by_name=by.get_full_name() or by.get_role_display(),
+        decided_on=_today(),
+        options_considered=[sponsor_group.name],
+        criteria=["Capacity", "Geography", "Phase experience", "Track record"],
+        rationale=rationale,
+        source=order,
+    )
+    _event(order.case, by, "sponsor_found", from_state=order.case.state, note=sponsor_group.name)
+    audit(obj=order, action="academy_order.sponsor_found", actor=by, before=before)
+    return order
+
+
+@transaction.atomic
+def academy_order_revoke(*, order: AcademyOrder, by, reason: str) -> AcademyOrder:
+    """Revoke an academy order in exceptional circumstances: significant, sustainable improvement (seed 003)."""
+    if not reason.strip():
+        raise ValidationFailed(
+            "Give the exceptional circumstances.",
+            extra={"errors": {"reason": ["Enter the reason for revoking."]}},
+        )
+    order, before = _order_step(order, "revoke", by)
+    order.state = AcademyOrderState.REVOKED
+    order.revoked_on = _today()
+    order.revocation_reason = reason.strip()
+    order.save(update_fields=["state", "revoked_on", "revocation_reason", "modified_on"])
+    decision_create(
+        by=by,
+        subject=f"Academy order for {order.case.school.name} revoked",
+        decision_type=DecisionType.ACADEMY_ORDER_REVOCATION,
+        establishment=order.case.school,
+        decided_by_name=by.get_full_name() or by.get_role_display(),
+        decided_on=_today(),
+        options_considered=["Continue the academy order", "Revoke the academy order"],
+        criteria=["Significant improvement since the order", "Improvement likely to be sustained"],
+        rationale=reason,
+        source=order,
+    )
+    _event(order.case, by, "academy_order_revoked", from_state=order.case.state, note=reason.strip())
+    audit(obj=order, action="academy_order.revoked", actor=by, before=before)
+    return order

@@ -1,0 +1,182 @@
+"""Writing open decisions (seed 003 proposal 7). The brokerage and accreditation apps call these too."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from schoolsystem.accounts.constants import OFFICER_ROLES, Role
+from schoolsystem.core.audit import audit, diff, snapshot
+from schoolsystem.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from schoolsystem.improvement.constants import REDACTABLE_FIELDS, DecisionStatus, DecisionType
+from schoolsystem.improvement.models import Decision
+
+DECISION_WRITE_ROLES = frozenset({*OFFICER_ROLES, Role.DECISION_MAKER})
+
+
+def _fields(decision: Decision) -> dict:
+    # The minutes file is recorded by name (a FieldFile is not JSON); every other field as it is.
+    names = [f.attname for f in Decision._meta.concrete_fields if f.name != "minutes"]
+    return {**snapshot(decision, names), "minutes": decision.minutes.name or ""}
+
+
+def _can_write(by) -> bool:
+    # `by=None` is the system itself (demo loader, imports); users need an officer or decision-maker role.
+    return by is None or by.is_superuser or by.role in DECISION_WRITE_ROLES
+
+
+def _clean_list(values: Iterable[str]) -> list[str]:
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    by,
+    subject: str,
+    decision_type: str,
+    establishment=None,
+    decided_by_name: str,
+    decided_on: date,
+    options_considered: list[str],
+    criteria: list[str],
+    rationale: str,
+    consultation_outcome: str = "",
+    source=None,
+) -> Decision:
+    """Record a decision (unpublished). Who decided, when, the options considered, the criteria applied and why.
+
+    `source` is the record the decision is about (a case, an academy order, a brokerage match), kept as a generic
+    reference. Decisions are published separately (`decision_publish`), possibly with redactions."""
+    if not _can_write(by):
+        raise PermissionDenied("Only officers and decision makers record decisions.")
+    errors: dict[str, list[str]] = {}
+    if not subject.strip():
+        errors["subject"] = ["Enter what the decision is about."]
+    if decision_type not in DecisionType.values:
+        errors["decision_type"] = ["Choose a decision type."]
+    if not decided_by_name.strip():
+        errors["decided_by_name"] = ["Enter who decided."]
+    if not isinstance(decided_on, date):
+        errors["decided_on"] = ["Enter the date of the decision."]
+    if not _clean_list(options_considered):
+        errors["options_considered"] = ["List at least one option considered."]
+    if not _clean_list(criteria):
+        errors["criteria"] = ["List at least one criterion applied."]
+    if not rationale.strip():
+        errors["rationale"] = ["Explain the reasons for the decision."]
+    if errors:
+        raise ValidationFailed("The decision is incomplete.", extra={"errors": errors})
+    decision = Decision(
+        reference="",
+        subject=subject.strip(),
+        decision_type=decision_type,
+        establishment=establishment,
+        la=establishment.la if establishment is not None else None,
+        decided_by_name=decided_by_name.strip(),
+        decided_on=decided_on,
+        options_considered=_clean_list(options_considered),
+        criteria=_clean_list(criteria),
+        rationale=rationale.strip(),
+        consultation_outcome=consultation_outcome.strip(),
+        created_by=by,
+    )
+    if source is not None:
+        decision.source_type = ContentType.objects.get_for_model(source)
+        decision.source_id = str(source.pk)
+    decision.save()
+    decision.reference = f"DEC-{decision.pk:06d}"
+    decision.save(update_fields=["reference"])
+    audit(
+        obj=decision,
+        action="decision.created",
+        actor=by,
+        actor_label="" if by else "system",
+        changes=diff({}, _fields(decision)),
+    )
+    return decision
+
+
+def _validate_redactions(redactions: Iterable[dict]) -> list[dict]:
+    cleaned, problems = [], []
+    for i, r in enumerate(redactions):
+        field = str(r.get("field", "")).strip()
+        withheld = str(r.get("withheld", "")).strip()
+        reason = str(r.get("reason", "")).strip()
+        if field not in REDACTABLE_FIELDS:
+            problems.append(f"Redaction {i + 1}: choose a field from {', '.join(REDACTABLE_FIELDS)}.")
+        if not withheld:
+            problems.append(f"Redaction {i + 1}: say what was withheld.")
+        if not reason:
+            problems.append(f"Redaction {i + 1}: give the reason it was withheld.")
+        cleaned.append({"field": field, "withheld": withheld, "reason": reason})
+    if problems:
+        raise ValidationFailed("The redactions are incomplete.", extra={"errors": {"redactions": problems}})
+    return cleaned
+
+
+def public_values(decision: Decision) -> dict[str, object]:
+    """The decision's text as the public sees it: each redacted field replaced by "[Withheld: <reason>]"."""
+    reasons = {r["field"]: r["reason"] for r in decision.redactions or []}
+    out: dict[str, object] = {}
+    for name in REDACTABLE_FIELDS:
+        value = getattr(decision, name)
+        if name in reasons:
+            marker = f"[Withheld: {reasons[name]}]"
+            out[name] = [marker] if isinstance(value, list) else marker
+        else:
+            out[name] = value
+    return out
+
+
+def _public_text(decision: Decision) -> str:
+    values = public_values(decision)
+    parts: list[str] = [decision.reference]
+    for value in values.values():
+        parts.extend(value if isinstance(value, list) else [str(value)])
+    if decision.establishment_id:
+        parts += [decision.establishment.name, str(decision.establishment.urn)]
+    return "\n".join(parts)
+
+
+@transaction.atomic
+def decision_publish(*, by, decision: Decision, redactions: Iterable[dict] = ()) -> Decision:
+    """Publish a decision on the public register, with explicit redactions (what was withheld and why)."""
+    if not _can_write(by):
+        raise PermissionDenied("Only officers and decision makers publish decisions.")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status == DecisionStatus.PUBLISHED:
+        raise InvalidTransition("This decision is already published.")
+    before = _fields(decision)
+    decision.redactions = _validate_redactions(redactions)
+    decision.status = DecisionStatus.PUBLISHED
+    decision.published_on = timezone.now()
+    decision.published_by = by
+    decision.public_text = _public_text(decision)
+    decision.save(update_fields=["redactions", "status", "published_on", "published_by", "public_text"])
+    audit(
+        obj=decision, action="decision.published", actor=by, actor_label="" if by else "system", before=before
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_attach_minutes(*, by, decision: Decision, file) -> Decision:
+    """Attach the minutes of the meeting that took the decision (published with it)."""
+    if not _can_write(by):
+        raise PermissionDenied("Only officers and decision makers attach minutes.")
+    if not file or not getattr(file, "name", ""):
+        raise ValidationFailed("Choose a file of minutes.", extra={"errors": {"file": ["Choose a file."]}})
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    before = decision.minutes.name or ""
+    decision.minutes.save(file.name.rsplit("/", 1)[-1], file, save=False)
+    decision.save(update_fields=["minutes"])
+    audit(
+        obj=decision,
+        action="decision.minutes_attached",
+        actor=by,
+        changes={"minutes": [before, decision.minutes.name]},
+    )
+    return decision

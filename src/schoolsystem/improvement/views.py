@@ -1,0 +1,1009 @@
+"""Pages of casework, support and peer review. Views call selectors and services; they hold no rules."""
+
+import contextlib
+import csv
+import functools
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from schoolsystem.accounts.constants import OFFICER_ROLES
+from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from schoolsystem.improvement import forms, selectors, services
+from schoolsystem.improvement.constants import (
+    CASE_WRITE_ROLES,
+    CaseAction,
+    CaseSource,
+    CaseState,
+    SupportState,
+    options_for,
+)
+from schoolsystem.improvement.models import AcademyOrder, Offer, PeerReviewAction
+from schoolsystem.improvement.services.decisions import DECISION_WRITE_ROLES
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def page(view):
+    """Sign-in required; domain NotFound -> 404 and PermissionDenied -> 403 (out of scope is not found)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+
+    return wrapped
+
+
+def govuk(form: djforms.Form) -> djforms.Form:
+    for field in form.fields.values():
+        w = field.widget
+        if isinstance(w, djforms.NumberInput | djforms.DateInput):
+            w.attrs.setdefault("class", "govuk-input govuk-input--width-10")
+        elif isinstance(w, djforms.TextInput | djforms.EmailInput | djforms.URLInput):
+            w.attrs.setdefault("class", "govuk-input")
+    return form
+
+
+def apply_error(form: djforms.Form, exc: ApplicationError) -> None:
+    """Show a domain error on the form: on its fields when the service named them, else at the top."""
+    placed = False
+    if not isinstance(exc, StaleEdit):
+        for field, msgs in (exc.extra.get("errors") or {}).items():
+            if field in form.fields:
+                for msg in msgs:
+                    form.add_error(field, msg)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def form_page(
+    request,
+    form,
+    *,
+    title,
+    submit_label="Save",
+    back_url="",
+    caption="",
+    intro="",
+    multipart=False,
+    status=200,
+):
+    return render(
+        request,
+        "improvement/form.html",
+        {
+            "form": govuk(form),
+            "title": title,
+            "submit_label": submit_label,
+            "back_url": back_url,
+            "caption": caption,
+            "intro": intro,
+            "multipart": multipart,
+        },
+        status=status,
+    )
+
+
+def _posted(request):
+    """The submitted data on POST (even when empty, so an empty submission is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _is_writer(user) -> bool:
+    return user.is_superuser or user.role in CASE_WRITE_ROLES
+
+
+def submit(request, form, call, *, success, next_url, **page_kwargs):
+    """The one flow of every form page: on a valid POST call the service, then redirect with a success message;
+    otherwise (re)show the form, its errors in the GOV.UK error summary: 400, or 409 when the record changed under
+    the user (StaleEdit). `success` is the message (or `success(result)` makes it), `next_url(result)` where to go;
+    `page_kwargs` go to `form_page`."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = call(form.cleaned_data)
+            except ApplicationError as exc:
+                apply_error(form, exc)
+                status = 409 if isinstance(exc, StaleEdit) else 400
+            else:
+                messages.success(request, success(result) if callable(success) else success)
+                return redirect(next_url(result))
+    return form_page(request, form, status=status, **page_kwargs)
+
+
+def school_field(user, urn, field: str = "urn"):
+    """The school with this URN in the user's scope, or a ValidationFailed on the form field that named it."""
+    try:
+        return selectors.school_for_user(user, urn)
+    except NotFound:
+        message = "No school with this URN in your area."
+        raise ValidationFailed(message, extra={"errors": {field: [message]}}) from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Home and cases
+
+
+@page
+def home(request):
+    tasks = selectors.tasks_for_user(request.user)
+    cases = selectors.cases_for_user(request.user, open_only=True)
+    return render(
+        request,
+        "improvement/home.html",
+        {
+            "tasks": tasks,
+            "overdue": [t for t in tasks if t.overdue],
+            "open_case_count": cases.count(),
+            "requests": selectors.support_requests_for_user(request.user).exclude(
+                state__in=[SupportState.CLOSED, SupportState.WITHDRAWN]
+            )[:20],
+        },
+    )
+
+
+@page
+def case_list(request):
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "").strip()[:100]
+    cases = selectors.cases_for_user(request.user, state=state if state in CaseState.values else "", q=q)
+    return render(
+        request,
+        "improvement/case_list.html",
+        {
+            "cases": cases[:500],
+            "states": CaseState.choices,
+            "state": state,
+            "q": q,
+            "can_open": _is_writer(request.user),
+        },
+    )
+
+
+@page
+def case_export(request):
+    cases = selectors.cases_for_user(request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "case",
+            "urn",
+            "school",
+            "la",
+            "sector",
+            "state",
+            "opened",
+            "intervention",
+            "next_visit_due",
+            "next_review_due",
+            "compliance_by",
+        ]
+    )
+    for c in cases:
+        writer.writerow(
+            [
+                c.pk,
+                c.school.urn,
+                c.school.name,
+                c.school.la.name,
+                c.sector,
+                c.state,
+                c.created_on.date(),
+                c.intervention,
+                c.next_visit_due or "",
+                c.next_review_due or "",
+                c.compliance_by or "",
+            ]
+        )
+    return response
+
+
+@page
+def school_cases(request, urn):
+    school = selectors.school_for_user(request.user, urn)
+    cases = selectors.cases_for_user(request.user).filter(school=school)
+    return render(
+        request,
+        "improvement/school_cases.html",
+        {"school": school, "cases": cases, "can_open": _is_writer(request.user)},
+    )
+
+
+@page
+def case_open(request):
+    if not _is_writer(request.user):
+        raise PermissionDenied("Only officers open cases.")
+    source = request.GET.get("source", CaseSource.MANUAL)
+    source = source if source in CaseSource.values else CaseSource.MANUAL
+    urn = request.GET.get("urn", "")
+    initial = {"urn": urn, "source": source}
+    if urn.isdigit() and source == CaseSource.RISK_SCREEN:
+        with contextlib.suppress(NotFound):
+            initial["reasons"] = "\n".join(
+                selectors.risk_reasons_for(selectors.school_for_user(request.user, urn))
+            )
+    return submit(
+        request,
+        forms.CaseOpenForm(_posted(request), initial=initial),
+        lambda cd: services.case_open(
+            school=school_field(request.user, cd["urn"]),
+            by=request.user,
+            source=cd["source"],
+            reasons=cd["reasons"],
+            summary=cd["summary"],
+        ),
+        success=lambda case: f"Case opened for {case.school.name}.",
+        next_url=lambda case: reverse("improvement:case-detail", args=[case.pk]),
+        title="Open a case",
+        submit_label="Open case",
+        back_url=reverse("improvement:case-list"),
+    )
+
+
+@page
+def case_detail(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    order = AcademyOrder.objects.filter(case=case).select_related("sponsor_group").first()
+    return render(
+        request,
+        "improvement/case_detail.html",
+        {
+            "case": case,
+            "history": selectors.case_history(case)[:200],
+            "consultations": case.consultations.select_related("recorded_by"),
+            "actions": [(a, CaseAction(a).label) for a in selectors.case_actions(case)]
+            if _is_writer(request.user)
+            else [],
+            "can_write": _is_writer(request.user) and case.is_open,
+            "can_respond": case.is_open
+            and (request.user.is_superuser or request.user.role in services.CONSULTATION_RESPONDER_ROLES),
+            "order": order,
+            "support_requests": case.support_requests.select_related("offer"),
+        },
+    )
+
+
+@page
+def case_edit(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    if not _is_writer(request.user):
+        raise PermissionDenied("Only officers edit cases.")
+    initial = {
+        "version": case.version,
+        "summary": case.summary,
+        "exit_criteria": "\n".join(c["text"] for c in case.exit_criteria),
+    }
+    return submit(
+        request,
+        forms.CaseEditForm(_posted(request), initial=initial),
+        lambda cd: services.case_update(
+            case=case,
+            by=request.user,
+            version=cd["version"],
+            summary=cd["summary"],
+            exit_criteria=cd["exit_criteria"],
+        ),
+        success="Case saved.",
+        next_url=lambda _: reverse("improvement:case-detail", args=[case.pk]),
+        title="Edit the case",
+        caption=case.school.name,
+        back_url=reverse("improvement:case-detail", args=[case.pk]),
+    )
+
+
+def _action_spec(action: str, case, user):
+    """(form class, form kwargs, title, call(cd)) for each case action page."""
+    specs = {
+        "record_visit": (
+            forms.VisitForm,
+            {},
+            "Record a monitoring visit",
+            lambda cd: services.case_record_visit(
+                case=case, by=user, visited_on=cd["visited_on"], notes=cd["notes"], version=cd["version"]
+            ),
+        ),
+        "record_consultation": (
+            forms.ConsultationForm,
+            {},
+            "Record a consultation with the school",
+            lambda cd: services.case_record_consultation(
+                case=case,
+                by=user,
+                proposal=cd["proposal"],
+                consulted_on=cd["consulted_on"],
+                school_response=cd["school_response"],
+                outcome=cd["outcome"],
+                version=cd["version"],
+            ),
+        ),
+        CaseAction.START_MONITORING: (
+            forms.NoteForm,
+            {},
+            "Start monitoring",
+            lambda cd: services.case_start_monitoring(
+                case=case, by=user, note=cd["note"], version=cd["version"]
+            ),
+        ),
+        CaseAction.HOLD_EARLY_CONVERSATION: (
+            forms.EarlyConversationForm,
+            {},
+            "Record an early conversation",
+            lambda cd: services.case_hold_early_conversation(
+                case=case, by=user, held_on=cd["held_on"], note=cd["note"], version=cd["version"]
+            ),
+        ),
+        CaseAction.ISSUE_WARNING_NOTICE: (
+            forms.WarningNoticeForm,
+            {"compliance_days": services.deadline_days("warning_notice_compliance_days")},
+            "Issue a warning notice",
+            lambda cd: services.case_issue_warning_notice(
+                case=case,
+                by=user,
+                grounds=cd["grounds"],
+                compliance_by=cd["compliance_by"],
+                note=cd["note"],
+                version=cd["version"],
+            ),
+        ),
+        CaseAction.CHOOSE_INTERVENTION: (
+            forms.InterventionForm,
+            {"allowed": options_for(case.sector, user.role, superuser=user.is_superuser)},
+            "Choose an intervention",
+            lambda cd: services.case_choose_intervention(
+                case=case,
+                by=user,
+                option=cd["option"],
+                partner_name=cd["partner_name"],
+                rationale=cd["rationale"],
+                options_considered=cd["options_considered"],
+                criteria=cd["criteria"],
+                version=cd["version"],
+            ),
+        ),
+        CaseAction.START_IMPLEMENTATION: (
+            forms.NoteForm,
+            {},
+            "Start implementation",
+            lambda cd: services.case_start_implementation(
+                case=case, by=user, note=cd["note"], version=cd["version"]
+            ),
+        ),
+        CaseAction.HOLD_REVIEW: (
+            forms.CaseReviewForm,
+            {"criteria": case.exit_criteria},
+            "Record a termly review",
+            lambda cd: services.case_hold_review(
+                case=case,
+                by=user,
+                reviewed_on=cd["reviewed_on"],
+                progress=cd["progress"],
+                criteria_met=cd["criteria_met"],
+                version=cd["version"],
+            ),
+        ),
+        CaseAction.EXIT: (
+            forms.NoteForm,
+            {},
+            "Exit the case",
+            lambda cd: services.case_exit(case=case, by=user, note=cd["note"], version=cd["version"]),
+        ),
+        CaseAction.ESCALATE: (
+            forms.EscalateForm,
+            {},
+            "Escalate the case",
+            lambda cd: services.case_escalate(case=case, by=user, reason=cd["reason"], version=cd["version"]),
+        ),
+        CaseAction.CLOSE: (
+            forms.RequiredNoteForm,
+            {},
+            "Close the case without intervention",
+            lambda cd: services.case_close(case=case, by=user, note=cd["note"], version=cd["version"]),
+        ),
+    }
+    return specs.get(action)
+
+
+@page
+def case_action(request, pk, action):
+    case = selectors.case_for_user(request.user, pk)
+    if not _is_writer(request.user):
+        raise PermissionDenied("Only officers change cases.")
+    spec = _action_spec(action, case, request.user)
+    if spec is None:
+        raise Http404("No such action.")
+    form_class, kwargs, title, call = spec
+    back = reverse("improvement:case-detail", args=[case.pk])
+    return submit(
+        request,
+        form_class(_posted(request), initial={"version": case.version}, **kwargs),
+        call,
+        success=f"{title}: done.",
+        next_url=lambda _: back,
+        title=title,
+        caption=f"{case.school.name} ({case.school.urn})",
+        back_url=back,
+    )
+
+
+@page
+def consultation_respond(request, pk, consultation_pk):
+    """The school's head (or the trust) answers a consultation awaiting its response."""
+    case = selectors.case_for_user(request.user, pk)
+    consultation = case.consultations.filter(pk=consultation_pk).first()
+    if consultation is None:
+        raise Http404("No such consultation.")
+    back = reverse("improvement:case-detail", args=[case.pk])
+    return submit(
+        request,
+        forms.ConsultationResponseForm(_posted(request), initial={"version": case.version}),
+        lambda cd: services.consultation_respond(
+            by=request.user,
+            consultation=consultation,
+            outcome=cd["outcome"],
+            school_response=cd["school_response"],
+            version=cd["version"],
+        ),
+        success="Your response has been recorded.",
+        next_url=lambda _: back,
+        title="Respond to the consultation",
+        caption=f"{case.school.name} ({case.school.urn})",
+        intro=f"Proposed on {consultation.consulted_on:%d %B %Y}: {consultation.proposal}",
+        back_url=back,
+    )
+
+
+@page
+def overdue(request):
+    return render(request, "improvement/overdue.html", {"tasks": selectors.overdue_for_user(request.user)})
+
+
+def _order_for_user(user, pk) -> AcademyOrder:
+    try:
+        order = AcademyOrder.objects.select_related("case__school").get(pk=int(pk))
+    except (AcademyOrder.DoesNotExist, ValueError):
+        raise NotFound("No such academy order.") from None
+    selectors.case_for_user(user, order.case_id)
+    return order
+
+
+@page
+def order_sponsor(request, pk):
+    order = _order_for_user(request.user, pk)
+    back = reverse("improvement:case-detail", args=[order.case_id])
+    return submit(
+        request,
+        forms.SponsorForm(_posted(request)),
+        lambda cd: services.academy_order_record_sponsor(
+            order=order, by=request.user, sponsor_group=cd["sponsor_group"], rationale=cd["rationale"]
+        ),
+        success="Sponsor recorded.",
+        next_url=lambda _: back,
+        title="Record the sponsor",
+        caption=order.case.school.name,
+        back_url=back,
+    )
+
+
+@page
+def order_revoke(request, pk):
+    order = _order_for_user(request.user, pk)
+    back = reverse("improvement:case-detail", args=[order.case_id])
+    return submit(
+        request,
+        forms.RevokeForm(_posted(request)),
+        lambda cd: services.academy_order_revoke(order=order, by=request.user, reason=cd["reason"]),
+        success="Academy order revoked.",
+        next_url=lambda _: back,
+        title="Revoke the academy order",
+        caption=order.case.school.name,
+        intro="Only in exceptional circumstances: significant improvement since the order that is likely to be "
+        "sustained.",
+        back_url=back,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Decisions (internal management: drafts, publishing, minutes)
+
+
+@page
+def decision_list(request):
+    return render(
+        request,
+        "improvement/decision_list.html",
+        {
+            "decisions": selectors.decisions_for_user(request.user)[:300],
+            "can_record": request.user.is_superuser or request.user.role in DECISION_WRITE_ROLES,
+        },
+    )
+
+
+@page
+def decision_new(request):
+    """Record a structural decision by hand (one not taken through a case), then publish it from its page."""
+    if not (request.user.is_superuser or request.user.role in DECISION_WRITE_ROLES):
+        raise PermissionDenied("Only officers and decision makers record decisions.")
+    return submit(
+        request,
+        forms.DecisionForm(_posted(request), initial={"urn": request.GET.get("urn", "")}),
+        lambda cd: services.decision_create(
+            by=request.user,
+            subject=cd["subject"],
+            decision_type=cd["decision_type"],
+            establishment=school_field(request.user, cd["urn"]),
+            decided_by_name=cd["decided_by_name"],
+            decided_on=cd["decided_on"],
+            options_considered=cd["options_considered"],
+            criteria=cd["criteria"],
+            rationale=cd["rationale"],
+            consultation_outcome=cd["consultation_outcome"],
+        ),
+        success=lambda d: f"Decision {d.reference} recorded. It is not public until published.",
+        next_url=lambda decision: reverse("improvement:decision-manage", args=[decision.pk]),
+        title="Record a decision",
+        submit_label="Record the decision",
+        intro="A structural decision taken outside casework. It stays unpublished until you publish it, "
+        "with any redactions stated.",
+        back_url=reverse("improvement:decision-list"),
+    )
+
+
+@page
+def decision_manage(request, pk):
+    decision = selectors.decision_for_user(request.user, pk)
+    publish_form = forms.PublishForm(request.POST if request.POST.get("form") == "publish" else None)
+    minutes_form = (
+        forms.MinutesForm(request.POST, request.FILES)
+        if request.POST.get("form") == "minutes"
+        else forms.MinutesForm()
+    )
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("form") == "publish" and publish_form.is_valid():
+            try:
+                services.decision_publish(
+                    by=request.user, decision=decision, redactions=publish_form.cleaned_data["redactions"]
+                )
+            except ApplicationError as exc:
+                apply_error(publish_form, exc)
+            else:
+                messages.success(request, "Decision published on the register.")
+                return redirect("improvement:decision-manage", pk=decision.pk)
+        elif request.POST.get("form") == "minutes" and minutes_form.is_valid():
+            try:
+                services.decision_attach_minutes(
+                    by=request.user, decision=decision, file=minutes_form.cleaned_data["file"]
+                )
+            except ApplicationError as exc:
+                apply_error(minutes_form, exc)
+            else:
+                messages.success(request, "Minutes attached.")
+                return redirect("improvement:decision-manage", pk=decision.pk)
+        status = 400
+    return render(
+        request,
+        "improvement/decision_manage.html",
+        {
+            "decision": decision,
+            "publish_form": govuk(publish_form),
+            "minutes_form": govuk(minutes_form),
+            "form": publish_form if publish_form.errors else minutes_form,
+            "public": services.public_values(decision),
+        },
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Support directory and school-to-school support
+
+
+@page
+def offer_search(request):
+    form = forms.OfferSearchForm(request.GET or None)
+    results, school = [], None
+    if request.GET and form.is_valid():
+        try:
+            school = selectors.school_for_user(request.user, form.cleaned_data["urn"])
+        except NotFound:
+            form.add_error("urn", "No school with this URN in your area.")
+        else:
+            ranked = selectors.rank_offers_for(
+                school, form.cleaned_data["needs"], form.cleaned_data["days_needed"], include_excluded=True
+            )
+            offers = {
+                o.pk: o
+                for o in Offer.objects.filter(pk__in=[r.offer_id for r in ranked]).select_related("provider")
+            }
+            results = [(r, offers[r.offer_id]) for r in ranked]
+    offers = selectors.offers_with_load()[:200] if not results else []
+    return render(
+        request,
+        "improvement/offer_search.html",
+        {"form": govuk(form), "results": results, "school": school, "offers": offers},
+        status=400 if form.errors else 200,
+    )
+
+
+@page
+def offer_detail(request, pk):
+    offer = selectors.offer_detail(pk)
+    ratings = offer.ratings.select_related("request__school")[:100]
+    return render(request, "improvement/offer_detail.html", {"offer": offer, "ratings": ratings})
+
+
+@page
+def offer_new(request):
+    def create(cd):
+        est = school_field(request.user, cd["provider_urn"], "provider_urn") if cd["provider_urn"] else None
+        provider = services.provider_create(
+            by=request.user, name=cd["provider_name"], kind=cd["provider_kind"], establishment=est
+        )
+        return services.offer_create(
+            by=request.user,
+            provider=provider,
+            title=cd["title"],
+            kind=cd["kind"],
+            needs=cd["needs"],
+            phases=cd["phases"],
+            description=cd["description"],
+            radius_km=cd["radius_km"],
+            days_per_term=cd["days_per_term"],
+            schools_at_once=cd["schools_at_once"],
+            price_model=cd["price_model"],
+            credits_per_day=cd["credits_per_day"] or 0,
+            contact_name=cd["contact_name"],
+            contact_email=cd["contact_email"],
+        )
+
+    return submit(
+        request,
+        forms.OfferForm(_posted(request)),
+        create,
+        success="Offer added to the directory.",
+        next_url=lambda offer: reverse("improvement:offer-detail", args=[offer.pk]),
+        title="Add a support offer",
+        back_url=reverse("improvement:offer-search"),
+    )
+
+
+@page
+def support_list(request):
+    reqs = selectors.support_requests_for_user(request.user)
+    return render(request, "improvement/support_list.html", {"requests": reqs[:300]})
+
+
+@page
+def support_new(request):
+    initial = {"urn": request.user.scope_establishment.urn if request.user.scope_establishment_id else ""}
+    return submit(
+        request,
+        forms.SupportRequestForm(_posted(request), initial=initial),
+        lambda cd: services.support_request_create(
+            by=request.user,
+            school=school_field(request.user, cd["urn"]),
+            needs=cd["needs"],
+            description=cd["description"],
+            days_needed=cd["days_needed"],
+        ),
+        success="Support requested.",
+        next_url=lambda req: reverse("improvement:support-detail", args=[req.pk]),
+        title="Request support",
+        back_url=reverse("improvement:support-list"),
+    )
+
+
+SUPPORT_STEP_LABELS = {
+    "match": "Shortlist offers",
+    "agree": "Agree the support",
+    "deploy": "Start the deployment",
+    "milestone": "Record a milestone done",
+    "review": "Record a termly review",
+    "close": "Close with impact",
+    "withdraw": "Withdraw the request",
+    "rate": "Rate the support",
+}
+
+
+@page
+def support_detail(request, pk):
+    req = selectors.support_request_for_user(request.user, pk)
+    shortlist_offers = {
+        o.pk: o
+        for o in Offer.objects.filter(pk__in=[s["offer_id"] for s in req.shortlist]).select_related(
+            "provider"
+        )
+    }
+    ranked = []
+    if req.state in {SupportState.REQUESTED, SupportState.MATCHED}:
+        ranked = selectors.rank_offers_for(req.school, req.needs, req.days_needed)[:10]
+    steps = {
+        SupportState.REQUESTED: ["match", "withdraw"],
+        SupportState.MATCHED: ["match", "agree", "withdraw"],
+        SupportState.AGREED: ["deploy", "withdraw"],
+        SupportState.DEPLOYED: ["milestone", "review", "close"],
+        SupportState.CLOSED: [] if hasattr(req, "rating") else ["rate"],
+    }.get(req.state, [])
+    if "match" in steps and not (request.user.is_superuser or request.user.role in OFFICER_ROLES):
+        steps.remove("match")
+    milestones = list(req.milestones.all())
+    if "milestone" in steps and all(m.done_on for m in milestones):
+        steps.remove("milestone")
+    return render(
+        request,
+        "improvement/support_detail.html",
+        {
+            "req": req,
+            "shortlist": [(s, shortlist_offers.get(s["offer_id"])) for s in req.shortlist],
+            "ranked": ranked,
+            "steps": [(step, SUPPORT_STEP_LABELS[step]) for step in steps],
+            "milestones": milestones,
+            "reviews": req.reviews.select_related("reviewed_by"),
+        },
+    )
+
+
+def _support_choices(step: str, req) -> list[tuple[int, str]]:
+    """Choices of the step's form, computed only for the step asked for."""
+    if step == "match":
+        ranked = selectors.rank_offers_for(req.school, req.needs, req.days_needed)
+        return [(r.offer_id, f"{r.title} (score {r.score:.2f})") for r in ranked]
+    if step == "agree":
+        ids = [s["offer_id"] for s in req.shortlist]
+        titles = dict(Offer.objects.filter(pk__in=ids).values_list("pk", "title"))
+        return [(pk, titles.get(pk, f"Offer {pk}")) for pk in ids]
+    if step == "milestone":
+        return [
+            (m.pk, f"{m.title} (due {m.due_on:%d/%m/%Y})")
+            for m in req.milestones.filter(done_on__isnull=True)
+        ]
+    return []
+
+
+def _support_spec(step: str, req, user):
+    """(form class, form kwargs, title, call(cd)) for each support step page (and API action)."""
+    specs = {
+        "match": (
+            forms.MatchForm,
+            "Shortlist offers",
+            lambda cd: services.support_request_match(
+                by=user, request=req, offers=list(Offer.objects.filter(pk__in=cd["offers"]))
+            ),
+        ),
+        "agree": (
+            forms.AgreeForm,
+            "Agree the support",
+            lambda cd: services.support_request_agree(
+                by=user,
+                request=req,
+                offer=Offer.objects.get(pk=cd["offer"]),
+                days_agreed=cd["days_agreed"],
+                objectives=cd["objectives"],
+            ),
+        ),
+        "deploy": (
+            forms.DeployForm,
+            "Start the deployment",
+            lambda cd: services.support_request_deploy(by=user, request=req, milestones=cd["milestones"]),
+        ),
+        "milestone": (
+            forms.MilestoneDoneForm,
+            "Record a milestone done",
+            lambda cd: services.support_milestone_complete(
+                by=user, milestone=req.milestones.get(pk=cd["milestone"]), done_on=cd["done_on"]
+            ),
+        ),
+        "review": (
+            forms.SupportReviewForm,
+            "Record a termly review",
+            lambda cd: services.support_request_review(
+                by=user, request=req, reviewed_on=cd["reviewed_on"], rag=cd["rag"], progress=cd["progress"]
+            ),
+        ),
+        "close": (
+            forms.SupportCloseForm,
+            "Close with impact",
+            lambda cd: services.support_request_close(
+                by=user, request=req, days_delivered=cd["days_delivered"], impact_summary=cd["impact_summary"]
+            ),
+        ),
+        "withdraw": (
+            forms.ReasonForm,
+            "Withdraw the request",
+            lambda cd: services.support_request_withdraw(by=user, request=req, reason=cd["reason"]),
+        ),
+        "rate": (
+            forms.RateForm,
+            "Rate the support",
+            lambda cd: services.support_rate(by=user, request=req, score=cd["score"], comment=cd["comment"]),
+        ),
+    }
+    if step not in specs:
+        return None
+    form_class, title, call = specs[step]
+    kwargs = {"choices": _support_choices(step, req)} if step in {"match", "agree", "milestone"} else {}
+    return form_class, kwargs, title, call
+
+
+@page
+def support_step(request, pk, step):
+    req = selectors.support_request_for_user(request.user, pk)
+    spec = _support_spec(step, req, request.user)
+    if spec is None:
+        raise Http404("No such step.")
+    form_class, kwargs, title, call = spec
+    back = reverse("improvement:support-detail", args=[req.pk])
+    return submit(
+        request,
+        form_class(_posted(request), **kwargs),
+        call,
+        success=f"{title}: done.",
+        next_url=lambda _: back,
+        title=title,
+        caption=req.school.name,
+        back_url=back,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Peer reviews
+
+
+def plan_review(user, cd):
+    """Plan a peer review from the plan form's cleaned data (pages and API): the school by URN in the user's scope,
+    reviewers by URN among the partnership's current members."""
+    school = school_field(user, cd["urn"])
+    partnership = cd["partnership"]
+    members = selectors.partnership_members_by_urn(partnership, [urn for _, urn in cd["reviewers"]])
+    missing = [f"{name} (URN {urn})" for name, urn in cd["reviewers"] if urn not in members]
+    if missing:
+        message = f"Not from a current member school of {partnership.name}: {', '.join(missing)}."
+        raise ValidationFailed(message, extra={"errors": {"reviewers": [message]}})
+    return services.peer_review_plan(
+        by=user,
+        partnership=partnership,
+        school=school,
+        review_on=cd["review_on"],
+        focus_areas=cd["focus_areas"],
+        reviewers=[(name, members[urn]) for name, urn in cd["reviewers"]],
+    )
+
+
+def _review_spec(step: str, review, user):
+    """(form class, form kwargs, title, call(cd)) for each peer-review step page (and API action)."""
+    return {
+        "findings": (
+            forms.PeerReviewFindingsForm,
+            {},
+            "Record the findings",
+            lambda cd: services.peer_review_complete(
+                by=user,
+                review=review,
+                strengths=cd["strengths"],
+                areas_for_development=cd["areas_for_development"],
+            ),
+        ),
+        "action": (
+            forms.PeerReviewActionForm,
+            {},
+            "Agree an action",
+            lambda cd: services.peer_review_action_add(
+                by=user, review=review, text=cd["text"], owner=cd["owner"], due_on=cd["due_on"]
+            ),
+        ),
+        "support": (
+            forms.SupportNeedForm,
+            {},
+            "Raise a support request",
+            lambda cd: services.peer_review_raise_support(
+                by=user,
+                review=review,
+                needs=cd["needs"],
+                description=cd["description"],
+                days_needed=cd["days_needed"],
+            ),
+        ),
+    }.get(step)
+
+
+@page
+def review_list(request):
+    return render(
+        request,
+        "improvement/review_list.html",
+        {"reviews": selectors.peer_reviews_for_user(request.user)[:300]},
+    )
+
+
+@page
+def review_new(request):
+    form = forms.PeerReviewPlanForm(
+        _posted(request),
+        partnerships=selectors.partnerships_for_user(request.user),
+        initial={"urn": request.GET.get("urn", "")},
+    )
+    return submit(
+        request,
+        form,
+        lambda cd: plan_review(request.user, cd),
+        success="Peer review planned.",
+        next_url=lambda review: reverse("improvement:review-detail", args=[review.pk]),
+        title="Plan a peer review",
+        submit_label="Plan the review",
+        back_url=reverse("improvement:review-list"),
+    )
+
+
+@page
+def review_step(request, pk, step):
+    review = selectors.peer_review_for_user(request.user, pk)
+    spec = _review_spec(step, review, request.user)
+    if spec is None:
+        raise Http404("No such step.")
+    form_class, kwargs, title, call = spec
+    back = reverse("improvement:review-detail", args=[review.pk])
+    return submit(
+        request,
+        form_class(_posted(request), **kwargs),
+        call,
+        success=f"{title}: done.",
+        # Raising support lands on the new request; every other step returns to the review.
+        next_url=lambda result: (
+            reverse("improvement:support-detail", args=[result.pk]) if step == "support" else back
+        ),
+        title=title,
+        caption=f"Peer review of {review.school.name}",
+        back_url=back,
+    )
+
+
+@page
+def review_detail(request, pk):
+    review = selectors.peer_review_for_user(request.user, pk)
+    form = forms.ActionStatusForm(_posted(request))
+    if request.method == "POST":
+        try:
+            action = review.actions.get(pk=int(request.POST.get("action", "0")))
+        except (PeerReviewAction.DoesNotExist, ValueError):
+            form.add_error(None, "Choose an action of this review.")
+        else:
+            if form.is_valid():
+                try:
+                    services.peer_review_action_update(
+                        by=request.user, action=action, status=form.cleaned_data["status"]
+                    )
+                except ApplicationError as exc:
+                    apply_error(form, exc)
+                else:
+                    messages.success(request, "Action updated.")
+                    return redirect("improvement:review-detail", pk=review.pk)
+    return render(
+        request,
+        "improvement/review_detail.html",
+        {
+            "review": review,
+            "reviewers": review.reviewers.select_related("establishment"),
+            "actions": review.actions.select_related("carried_from__review"),
+            "follow_through": selectors.peer_review_follow_through(review),
+            "form": form,
+            "requests": review.support_requests.all(),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,94 @@
+"""API: indicators (KS results), report cards, scorecards (public data, any signed-in user) and risk results
+(scoped like the pages: casework roles, own area only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from schoolsystem.performance import reportcard, scorecard, selectors
+from schoolsystem.performance.models import KeyStageResult, RiskResult
+
+
+class KeyStageResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyStageResult
+        fields = [
+            "id", "key_stage", "year", "level", "urn", "la_code", "school_name", "total_pupils", "eligible_pupils",
+            "rwm_expected", "rwm_higher", "reading_progress", "writing_progress", "maths_progress", "attainment8",
+            "progress8", "progress8_lower", "progress8_upper", "basics_94", "missing", "import_record", "source_row",
+        ]  # fmt: skip
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published KS2/KS4 results (school rows and LA/England benchmarks). Filters: urn, key_stage, year, level."""
+
+    serializer_class = KeyStageResultSerializer
+
+    def get_queryset(self):
+        qs = KeyStageResult.objects.order_by("key_stage", "year", "urn", "id")
+        for param in ("urn", "key_stage", "year", "level", "la_code"):
+            if value := self.request.query_params.get(param):
+                qs = qs.filter(**{param: value})
+        return qs
+
+
+class RiskResultSerializer(serializers.ModelSerializer):
+    urn = serializers.IntegerField(source="establishment.urn")
+    name = serializers.CharField(source="establishment.name")
+    rule_set_version = serializers.IntegerField(source="rule_set.version")
+
+    class Meta:
+        model = RiskResult
+        fields = ["urn", "name", "concern", "majors", "minors", "flags", "rule_set_version", "created_on"]
+
+
+class RiskResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Risk screen results of the active rule set for schools in the user's scope. Filter: concern."""
+
+    serializer_class = RiskResultSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
+            return RiskResult.objects.none()
+        return selectors.at_risk_for_user(
+            self.request.user, concern=self.request.query_params.get("concern", "")
+        )
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+@extend_schema(responses=dict)
+@api_view(["GET"])
+def report_card(request, urn: int):
+    """A school's report card as JSON (no charts)."""
+    school = selectors.establishment_public(urn)
+    card = reportcard.build(school)
+    for s in card["sections"]:
+        s.pop("charts", None)
+    return Response({"urn": school.urn, "name": school.name, **_plain(card)})
+
+
+@extend_schema(responses=dict)
+@api_view(["GET"])
+def group_scorecard(request, pk: int):
+    """A trust or group's scorecard as JSON (no charts)."""
+    group = scorecard.group_for_user(request.user, pk)
+    card = scorecard.build(group=group)
+    for s in card["sections"]:
+        s.pop("charts", None)
+    return Response(_plain(card))

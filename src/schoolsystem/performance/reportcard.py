@@ -1,0 +1,361 @@
+"""School Report Card (seed 000): a broader picture than league tables for parents and officers.
+
+`build(school)` gathers everything in a fixed number of queries; the template, the PDF and the CSV all read
+the same dict. Soft intelligence and the risk screen never appear here (report cards are public:
+docs/decisions/0052-report-cards-are-public.md)."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import numpy as np
+import pandas as pd
+from django.template.loader import render_to_string
+
+from schoolsystem.engines.similar import nearest
+from schoolsystem.performance.charts import line_chart
+from schoolsystem.performance.constants import LEGACY_GRADES, REPORT_CARD_AREAS, REPORT_CARD_SCALE, KeyStage
+from schoolsystem.performance.models import CensusRecord, KeyStageResult
+from schoolsystem.performance.selectors import benchmarks, inspections_frame, results_frame
+
+MEASURES = {
+    KeyStage.KS2: [
+        ("rwm_expected", "Meeting the expected standard in reading, writing and maths", "%"),
+        ("rwm_higher", "Achieving a higher standard in reading, writing and maths", "%"),
+        ("reading_progress", "Progress in reading", ""),
+        ("writing_progress", "Progress in writing", ""),
+        ("maths_progress", "Progress in maths", ""),
+    ],
+    KeyStage.KS4: [
+        ("attainment8", "Attainment 8 score", ""),
+        ("progress8", "Progress 8 score", ""),
+        ("basics_94", "Grade 4 or above in English and maths", "%"),
+    ],
+}
+HEADLINE = {KeyStage.KS2: ("rwm_expected", "reading_progress"), KeyStage.KS4: ("attainment8", "progress8")}
+
+
+def _v(x) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _similar(school, ks: str, year: str, measures: list[str]) -> dict:
+    """Mean of the 10 most similar schools (same phase; size, FSM, SEN, EAL) in the latest year."""
+    rows = pd.DataFrame(
+        list(
+            KeyStageResult.objects.filter(key_stage=ks, year=year, level="school").values(
+                "urn", "total_pupils", "disadvantaged_percent", *measures
+            )
+        )
+    )
+    if rows.empty or school.urn not in set(rows["urn"]):
+        return {}
+    census = pd.DataFrame(
+        list(
+            CensusRecord.objects.filter(urn__in=rows["urn"].tolist())
+            .order_by("urn", "-year")
+            .values("urn", "roll", "fsm_percent", "sen_support_percent", "eal_percent")
+        ),
+        columns=["urn", "roll", "fsm_percent", "sen_support_percent", "eal_percent"],
+    ).drop_duplicates("urn")
+    pool = rows.merge(census, on="urn", how="left")
+    pool["phase"] = ks
+    pool["size"] = pool["roll"].astype(float).fillna(pool["total_pupils"].astype(float))
+    pool["fsm"] = pool["fsm_percent"].astype(float).fillna(pool["disadvantaged_percent"].astype(float))
+    pool["sen"] = pool["sen_support_percent"].astype(float)
+    pool["eal"] = pool["eal_percent"].astype(float)
+    near = nearest(pool, school.urn, k=10)
+    if near.empty:
+        return {}
+    return {"schools": len(near), "values": {m: _v(near[m].astype(float).mean()) for m in measures}}
+
+
+def build(school) -> dict:
+    results = results_frame([school.urn])
+    stages = [
+        ks for ks in (KeyStage.KS4, KeyStage.KS2) if not results.empty and (results["key_stage"] == ks).any()
+    ]
+    sections = []
+    for ks in stages:
+        part = results[results["key_stage"] == ks].sort_values("year")
+        years = part["year"].tolist()
+        bench = benchmarks(ks, school.la.code)
+        measures = MEASURES[ks]
+        table = []
+        for field, label, unit in measures:
+            row = {"label": label, "unit": unit, "values": []}
+            for _, r in part.iterrows():
+                value = _v(r[field])
+                row["values"].append(
+                    {
+                        "year": r["year"],
+                        "value": value,
+                        "missing": (r["missing"] or {}).get(field, "") if value is None else "",
+                    }
+                )
+            table.append(row)
+
+        def bench_series(area: str, field: str, bench=bench, years=years) -> list[float | None]:
+            if bench.empty:
+                return [None] * len(years)
+            b = bench[bench["area"] == area].set_index("year")
+            return [_v(b[field].get(y)) if y in b.index else None for y in years]
+
+        charts = []
+        for field in HEADLINE[ks]:
+            label = next(lbl for f, lbl, _ in measures if f == field)
+            charts.append(
+                line_chart(
+                    {
+                        school.name: (years, [_v(x) for x in part[field]]),
+                        school.la.name: (years, bench_series("LA", field)),
+                        "England": (years, bench_series("England", field)),
+                    },
+                    title=f"{label}: {school.name} compared with {school.la.name} and England, {years[0][:4]} to {years[-1][5:]}",
+                    ylabel=label
+                    if len(label) < 25
+                    else ("%" if "standard" in label or "Grade" in label else "score"),
+                    zero_line="progress" in field,
+                )
+            )
+        latest = years[-1]
+        similar = _similar(school, ks, latest, [f for f, _, _ in measures])
+        comparison = []
+        for field, label, unit in measures:
+            comparison.append(
+                {
+                    "label": label,
+                    "unit": unit,
+                    "school": _v(part[field].iloc[-1]),
+                    "la": bench_series("LA", field)[-1],
+                    "england": bench_series("England", field)[-1],
+                    "similar": (similar.get("values") or {}).get(field),
+                }
+            )
+        sections.append(
+            {
+                "key_stage": ks,
+                "label": KeyStage(ks).label,
+                "years": years,
+                "table": table,
+                "charts": charts,
+                "latest": latest,
+                "comparison": comparison,
+                "similar_count": similar.get("schools", 0),
+                "predecessor_rows": sorted(
+                    set(part.loc[part["source_urn"] != school.urn, "source_urn"].astype(int))
+                ),
+            }
+        )
+    inspections = inspections_frame([school.urn])
+    history = []
+    for _, i in inspections.iterrows():
+        if i["framework"] == "legacy":
+            outcome = (
+                LEGACY_GRADES.get(int(i["overall_effectiveness"]))
+                if pd.notna(i["overall_effectiveness"])
+                else "Not graded"
+            )
+            if i["category_of_concern"]:
+                outcome += {"SM": " (special measures)", "SWK": " (serious weaknesses)"}.get(
+                    i["category_of_concern"], ""
+                )
+            areas = []
+        else:
+            outcome = "Report card"
+            areas = [
+                {"label": REPORT_CARD_AREAS[k], "grade": REPORT_CARD_SCALE[v]}
+                for k, v in (i["evaluations"] or {}).items()
+            ]
+            areas.append(
+                {
+                    "label": "Safeguarding",
+                    "grade": {True: "Met", False: "Not met"}.get(i["safeguarding_met"], "Not recorded"),
+                }
+            )
+        history.append(
+            {
+                "date": i["start_date"],
+                "outcome": outcome,
+                "areas": areas,
+                "type": i["inspection_type"],
+                "predecessor": int(i["source_urn"]) != school.urn,
+                "urn": int(i["source_urn"]),
+            }
+        )
+    if not history and school.ofsted_rating:
+        history.append(
+            {
+                "date": school.ofsted_last_inspection,
+                "outcome": school.ofsted_rating,
+                "areas": [],
+                "type": "",
+                "predecessor": False,
+                "urn": school.urn,
+                "from_gias": True,
+            }
+        )
+    census = CensusRecord.objects.filter(urn=school.urn).order_by("-year").first()
+    context = {
+        "year": census.year if census else "",
+        "roll": census.roll if census else school.pupils,
+        "capacity": school.capacity,
+        "fsm": census.fsm_percent if census else school.fsm_percent,
+        "sen_support": census.sen_support_percent if census else None,
+        "sen_ehc": census.sen_ehc_percent if census else None,
+        "eal": census.eal_percent if census else None,
+        "source": "School census " + census.year if census else "Get Information About Schools",
+    }
+    card = {"sections": sections, "history": history, "context": context}
+    card["summary"] = summary(school, card)
+    return card
+
+
+def summary(school, card: dict) -> list[str]:
+    """Plain-language sentences for parents."""
+    out = []
+    for s in card["sections"]:
+        comp = {c["label"]: c for c in s["comparison"]}
+        year = s["latest"][:4] + " to " + s["latest"][5:]
+        if s["key_stage"] == KeyStage.KS2:
+            c = comp["Meeting the expected standard in reading, writing and maths"]
+            if c["school"] is not None:
+                line = f"In {year}, {c['school']:.0f}% of pupils met the expected standard in reading, writing and maths"
+                if c["england"] is not None:
+                    word = (
+                        "above"
+                        if c["school"] > c["england"] + 2
+                        else "below"
+                        if c["school"] < c["england"] - 2
+                        else "close to"
+                    )
+                    line += f", {word} the England figure of {c['england']:.0f}%"
+                out.append(line + ".")
+            progress = [
+                comp[k]["school"] for k in ("Progress in reading", "Progress in writing", "Progress in maths")
+            ]
+            if all(p is not None for p in progress):
+                words = [
+                    "well above average"
+                    if p >= 2
+                    else "above average"
+                    if p >= 1
+                    else "well below average"
+                    if p <= -2
+                    else "below average"
+                    if p <= -1
+                    else "about average"
+                    for p in progress
+                ]
+                out.append(
+                    f"Pupils' progress was {words[0]} in reading, {words[1]} in writing and {words[2]} in maths."
+                )
+        else:
+            c = comp["Progress 8 score"]
+            if c["school"] is not None:
+                word = (
+                    "well above average"
+                    if c["school"] >= 0.5
+                    else "above average"
+                    if c["school"] > 0.1
+                    else "well below average"
+                    if c["school"] <= -0.5
+                    else "below average"
+                    if c["school"] < -0.1
+                    else "about average"
+                )
+                out.append(
+                    f"In {year}, pupils' progress across eight GCSE subjects was {word} (Progress 8 {c['school']:+.2f})."
+                )
+        if len(s["years"]) >= 2:
+            field = "rwm_expected" if s["key_stage"] == KeyStage.KS2 else "attainment8"
+            row = next(r for r in s["table"] if r["label"].startswith(("Meeting", "Attainment")))
+            first, last = row["values"][0]["value"], row["values"][-1]["value"]
+            if first is not None and last is not None:
+                trend = (
+                    "risen" if last > first + 2 else "fallen" if last < first - 2 else "stayed about the same"
+                )
+                out.append(f"Since {s['years'][0][:4]} results have {trend}.")
+            del field
+    if card["history"]:
+        latest = card["history"][0]
+        when = latest["date"].strftime("%B %Y") if latest["date"] else "an unknown date"
+        out.append(f"Ofsted's latest outcome ({when}): {latest['outcome']}.")
+    else:
+        out.append("We have no Ofsted outcome for this school.")
+    if not card["sections"]:
+        out.append("No published test or exam results are available for this school.")
+    return out
+
+
+def summary_table(results: pd.DataFrame, england: pd.DataFrame) -> pd.DataFrame:
+    """Report-card headline summaries for many schools at once (vectorised): per school and key stage the
+    latest headline figure, its difference from England that year, and the trend since the first year
+    ("risen"/"fallen"/"about the same"). `results` as from selectors.results_frame; `england` rows with
+    key_stage, year, rwm_expected, attainment8."""
+    if results.empty:
+        return pd.DataFrame(columns=["urn", "key_stage", "year", "headline", "vs_england", "trend"])
+    frame = results[["urn", "key_stage", "year", "rwm_expected", "attainment8"]].copy()
+    frame["headline"] = (
+        frame["rwm_expected"].where(frame["key_stage"] == KeyStage.KS2, frame["attainment8"]).astype(float)
+    )
+    frame = frame.sort_values(["urn", "key_stage", "year"])
+    grouped = frame.groupby(["urn", "key_stage"], sort=False)
+    latest = grouped.tail(1).set_index(["urn", "key_stage"])
+    first = grouped.head(1).set_index(["urn", "key_stage"])["headline"]
+    eng = england.assign(
+        eng=england["rwm_expected"].where(england["key_stage"] == KeyStage.KS2, england["attainment8"])
+    )
+    eng = eng.set_index(["key_stage", "year"])["eng"]
+    keys = pd.MultiIndex.from_arrays([latest.index.get_level_values("key_stage"), latest["year"]])
+    out = latest[["year", "headline"]].copy()
+    out["vs_england"] = out["headline"].to_numpy() - eng.reindex(keys).to_numpy(dtype=float)
+    change = out["headline"] - first.reindex(out.index)
+    band = np.where(out.index.get_level_values("key_stage") == KeyStage.KS2, 2.0, 1.0)
+    out["trend"] = np.select(
+        [change > band, change < -band, change.notna()], ["risen", "fallen", "about the same"], default=""
+    )
+    return out.reset_index()
+
+
+def pdf(request, school, card: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "performance/report_card_pdf.html", {"school": school, "card": card}, request=request
+    )
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def write_csv(out, school, card: dict) -> None:
+    writer = csv.writer(out)
+    writer.writerow(["URN", "School", "Key stage", "Measure", "Year", "Value", "Missing reason"])
+    for s in card["sections"]:
+        for row in s["table"]:
+            for v in row["values"]:
+                writer.writerow(
+                    [
+                        school.urn,
+                        school.name,
+                        s["label"],
+                        row["label"],
+                        v["year"],
+                        "" if v["value"] is None else v["value"],
+                        v["missing"],
+                    ]
+                )
+    for s in card["sections"]:
+        for c in s["comparison"]:
+            for who in ("la", "england", "similar"):
+                writer.writerow(
+                    [
+                        school.urn,
+                        school.name,
+                        s["label"],
+                        f"{c['label']} ({who})",
+                        s["latest"],
+                        "" if c[who] is None else round(c[who], 2),
+                        "",
+                    ]
+                )

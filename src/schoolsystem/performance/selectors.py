@@ -1,0 +1,370 @@
+"""Reads for the performance app. Each builds whole tables in a fixed number of queries (never one per school)
+and authorises in the same function as it fetches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from schoolsystem.accounts.constants import OFFICER_ROLES
+from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
+from schoolsystem.core.errors import NotFound, PermissionDenied
+from schoolsystem.engines.risk import DEFAULT_RULES
+from schoolsystem.performance.constants import SCHOOL_LEVELS, KeyStage, RecordLevel
+from schoolsystem.performance.models import (
+    CensusRecord,
+    Inspection,
+    KeyStageResult,
+    Monitoring,
+    RiskResult,
+    RuleSet,
+    SoftIntelligence,
+)
+from schoolsystem.registry.models import Establishment, EstablishmentLink
+
+PRIMARY_PHASES = {"Primary", "Middle deemed primary", "Infant", "Junior"}
+SECONDARY_PHASES = {"Secondary", "Middle deemed secondary", "All-through", "16 plus"}
+GIAS_RATING_GRADE = {
+    "Outstanding": 1,
+    "Good": 2,
+    "Requires improvement": 3,
+    "Requires Improvement": 3,
+    "Inadequate": 4,
+    "Serious Weaknesses": 4,
+    "Special Measures": 4,
+}
+GIAS_RATING_CATEGORY = {"Serious Weaknesses": "SWK", "Special Measures": "SM"}
+
+
+# --- access ---------------------------------------------------------------------------------------------------
+
+
+def establishment_for_user(user, urn: int) -> Establishment:
+    """An establishment the user may see casework for (risk, soft intelligence). Out of scope -> NotFound."""
+    if not can_see_casework(user):
+        raise PermissionDenied("Your role cannot see the risk screen.")
+    try:
+        return Establishment.objects.select_related("la").get(establishment_q(user), urn=urn)
+    except Establishment.DoesNotExist as exc:
+        raise NotFound(f"No school with URN {urn} in your area.") from exc
+
+
+def establishment_public(urn: int) -> Establishment:
+    """Report cards are built from public data (docs/decisions/0052): anyone may read any school's card."""
+    try:
+        return Establishment.objects.select_related("la").get(urn=urn)
+    except Establishment.DoesNotExist as exc:
+        raise NotFound(f"No school with URN {urn}.") from exc
+
+
+def can_record_intelligence(user) -> bool:
+    return bool(user.is_authenticated and (is_national(user) or user.role in OFFICER_ROLES))
+
+
+# --- predecessors ---------------------------------------------------------------------------------------------
+
+
+def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
+    """URN -> its predecessor URNs (GIAS links 'Predecessor', '... - amalgamated', '... - merged' etc.),
+    following chains (an academy whose predecessor was itself a successor), nearest first."""
+    param = urns if isinstance(urns, QuerySet) else None
+    # .all(): evaluate a copy, so the caller's QuerySet stays lazy and is still sent as a subquery.
+    urns = list(urns.all()) if param is not None else list(urns)
+    out: dict[int, list[int]] = {u: [] for u in urns}
+    frontier = {u: [u] for u in urns}
+    seen = set(urns)
+    for step in range(3):
+        current = {tip for chain in frontier.values() for tip in chain[-1:]}
+        # First step over a whole table: a subquery, not tens of thousands of parameters.
+        lookup = param if step == 0 and param is not None else current
+        links = EstablishmentLink.objects.filter(
+            urn__in=lookup, link_type__startswith="Predecessor"
+        ).values_list("urn", "linked_urn")
+        by_urn = defaultdict(list)
+        for a, b in links:
+            if b not in seen:
+                by_urn[a].append(b)
+                seen.add(b)
+        if not by_urn:
+            break
+        new_frontier = {}
+        for root, chain in frontier.items():
+            for pred in by_urn.get(chain[-1], []):
+                out[root].append(pred)
+                new_frontier[root] = [*chain, pred]
+        frontier = new_frontier
+    return out
+
+
+# --- results tables -------------------------------------------------------------------------------------------
+
+KS_FIELDS = [
+    "urn", "key_stage", "year", "eligible_pupils", "total_pupils", "rwm_expected", "rwm_higher", "reading_progress",
+    "writing_progress", "maths_progress", "attainment8", "progress8", "progress8_upper", "progress8_lower",
+    "basics_94", "disadvantaged_percent", "missing",
+]  # fmt: skip
+
+
+def _owners(urns) -> tuple[dict[int, int], Q]:
+    """URN -> the school it is attributed to (itself or its successor), and a filter selecting all of them."""
+    preds = predecessors(urns)
+    owner = {u: u for u in preds}
+    for u, ps in preds.items():
+        for p in ps:
+            owner.setdefault(p, u)
+    extra = [p for p, u in owner.items() if p != u]
+    base = Q(urn__in=urns) if isinstance(urns, QuerySet) else Q(urn__in=list(owner))
+    return owner, (base | Q(urn__in=extra)) if extra and isinstance(urns, QuerySet) else base
+
+
+def results_frame(urns, key_stage: str | None = None, fields: list[str] = KS_FIELDS) -> pd.DataFrame:
+    """KS results of these URNs (a list, or a QuerySet of URN values for whole tables) *and their
+    predecessors*, attributed to the school asked for (`source_urn` says which URN the row was published
+    under). One query for links, one for results."""
+    owner, where = _owners(urns)
+    qs = KeyStageResult.objects.filter(where, level__in=SCHOOL_LEVELS)
+    if key_stage:
+        qs = qs.filter(key_stage=key_stage)
+    frame = pd.DataFrame.from_records(list(qs.values_list(*fields)), columns=fields)
+    if frame.empty:
+        frame["source_urn"] = pd.Series(dtype=int)
+        return frame
+    frame["source_urn"] = frame["urn"]
+    frame["urn"] = frame["urn"].map(owner)
+    # Where a school and its predecessor both have a year, the school's own row wins.
+    frame["own"] = frame["urn"] == frame["source_urn"]
+    frame = frame.sort_values(["urn", "key_stage", "year", "own"]).drop_duplicates(
+        ["urn", "key_stage", "year"], keep="last"
+    )
+    return frame.drop(columns="own").reset_index(drop=True)
+
+
+def benchmarks(key_stage: str, la_code: str | None) -> pd.DataFrame:
+    """LA and England rows by year (one query)."""
+    qs = KeyStageResult.objects.filter(
+        key_stage=key_stage, level__in=[RecordLevel.LA, RecordLevel.ENGLAND_STATE, RecordLevel.ENGLAND]
+    )
+    rows = list(
+        qs.values(
+            "level", "la_code", "year", *[f for f in KS_FIELDS if f not in {"urn", "key_stage", "year"}]
+        )
+    )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    la = frame[(frame["level"] == RecordLevel.LA) & (frame["la_code"] == (la_code or ""))].assign(area="LA")
+    # England: state-funded where published (KS2 RECTYPE 5), else all schools.
+    eng = frame[frame["level"].isin([RecordLevel.ENGLAND_STATE, RecordLevel.ENGLAND])].copy()
+    eng["rank"] = (eng["level"] == RecordLevel.ENGLAND_STATE).astype(int)
+    eng = (
+        eng.sort_values(["year", "rank"])
+        .drop_duplicates("year", keep="last")
+        .drop(columns="rank")
+        .assign(area="England")
+    )
+    return pd.concat([la, eng], ignore_index=True)
+
+
+def inspections_frame(urns) -> pd.DataFrame:
+    """Every inspection of these URNs and their predecessors, newest first, attributed to the school."""
+    owner, where = _owners(urns)
+    cols = ["urn", "framework", "start_date", "overall_effectiveness", "category_of_concern", "evaluations",
+            "safeguarding_met", "inspection_type", "quality_of_education", "behaviour_and_attitudes",
+            "personal_development", "leadership_and_management"]  # fmt: skip
+    frame = pd.DataFrame.from_records(list(Inspection.objects.filter(where).values_list(*cols)), columns=cols)
+    frame["source_urn"] = frame["urn"]
+    frame["urn"] = frame["urn"].map(owner)
+    return frame.sort_values(["urn", "start_date"], ascending=[True, False]).reset_index(drop=True)
+
+
+def key_stage_for(phase: str, has_ks4: bool) -> str:
+    if phase in SECONDARY_PHASES or has_ks4:
+        return KeyStage.KS4
+    if phase in PRIMARY_PHASES:
+        return KeyStage.KS2
+    return ""
+
+
+def risk_input(
+    establishments: QuerySet | Iterable[Establishment],
+    *,
+    as_of: date | None = None,
+    up_to_year: str | None = None,
+    months: int = 12,
+) -> pd.DataFrame:
+    """The risk engine's input: one row per establishment (columns documented in engines.risk).
+    `up_to_year` limits KS results to that year and earlier (for back-testing). Fixed number of queries."""
+    as_of = as_of or date.today()
+    est_cols = [
+        "id",
+        "urn",
+        "phase",
+        "capacity",
+        "pupils",
+        "ofsted_rating",
+        "ofsted_last_inspection",
+        "la__code",
+    ]
+    if not isinstance(establishments, QuerySet):
+        establishments = Establishment.objects.filter(pk__in=[e.pk for e in establishments])
+    est = pd.DataFrame.from_records(list(establishments.values(*est_cols)), columns=est_cols)
+    if est.empty:
+        return est
+    urns = establishments.values_list("urn", flat=True)
+    risk_fields = [f for f in KS_FIELDS if f != "missing"]
+    results = results_frame(urns, fields=risk_fields)
+    if up_to_year is not None and not results.empty:
+        results = results[results["year"] <= up_to_year]
+    frame = est.rename(columns={"id": "establishment_id"}).set_index("urn", drop=False)
+    has_ks4 = set(results.loc[results["key_stage"] == "ks4", "urn"]) if not results.empty else set()
+    frame["key_stage"] = [
+        key_stage_for(p or "", u in has_ks4) for p, u in zip(frame["phase"], frame["urn"], strict=True)
+    ]
+    for ks, spec in (
+        (
+            "ks2",
+            {
+                "rwm": "rwm_expected",
+                "read": "reading_progress",
+                "writ": "writing_progress",
+                "mat": "maths_progress",
+            },
+        ),
+        ("ks4", {"p8": "progress8", "p8upp": "progress8_upper", "att8": "attainment8"}),
+    ):
+        part = results[results["key_stage"] == ks] if not results.empty else results
+        years = sorted(part["year"].unique(), reverse=True)[:3] if not part.empty else []
+        for offset, year in enumerate(years):
+            rows = part[part["year"] == year].set_index("urn")
+            for short, field in spec.items():
+                frame[f"{short}_{offset}"] = rows[field].reindex(frame.index).astype(float)
+        frame[f"{ks}_latest_year"] = years[0] if years else ""
+    # Ofsted: latest imported inspection, else the rating GIAS carries.
+    insp = inspections_frame(urns)
+    latest = insp.drop_duplicates("urn").set_index("urn") if not insp.empty else pd.DataFrame()
+    frame["ofsted_grade"] = np.nan
+    frame["ofsted_worst"] = np.nan
+    frame["ofsted_safeguarding_met"] = np.nan
+    frame["ofsted_category"] = ""
+    frame["inspection_date"] = pd.NaT
+    if not latest.empty:
+        latest = latest.reindex(frame.index)
+        legacy = latest["framework"] == "legacy"
+        frame["ofsted_grade"] = latest["overall_effectiveness"].where(legacy).astype(float)
+        frame["ofsted_worst"] = [
+            max(e.values()) if isinstance(e, dict) and e else np.nan for e in latest["evaluations"]
+        ]
+        frame["ofsted_worst"] = frame["ofsted_worst"].where(~legacy)
+        frame["ofsted_safeguarding_met"] = (
+            latest["safeguarding_met"].map({True: 1.0, False: 0.0}).where(~legacy)
+        )
+        frame["ofsted_category"] = latest["category_of_concern"].fillna("")
+        frame["inspection_date"] = pd.to_datetime(latest["start_date"])
+    no_insp = frame["inspection_date"].isna()
+    gias_grade = frame["ofsted_rating"].map(GIAS_RATING_GRADE)
+    frame.loc[no_insp, "ofsted_grade"] = gias_grade[no_insp]
+    frame.loc[no_insp, "ofsted_category"] = (
+        frame.loc[no_insp, "ofsted_rating"].map(GIAS_RATING_CATEGORY).fillna("")
+    )
+    frame.loc[no_insp, "inspection_date"] = pd.to_datetime(frame.loc[no_insp, "ofsted_last_inspection"])
+    # Roll: the two latest census years, else GIAS's number of pupils.
+    census = pd.DataFrame(
+        list(CensusRecord.objects.filter(urn__in=urns).values("urn", "year", "roll")),
+        columns=["urn", "year", "roll"],
+    )
+    frame["roll"] = frame["pupils"].astype(float)
+    frame["roll_prev"] = np.nan
+    if not census.empty:
+        years = sorted(census["year"].unique(), reverse=True)
+        now = census[census["year"] == years[0]].set_index("urn")["roll"].reindex(frame.index)
+        frame["roll"] = now.astype(float).fillna(frame["roll"])
+        if len(years) > 1:
+            frame["roll_prev"] = (
+                census[census["year"] == years[1]].set_index("urn")["roll"].reindex(frame.index).astype(float)
+            )
+    # Soft intelligence in the last `months`.
+    since = as_of - timedelta(days=round(months * 30.44))
+    soft = list(
+        SoftIntelligence.objects.filter(
+            establishment__in=establishments.values("pk"), noted_on__gte=since, noted_on__lte=as_of
+        ).values_list("establishment_id", "kind")
+    )
+    counts: dict[int, int] = defaultdict(int)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    labels = dict(SoftIntelligence._meta.get_field("kind").choices)
+    for est_id, kind in soft:
+        counts[est_id] += 1
+        kinds[est_id].add(labels.get(kind, kind).lower())
+    frame["soft_count"] = frame["establishment_id"].map(counts).fillna(0).astype(int)
+    frame["soft_kinds"] = frame["establishment_id"].map(lambda i: ", ".join(sorted(kinds.get(i, ()))))
+    return frame.reset_index(drop=True)
+
+
+# --- risk screen results --------------------------------------------------------------------------------------
+
+
+def active_rule_set() -> RuleSet:
+    rule_set = RuleSet.objects.filter(is_active=True).first()
+    if rule_set is None:
+        from schoolsystem.performance.services import rule_set_create
+
+        rule_set = rule_set_create(
+            name=DEFAULT_RULES["name"],
+            thresholds=DEFAULT_RULES,
+            notes=DEFAULT_RULES["notes"],
+            activate=True,
+            by=None,
+        )
+    return rule_set
+
+
+def at_risk_for_user(
+    user, *, concern: str = "", kind: str = "", phase: str = "", monitored: str = ""
+) -> QuerySet:
+    """Risk results of the active rule set for the schools in the user's scope, most concerning first.
+    `kind` is "academy" or "maintained"."""
+    if not can_see_casework(user):
+        raise PermissionDenied("Your role cannot see the risk screen.")
+    rule_set = RuleSet.objects.filter(is_active=True).first()
+    if rule_set is None:
+        return RiskResult.objects.none()
+    qs = (
+        RiskResult.objects.filter(establishment_q(user, "establishment__"), rule_set=rule_set)
+        .select_related("establishment", "establishment__la")
+        .annotate(
+            monitored=Exists(
+                Monitoring.objects.filter(establishment=OuterRef("establishment_id"), ended_on__isnull=True)
+            )
+        )
+    )
+    if concern:
+        qs = qs.filter(concern=concern)
+    academy_groups = ["Academies", "Free Schools"]
+    if kind == "academy":
+        qs = qs.filter(establishment__type_group__in=academy_groups)
+    elif kind == "maintained":
+        qs = qs.exclude(establishment__type_group__in=academy_groups)
+    if phase:
+        qs = qs.filter(establishment__phase=phase)
+    if monitored == "yes":
+        qs = qs.filter(monitored=True)
+    from django.db.models import Case, IntegerField, Value, When
+
+    order = Case(
+        *[When(concern=c, then=Value(i)) for i, c in enumerate(["high", "medium", "low", "none"])],
+        output_field=IntegerField(),
+    )
+    return qs.order_by(order, "-majors", "-minors", "establishment__name")
+
+
+def risk_result_for(establishment: Establishment) -> RiskResult | None:
+    return (
+        RiskResult.objects.filter(establishment=establishment, rule_set__is_active=True)
+        .select_related("rule_set")
+        .first()
+    )

@@ -1,0 +1,213 @@
+"""Pages: the LA's schools-at-risk list, a school's risk page, School Report Cards and group scorecards."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied
+from schoolsystem.performance import reportcard as rc
+from schoolsystem.performance import scorecard as sc
+from schoolsystem.performance import selectors, services
+from schoolsystem.performance.forms import AtRiskFilterForm, MonitoringForm, SoftIntelligenceForm
+from schoolsystem.performance.models import Monitoring
+
+
+def _case_url(urn: int) -> str | None:
+    """Link to open an improvement case from the risk screen, when the improvement app provides it."""
+    try:
+        return reverse("improvement:case-open") + f"?urn={urn}&source=risk_screen"
+    except NoReverseMatch:
+        return None
+
+
+def _deny(exc: ApplicationError):
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    return HttpResponse(exc.message, status=exc.http_status)
+
+
+@login_required
+def at_risk(request):
+    form = AtRiskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    try:
+        results = selectors.at_risk_for_user(request.user, **{k: v for k, v in filters.items() if v})
+    except PermissionDenied as exc:
+        return _deny(exc)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="schools-at-risk.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "URN",
+                "School",
+                "LA",
+                "Type",
+                "Phase",
+                "Concern",
+                "Major flags",
+                "Minor flags",
+                "Monitored",
+                "Reasons",
+            ]
+        )
+        for r in results:
+            e = r.establishment
+            reasons = "; ".join(f"{f['label']}: {f['reason']}" for f in r.flags if f["flag"] != "none")
+            writer.writerow(
+                [
+                    e.urn,
+                    e.name,
+                    e.la.name,
+                    e.type_name,
+                    e.phase,
+                    r.get_concern_display(),
+                    r.majors,
+                    r.minors,
+                    "yes" if r.monitored else "",
+                    reasons,
+                ]
+            )
+        return response
+    rows = list(results[:500])
+    for r in rows:
+        r.reasons = [f for f in r.flags if f["flag"] != "none"]
+        r.case_url = _case_url(r.establishment.urn)
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        "performance/at_risk.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": results.count(),
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def school_risk(request, urn: int):
+    try:
+        school = selectors.establishment_for_user(request.user, urn)
+    except (NotFound, PermissionDenied) as exc:
+        return _deny(exc)
+    can_write = selectors.can_record_intelligence(request.user)
+    intel_form = SoftIntelligenceForm(prefix="intel")
+    monitor_form = MonitoringForm(prefix="monitor")
+    open_monitoring = Monitoring.objects.filter(establishment=school, ended_on__isnull=True).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "intel":
+                intel_form = SoftIntelligenceForm(request.POST, prefix="intel")
+                if intel_form.is_valid():
+                    services.soft_intelligence_record(
+                        establishment=school, by=request.user, **intel_form.cleaned_data
+                    )
+                    services.risk_screen_run(establishments=[school], by=request.user)
+                    messages.success(request, "Intelligence recorded and the school re-screened.")
+                    return redirect("performance:school-risk", urn=urn)
+            elif action == "monitor":
+                monitor_form = MonitoringForm(request.POST, prefix="monitor")
+                if monitor_form.is_valid():
+                    services.monitoring_start(
+                        establishment=school, reason=monitor_form.cleaned_data["reason"], by=request.user
+                    )
+                    messages.success(request, "School marked for monitoring.")
+                    return redirect("performance:school-risk", urn=urn)
+            elif action == "end-monitoring" and open_monitoring:
+                services.monitoring_end(monitoring=open_monitoring, by=request.user)
+                messages.success(request, "Monitoring ended.")
+                return redirect("performance:school-risk", urn=urn)
+        except PermissionDenied as exc:
+            return _deny(exc)
+        except ApplicationError as exc:
+            target = intel_form if action == "intel" else monitor_form
+            target.add_error(None, exc.message)
+    result = selectors.risk_result_for(school)
+    return render(
+        request,
+        "performance/school_risk.html",
+        {
+            "school": school,
+            "result": result,
+            "intelligence": school.soft_intelligence.select_related("recorded_by")[:50],
+            "monitoring": open_monitoring,
+            "can_write": can_write,
+            "intel_form": intel_form,
+            "monitor_form": monitor_form,
+            "case_url": _case_url(urn),
+        },
+    )
+
+
+def report_card(request, urn: int):
+    try:
+        school = selectors.establishment_public(urn)
+    except NotFound as exc:
+        return _deny(exc)
+    card = rc.build(school)
+    return render(request, "performance/report_card.html", {"school": school, "card": card})
+
+
+def report_card_pdf(request, urn: int):
+    try:
+        school = selectors.establishment_public(urn)
+    except NotFound as exc:
+        return _deny(exc)
+    pdf = rc.pdf(request, school, rc.build(school))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="report-card-{urn}.pdf"'
+    return response
+
+
+def report_card_csv(request, urn: int):
+    try:
+        school = selectors.establishment_public(urn)
+    except NotFound as exc:
+        return _deny(exc)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-card-{urn}.csv"'
+    rc.write_csv(response, school, rc.build(school))
+    return response
+
+
+@login_required
+def scorecard(request, pk: int):
+    try:
+        group = sc.group_for_user(request.user, pk)
+    except (NotFound, PermissionDenied) as exc:
+        return _deny(exc)
+    card = sc.build(group=group)
+    return render(request, "performance/scorecard.html", {"group": group, "card": card})
+
+
+@login_required
+def la_scorecard(request, code: str):
+    try:
+        la = sc.la_for_user(request.user, code)
+    except (NotFound, PermissionDenied) as exc:
+        return _deny(exc)
+    card = sc.build(la=la)
+    return render(request, "performance/scorecard.html", {"group": la, "card": card, "is_la": True})
+
+
+@login_required
+def scorecard_csv(request, pk: int):
+    try:
+        group = sc.group_for_user(request.user, pk)
+    except (NotFound, PermissionDenied) as exc:
+        return _deny(exc)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{pk}.csv"'
+    sc.write_csv(response, sc.build(group=group))
+    return response

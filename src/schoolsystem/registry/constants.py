@@ -1,0 +1,79 @@
+from django.db import models
+
+
+class EstablishmentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PROPOSED_TO_CLOSE = "proposed_to_close", "Open, but proposed to close"
+    PROPOSED_TO_OPEN = "proposed_to_open", "Proposed to open"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (EstablishmentStatus.OPEN, EstablishmentStatus.PROPOSED_TO_CLOSE)
+
+# GIAS's own status names -> ours.
+GIAS_STATUS = {
+    "Open": EstablishmentStatus.OPEN,
+    "Open, but proposed to close": EstablishmentStatus.PROPOSED_TO_CLOSE,
+    "Proposed to open": EstablishmentStatus.PROPOSED_TO_OPEN,
+    "Closed": EstablishmentStatus.CLOSED,
+}
+
+
+class GroupType(models.TextChoices):
+    # Formal groups, as GIAS records them.
+    MULTI_ACADEMY_TRUST = "mat", "Multi-academy trust"
+    SINGLE_ACADEMY_TRUST = "sat", "Single-academy trust"
+    FEDERATION = "federation", "Federation"
+    TRUST = "trust", "Trust"
+    UMBRELLA_TRUST = "umbrella_trust", "Umbrella trust"
+    SPONSOR = "sponsor", "Academy sponsor"
+    STATUTORY_COLLABORATION = "statutory_collaboration", "Statutory collaboration"
+    # Informal kinds GIAS lacks: created in the app or from CSV.
+    TEACHING_SCHOOL_ALLIANCE = "teaching_school_alliance", "Teaching school alliance"
+    COLLABORATIVE_PARTNERSHIP = "collaborative_partnership", "Collaborative partnership"
+    LOCAL_STRATEGIC_PARTNERSHIP = "local_strategic_partnership", "Local strategic partnership"
+    DIOCESAN_NETWORK = "diocesan_network", "Diocesan network"
+    NATIONAL_NETWORK = "national_network", "National network"
+    BEHAVIOUR_PARTNERSHIP = "behaviour_partnership", "Behaviour partnership"
+    SEND_NETWORK = "send_network", "SEND network"
+
+
+FORMAL_GROUP_TYPES = {
+    GroupType.MULTI_ACADEMY_TRUST,
+    GroupType.SINGLE_ACADEMY_TRUST,
+    GroupType.FEDERATION,
+    GroupType.TRUST,
+    GroupType.UMBRELLA_TRUST,
+    GroupType.SPONSOR,
+    GroupType.STATUTORY_COLLABORATION,
+}
+
+# GIAS "Group Type" names -> ours.
+GIAS_GROUP_TYPE = {
+    "Multi-academy trust": GroupType.MULTI_ACADEMY_TRUST,
+    "Single-academy trust": GroupType.SINGLE_ACADEMY_TRUST,
+    "Federation": GroupType.FEDERATION,
+    "Trust": GroupType.TRUST,
+    "School sponsor": GroupType.SPONSOR,
+    "Academy sponsor": GroupType.SPONSOR,
+    "Umbrella trust": GroupType.UMBRELLA_TRUST,
+}
+
+
+class GroupStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PROPOSED_TO_OPEN = "proposed_to_open", "Proposed to open"
+    CLOSED = "closed", "Closed"
+
+
+class MembershipRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    MEMBER = "member", "Member"
+    STRATEGIC_PARTNER = "strategic_partner", "Strategic partner"
+
+
+class SystemLeaderDesignation(models.TextChoices):
+    NLE = "NLE", "National Leader of Education"
+    LLE = "LLE", "Local Leader of Education"
+    SLE = "SLE", "Specialist Leader of Education"
+    NLG = "NLG", "National Leader of Governance"

@@ -1,0 +1,230 @@
+"""The registry: every establishment, group and tie of a local education system, as GIAS publishes them
+plus the informal partnerships and system leaders GIAS does not record."""
+
+from django.db import models
+from django.db.models import Q
+
+from schoolsystem.core.models import TimeStampedModel
+from schoolsystem.registry.constants import (
+    FORMAL_GROUP_TYPES,
+    OPEN_STATUSES,
+    EstablishmentStatus,
+    GroupStatus,
+    GroupType,
+    MembershipRole,
+    SystemLeaderDesignation,
+)
+
+
+class LocalAuthority(TimeStampedModel):
+    code = models.CharField("LA code", max_length=3, unique=True)
+    name = models.CharField(max_length=120)
+    region_code = models.CharField(max_length=10, blank=True)
+    region_name = models.CharField(max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class EstablishmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def state_funded(self):
+        return self.filter(state_funded=True)
+
+
+class Establishment(TimeStampedModel):
+    """A school or other provider, keyed by URN. Conversion to an academy closes one URN and opens another;
+    `EstablishmentLink` rows keep the chain."""
+
+    urn = models.PositiveIntegerField("URN", unique=True)
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="establishments")
+    establishment_number = models.CharField(max_length=4, blank=True)
+    name = models.CharField(max_length=200, db_index=True)
+    type_name = models.CharField("type", max_length=100, db_index=True)
+    type_group = models.CharField("type group", max_length=100, db_index=True)
+    status = models.CharField(max_length=20, choices=EstablishmentStatus.choices, db_index=True)
+    # Derived at import from the type group (engines.gias.is_state_funded): used by isolation and risk.
+    state_funded = models.BooleanField(default=False, db_index=True)
+    phase = models.CharField(max_length=40, blank=True, db_index=True)
+    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    religious_character = models.CharField(max_length=100, blank=True)
+    religious_ethos = models.CharField(max_length=100, blank=True)
+    diocese = models.CharField(max_length=100, blank=True)
+    admissions_policy = models.CharField(max_length=40, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    pupils = models.PositiveIntegerField(null=True, blank=True)
+    boys = models.PositiveIntegerField(null=True, blank=True)
+    girls = models.PositiveIntegerField(null=True, blank=True)
+    fsm_percent = models.FloatField("FSM %", null=True, blank=True)
+    trust_school_flag = models.CharField(max_length=60, blank=True)
+    federation_flag = models.CharField(max_length=60, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    locality = models.CharField(max_length=200, blank=True)
+    address3 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    website = models.CharField(max_length=300, blank=True)
+    telephone = models.CharField(max_length=40, blank=True)
+    head_name = models.CharField(max_length=200, blank=True)
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
+    urban_rural = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=60, blank=True)
+    district = models.CharField(max_length=100, blank=True, db_index=True)
+    ward = models.CharField(max_length=100, blank=True)
+    constituency = models.CharField(max_length=100, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    open_reason = models.CharField(max_length=100, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=100, blank=True)
+    ofsted_rating = models.CharField("Ofsted rating", max_length=40, blank=True, db_index=True)
+    ofsted_last_inspection = models.DateField(null=True, blank=True)
+    gias_last_changed = models.DateField(null=True, blank=True)
+
+    objects = EstablishmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.urn})"
+
+    @property
+    def laestab(self) -> str:
+        return f"{self.la.code}{self.establishment_number}" if self.establishment_number else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_academy(self) -> bool:
+        return self.type_group in {"Academies", "Free Schools"} or self.type_name.startswith(
+            ("Academy", "Free school")
+        )
+
+    @property
+    def address(self) -> str:
+        parts = [self.street, self.locality, self.address3, self.town, self.county, self.postcode]
+        return ", ".join(p for p in parts if p)
+
+
+class Group(TimeStampedModel):
+    """A trust, federation, sponsor or partnership. Formal ones come from GIAS (uid set); informal ones are made here."""
+
+    uid = models.PositiveIntegerField("GIAS group UID", null=True, blank=True, unique=True)
+    group_id = models.CharField("GIAS group ID", max_length=20, blank=True, db_index=True)
+    name = models.CharField(max_length=250, db_index=True)
+    group_type = models.CharField(max_length=40, choices=GroupType.choices, db_index=True)
+    companies_house_number = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, choices=GroupStatus.choices, default=GroupStatus.OPEN)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    la = models.ForeignKey(
+        LocalAuthority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="groups",
+        help_text="Lead LA, for partnerships that belong to one area.",
+    )
+    description = models.TextField(blank=True)
+    head_office_postcode = models.CharField(max_length=10, blank=True)
+    head_office_easting = models.PositiveIntegerField(null=True, blank=True)
+    head_office_northing = models.PositiveIntegerField(null=True, blank=True)
+    head_name = models.CharField("head of group", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_formal(self) -> bool:
+        return self.group_type in FORMAL_GROUP_TYPES
+
+
+class Membership(TimeStampedModel):
+    """A school's tie to a group. Leaving sets `left_on`; rows are never deleted, so history is kept."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["group__name", "-joined_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "group"],
+                condition=Q(left_on__isnull=True),
+                name="one_current_membership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment.name} in {self.group.name}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+class EstablishmentLink(TimeStampedModel):
+    """A GIAS establishment link: URN -> LinkURN with a type (Predecessor, Successor, ... - merged, ...).
+    Kept by URN, not FK: the national links file names establishments outside the imported area."""
+
+    urn = models.PositiveIntegerField("URN", db_index=True)
+    linked_urn = models.PositiveIntegerField("linked URN", db_index=True)
+    linked_name = models.CharField(max_length=200, blank=True)
+    # GIAS link types run to 62 characters ("Merged - expansion in school capacity and changer in age range").
+    link_type = models.CharField(max_length=100)
+    established_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["urn", "established_on"]
+        constraints = [models.UniqueConstraint(fields=["urn", "linked_urn", "link_type"], name="unique_link")]
+
+    def __str__(self) -> str:
+        return f"{self.urn} {self.link_type} {self.linked_urn}"
+
+
+class SystemLeader(TimeStampedModel):
+    """NLE / LLE / SLE / NLG: who, where, in what, and how much capacity they have to deploy."""
+
+    name = models.CharField(max_length=200)
+    designation = models.CharField(max_length=3, choices=SystemLeaderDesignation.choices)
+    establishment = models.ForeignKey(
+        Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="system_leaders"
+    )
+    national_support_school = models.BooleanField(
+        default=False, help_text="For an NLE: their school is a National Support School."
+    )
+    teaching_school_alliance = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.PROTECT, related_name="system_leaders"
+    )
+    specialism = models.CharField(max_length=200, blank=True)
+    phase = models.CharField(max_length=40, blank=True)
+    designated_on = models.DateField(null=True, blank=True)
+    designation_ends_on = models.DateField(null=True, blank=True)
+    days_per_term = models.PositiveSmallIntegerField(
+        default=0, help_text="Days of capacity to deploy per term."
+    )
+
+    class Meta:
+        ordering = ["designation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.designation})"

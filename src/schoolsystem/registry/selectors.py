@@ -1,0 +1,432 @@
+"""Registry reads for pages and exports. Registry data is public open data (ADR 0003): any signed-in user may read
+any school or group, and lists default to the user's own area (`area_for`). Audit history is for officers in scope."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+
+from schoolsystem.accounts import scope
+from schoolsystem.accounts.constants import OFFICER_ROLES, Role
+from schoolsystem.core.errors import NotFound
+from schoolsystem.core.models import AuditEvent
+from schoolsystem.engines import gias, network
+from schoolsystem.registry.constants import (
+    FORMAL_GROUP_TYPES,
+    OPEN_STATUSES,
+    EstablishmentStatus,
+    GroupStatus,
+)
+from schoolsystem.registry.models import (
+    Establishment,
+    EstablishmentLink,
+    Group,
+    LocalAuthority,
+    Membership,
+    SystemLeader,
+)
+
+ALL_AREAS = "all"  # the `la` parameter that asks for England
+NOT_RECORDED = "Not recorded"
+
+
+# ---------------------------------------------------------------------------------------------------------- areas
+
+
+@dataclass(frozen=True)
+class Area:
+    """The part of the system a page shows: one LA, a region, a trust's schools, one school or England."""
+
+    kind: str  # "la" | "region" | "trust" | "school" | "england"
+    label: str
+    q: Q = field(default_factory=Q)  # on Establishment
+    la: LocalAuthority | None = None
+    code: str = ""  # the `la` parameter that selects this area ("" = the user's own area)
+
+    def establishments(self) -> QuerySet[Establishment]:
+        return Establishment.objects.filter(self.q)
+
+
+def la_choices() -> list[tuple[str, str]]:
+    return list(LocalAuthority.objects.order_by("name").values_list("code", "name"))
+
+
+def default_area(user) -> Area:
+    """The signed-in user's own area (accounts.scope rules)."""
+    if not scope.is_national(user):
+        if user.role == Role.LA_OFFICER and user.scope_la_id:
+            return Area("la", user.scope_la.name, Q(la_id=user.scope_la_id), la=user.scope_la)
+        if user.role == Role.REGIONAL_OFFICER and user.scope_region:
+            return Area("region", user.scope_region, scope.establishment_q(user))
+        if user.role == Role.TRUST_LEADER and user.scope_group_id:
+            return Area("trust", user.scope_group.name, scope.establishment_q(user))
+        if user.role == Role.SCHOOL_LEADER and user.scope_establishment_id:
+            school = user.scope_establishment
+            return Area("school", school.name, scope.establishment_q(user), la=school.la)
+    return Area("england", "England")
+
+
+def area_for(user, la_code: str | None = None) -> Area:
+    """The area a page shows: the LA chosen with `?la=CODE` (any LA: registry data is public), England with
+    `?la=all`, otherwise the user's own area. An unknown code raises NotFound."""
+    if not la_code:
+        return default_area(user)
+    if la_code == ALL_AREAS:
+        return Area("england", "England", code=ALL_AREAS)
+    la = LocalAuthority.objects.filter(code=la_code).first()
+    if la is None:
+        raise NotFound(f"There is no local authority with code {la_code}.")
+    return Area("la", la.name, Q(la_id=la.pk), la=la, code=la.code)
+
+
+# ------------------------------------------------------------------------------------------------------- overview
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One line of an overview table: establishments with status Open (GIAS's own "Open", as the published
+    facts count them), and all establishments recorded whatever their status."""
+
+    label: str
+    open: int
+    all: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    area: Area
+    total: int
+    open: int  # status Open or Open, but proposed to close
+    proposed_to_close: int
+    by_status: list[tuple[str, int]]
+    by_type: list[CountRow]
+    by_type_group: list[CountRow]
+    by_phase: list[CountRow]
+    by_ofsted: list[CountRow]
+    by_trust_flag: list[CountRow]
+    state_funded_open: int
+    academies_open: int
+    network: network.NetworkAnalysis
+
+    @property
+    def academy_share(self) -> float:
+        return self.academies_open / self.state_funded_open if self.state_funded_open else 0.0
+
+
+ACADEMY_Q = (
+    Q(type_group__in=["Academies", "Free Schools"])
+    | Q(type_name__startswith="Academy")
+    | Q(type_name__startswith="Free school")
+)
+
+
+def _counts(qs: QuerySet, field_name: str) -> list[CountRow]:
+    """Counts by `field_name` in one query (grouped by value and status); blanks are "Not recorded"."""
+    rows = qs.order_by().values_list(field_name, "status").annotate(n=Count("id"))
+    open_n: Counter[str] = Counter()
+    all_n: Counter[str] = Counter()
+    for value, status, n in rows:
+        label = str(value) if value else NOT_RECORDED
+        all_n[label] += n
+        if status == EstablishmentStatus.OPEN:
+            open_n[label] += n
+    return [
+        CountRow(label, open_n[label], all_n[label])
+        for label in sorted(all_n, key=lambda k: (-open_n[k], -all_n[k], k))
+    ]
+
+
+def overview(area: Area) -> Overview:
+    """Counts of the area's establishments by status, type, phase, Ofsted outcome and trust flag (status Open and
+    all), academy share of open state-funded schools, and the network analysis. A fixed number of queries."""
+    qs = area.establishments()
+    status_rows = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    labels = dict(EstablishmentStatus.choices)
+    state_funded = qs.filter(status__in=OPEN_STATUSES, state_funded=True)
+    return Overview(
+        area=area,
+        total=sum(status_rows.values()),
+        open=sum(n for status, n in status_rows.items() if status in OPEN_STATUSES),
+        proposed_to_close=status_rows.get(EstablishmentStatus.PROPOSED_TO_CLOSE, 0),
+        by_status=sorted(((str(labels.get(s, s)), n) for s, n in status_rows.items()), key=lambda r: -r[1]),
+        by_type=_counts(qs, "type_name"),
+        by_type_group=_counts(qs, "type_group"),
+        by_phase=_counts(qs, "phase"),
+        by_ofsted=_counts(qs, "ofsted_rating"),
+        by_trust_flag=_counts(qs, "trust_school_flag"),
+        state_funded_open=state_funded.count(),
+        academies_open=state_funded.filter(ACADEMY_Q).count(),
+        network=network_analysis(area),
+    )
+
+
+# -------------------------------------------------------------------------------------------------------- network
+
+
+def network_analysis(area: Area, *, on: date | None = None) -> network.NetworkAnalysis:
+    """Builds the engine's input from the area's establishments, the groups they belong to and their memberships
+    (three queries), and runs `engines.network.analyse`."""
+    schools = [
+        network.SchoolNode(urn=urn, district=district, is_open=status in OPEN_STATUSES, state_funded=sf)
+        for urn, district, status, sf in area.establishments()
+        .order_by()
+        .values_list("urn", "district", "status", "state_funded")
+    ]
+    memberships = Membership.objects.filter(establishment__in=area.establishments()).order_by()
+    ties = [
+        network.Tie(urn=urn, group_key=gid, current=left_on is None or (on is not None and left_on > on))
+        for urn, gid, left_on in memberships.values_list("establishment__urn", "group_id", "left_on")
+    ]
+    groups = [
+        network.GroupNode(key=pk, group_type=group_type, live=status != GroupStatus.CLOSED)
+        for pk, group_type, status in Group.objects.filter(pk__in={t.group_key for t in ties})
+        .order_by()
+        .values_list("pk", "group_type", "status")
+    ]
+    return network.analyse(schools, groups, ties, formal_types={str(t) for t in FORMAL_GROUP_TYPES})
+
+
+def isolated_schools(area: Area) -> QuerySet[Establishment]:
+    """Open state-funded establishments of the area with no live tie (engines.network), by name."""
+    urns = network_analysis(area).isolated
+    return Establishment.objects.filter(urn__in=urns).select_related("la").order_by("name", "urn")
+
+
+# --------------------------------------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    type_name: str = ""
+    phase: str = ""
+    status: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.type_name or self.phase or self.status)
+
+
+def establishment_search(area: Area, filters: SearchFilters) -> QuerySet[Establishment]:
+    """The area's establishments matching every filter. `q` matches a URN exactly, or part of the name or postcode
+    (spaces in postcodes ignored)."""
+    qs = area.establishments().select_related("la")
+    text = filters.q.strip()
+    if text:
+        if text.isdigit():
+            qs = qs.filter(Q(urn=int(text)) | Q(name__icontains=text))
+        else:
+            compact = text.replace(" ", "").upper()
+            postcode = Q(postcode__iexact=text)
+            if len(compact) >= 2:
+                # "GU1 1AA", "gu11aa" and "GU1" all find GU1 1AA.
+                postcode |= Q(postcode__istartswith=text) | Q(
+                    postcode__iexact=f"{compact[:-3]} {compact[-3:]}"
+                )
+            qs = qs.filter(Q(name__icontains=text) | postcode)
+    if filters.type_name:
+        qs = qs.filter(type_name=filters.type_name)
+    if filters.phase:
+        qs = qs.filter(phase=filters.phase)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("name", "urn")
+
+
+def filter_options(area: Area) -> dict[str, list[str]]:
+    """Distinct types and phases present in the area, for the search form's selects."""
+    rows = area.establishments().order_by().values_list("type_name", "phase").distinct()
+    types = sorted({t for t, _ in rows if t})
+    phases = sorted({p for _, p in rows if p})
+    return {"types": types, "phases": phases}
+
+
+# ------------------------------------------------------------------------------------------------------- a school
+
+
+def school_for_user(user, urn: int) -> Establishment:
+    """One establishment by URN. Registry data is public to signed-in users; unknown URNs raise NotFound."""
+    school = Establishment.objects.select_related("la").filter(urn=urn).first()
+    if school is None:
+        raise NotFound(f"There is no establishment with URN {urn}.")
+    return school
+
+
+def can_see_audit(user, school: Establishment) -> bool:
+    """Audit history is for national staff and officers whose scope includes the school."""
+    if scope.is_national(user):
+        return True
+    if user.role not in OFFICER_ROLES:
+        return False
+    return Establishment.objects.filter(scope.establishment_q(user), pk=school.pk).exists()
+
+
+def memberships_of(school: Establishment) -> list[Membership]:
+    """Current memberships first, then past ones, newest first."""
+    rows = Membership.objects.filter(establishment=school).select_related("group")
+    return sorted(rows, key=lambda m: (m.left_on is not None, -(m.joined_on or date.min).toordinal()))
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    urn: int
+    name: str
+    relation: str  # "predecessor" | "successor"
+    link_type: str
+    on: date | None
+    distance: int  # 1 = direct predecessor/successor
+    in_registry: bool
+
+
+def _direction(link_type: str) -> str | None:
+    """ "predecessor" / "successor" / None, by engines.gias.link_direction."""
+    direction = gias.link_direction(link_type)
+    return {gias.PREDECESSOR: "predecessor", gias.SUCCESSOR: "successor"}.get(direction)
+
+
+def history_chain(school: Establishment, *, max_steps: int = 10) -> list[ChainStep]:
+    """Predecessors (oldest first) and successors (nearest first) of `school`, following chains of GIAS links
+    in both directions: "X Predecessor Y" and "Y Successor X" both make Y a predecessor of X. One query per
+    generation plus one for names."""
+    found: dict[int, ChainStep] = {}
+    for relation in ("predecessor", "successor"):
+        frontier = {school.urn}
+        seen = {school.urn}
+        for distance in range(1, max_steps + 1):
+            links = EstablishmentLink.objects.filter(
+                Q(urn__in=frontier) | Q(linked_urn__in=frontier)
+            ).order_by()
+            nxt: set[int] = set()
+            for link in links:
+                direction = _direction(link.link_type)
+                if direction is None:
+                    continue
+                if link.urn in frontier and direction == relation:
+                    other, name = link.linked_urn, link.linked_name
+                elif link.linked_urn in frontier and direction != relation:
+                    other, name = link.urn, ""
+                else:
+                    continue
+                if other in seen:
+                    continue
+                nxt.add(other)
+                found.setdefault(
+                    other,
+                    ChainStep(other, name, relation, link.link_type, link.established_on, distance, False),
+                )
+            if not nxt:
+                break
+            seen |= nxt
+            frontier = nxt
+    names = dict(Establishment.objects.filter(urn__in=found).values_list("urn", "name"))
+    steps = [
+        ChainStep(
+            s.urn,
+            names.get(s.urn) or s.name or f"URN {s.urn}",
+            s.relation,
+            s.link_type,
+            s.on,
+            s.distance,
+            s.urn in names,
+        )
+        for s in found.values()
+    ]
+    predecessors = sorted(
+        (s for s in steps if s.relation == "predecessor"), key=lambda s: (-s.distance, s.urn)
+    )
+    successors = sorted((s for s in steps if s.relation == "successor"), key=lambda s: (s.distance, s.urn))
+    return predecessors + successors
+
+
+def other_links(school: Establishment) -> list[EstablishmentLink]:
+    """Links that are neither predecessor nor successor (sixth form centre, expansion ...)."""
+    return [
+        link
+        for link in EstablishmentLink.objects.filter(urn=school.urn)
+        if _direction(link.link_type) is None
+    ]
+
+
+def system_leaders_at(school: Establishment) -> list[SystemLeader]:
+    return list(SystemLeader.objects.filter(establishment=school).select_related("teaching_school_alliance"))
+
+
+def map_points(la_ids) -> list[tuple[int, int, int]]:
+    """(urn, easting, northing) of every open establishment with a location in the given LAs."""
+    return list(
+        Establishment.objects.filter(
+            la_id__in=la_ids, status__in=OPEN_STATUSES, easting__isnull=False, northing__isnull=False
+        )
+        .order_by()
+        .values_list("urn", "easting", "northing")
+    )
+
+
+# -------------------------------------------------------------------------------------------------------- a group
+
+
+def group_for_user(user, pk: int) -> Group:
+    group = Group.objects.select_related("la").filter(pk=pk).first()
+    if group is None:
+        raise NotFound("There is no such group or partnership.")
+    return group
+
+
+def group_members(group: Group) -> list[Membership]:
+    """Every membership of the group, current ones first, by school name."""
+    rows = Membership.objects.filter(group=group).select_related("establishment__la")
+    return sorted(rows, key=lambda m: (m.left_on is not None, m.establishment.name, m.pk))
+
+
+# ------------------------------------------------------------------------- URN chains (gias-import branch)
+
+
+def _links_around(urn: int, *, max_steps: int = 50) -> dict[int, list[tuple[int, str]]]:
+    """The links of `urn` and of every URN reachable from it through predecessor/successor links, loaded one
+    breadth-first step per query (chains are short: a conversion or two)."""
+    links: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    seen: set[int] = set()
+    frontier = {urn}
+    for _ in range(max_steps):
+        if not frontier:
+            break
+        seen |= frontier
+        rows = EstablishmentLink.objects.filter(urn__in=frontier).values_list(
+            "urn", "linked_urn", "link_type"
+        )
+        nxt = set()
+        for a, b, kind in rows:
+            links[a].append((b, kind))
+            if gias.link_direction(kind) and b not in seen:
+                nxt.add(b)
+        frontier = nxt
+    return links
+
+
+def predecessor_chain(urn: int) -> tuple[int, ...]:
+    """Earlier URNs of a school, nearest first (e.g. the maintained school an academy converted from)."""
+    return gias.predecessor_chain(urn, _links_around(urn))
+
+
+def successor_chain(urn: int) -> tuple[int, ...]:
+    """Later URNs of a school, nearest first."""
+    return gias.successor_chain(urn, _links_around(urn))
+
+
+def lineage(urn: int) -> tuple[int, ...]:
+    """The school's URNs oldest to newest, including `urn`."""
+    return gias.lineage(urn, _links_around(urn))
+
+
+def lineage_history(establishment: Establishment) -> QuerySet[AuditEvent]:
+    """Audit events of the school under every URN it has had (a converted school keeps its history), newest
+    first."""
+    pks = Establishment.objects.filter(urn__in=lineage(establishment.urn)).values_list("pk", flat=True)
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Establishment),
+        object_id__in=[str(pk) for pk in pks],
+    ).select_related("actor")

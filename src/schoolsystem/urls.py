@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("schoolsystem.accounts.api_urls")),
+    path("", include("schoolsystem.registry.api_urls")),
+    path("", include("schoolsystem.performance.api_urls")),
+    path("", include("schoolsystem.improvement.api_urls")),
+    path("", include("schoolsystem.brokerage.api_urls")),
+    path("", include("schoolsystem.accreditation.api_urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("schoolsystem.accounts.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("performance/", include("schoolsystem.performance.urls")),
+    path("improvement/", include("schoolsystem.improvement.urls")),
+    path("brokerage/", include("schoolsystem.brokerage.urls")),
+    path("accreditation/", include("schoolsystem.accreditation.urls")),
+    # Public, no sign-in: the decision register (seed 003 proposal 7) and the accredited pool (seed 000).
+    path("decisions/", include("schoolsystem.improvement.public_urls")),
+    path("accredited-providers/", include("schoolsystem.accreditation.public_urls")),
+    path("", include("schoolsystem.registry.urls")),
+]

@@ -1,0 +1,264 @@
+"""Rounds that do not overlap, organisations edited after registering, out-of-round arrangements, bank
+holidays on the clock, the schools a provider leads (recorded and from the registry), the register's filters."""
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from schoolsystem.accreditation import selectors, services
+from schoolsystem.accreditation.constants import Status
+from schoolsystem.accreditation.models import Coverage, LedSchool
+from schoolsystem.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from schoolsystem.core.models import AuditEvent
+from schoolsystem.engines import accreditation as rules
+from schoolsystem.registry.models import Establishment, Group, Membership
+
+pytestmark = pytest.mark.django_db
+D = date
+
+
+# --- rounds ----------------------------------------------------------------------------------------------------
+
+
+def test_round_must_close_after_it_opens(people):
+    with pytest.raises(ValidationFailed) as exc:
+        services.round_create(name="Spring", opens_on=D(2026, 1, 5), closes_on=D(2026, 1, 5), by=people["dm"])
+    assert set(exc.value.extra["errors"]) == {"closes_on"}
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "clashes"),
+    [
+        (D(2026, 3, 31), D(2026, 5, 1), True),  # overlaps the end
+        (D(2025, 12, 1), D(2026, 1, 5), True),  # overlaps the start (shared day)
+        (D(2026, 1, 10), D(2026, 2, 1), True),  # inside
+        (D(2026, 4, 1), D(2026, 7, 1), False),  # the day after
+    ],
+)
+def test_rounds_cannot_overlap(people, opens, closes, clashes):
+    services.round_create(name="Spring", opens_on=D(2026, 1, 5), closes_on=D(2026, 3, 31), by=people["dm"])
+    if clashes:
+        with pytest.raises(ValidationFailed, match="overlap"):
+            services.round_create(name="Summer", opens_on=opens, closes_on=closes, by=people["dm"])
+    else:
+        assert services.round_create(name="Summer", opens_on=opens, closes_on=closes, by=people["dm"]).pk
+
+
+def test_round_update_checks_the_same_rules_but_not_against_itself(people):
+    spring = services.round_create(
+        name="Spring", opens_on=D(2026, 1, 5), closes_on=D(2026, 3, 31), by=people["dm"]
+    )
+    services.round_create(name="Summer", opens_on=D(2026, 4, 20), closes_on=D(2026, 7, 17), by=people["dm"])
+    spring = services.round_update(
+        round=spring, name="Spring term", opens_on=D(2026, 1, 6), closes_on=D(2026, 4, 1), by=people["dm"]
+    )
+    assert (spring.name, spring.closes_on) == ("Spring term", D(2026, 4, 1))
+    with pytest.raises(ValidationFailed, match="overlap"):
+        services.round_update(
+            round=spring,
+            name="Spring term",
+            opens_on=D(2026, 1, 6),
+            closes_on=D(2026, 4, 20),
+            by=people["dm"],
+        )
+    with pytest.raises(ValidationFailed):
+        services.round_update(
+            round=spring, name="summer", opens_on=D(2026, 1, 6), closes_on=D(2026, 4, 1), by=people["dm"]
+        )
+    assert AuditEvent.objects.filter(action="accreditation.round_updated").count() == 1
+
+
+def test_only_the_decision_maker_manages_rounds(people):
+    with pytest.raises(PermissionDenied):
+        services.round_create(
+            name="X", opens_on=D(2026, 1, 1), closes_on=D(2026, 2, 1), by=people["assessor"]
+        )
+
+
+# --- organisations ---------------------------------------------------------------------------------------------
+
+
+def test_member_edits_their_organisation_and_links_it_to_the_registry(make_org, school, la):
+    org, applicant = make_org()
+    group = Group.objects.create(uid=4001, name="Oak Federation", group_type="federation", la=la)
+    services.organisation_update(
+        organisation=org,
+        org_type="federation",
+        group=group,
+        establishment=None,
+        name="Oak Federation",
+        by=applicant,
+    )
+    org.refresh_from_db()
+    assert (org.org_type, org.group_id, org.name) == ("federation", group.pk, "Oak Federation")
+    event = AuditEvent.objects.get(action="accreditation.organisation_updated")
+    assert event.changes["org_type"] == ["maintained_primary", "federation"]
+
+
+def test_organisation_update_rejects_bad_fields_and_outsiders(make_org):
+    org, applicant = make_org()
+    _, outsider = make_org(name="Elm Primary")
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(organisation=org, name="Mine now", by=outsider)
+    with pytest.raises(ValidationFailed) as exc:
+        services.organisation_update(organisation=org, name=" ", org_type="nonsense", by=applicant)
+    assert set(exc.value.extra["errors"]) == {"name", "org_type"}
+    with pytest.raises(ValidationFailed, match="§2.9"):
+        services.organisation_update(
+            organisation=org, org_type="academy_trust", national_support_school=True, by=applicant
+        )
+
+
+def test_members_are_added_and_removed_but_the_last_one_stays(make_org, make_user):
+    org, applicant = make_org()
+    colleague = make_user("applicant")
+    member = services.organisation_add_member(organisation=org, user=colleague, by=applicant)
+    stranger = make_user("applicant")
+    with pytest.raises(PermissionDenied):
+        services.organisation_add_member(organisation=org, user=stranger, by=stranger)
+    services.organisation_remove_member(member=member, by=applicant)
+    with pytest.raises(ValidationFailed, match="at least one"):
+        services.organisation_remove_member(member=org.members.get(), by=applicant)
+    assert {"accreditation.member_added", "accreditation.member_removed"} <= set(
+        AuditEvent.objects.values_list("action", flat=True)
+    )
+
+
+# --- out-of-round arrangements ---------------------------------------------------------------------------------
+
+
+def test_decision_maker_records_who_agreed_an_out_of_round_proposal_and_when(drive, people):
+    app, applicant = drive(Status.SUBMITTED)  # the fixture applies out of round, with a reason
+    with pytest.raises(PermissionDenied):
+        services.application_record_arrangement(
+            application=app, agreed_by="Me", agreed_on=D(2026, 1, 1), by=applicant
+        )
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_record_arrangement(
+            application=app, agreed_by="", agreed_on=None, by=people["dm"]
+        )
+    assert set(exc.value.extra["errors"]) == {"agreed_by", "agreed_on"}
+    today = timezone.localdate()
+    app = services.application_record_arrangement(
+        application=app, agreed_by="J Smith, DCSF", agreed_on=today, by=people["dm"]
+    )
+    assert (app.out_of_round_agreed_by, app.out_of_round_agreed_on) == ("J Smith, DCSF", today)
+    assert app.out_of_round_reason == "Asked by the LA to lead a federation now."
+    assert app.history.filter(action="arrangement_recorded").exists()
+
+
+def test_no_arrangement_for_a_proposal_made_in_a_round(drive, make_org, open_round, people):
+    org, applicant = make_org()
+    app = services.application_start(
+        organisation=org, accreditation_type="ASP", round=open_round, by=applicant
+    )
+    with pytest.raises(InvalidTransition):
+        services.application_record_arrangement(
+            application=app, agreed_by="X", agreed_on=timezone.localdate(), by=people["dm"]
+        )
+
+
+# --- bank holidays ---------------------------------------------------------------------------------------------
+
+
+def test_default_bank_holidays_are_england_and_wales_2025_to_2027(settings):
+    days = rules.parse_holidays(settings.ACCREDITATION_BANK_HOLIDAYS)
+    assert len(days) == 24 and {d.year for d in days} == {2025, 2026, 2027}
+    assert D(2026, 12, 28) in days and D(2026, 12, 26) not in days  # substitute day for Boxing Day
+    assert all(d.weekday() < 5 for d in days)
+
+
+def test_bad_bank_holiday_setting_fails_loudly():
+    with pytest.raises(ValueError, match="2026-13-01"):
+        rules.parse_holidays(["2026-13-01"])
+
+
+def test_clock_skips_bank_holidays_from_settings(drive, settings):
+    app, _ = drive(Status.SUBMITTED)
+    # Submitted Thursday 2 April 2026; Good Friday 3 and Easter Monday 6 April are bank holidays.
+    app.submitted_on = timezone.make_aware(datetime(2026, 4, 2, 10, 0))
+    settings.ACCREDITATION_BANK_HOLIDAYS = []
+    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 5
+    settings.ACCREDITATION_BANK_HOLIDAYS = ["2026-04-03", "2026-04-06"]
+    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 3
+    del settings.ACCREDITATION_BANK_HOLIDAYS
+    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 5  # no setting: weekends only
+
+
+# --- the schools a provider leads ------------------------------------------------------------------------------
+
+
+def _school(la, urn, name):
+    return Establishment.objects.create(
+        urn=urn, la=la, name=name, type_name="Community school", type_group="Local authority maintained schools",
+        status="open", phase="Primary",
+    )  # fmt: skip
+
+
+def test_officer_records_the_schools_a_provider_leads_which_sets_current_schools(drive, people, la):
+    app, applicant = drive(Status.ACCREDITED)
+    acc = app.accreditation
+    a, b = _school(la, 200001, "Ash"), _school(la, 200002, "Birch")
+    with pytest.raises(PermissionDenied):
+        services.accreditation_record_led_schools(accreditation=acc, establishments=[a], by=applicant)
+    acc = services.accreditation_record_led_schools(accreditation=acc, establishments=[a, b], by=people["dm"])
+    assert acc.current_schools == 2
+    acc = services.accreditation_record_led_schools(accreditation=acc, establishments=[b], by=people["dm"])
+    assert acc.current_schools == 1
+    assert list(LedSchool.objects.values_list("establishment__urn", flat=True)) == [200002]
+    pool = {p["provider_id"]: p for p in selectors.accredited_pool_for_brokerage()}
+    assert pool[acc.pk]["current_schools"] == 1
+    events = AuditEvent.objects.filter(action="accreditation.led_schools_recorded").order_by("id")
+    assert [e.changes["current_schools"] for e in events] == [[0, 2], [2, 1]]
+
+
+def test_registry_membership_changes_update_a_group_providers_current_schools(drive, make_org, la):
+    group = Group.objects.create(uid=4002, name="Willow Federation", group_type="federation", la=la)
+    org = make_org(name="Willow Federation", org_type="federation", group=group)
+    app, _ = drive(Status.ACCREDITED, "ASG", org=org)
+    acc = app.accreditation
+    a, b = _school(la, 200011, "Ash"), _school(la, 200012, "Birch")
+    Membership.objects.create(establishment=a, group=group, role="lead")
+    m = Membership.objects.create(establishment=b, group=group, role="member")
+    acc.refresh_from_db()
+    assert acc.current_schools == 2
+    m.left_on = D(2026, 8, 31)
+    m.save()
+    acc.refresh_from_db()
+    assert acc.current_schools == 1
+    event = AuditEvent.objects.filter(action="accreditation.led_schools_synced").latest("id")
+    assert event.actor is None and event.changes["current_schools"] == [2, 1]
+
+
+def test_a_school_provider_leads_the_other_members_of_groups_it_leads(drive, make_org, school, la):
+    org = make_org(name="Oak Primary", establishment=school)
+    app, _ = drive(Status.ACCREDITED, org=org)
+    group = Group.objects.create(
+        uid=4003, name="Oak Partnership", group_type="collaborative_partnership", la=la
+    )
+    supported = _school(la, 200021, "Hazel")
+    Membership.objects.create(establishment=supported, group=group, role="member")
+    app.accreditation.refresh_from_db()
+    assert app.accreditation.current_schools == 0  # Oak does not lead the group yet
+    Membership.objects.create(establishment=school, group=group, role="lead")
+    app.accreditation.refresh_from_db()
+    assert set(app.accreditation.led_schools.values_list("establishment__urn", flat=True)) == {200021}
+    assert app.accreditation.current_schools == 1
+
+
+# --- register filters ------------------------------------------------------------------------------------------
+
+
+def test_register_filters_phase_and_area_in_the_database(drive, make_org, people):
+    app, _ = drive(Status.ACCREDITED)
+    acc = app.accreditation
+    assert set(Coverage.objects.filter(accreditation=acc).values_list("kind", "code")) == {
+        ("phase", "primary"),
+        ("la", "936"),
+    }
+    assert list(selectors.public_register(phase="primary", la_code="936")) == [acc]
+    assert list(selectors.public_register(phase="secondary")) == []
+    assert list(selectors.public_register(la_code="93")) == []  # whole codes only, no substring matches
+    sql = str(selectors.public_register(phase="primary").query)
+    assert "accreditation_coverage" in sql

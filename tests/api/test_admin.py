@@ -1,0 +1,37 @@
+"""Django admin is on for staff: registry lists and searches work; non-staff are sent to the admin sign-in."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url, needle",
+    [
+        ("/admin/registry/establishment/?q=Ashford", "Ashford Primary School"),
+        ("/admin/registry/establishment/?status__exact=closed", "Chertsey Infant School"),
+        ("/admin/registry/group/?q=Camden", "Camden Schools Partnership"),
+        ("/admin/registry/membership/?q=125001", "Ashford Primary School"),
+        ("/admin/registry/systemleader/?designation__exact=SLE", "Ben Example"),
+        ("/admin/registry/localauthority/", "Camden"),
+        ("/admin/registry/establishmentlink/", "0 establishment links"),
+    ],
+)
+def test_staff_search_the_register_in_the_admin(world, client, make_user, url, needle):
+    client.force_login(make_user("public", is_staff=True, is_superuser=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert needle in response.content.decode()
+
+
+def test_establishment_change_page_shows_memberships(world, client, make_user):
+    client.force_login(make_user("public", is_staff=True, is_superuser=True))
+    response = client.get(f"/admin/registry/establishment/{world.a1.pk}/change/")
+    assert response.status_code == 200
+    assert "Ashford Teaching School Alliance" in response.content.decode()
+
+
+def test_non_staff_cannot_use_the_admin(world, client, make_user):
+    client.force_login(make_user("la_officer", scope_la=world.la_a))
+    response = client.get("/admin/registry/establishment/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -1,0 +1,45 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_broker_command_writes_plan_and_prints_orphans(tmp_path, capsys):
+    schools = write(
+        tmp_path,
+        "schools.csv",
+        "id,name,phase,easting,northing,religious_character\n"
+        "100,Low Road,Primary,500000,150000,\n"
+        "101,St Luke's,Primary,500500,150000,Roman Catholic\n",
+    )
+    partners = write(
+        tmp_path,
+        "partners.csv",
+        "id,name,capacity,phases,locations\nT1,Oak Trust,2,Primary,500000 151000;520000 150000\n",
+    )
+    weights = write(tmp_path, "w.json", json.dumps({"distance": 1.0}))
+    out = tmp_path / "plan.csv"
+    call_command("broker", str(schools), str(partners), "--weights", str(weights), "--out", str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0] == "school_id,partner_id,partner_name,fit,distance_km"
+    assert lines[1].startswith("100,T1,Oak Trust,")
+    printed = capsys.readouterr().out
+    assert "1 placed, 1 orphan" in printed
+    assert "ORPHAN 101: no_eligible_partner" in printed and "faith ethos (1)" in printed
+
+
+def test_broker_command_reports_bad_files(tmp_path):
+    schools = write(tmp_path, "schools.csv", "id,name,easting\n1,A,500000\n")
+    partners = write(tmp_path, "partners.csv", "id,name\nT1,Oak\n")
+    with pytest.raises(CommandError, match="missing column"):
+        call_command("broker", str(schools), str(partners))
+    schools = write(tmp_path, "schools.csv", "id,name,easting\n1,A,not-a-number\n")
+    partners = write(tmp_path, "partners.csv", "id,name,capacity\nT1,Oak,1\n")
+    with pytest.raises(CommandError, match="row 2 easting"):
+        call_command("broker", str(schools), str(partners))

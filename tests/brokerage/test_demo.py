@@ -1,0 +1,66 @@
+from pathlib import Path
+
+from schoolsystem.brokerage import demo, selectors
+from schoolsystem.brokerage.models import BoardDecision, Round
+from schoolsystem.core.demo import DemoContext
+from schoolsystem.registry.models import Group, Membership
+from tests.brokerage.conftest import make_school
+
+
+def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regional, monkeypatch, tmp_path):
+    la = area["la"]
+    make_school(la, "Failing Primary", 504_500, 150_200, ofsted_rating="Special Measures")
+    make_school(la, "Lonely Primary", 507_000, 150_200, ofsted_rating="Good")
+    sat = Group.objects.create(name="Solo Academy Trust", group_type="sat")
+    Membership.objects.create(
+        group=sat,
+        establishment=make_school(
+            la,
+            "Solo Academy",
+            508_000,
+            150_000,
+            ofsted_rating="Good",
+            type_name="Academy converter",
+            type_group="Academies",
+        ),
+    )
+    weak = make_school(
+        la,
+        "Weak Academy",
+        501_500,
+        150_000,
+        ofsted_rating="Serious Weaknesses",
+        type_name="Academy sponsor led",
+        type_group="Academies",
+    )
+    Membership.objects.create(group=area["oak"], establishment=weak)
+    pool = [
+        {
+            "provider_id": 7,
+            "name": "Meadow ASG",
+            "accreditation_type": "ASG",
+            "phases": ["Primary"],
+            "la_codes": ["936"],
+            "max_schools": 5,
+            "current_schools": 2,
+            "denomination": "",
+            "easting": 505_000,
+            "northing": 151_000,
+            "group_id": None,
+            "establishment_urn": None,
+        }
+    ]
+    monkeypatch.setattr(selectors, "accredited_pool", lambda: pool)
+    ctx = DemoContext(
+        la=la,
+        users={"la_officer": officer, "regional_officer": regional},
+        seed=1,
+        out_dir=Path(tmp_path),
+        log=lambda s: None,
+    )
+    demo.load(ctx)
+    scenarios = {r.scenario: r for r in Round.objects.all()}
+    assert set(scenarios) == {"academy_order", "lead_partner", "rebrokerage", "mat_closure"}
+    for r in scenarios.values():
+        assert BoardDecision.objects.filter(proposal__round=r).exists(), r.scenario
+    assert {p.partner_key for p in scenarios["lead_partner"].proposals.all()} == {"provider:7"}

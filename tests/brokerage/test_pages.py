@@ -1,0 +1,170 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from schoolsystem.brokerage import services
+from schoolsystem.brokerage.constants import Scenario
+from tests.brokerage.conftest import make_school
+
+
+@pytest.fixture
+def planned(area, officer):
+    r = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Orders")
+    for s in (area["needy"], area["church_needy"]):
+        services.round_add_school(by=officer, round=r, establishment=s)
+    services.round_shortlist(by=officer, round=r)
+    return services.round_plan(by=officer, round=r)
+
+
+def test_officer_starts_a_round_from_the_home_page(client, officer):
+    client.force_login(officer)
+    resp = client.post(reverse("brokerage:home"), {"title": "Spring", "scenario": "academy_order"})
+    assert resp.status_code == 302
+    assert client.get(resp.url).status_code == 200
+
+
+def test_start_round_with_bad_input_shows_error_summary(client, officer):
+    client.force_login(officer)
+    resp = client.post(reverse("brokerage:home"), {"title": "", "scenario": "nope"})
+    assert resp.status_code == 200
+    assert b"govuk-error-summary" in resp.content and b"There is a problem" in resp.content
+
+
+def test_round_page_shows_plan_and_orphans_without_query_per_row(
+    client, officer, area, planned, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        resp = client.get(reverse("brokerage:round", args=[planned.pk]))
+    assert resp.status_code == 200
+    assert b"Diocesan Trust" in resp.content
+
+
+def test_round_page_query_count_does_not_grow_with_schools(
+    client, officer, area, django_assert_max_num_queries
+):
+    r = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Many")
+    for i in range(8):
+        s = make_school(area["la"], f"Extra {i}", 504_000 + 300 * i, 150_000)
+        services.round_add_school(by=officer, round=r, establishment=s)
+    services.round_plan(by=officer, round=r)
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("brokerage:round", args=[r.pk])).status_code == 200
+
+
+def test_shortlist_page_has_breakdown_exclusions_and_map(
+    client, officer, area, planned, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(14):
+        resp = client.get(reverse("brokerage:school-shortlist", args=[area["church_needy"].urn]))
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert "<svg" in body and " km</text>" in body
+    assert "Faith ethos" in body and "Oak Trust" in body
+    assert "Track_record" in body or "Track record" in body
+
+
+def test_la_officer_of_another_la_cannot_see_the_round_or_shortlist(client, make_user, area, planned):
+    stranger = make_user("la_officer", scope_la=area["other"])
+    client.force_login(stranger)
+    assert client.get(reverse("brokerage:round", args=[planned.pk])).status_code == 404
+    assert client.get(reverse("brokerage:school-shortlist", args=[area["needy"].urn])).status_code == 404
+    assert client.get(reverse("brokerage:what-if", args=[planned.pk])).status_code == 404
+    assert planned.reference.encode() not in client.get(reverse("brokerage:home")).content
+
+
+def test_trust_leader_sees_own_proposal_not_another_trusts(client, make_user, area, planned):
+    own_prop = planned.proposals.get(round_school__establishment=area["church_needy"])
+    other_prop = planned.proposals.exclude(pk=own_prop.pk).get()
+    leader = make_user("trust_leader", scope_group=own_prop.group)
+    client.force_login(leader)
+    assert client.get(reverse("brokerage:proposal", args=[own_prop.pk])).status_code == 200
+    assert client.get(reverse("brokerage:proposal", args=[other_prop.pk])).status_code == 404
+    assert client.get(reverse("brokerage:round", args=[planned.pk])).status_code == 404
+    home = client.get(reverse("brokerage:home")).content.decode()
+    assert "St Luke" in home and "Low Road" not in home
+
+
+def test_what_if_shows_changes_when_a_trust_loses_capacity(client, officer, planned):
+    prop = planned.proposals.filter(group__isnull=False).exclude(partner_name="Diocesan Trust").first()
+    client.force_login(officer)
+    data = {"partner": prop.partner_key, "capacity": 0}
+    data |= {f"w_{n}": v for n, v in planned.weights.items()} if planned.weights else {}
+    from schoolsystem.engines.matching import Weights
+
+    data |= {f"w_{n}": v for n, v in Weights().as_dict().items()}
+    resp = client.post(reverse("brokerage:what-if", args=[planned.pk]), data)
+    assert resp.status_code == 200
+    assert prop.partner_key.encode() in resp.content  # the changed row names the old partner
+
+
+def test_what_if_bad_weights_are_refused(client, officer, planned):
+    client.force_login(officer)
+    from schoolsystem.engines.matching import Weights
+
+    data = {f"w_{n}": 0 for n in Weights.COMPONENTS}
+    resp = client.post(reverse("brokerage:what-if", args=[planned.pk]), data)
+    assert resp.status_code == 400 and b"At least one weight" in resp.content
+
+
+def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, officer, planned):
+    p = planned.proposals.first()
+    client.force_login(officer)
+    url = reverse("brokerage:proposal", args=[p.pk])
+    assert client.post(url, {"action": "start_due_diligence"}).status_code == 302
+    for check in p.checks.exclude(outcome="not_applicable"):
+        resp = client.post(
+            url,
+            {
+                "action": "due_diligence",
+                "due_diligence-item": check.item,
+                "due_diligence-outcome": "satisfied",
+            },
+        )
+        assert resp.status_code == 302
+    assert client.post(url, {"action": "complete_due_diligence"}).status_code == 302
+    bad = client.post(
+        url, {"action": "consultation", "consultation-held_on": "not a date", "consultation-outcome": "x"}
+    )
+    assert bad.status_code == 400 and b"govuk-error-summary" in bad.content
+    ok = {
+        "action": "consultation",
+        "consultation-held_on": "2026-01-05",
+        "consultation-outcome": "supportive",
+        "consultation-summary": "Fine",
+    }
+    assert client.post(url, ok).status_code == 302
+    resp = client.post(
+        url,
+        {
+            "action": "decision",
+            "decision-outcome": "approved",
+            "decision-reasons": "",
+            "decision-decided_on": str(date(2026, 1, 9)),
+            "decision-decided_by_name": "Board",
+        },
+    )
+    assert resp.status_code == 400
+    resp = client.post(
+        url,
+        {
+            "action": "decision",
+            "decision-outcome": "approved",
+            "decision-reasons": "Good fit",
+            "decision-decided_on": str(date(2026, 1, 9)),
+            "decision-decided_by_name": "Board",
+        },
+    )
+    assert resp.status_code == 302
+    p.refresh_from_db()
+    assert p.status == "approved"
+
+
+def test_refused_transition_on_page_is_an_error_not_a_crash(client, officer, planned):
+    p = planned.proposals.first()
+    client.force_login(officer)
+    resp = client.post(reverse("brokerage:proposal", args=[p.pk]), {"action": "complete_due_diligence"})
+    assert resp.status_code == 400 and b"cannot become" in resp.content

@@ -1,0 +1,216 @@
+from datetime import date
+
+import pytest
+
+from schoolsystem.brokerage import services
+from schoolsystem.brokerage.constants import (
+    PROPOSAL_TRANSITIONS,
+    ProposalStatus,
+    RoundStatus,
+    Scenario,
+)
+from schoolsystem.brokerage.models import BoardDecision, Candidate, Proposal
+from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
+from schoolsystem.core.models import AuditEvent
+from tests.brokerage.conftest import make_school
+
+
+def planned_round(area, by, *schools):
+    r = services.round_create(by=by, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Academy orders")
+    for s in schools or (area["needy"],):
+        services.round_add_school(by=by, round=r, establishment=s)
+    services.round_shortlist(by=by, round=r)
+    return services.round_plan(by=by, round=r)
+
+
+def test_plan_places_the_inadequate_school_with_the_nearest_fitting_trust_and_audits(area, officer):
+    r = planned_round(area, officer, area["needy"], area["church_needy"])
+    assert r.status == RoundStatus.PLANNED
+    proposals = {p.round_school.establishment.name: p for p in Proposal.objects.filter(round=r)}
+    assert proposals["Low Road Primary"].group in (area["oak"], area["ash"])
+    # The church school may only go to the church trust (same denomination).
+    assert proposals["St Luke's"].group == area["church"]
+    assert AuditEvent.objects.filter(action="brokerage.round_planned").count() == 1
+    cands = Candidate.objects.filter(round_school__establishment=area["church_needy"], eligible=False)
+    assert {c.partner_name for c in cands} == {"Oak Trust", "Ash Trust"}
+    assert all(any(r["code"] == "faith" for r in c.reasons) for c in cands)
+
+
+def test_orphan_school_recorded_with_reason(area, officer):
+    lonely = make_school(area["la"], "Special School", 505_000, 150_000, phase="Special")
+    r = planned_round(area, officer, lonely)
+    rs = r.schools.get()
+    assert rs.orphan_reason == "no_eligible_partner"
+    assert "phase experience" in rs.orphan_detail
+
+
+def test_officer_of_another_la_cannot_run_a_round_here(area, make_user):
+    stranger = make_user("la_officer", scope_la=area["other"])
+    with pytest.raises(PermissionDenied):
+        services.round_create(by=stranger, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="x")
+
+
+def test_school_outside_the_area_is_refused(area, officer):
+    r = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="x")
+    with pytest.raises(NotEligible):
+        services.round_add_school(by=officer, round=r, establishment=area["camden_school"])
+
+
+@pytest.mark.parametrize("bad", [{"title": ""}, {"scenario": "nope"}, {"scenario": Scenario.MAT_CLOSURE}])
+def test_round_create_refuses_bad_input(area, officer, bad):
+    kwargs = {"by": officer, "la": area["la"], "scenario": Scenario.ACADEMY_ORDER, "title": "t", **bad}
+    with pytest.raises(ValidationFailed):
+        services.round_create(**kwargs)
+
+
+def walk_to_decision(p, by):
+    services.proposal_start_due_diligence(by=by, proposal=p)
+    for check in p.checks.all():
+        if check.outcome == "pending":
+            services.due_diligence_record(by=by, proposal=p, item=check.item, outcome="satisfied")
+    services.proposal_complete_due_diligence(by=by, proposal=p)
+    services.consultation_record(
+        by=by, proposal=p, held_on=date(2026, 1, 5), summary="Governors support it.", outcome="supportive"
+    )
+    p.refresh_from_db()
+    return p
+
+
+def test_full_workflow_to_hand_off(area, officer):
+    r = planned_round(area, officer)
+    p = walk_to_decision(r.proposals.get(), officer)
+    assert p.status == ProposalStatus.AWAITING_DECISION
+    d = services.board_decide(
+        by=officer,
+        proposal=p,
+        outcome="approved",
+        reasons="Strong local trust.",
+        decided_on=date(2026, 1, 20),
+        decided_by_name="Regional Director",
+    )
+    assert BoardDecision.objects.get() == d
+    services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.HANDED_OVER
+
+
+def test_due_diligence_cannot_complete_with_pending_items(area, officer):
+    p = planned_round(area, officer).proposals.get()
+    services.proposal_start_due_diligence(by=officer, proposal=p)
+    with pytest.raises(ValidationFailed):
+        services.proposal_complete_due_diligence(by=officer, proposal=p)
+
+
+def test_concern_needs_a_note(area, officer):
+    p = planned_round(area, officer).proposals.get()
+    services.proposal_start_due_diligence(by=officer, proposal=p)
+    with pytest.raises(ValidationFailed):
+        services.due_diligence_record(by=officer, proposal=p, item="finance", outcome="concern")
+
+
+ALL = list(ProposalStatus.values)
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [(s, t) for s in ALL for t in ALL if t not in PROPOSAL_TRANSITIONS[s]]
+)
+def test_refused_transitions(area, officer, source, target):
+    p = planned_round(area, officer).proposals.get()
+    Proposal.objects.filter(pk=p.pk).update(status=source)
+    p.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        services._move(p, target, by=officer, action="test")
+
+
+@pytest.mark.parametrize(("source", "target"), [(s, t) for s in ALL for t in PROPOSAL_TRANSITIONS[s]])
+def test_allowed_transitions(area, officer, source, target):
+    p = planned_round(area, officer).proposals.get()
+    Proposal.objects.filter(pk=p.pk).update(status=source)
+    p.refresh_from_db()
+    services._move(p, target, by=officer, action="test")
+    p.refresh_from_db()
+    assert p.status == target
+
+
+def test_replanning_refused_once_a_proposal_is_under_way(area, officer):
+    r = planned_round(area, officer)
+    services.proposal_start_due_diligence(by=officer, proposal=r.proposals.get())
+    with pytest.raises(InvalidTransition):
+        services.round_plan(by=officer, round=r)
+
+
+def test_board_decision_is_atomic_when_publishing_fails(area, officer, monkeypatch):
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+
+    def boom(**kw):
+        raise RuntimeError("register down")
+
+    monkeypatch.setattr(services, "_publish", boom)
+    with pytest.raises(RuntimeError):
+        services.board_decide(
+            by=officer,
+            proposal=p,
+            outcome="approved",
+            reasons="r",
+            decided_on=date(2026, 1, 2),
+            decided_by_name="X",
+        )
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.AWAITING_DECISION
+    assert not BoardDecision.objects.exists()
+
+
+def test_trust_leader_does_due_diligence_only_on_own_proposals(area, officer, make_user):
+    p = planned_round(area, officer).proposals.get()
+    own = make_user("trust_leader", scope_group=p.group)
+    other_group = area["ash"] if p.group == area["oak"] else area["oak"]
+    other = make_user("trust_leader", scope_group=other_group)
+    with pytest.raises(PermissionDenied):
+        services.proposal_start_due_diligence(by=other, proposal=p)
+    services.proposal_start_due_diligence(by=own, proposal=p)
+
+
+def test_mat_closure_honours_performing_schools_preferences(area, regional):
+    closing = area["oak"]
+    r = services.round_create(
+        by=regional, la=area["la"], scenario=Scenario.MAT_CLOSURE, title="Oak closes", leaving_group=closing
+    )
+    urns = list(closing.memberships.values_list("establishment__urn", flat=True))
+    rows = services.round_add_leaving_trust_schools(by=regional, round=r, performing_urns={urns[0]})
+    performing = next(rs for rs in rows if rs.performing)
+    services.round_school_set_preferences(
+        by=regional, round_school=performing, preferences=[f"group:{area['ash'].pk}"]
+    )
+    services.round_plan(by=regional, round=r)
+    prop = Proposal.objects.get(round_school=performing)
+    assert prop.group == area["ash"]
+    assert not Proposal.objects.filter(round=r, group=closing).exists()
+
+
+def test_partner_profile_capacity_zero_orphans_the_school(area, officer, regional):
+    for g in (area["oak"], area["ash"], area["church"]):
+        services.partner_profile_update(by=regional, group=g, capacity=0)
+    r = planned_round(area, officer)
+    assert r.schools.get().orphan_reason == "no_eligible_partner"
+    with pytest.raises(PermissionDenied):
+        services.partner_profile_update(by=officer, group=area["oak"], capacity=3)
+
+
+def test_board_decision_is_published_on_the_public_register(area, officer, client):
+    from schoolsystem.improvement.models import Decision
+
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    d = services.board_decide(
+        by=officer,
+        proposal=p,
+        outcome="approved",
+        reasons="Best fit nearby.",
+        decided_on=date(2026, 1, 9),
+        decided_by_name="Regional advisory board",
+    )
+    record = Decision.objects.get()
+    assert d.register_decision_id == str(record.pk)
+    assert record.status == "published" and record.decision_type == "sponsor_match"
+    assert record.establishment == area["needy"]
+    assert p.partner_name in record.subject
+    assert p.partner_name.encode() in client.get("/decisions/").content

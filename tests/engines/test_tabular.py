@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import pytest
+
+from schoolsystem.engines.tabular import Column, Schema, TableError, read_csv, validate
+
+SCHEMA = Schema(
+    source="test",
+    key="urn",
+    columns=(
+        Column("URN", "int", to="urn"),
+        Column("Name", to="name"),
+        Column("OpenDate", "date", required=False, to="opened_on"),
+        Column("Capacity", "int", required=False, to="capacity"),
+    ),
+)
+
+
+def write(tmp_path: Path, text: str, encoding: str = "cp1252") -> Path:
+    path = tmp_path / "schools.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def parse(path: Path):
+    return validate(read_csv(path, SCHEMA), SCHEMA, name=path.name)
+
+
+def test_reads_windows_1252_and_converts_kinds(tmp_path):
+    frame = parse(
+        write(tmp_path, "URN,Name,OpenDate,Capacity\n100001,St Mary’s,01-09-2010,420\n100002,B,,\n")
+    )
+    assert list(frame["name"]) == ["St Mary’s", "B"]
+    assert str(frame["opened_on"].iloc[0]) == "2010-09-01"
+    assert frame["opened_on"].iloc[1] is None
+    assert frame["capacity"].iloc[0] == 420
+    assert frame["capacity"].isna().iloc[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("URN,Name\n1,A\n", None),
+        ("Name,OpenDate\nA,01-01-2001\n", "column 'URN': required column is missing"),
+        ("URN,Name,Capacity\n1,A,lots\n", "row 2, column 'Capacity': 'lots' is not a whole number"),
+        (
+            "URN,Name,OpenDate\n1,A,2001-13-01\n",
+            "row 2, column 'OpenDate': '2001-13-01' is not a date in the form dd-mm-yyyy",
+        ),
+        ("URN,Name\n1,A\n1,B\n", "row 3, column 'URN': duplicate URN 1 (first seen on row 2)"),
+        ("URN,Name\n1,A\n2\n", "row 3: has 1 fields, the header has 2"),
+        ("", "the file is empty"),
+        ("URN,Name\n", "the file has a header but no rows"),
+    ],
+)
+def test_bad_files_name_file_row_and_column(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    if expected is None:
+        assert len(parse(path)) == 1
+        return
+    with pytest.raises(TableError) as info:
+        parse(path)
+    assert any(expected in str(e) for e in info.value.errors), [str(e) for e in info.value.errors]
+    assert all(str(e).startswith("schools.csv") for e in info.value.errors)
+
+
+def test_every_bad_cell_is_reported_not_just_the_first(tmp_path):
+    path = write(tmp_path, "URN,Name,Capacity\nx,A,1\n2,B,y\n3,C,2.5\n")
+    with pytest.raises(TableError) as info:
+        parse(path)
+    assert [(e.row, e.column) for e in info.value.errors] == [(2, "URN"), (3, "Capacity"), (4, "Capacity")]
+
+
+def test_undecodable_bytes_are_reported_with_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"URN,Name\n1,A\n2,\x81\x81\n")
+    with pytest.raises(TableError) as info:
+        read_csv(path, SCHEMA, encoding="utf-8")
+    assert "row 3" in str(info.value.errors[0]) and "utf-8" in str(info.value.errors[0])
+
+
+def test_year_override_drops_and_adds_columns():
+    schema = Schema(
+        source="ks2",
+        columns=(Column("URN", "int", to="urn"), Column("OLD", "float")),
+        years={"2018-2019": {"OLD": None, "NEW": Column("NEW", "float")}},
+    )
+    assert [c.name for c in schema.for_year("2018-2019").columns] == ["URN", "NEW"]
+    assert [c.name for c in schema.for_year("2016-2017").columns] == ["URN", "OLD"]

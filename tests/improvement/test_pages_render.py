@@ -1,0 +1,53 @@
+"""Every page renders for an officer (GET), with one h1."""
+
+import pytest
+from django.urls import reverse
+
+from schoolsystem.improvement.constants import CaseState
+from tests.improvement.factories import case_in_state
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "improvement:home",
+        "improvement:case-list",
+        "improvement:case-open",
+        "improvement:overdue",
+        "improvement:decision-list",
+        "improvement:offer-search",
+        "improvement:offer-new",
+        "improvement:support-list",
+        "improvement:support-new",
+        "improvement:review-list",
+        "decisions:register",
+    ],
+)
+def test_page_renders(client, officer, name):
+    client.force_login(officer)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "record_visit",
+        "record_consultation",
+        "start_monitoring",
+        "issue_warning_notice",
+        "choose_intervention",
+        "hold_review",
+        "escalate",
+        "close",
+        "exit",
+    ],
+)
+def test_case_action_forms_render(client, officer, school_a, action):
+    case = case_in_state(CaseState.REVIEW, school=school_a, by=officer)
+    client.force_login(officer)
+    body = client.get(reverse("improvement:case-action", args=[case.pk, action])).content.decode()
+    assert 'name="version"' in body and "csrfmiddlewaretoken" in body
+    assert client.get(reverse("improvement:case-detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("improvement:school-cases", args=[school_a.urn])).status_code == 200

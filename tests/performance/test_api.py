@@ -1,0 +1,54 @@
+"""Performance API: indicators, report cards, scorecards, scoped risk results."""
+
+import pytest
+
+from schoolsystem.performance.models import KeyStageResult
+from schoolsystem.performance.services import risk_screen_run
+from schoolsystem.registry.models import Establishment, Group, LocalAuthority, Membership
+
+
+@pytest.fixture
+def two_las(db):
+    a = LocalAuthority.objects.create(code="111", name="Alpha")
+    b = LocalAuthority.objects.create(code="222", name="Beta")
+    common = {"type_name": "Community school", "type_group": "Local authority maintained schools", "status": "open",
+              "state_funded": True, "phase": "Primary", "capacity": 200, "pupils": 190, "ofsted_rating": "Requires improvement"}  # fmt: skip
+    sa = Establishment.objects.create(urn=100001, la=a, name="Alpha Primary", **common)
+    sb = Establishment.objects.create(urn=200001, la=b, name="Beta Primary", **common)
+    from schoolsystem.core.models import ImportRecord
+
+    rec = ImportRecord.objects.create(kind="ks2", file_name="x.csv", sha256="0" * 64)
+    for urn in (100001, 200001):
+        KeyStageResult.objects.create(key_stage="ks2", year="2018-2019", level="school", urn=urn, la_code="111",
+                                      rwm_expected=50.0, reading_progress=-4.0, writing_progress=0.0, maths_progress=0.0,
+                                      eligible_pupils=30, import_record=rec, source_row=2)  # fmt: skip
+    risk_screen_run(by=None)
+    return a, b, sa, sb
+
+
+def test_risk_results_api_is_scoped_to_the_officers_la(client, two_las, make_user):
+    a, b, sa, sb = two_las
+    client.force_login(make_user("la_officer", scope_la=a))
+    body = client.get("/api/v1/performance/risk-results/").json()
+    assert [r["urn"] for r in body["results"]] == [100001]
+    assert body["results"][0]["concern"] == "high"
+    client.force_login(make_user("public"))
+    assert client.get("/api/v1/performance/risk-results/").status_code == 403
+
+
+def test_indicators_and_report_card_api(client, two_las, make_user):
+    client.force_login(make_user("public"))
+    body = client.get("/api/v1/performance/indicators/", {"urn": 100001}).json()
+    assert body["count"] == 1 and body["results"][0]["reading_progress"] == -4.0
+    card = client.get("/api/v1/performance/report-cards/100001/").json()
+    assert card["sections"][0]["table"][0]["values"][0]["value"] == 50.0
+    assert client.get("/api/v1/performance/report-cards/999999/").status_code == 404
+
+
+def test_scorecard_api(client, two_las, make_user):
+    a, b, sa, sb = two_las
+    trust = Group.objects.create(name="T", group_type="mat")
+    Membership.objects.create(establishment=sa, group=trust)
+    client.force_login(make_user("trust_leader", scope_group=trust))
+    card = client.get(f"/api/v1/performance/scorecards/{trust.pk}/").json()
+    assert card["members"] == 1 and card["sections"][0]["all"][0]["schools"] == 1

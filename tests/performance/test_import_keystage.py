@@ -1,0 +1,194 @@
+"""KS2 and KS4 performance tables: real Surrey files, suppression codes, year layouts and bad files."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from schoolsystem.core.imports import ImportFailed
+from schoolsystem.core.models import ImportRecord
+from schoolsystem.performance.imports import KS2Import, KS4Import, parse_measures
+from schoolsystem.performance.models import KeyStageResult
+
+YEARS = ["2016-2017", "2017-2018", "2018-2019"]
+# Wyke Primary School, Normandy (Surrey): an academy converter in all three years.
+WYKE = 145543
+
+
+def test_parse_measures_keeps_codes_as_reasons_and_reads_percents():
+    import pandas as pd
+
+    values, reasons, invalid = parse_measures(pd.Series(["67%", "SUPP", "1.5", "NE", "", "-0.4", "abc"]))
+    assert values[0] == 67.0 and values[2] == 1.5 and values[5] == -0.4
+    assert list(reasons[:5]) == ["", "SUPP", "", "NE", "blank"]
+    assert list(invalid) == [False, False, False, False, False, False, True]
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", YEARS)
+def test_real_surrey_ks2_file_imports_with_benchmarks(shared_data, year):
+    result = KS2Import().run(shared_data / "performance" / f"{year}_936_ks2final.csv", progress=False)
+    rows = KeyStageResult.objects.filter(key_stage="ks2", year=year)
+    assert result.counts.rows == rows.count() > 200
+    assert rows.filter(level="la", la_code="936").count() == 1
+    assert rows.filter(level="england").count() == 1
+    england = rows.get(level="england")
+    assert england.urn is None and 60 <= england.rwm_expected <= 66
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_real_surrey_primary_has_three_years_of_results(shared_data):
+    for year in YEARS:
+        KS2Import().run(shared_data / "performance" / f"{year}_936_ks2final.csv", progress=False)
+    results = {r.year: r for r in KeyStageResult.objects.filter(urn=WYKE, key_stage="ks2")}
+    latest = results["2018-2019"]
+    # Facts of the 2018-19 file, row for URN 145543: PTRWM_EXP 78%, READPROG 1.7, WRITPROG 1.9, MATPROG 2.
+    assert (latest.rwm_expected, latest.reading_progress, latest.writing_progress, latest.maths_progress) == (
+        78.0,
+        1.7,
+        1.9,
+        2.0,
+    )
+    assert latest.eligible_pupils == 27
+    assert (
+        latest.missing["PTRWM_EXP_FSM6CLA1A"] == "SUPP" if "PTRWM_EXP_FSM6CLA1A" in latest.missing else True
+    )
+    assert latest.import_record.file_name == "2018-2019_936_ks2final.csv" and latest.source_row >= 2
+    # Kingswood Primary School kept its URN over the three years: PTRWM_EXP 70%, 82%, 65%; READPROG 2.6, 0.4, 1.4.
+    kingswood = KeyStageResult.objects.filter(urn=124937, key_stage="ks2").order_by("year")
+    assert [(r.year, r.rwm_expected, r.reading_progress) for r in kingswood] == [
+        ("2016-2017", 70.0, 2.6),
+        ("2017-2018", 82.0, 0.4),
+        ("2018-2019", 65.0, 1.4),
+    ]
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", YEARS)
+def test_real_surrey_ks4_file_imports(shared_data, year):
+    KS4Import().run(shared_data / "performance" / f"{year}_936_ks4final.csv", progress=False)
+    rows = KeyStageResult.objects.filter(key_stage="ks4", year=year)
+    assert rows.filter(level="la").count() == 1 and rows.filter(level="england").count() == 1
+    schools = rows.filter(level="school")
+    assert schools.count() > 80
+    assert schools.exclude(progress8=None).count() > 50
+    # NP/NE/SUPP cells are missing with their reason, never zero.
+    with_reason = [r for r in schools if r.progress8 is None]
+    assert all(r.missing.get("progress8") for r in with_reason)
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_suppressed_cells_are_missing_with_reason_not_zero(shared_data):
+    KS2Import().run(shared_data / "performance" / "2018-2019_936_ks2final.csv", progress=False)
+    suppressed = [
+        r for r in KeyStageResult.objects.filter(key_stage="ks2") if r.missing.get("reading_progress")
+    ]
+    assert suppressed, "the Surrey file has schools with suppressed progress"
+    assert all(r.reading_progress is None for r in suppressed)
+    assert {r.missing["reading_progress"] for r in suppressed} <= {
+        "SUPP",
+        "NA",
+        "LOWCOV",
+        "NE",
+        "NP",
+        "blank",
+    }
+
+
+def _write(tmp_path: Path, name: str, header: list[str], rows: list[list[str]]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+KS2_HEADER = [
+    "RECTYPE", "LEA", "URN", "SCHNAME", "NFTYPE", "TOTPUPS", "TELIG", "PTFSM6CLA1A", "PTRWM_EXP", "PTRWM_HIGH",
+    "READPROG", "WRITPROG", "MATPROG", "READ_AVERAGE", "MAT_AVERAGE", "READPROG_DESCR", "PSENELEK",
+]  # fmt: skip
+
+
+def _ks2_row(urn: str, rwm: str = "70%", read: str = "0.5") -> list[str]:
+    return [
+        "1",
+        "936",
+        urn,
+        "A School",
+        "CY",
+        "200",
+        "30",
+        "20%",
+        rwm,
+        "10%",
+        read,
+        "0.1",
+        "-0.3",
+        "105",
+        "104",
+        "Average",
+        "2%",
+    ]
+
+
+@pytest.mark.django_db
+def test_text_in_numeric_field_fails_with_file_row_column_and_writes_nothing(tmp_path):
+    path = _write(
+        tmp_path,
+        "2018-2019_999_ks2final.csv",
+        KS2_HEADER,
+        [_ks2_row("100001"), _ks2_row("100002", read="good")],
+    )
+    with pytest.raises(ImportFailed) as exc:
+        KS2Import().run(path, progress=False)
+    assert "2018-2019_999_ks2final.csv, row 3, column 'READPROG': 'good' is not a number" in exc.value.message
+    assert KeyStageResult.objects.count() == 0 and ImportRecord.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_missing_urn_column_fails_clearly(tmp_path):
+    header = [h for h in KS2_HEADER if h != "URN"]
+    rows = [[v for h, v in zip(KS2_HEADER, _ks2_row("100001"), strict=True) if h != "URN"]]
+    path = _write(tmp_path, "2018-2019_999_ks2final.csv", header, rows)
+    with pytest.raises(ImportFailed) as exc:
+        KS2Import().run(path, progress=False)
+    assert "row 1, column 'URN': required column is missing" in exc.value.message
+    assert KeyStageResult.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_wrong_year_layout_is_refused(tmp_path):
+    # A 2016-17 layout (SEN statement-or-EHC column, no progress descriptor) named as 2018-19.
+    header = [("PSENELSE" if h == "PSENELEK" else h) for h in KS2_HEADER if h != "READPROG_DESCR"]
+    row = [v for h, v in zip(KS2_HEADER, _ks2_row("100001"), strict=True) if h != "READPROG_DESCR"]
+    path = _write(tmp_path, "2018-2019_999_ks2final.csv", header, [row])
+    with pytest.raises(ImportFailed) as exc:
+        KS2Import().run(path, progress=False)
+    assert "'PSENELEK': required column is missing" in exc.value.message
+    assert "'READPROG_DESCR': required column is missing" in exc.value.message
+    # The same file under its real year imports.
+    ok = _write(tmp_path, "2016-2017_999_ks2final.csv", header, [row])
+    assert KS2Import().run(ok, progress=False).counts.created == 1
+
+
+@pytest.mark.django_db
+def test_unknown_urn_is_kept_and_noted(tmp_path):
+    path = _write(tmp_path, "2018-2019_999_ks2final.csv", KS2_HEADER, [_ks2_row("999999", rwm="SUPP")])
+    result = KS2Import().run(path, progress=False)
+    row = KeyStageResult.objects.get(urn=999999)
+    assert row.rwm_expected is None and row.missing["rwm_expected"] == "SUPP"
+    assert any("not in the registry" in n for n in result.notes)
+
+
+@pytest.mark.django_db
+def test_cli_dry_run_writes_nothing_and_year_option_overrides_name(tmp_path, capsys):
+    path = _write(tmp_path, "ks2_results.csv", KS2_HEADER, [_ks2_row("100001")])
+    with pytest.raises(CommandError, match="cannot tell the academic year"):
+        call_command("import_data", "ks2", str(path))
+    call_command("import_data", "ks2", str(path), "--year", "2018-2019", "--dry-run")
+    assert KeyStageResult.objects.count() == 0
+    call_command("import_data", "ks2", str(path), "--year", "2018-2019")
+    assert KeyStageResult.objects.get(urn=100001).year == "2018-2019"

@@ -1,0 +1,177 @@
+"""Report card, risk pages and scorecards: real Surrey results, scope, query counts, exports."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from schoolsystem.performance.imports import KS2Import
+from schoolsystem.performance.models import KeyStageResult, Monitoring, RiskResult, SoftIntelligence
+from schoolsystem.performance.services import risk_screen_run
+from schoolsystem.registry.models import Establishment, EstablishmentLink, Group, LocalAuthority, Membership
+
+YEARS = ["2016-2017", "2017-2018", "2018-2019"]
+WYKE = 145543
+
+
+def _school(la, urn, name, **kw):
+    defaults = {"type_name": "Academy converter", "type_group": "Academies", "status": "open", "state_funded": True,
+                    "phase": "Primary", "capacity": 210, "pupils": 197}  # fmt: skip
+    defaults.update(kw)
+    return Establishment.objects.create(urn=urn, la=la, name=name, **defaults)
+
+
+@pytest.fixture
+def surrey(db, shared_data):
+    la = LocalAuthority.objects.create(code="936", name="Surrey", region_name="South East")
+    for year in YEARS:
+        KS2Import().run(shared_data / "performance" / f"{year}_936_ks2final.csv", progress=False)
+    # Establishments for every Surrey school in the 2018-19 file (the GIAS import is another helper's work).
+    rows = KeyStageResult.objects.filter(year="2018-2019", key_stage="ks2", level="school").values_list(
+        "urn", "school_name", "school_type"
+    )
+    for urn, name, nftype in rows:
+        academy = nftype in {"AC", "ACC", "F"}
+        _school(
+            la,
+            urn,
+            name,
+            type_name="Academy converter" if academy else "Community school",
+            type_group="Academies" if academy else "Local authority maintained schools",
+        )
+    # GIAS links file: Wyke Primary Academy (145543) succeeded Wyke Primary School (124935) on 1 March 2018.
+    EstablishmentLink.objects.create(
+        urn=WYKE, linked_urn=124935, link_type="Predecessor", established_on=date(2018, 3, 1)
+    )
+    return la
+
+
+@pytest.mark.realdata
+def test_report_card_of_a_surrey_primary_shows_three_years_of_real_results(client, surrey):
+    response = client.get(reverse("performance:report-card", args=[WYKE]))  # public: no sign-in
+    assert response.status_code == 200
+    html = response.content.decode()
+    for year in YEARS:
+        assert year in html
+    assert "78%" in html  # PTRWM_EXP 2018-19
+    assert "<svg" in html and 'role="img"' in html
+    assert "No survey results yet" in html
+    assert "Similar schools (10)" in html
+    # The two earlier years were published under the predecessor school's URN and are carried across.
+    assert "predecessor (URN 124935)" in html
+    card = response.context["card"]
+    assert [v["value"] for v in card["sections"][0]["table"][0]["values"]][-1] == 78.0
+    assert card["sections"][0]["comparison"][0]["england"] == pytest.approx(65.0, abs=1.5)
+
+
+@pytest.mark.realdata
+def test_report_card_csv_and_pdf_download(client, surrey):
+    csv_response = client.get(reverse("performance:report-card-csv", args=[WYKE]))
+    body = csv_response.content.decode()
+    assert '"Meeting the expected standard in reading, writing and maths",2018-2019,78.0' in body
+    pdf = client.get(reverse("performance:report-card-pdf", args=[WYKE]))
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+@pytest.mark.realdata
+def test_at_risk_list_is_scoped_filtered_and_exports_csv(
+    client, surrey, make_user, django_assert_max_num_queries
+):
+    count = risk_screen_run(by=None, as_of=date(2019, 9, 1))
+    assert count == Establishment.objects.count() == RiskResult.objects.count()
+    officer = make_user("la_officer", scope_la=surrey)
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("performance:at-risk"))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert rows and rows[0].concern in {"high", "medium"}
+    academies = client.get(reverse("performance:at-risk"), {"kind": "academy"}).context["rows"]
+    assert academies and all(r.establishment.type_group == "Academies" for r in academies)
+    csv_body = client.get(reverse("performance:at-risk"), {"format": "csv"}).content.decode()
+    assert csv_body.startswith("URN,School,LA,Type") and str(rows[0].establishment.urn) in csv_body
+
+    other_la = LocalAuthority.objects.create(code="999", name="Elsewhere")
+    outsider = make_user("la_officer", scope_la=other_la)
+    client.force_login(outsider)
+    assert client.get(reverse("performance:at-risk")).context["total"] == 0
+    assert "URN" in client.get(reverse("performance:at-risk"), {"format": "csv"}).content.decode()
+    assert str(WYKE) not in client.get(reverse("performance:at-risk"), {"format": "csv"}).content.decode()
+    assert client.get(reverse("performance:school-risk", args=[WYKE])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_officer_records_soft_intelligence_and_monitoring_audited(client, make_user):
+    from schoolsystem.core.models import AuditEvent
+
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    school = _school(la, 100001, "Test Primary")
+    officer = make_user("la_officer", scope_la=la)
+    client.force_login(officer)
+    url = reverse("performance:school-risk", args=[100001])
+    for kind in ("head_turnover", "complaint", "missed_network_meeting"):
+        response = client.post(
+            url,
+            {
+                "action": "intel",
+                "intel-kind": kind,
+                "intel-noted_on": date.today().isoformat(),
+                "intel-note": "x",
+            },
+        )
+        assert response.status_code == 302
+    assert SoftIntelligence.objects.filter(establishment=school).count() == 3
+    result = RiskResult.objects.get(establishment=school)
+    soft = next(f for f in result.flags if f["metric"] == "soft_intelligence")
+    assert soft["flag"] == "major"
+    client.post(url, {"action": "monitor", "monitor-reason": "Head left suddenly"})
+    assert Monitoring.objects.get(establishment=school).ended_on is None
+    again = client.post(url, {"action": "monitor", "monitor-reason": "again"})
+    assert "already being monitored" in again.content.decode()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"risk.soft_intelligence_recorded", "risk.monitoring_started", "risk.screen_run"} <= actions
+
+
+@pytest.mark.django_db
+def test_school_leader_cannot_record_intelligence(client, make_user):
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    school = _school(la, 100001, "Test Primary")
+    head = make_user("school_leader", scope_establishment=school)
+    client.force_login(head)
+    url = reverse("performance:school-risk", args=[100001])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"action": "intel", "intel-kind": "complaint", "intel-noted_on": "2019-01-01"}
+    )
+    assert response.status_code == 403 and SoftIntelligence.objects.count() == 0
+    public = make_user("public")
+    client.force_login(public)
+    assert client.get(reverse("performance:at-risk")).status_code == 403
+
+
+@pytest.mark.realdata
+def test_trust_scorecard_counts_schools_after_three_full_years(
+    client, surrey, make_user, django_assert_max_num_queries
+):
+    trust = Group.objects.create(name="Test Trust", group_type="mat")
+    urns = list(
+        KeyStageResult.objects.filter(year="2018-2019", level="school")
+        .exclude(reading_progress=None)
+        .values_list("urn", flat=True)[:4]
+    )
+    joins = [date(2014, 9, 1), date(2015, 9, 1), date(2017, 9, 1), date(2018, 1, 1)]
+    for urn, joined in zip(urns, joins, strict=True):
+        Membership.objects.create(
+            establishment=Establishment.objects.get(urn=urn), group=trust, joined_on=joined
+        )
+    client.force_login(make_user("trust_leader", scope_group=trust))
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("performance:scorecard", args=[trust.pk]))
+    assert response.status_code == 200
+    ks2 = response.context["card"]["sections"][0]
+    by_year = {r["year"]: r for r in ks2["mat"]}
+    # 2018-19: joined 2014 and 2015 have 3+ full years; 2017 and Jan 2018 do not.
+    assert by_year["2018-2019"]["schools"] == 2
+    assert {r["year"]: r["schools"] for r in ks2["all"]}["2018-2019"] == 4
+    csv_body = client.get(reverse("performance:scorecard-csv", args=[trust.pk])).content.decode()
+    assert "MAT measure (3+ years),2018-2019,KS2 reading progress" in csv_body

@@ -1,0 +1,111 @@
+"""The `gias-groups` import: the real open-trusts file, the richer all-groups layout, upsert by UID."""
+
+import pytest
+
+from schoolsystem.core.audit import history_for
+from schoolsystem.core.imports import ImportFailed
+from schoolsystem.registry.imports import GiasEstablishmentImport, GiasGroupImport
+from schoolsystem.registry.models import Group
+from tests.registry.gias_files import school, write
+
+pytestmark = pytest.mark.django_db
+SHORT = ["Group UID", "Group ID", "Group Name", "Companies House Number", "Group Type (code)", "Group Type"]
+RICH = [
+    *SHORT,
+    "Closed Date",
+    "Group Status (code)",
+    "Group Status",
+    "Open date",
+    "Group Street",
+    "Group Town",
+    "Group Postcode",
+    "Head of Group Title",
+    "Head of Group First Name",
+    "Head of Group Last Name",
+]
+
+
+def group(uid, name="Oak Trust", kind="Multi-academy trust", **extra):
+    row = dict(zip(SHORT, [str(uid), f"TR{uid}", name, "01234567", "06", kind], strict=True))
+    row.update(extra)
+    return row
+
+
+def run(path, **kw):
+    return GiasGroupImport().run(path, progress=False, **kw)
+
+
+@pytest.mark.realdata
+def test_open_trusts_file_imports_all_groups(shared_data):
+    result = run(shared_data / "gias" / "groups_open_sats_and_mats_2016-11-22.csv")
+    assert result.counts.created == 3122
+    assert Group.objects.filter(group_type="mat").count() == 1180
+    assert Group.objects.filter(group_type="sat").count() == 1942
+    aet = Group.objects.get(uid=2053)
+    assert (aet.name, aet.group_id, aet.companies_house_number) == (
+        "Academies Enterprise Trust",
+        "TR00008",
+        "06625091",
+    )
+
+
+def test_rich_layout_fills_status_dates_postcode_and_head(tmp_path):
+    row = group(
+        7,
+        **{
+            "Closed Date": "",
+            "Group Status (code)": "OPEN",
+            "Group Status": "Open",
+            "Open date": "01-09-2012",
+            "Group Street": "1 High St",
+            "Group Town": "Guildford",
+            "Group Postcode": "GU1 1AA",
+            "Head of Group Title": "Dr",
+            "Head of Group First Name": "Ann",
+            "Head of Group Last Name": "Lee",
+        },
+    )
+    run(write(tmp_path / "allgroupsdata.csv", [row], RICH))
+    g = Group.objects.get(uid=7)
+    assert (g.status, str(g.opened_on), g.head_office_postcode, g.head_name) == (
+        "open",
+        "2012-09-01",
+        "GU1 1AA",
+        "Dr Ann Lee",
+    )
+
+
+def test_reimport_updates_and_closes_by_uid_with_history(tmp_path):
+    run(write(tmp_path / "a.csv", [group(1), group(2, "Elm Trust")]))
+    closed = group(2, "Elm Trust", **{"Group Status": "Closed", "Closed Date": "31-08-2020"})
+    result = run(
+        write(
+            tmp_path / "b.csv",
+            [group(1, "Oak Academies Trust"), closed],
+            [*SHORT, "Group Status", "Closed Date"],
+        )
+    )
+    c = result.counts
+    assert (c.created, c.updated, c.unchanged, c.closed) == (0, 1, 0, 1)
+    oak = Group.objects.get(uid=1)
+    assert history_for(oak).first().changes == {"name": ["Oak Trust", "Oak Academies Trust"]}
+    elm = Group.objects.get(uid=2)
+    assert (elm.status, str(elm.closed_on)) == ("closed", "2020-08-31")
+
+
+def test_group_created_from_establishment_file_takes_its_uid(tmp_path):
+    row = school(
+        1, **{"TrustSchoolFlag (name)": "Supported by a multi-academy trust", "Trusts (name)": "OAK TRUST"}
+    )
+    GiasEstablishmentImport().run(write(tmp_path / "e.csv", [row]), progress=False)
+    created = Group.objects.get()
+    result = run(write(tmp_path / "g.csv", [group(99, "Oak Trust")]))
+    assert (result.counts.created, result.counts.updated) == (0, 1)
+    adopted = Group.objects.get()
+    assert (adopted.pk, adopted.uid, adopted.name) == (created.pk, 99, "Oak Trust")
+
+
+def test_unknown_group_type_is_refused(tmp_path):
+    with pytest.raises(ImportFailed, match=r"g.csv, row 2, column 'Group Type': 'Club' is not one of"):
+        run(write(tmp_path / "g.csv", [group(1, kind="Club")]))
+    assert not Group.objects.exists()
