@@ -116,7 +116,11 @@ class RoundListView(APIView):
     def get(self, request):
         return Response(RoundSerializer(selectors.rounds_for_user(request.user), many=True).data)
 
-    @extend_schema(operation_id="brokerage_rounds_create", request=RoundCreateSerializer, responses={201: RoundSerializer})
+    @extend_schema(
+        operation_id="brokerage_rounds_create",
+        request=RoundCreateSerializer,
+        responses={201: RoundSerializer},
+    )
     def post(self, request):
         d = _valid(RoundCreateSerializer, request.data)
         if not selectors.can_run_rounds(request.user):
