@@ -1,5 +1,6 @@
 """The performance demo loader on a small hand-made LA."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def test_demo_loader_imports_three_years_and_builds_an_at_risk_list(tmp_path: Pa
             urn=900000 + i, la=la, name=f"School {i}", type_name="Community school", type_group="Local authority maintained schools",
             status="open", state_funded=True, phase="Secondary" if i % 5 == 0 else "Primary", capacity=300, pupils=250 - i,
             fsm_percent=10 + i, ofsted_rating=ratings[i % len(ratings)],
+            ofsted_last_inspection=date(2024, 1, 10) + timedelta(days=i),
         )  # fmt: skip
     officer = make_user("la_officer", scope_la=la)
     ctx = DemoContext(la=la, users={"la_officer": officer}, seed=7, out_dir=tmp_path, log=lambda s: None)
@@ -41,6 +43,10 @@ def test_demo_loader_imports_three_years_and_builds_an_at_risk_list(tmp_path: Pa
     assert RiskResult.objects.count() == 30
     assert RiskResult.objects.filter(concern="high").exists()
     assert SoftIntelligence.objects.exists()
+    # The latest inspection on the report card is the one GIAS publishes for the school (same date).
+    for est in Establishment.objects.filter(la=la):
+        latest = Inspection.objects.filter(urn=est.urn).order_by("-start_date").first()
+        assert latest.start_date == est.ofsted_last_inspection
 
 
 def test_synthetic_results_follow_the_ofsted_rating():

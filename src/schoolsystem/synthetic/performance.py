@@ -1,7 +1,8 @@
 """Synthetic performance files for synthetic schools: KS2 and KS4 performance tables (the 2018-19 column names
 the importers read; earlier years in their own layouts), school census and Ofsted management information.
 
-    schools = [{"urn": 100001, "phase": "Primary", "pupils": 210, "fsm": 14.0, "ofsted": "Good"}, ...]
+    schools = [{"urn": 100001, "phase": "Primary", "pupils": 210, "fsm": 14.0, "ofsted": "Good",
+                "ofsted_date": date(2024, 3, 5)}, ...]  # ofsted_date (optional): the latest inspection
     paths = write_performance_files(schools, out_dir, la_code="999", seed=7)
 
 Self-contained (numpy + csv). A school's results follow a latent quality drawn from its Ofsted rating and FSM %,
@@ -202,7 +203,10 @@ def write_performance_files(schools: Sequence[dict], out_dir: Path, *, la_code: 
                 continue
             grade = GRADE[rating]
             days_ago = int(rng.integers(60, 1800)) if grade <= 2 else int(rng.integers(30, 500))
-            start = inspected_by.toordinal() - days_ago
+            # The latest inspection is the one GIAS publishes for the school, when the caller knows its date.
+            start = (
+                s["ofsted_date"].toordinal() if s.get("ofsted_date") else inspected_by.toordinal() - days_ago
+            )
             for k, (g, when) in enumerate(
                 [(grade, start), (max(1, min(4, grade + int(rng.integers(-1, 2)))), start - 1400)]
             ):
