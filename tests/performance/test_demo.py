@@ -61,6 +61,8 @@ def test_synthetic_results_follow_the_ofsted_rating():
         for i in range(400)
     ]
     ks2 = frames(schools, seed=1)["ks2"]
+    infants = frames([{**s, "high_age": 7} for s in schools[:10]], seed=1)
+    assert infants["ks2"].empty and infants["census"]["urn"].nunique() == 10
     latest = ks2[ks2["year"] == "2018-2019"]
     strong = latest[latest["urn"] % 2 == 1]["rwm"].mean()
     weak = latest[latest["urn"] % 2 == 0]["rwm"].mean()

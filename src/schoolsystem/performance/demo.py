@@ -26,10 +26,20 @@ def load(ctx) -> None:
         Establishment.objects.open()
         .state_funded()
         .filter(la=ctx.la)
-        .values("urn", "name", "phase", "pupils", "fsm_percent", "ofsted_rating", "ofsted_last_inspection")
+        .values(
+            "urn",
+            "name",
+            "phase",
+            "pupils",
+            "fsm_percent",
+            "ofsted_rating",
+            "ofsted_last_inspection",
+            "statutory_high_age",
+        )
     )
     rows = [{"urn": s["urn"], "name": s["name"], "phase": s["phase"], "pupils": s["pupils"] or 200, "fsm": s["fsm_percent"],
-             "ofsted": s["ofsted_rating"], "ofsted_date": s["ofsted_last_inspection"]} for s in schools]  # fmt: skip
+             "ofsted": s["ofsted_rating"], "ofsted_date": s["ofsted_last_inspection"],
+             "high_age": s["statutory_high_age"]} for s in schools]  # fmt: skip
     paths = write_performance_files(rows, ctx.out_dir / "performance", la_code=ctx.la.code, seed=ctx.seed)
     pipelines = {"ks2": KS2Import, "ks4": KS4Import, "census": CensusImport, "ofsted": OfstedImport}
     for kind, files in paths.items():

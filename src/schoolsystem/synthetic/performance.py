@@ -2,7 +2,7 @@
 the importers read; earlier years in their own layouts), school census and Ofsted management information.
 
     schools = [{"urn": 100001, "phase": "Primary", "pupils": 210, "fsm": 14.0, "ofsted": "Good",
-                "ofsted_date": date(2024, 3, 5)}, ...]  # ofsted_date (optional): the latest inspection
+                "ofsted_date": date(2024, 3, 5), "high_age": 11}, ...]  # ofsted_date, high_age: optional
     paths = write_performance_files(schools, out_dir, la_code="999", seed=7)
 
 Self-contained (numpy + csv). A school's results follow a latent quality drawn from its Ofsted rating and FSM %,
@@ -81,6 +81,10 @@ def frames(schools: Sequence[dict], years: Iterable[str] = YEARS, seed: int = 0)
         0, 0.4, n
     )
     quality -= (fsm - 15) * 0.01
+    # An infant school (pupils leave at 7) has no key stage 2 results; a middle school none at key stage 4.
+    high_age = pd.to_numeric(base.get("high_age", pd.Series([np.nan] * n)), errors="coerce").to_numpy()
+    takes_ks2 = np.isnan(high_age) | (high_age >= 11)
+    takes_ks4 = np.isnan(high_age) | (high_age >= 16)
     sen = np.clip(rng.normal(12, 4, n), 1, 40)
     eal = np.clip(rng.gamma(1.5, 8, n), 0, 90)
     out = {"ks2": [], "ks4": [], "census": []}
@@ -105,7 +109,7 @@ def frames(schools: Sequence[dict], years: Iterable[str] = YEARS, seed: int = 0)
         })  # fmt: skip
         ks2["high"] = np.clip(ks2["rwm"] / 6 + rng.normal(0, 2, n), 0, 100)
         ks2["suppressed"] = ks2["eligible"] < 6
-        out["ks2"].append(ks2[phase.isin(PRIMARY).to_numpy()])
+        out["ks2"].append(ks2[phase.isin(PRIMARY).to_numpy() & takes_ks2])
         cohort4 = np.maximum(5, np.round(roll / 6 * rng.normal(1, 0.1, n))).astype(int)
         p8 = 0.35 * q + rng.normal(0, 0.2, n)
         half = 1.96 * 1.25 / np.sqrt(cohort4)
@@ -117,7 +121,7 @@ def frames(schools: Sequence[dict], years: Iterable[str] = YEARS, seed: int = 0)
         })  # fmt: skip
         ks4["aps"] = ks4["att8"] / 10
         ks4["suppressed"] = False
-        out["ks4"].append(ks4[phase.isin(SECONDARY).to_numpy()])
+        out["ks4"].append(ks4[phase.isin(SECONDARY).to_numpy() & takes_ks4])
     return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
 
 
