@@ -1,13 +1,19 @@
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, predicate on user). Apps add their entry point here; a missing route is simply not shown.
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.scope import can_see_casework, has_role
+
+ACCREDITATION_ROLES = (Role.APPLICANT, Role.ASSESSOR, Role.ADVISORY_GROUP, Role.DECISION_MAKER)
+
+# (label, url name, predicate on user). A user sees only the areas their role works in (a member of the public
+# does not see casework links that would refuse them). Apps add their entry point here; a missing route is not shown.
 NAVIGATION = [
     ("Overview", "registry:overview", lambda u: u.is_authenticated),
     ("Schools", "registry:school-search", lambda u: True),
-    ("Schools at risk", "performance:at-risk", lambda u: u.is_authenticated),
-    ("Support and casework", "improvement:home", lambda u: u.is_authenticated),
-    ("Brokerage", "brokerage:home", lambda u: u.is_authenticated),
-    ("Accreditation", "accreditation:home", lambda u: u.is_authenticated),
+    ("Schools at risk", "performance:at-risk", lambda u: u.is_authenticated and can_see_casework(u)),
+    ("Support and casework", "improvement:home", lambda u: u.is_authenticated and can_see_casework(u)),
+    ("Brokerage", "brokerage:home", lambda u: u.is_authenticated and can_see_casework(u)),
+    ("Accreditation", "accreditation:home", lambda u: has_role(u, *ACCREDITATION_ROLES)),
     ("Decisions", "decisions:register", lambda u: True),
     ("Accredited providers", "accredited_providers:register", lambda u: True),
     ("Your account", "accounts:account", lambda u: u.is_authenticated),

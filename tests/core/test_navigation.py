@@ -1,0 +1,54 @@
+"""The service navigation shows each role the areas it works in, and every link it shows opens for that role."""
+
+import pytest
+
+from schoolsystem.accounts.constants import Role
+from schoolsystem.registry.models import Establishment, Group, LocalAuthority
+
+CASEWORK = {"Schools at risk", "Support and casework", "Brokerage"}
+
+
+@pytest.fixture
+def users(db, make_user):
+    la = LocalAuthority.objects.create(code="936", name="Wealdshire", region_name="South East")
+    school = Establishment.objects.create(
+        urn=100001, la=la, name="Oak Primary", status="open", state_funded=True
+    )
+    trust = Group.objects.create(uid="9001", name="Oak Trust", group_type="mat")
+    scopes = {
+        Role.LA_OFFICER: {"scope_la": la},
+        Role.REGIONAL_OFFICER: {"scope_region": "South East"},
+        Role.TRUST_LEADER: {"scope_group": trust},
+        Role.SCHOOL_LEADER: {"scope_establishment": school},
+    }
+    return {role: make_user(role, **scopes.get(role, {})) for role in Role.values}
+
+
+def _nav(client, user):
+    client.force_login(user)
+    response = client.get("/decisions/")
+    return {item["label"]: item["url"] for item in response.context["nav_items"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_every_link_in_the_navigation_opens_for_the_role(client, users, role):
+    nav = _nav(client, users[role])
+    assert nav, role
+    for label, url in nav.items():
+        assert client.get(url).status_code == 200, (role, label, url)
+
+
+@pytest.mark.django_db
+def test_casework_areas_are_shown_to_casework_roles_only(client, users):
+    for role in (Role.LA_OFFICER, Role.REGIONAL_OFFICER, Role.TRUST_LEADER, Role.SCHOOL_LEADER):
+        nav = _nav(client, users[role])
+        assert set(nav) >= CASEWORK, role
+        assert "Accreditation" not in nav
+    for role in (Role.PUBLIC, Role.APPLICANT, Role.ASSESSOR, Role.ADVISORY_GROUP, Role.DECISION_MAKER):
+        nav = _nav(client, users[role])
+        assert not CASEWORK & set(nav), role
+        assert ("Accreditation" in nav) is (role != Role.PUBLIC)
+    client.logout()
+    anonymous = client.get("/decisions/").context["nav_items"]
+    assert {i["label"] for i in anonymous} == {"Schools", "Decisions", "Accredited providers"}
