@@ -1,5 +1,6 @@
 """Report card, risk pages and scorecards: real Surrey results, scope, query counts, exports."""
 
+import re
 from datetime import date
 
 import pytest
@@ -62,6 +63,12 @@ def test_report_card_of_a_surrey_primary_shows_three_years_of_real_results(clien
     card = response.context["card"]
     assert [v["value"] for v in card["sections"][0]["table"][0]["values"]][-1] == 78.0
     assert card["sections"][0]["comparison"][0]["england"] == pytest.approx(65.0, abs=1.5)
+    # Figures appear as the DfE publishes them: whole percentages (also for the similar-schools mean), progress
+    # scores to two decimal places.
+    comparison = html[html.index("Compared with the local authority") :]
+    assert re.findall(r">(-?\d+(?:\.\d+)?)%<", comparison) and not re.findall(r">-?\d+\.\d+%<", comparison)
+    progress = card["sections"][0]["comparison"][2]
+    assert progress["decimals"] == 2 and f"{progress['school']:.2f}<" in comparison
 
 
 @pytest.mark.realdata

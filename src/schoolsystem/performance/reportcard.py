@@ -33,6 +33,14 @@ MEASURES = {
         ("basics_94", "Grade 4 or above in English and maths", "%"),
     ],
 }
+# Shown as the DfE publishes them: whole percentages, Attainment 8 to one decimal place, progress to two.
+DECIMALS = {"attainment8": 1}
+
+
+def decimals(field: str, unit: str) -> int:
+    return DECIMALS.get(field, 0 if unit == "%" else 2)
+
+
 HEADLINE = {KeyStage.KS2: ("rwm_expected", "reading_progress"), KeyStage.KS4: ("attainment8", "progress8")}
 
 
@@ -84,7 +92,7 @@ def build(school) -> dict:
         measures = MEASURES[ks]
         table = []
         for field, label, unit in measures:
-            row = {"label": label, "unit": unit, "values": []}
+            row = {"label": label, "unit": unit, "decimals": decimals(field, unit), "values": []}
             for _, r in part.iterrows():
                 value = _v(r[field])
                 row["values"].append(
@@ -127,6 +135,7 @@ def build(school) -> dict:
                 {
                     "label": label,
                     "unit": unit,
+                    "decimals": decimals(field, unit),
                     "school": _v(part[field].iloc[-1]),
                     "la": bench_series("LA", field)[-1],
                     "england": bench_series("England", field)[-1],
