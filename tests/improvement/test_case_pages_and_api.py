@@ -264,3 +264,24 @@ def test_home_lists_overdue_visit(client, officer, school_a):
     body = client.get(reverse("improvement:home")).content.decode()
     assert "Monitoring visit: Alder Primary" in body and "Overdue" in body
     assert "Alder Primary" in client.get(reverse("improvement:overdue")).content.decode()
+
+
+def test_opening_a_case_from_the_risk_screen_starts_from_its_reasons(client, officer, school_a):
+    from schoolsystem.performance.models import RiskResult
+    from schoolsystem.performance.selectors import active_rule_set
+
+    RiskResult.objects.create(
+        establishment=school_a,
+        rule_set=active_rule_set(),
+        concern="high",
+        majors=1,
+        minors=1,
+        flags=[
+            {"metric": "attendance", "flag": "minor", "reason": "Absence above 10%"},
+            {"metric": "progress", "flag": "none", "reason": "Progress in line"},
+            {"metric": "ofsted", "flag": "major", "reason": "Ofsted: Inadequate"},
+        ],
+    )
+    client.force_login(officer)
+    form = client.get(reverse("improvement:case-open") + "?urn=100001&source=risk_screen").context["form"]
+    assert form.initial["reasons"] == "Ofsted: Inadequate\nAbsence above 10%"

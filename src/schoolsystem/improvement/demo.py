@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from schoolsystem.improvement import selectors, services
+from schoolsystem.improvement import services
 from schoolsystem.improvement.constants import (
     CaseSource,
     ConsultationOutcome,
     InterventionOption,
     WarningGround,
 )
+from schoolsystem.performance.selectors import risk_reasons_for
 
 
 def _officer(ctx, role: str, **scope):
@@ -186,13 +187,15 @@ def load(ctx) -> None:
         return
     inadequate = [s for s in concern if "inadequate" in (s.ofsted_rating or "").lower()]
     improving = [s for s in concern if s not in inadequate]
-    school = rng.choice(improving or concern)
+    # The case opens from the risk screen: prefer a school the screen flags (the performance demo ran first).
+    flagged = [s for s in improving or concern if risk_reasons_for(s)]
+    school = rng.choice(flagged or improving or concern)
     head = _head(ctx, school)
     partners = [s for s in strong if s.phase == school.phase] or strong
     lead = rng.choice(partners)
 
     # 1. Casework: risk screen (or by hand) -> warning notice -> consultation -> intervention -> published decision.
-    reasons = selectors.risk_reasons_for(school)
+    reasons = risk_reasons_for(school)
     source = CaseSource.RISK_SCREEN if reasons else CaseSource.MANUAL
     case = services.case_open(
         school=school,

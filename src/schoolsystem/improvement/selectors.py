@@ -74,21 +74,6 @@ def case_history(case: Case):
     return case.events.select_related("actor").all()
 
 
-def risk_reasons_for(school) -> list[str]:
-    """Reasons the performance app's risk screen flagged the school, if that app computes risks (optional)."""
-    try:
-        from schoolsystem.performance import selectors as performance_selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    fn = getattr(performance_selectors, "risk_reasons_for", None)
-    if fn is None:
-        return []
-    try:
-        return [str(r) for r in fn(school) or []]
-    except Exception:  # optional dependency: never break opening a case
-        return []
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # What is due
 

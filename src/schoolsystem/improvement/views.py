@@ -25,6 +25,7 @@ from schoolsystem.improvement.constants import (
 )
 from schoolsystem.improvement.models import AcademyOrder, Offer, PeerReviewAction
 from schoolsystem.improvement.services.decisions import DECISION_WRITE_ROLES
+from schoolsystem.performance.selectors import risk_reasons_for
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -236,9 +237,7 @@ def case_open(request):
     initial = {"urn": urn, "source": source}
     if urn.isdigit() and source == CaseSource.RISK_SCREEN:
         with contextlib.suppress(NotFound):
-            initial["reasons"] = "\n".join(
-                selectors.risk_reasons_for(selectors.school_for_user(request.user, urn))
-            )
+            initial["reasons"] = "\n".join(risk_reasons_for(selectors.school_for_user(request.user, urn)))
     return submit(
         request,
         forms.CaseOpenForm(_posted(request), initial=initial),

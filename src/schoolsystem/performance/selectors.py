@@ -368,3 +368,14 @@ def risk_result_for(establishment: Establishment) -> RiskResult | None:
         .select_related("rule_set")
         .first()
     )
+
+
+def risk_reasons_for(establishment: Establishment) -> list[str]:
+    """The reasons behind the school's flags (major first) under the active rule set: what an officer opening a case
+    from the risk screen starts from. Empty when the school has not been screened or nothing is flagged."""
+    result = risk_result_for(establishment)
+    if result is None:
+        return []
+    order = {"major": 0, "minor": 1}
+    flagged = [f for f in result.flags if f.get("flag") in order]
+    return [f["reason"] for f in sorted(flagged, key=lambda f: order[f["flag"]]) if f.get("reason")]
