@@ -285,3 +285,13 @@ def test_opening_a_case_from_the_risk_screen_starts_from_its_reasons(client, off
     client.force_login(officer)
     form = client.get(reverse("improvement:case-open") + "?urn=100001&source=risk_screen").context["form"]
     assert form.initial["reasons"] == "Ofsted: Inadequate\nAbsence above 10%"
+
+
+def test_case_history_reads_in_words(client, officer, school_a):
+    case = case_in_state(CaseState.WARNING_NOTICE, school=school_a, by=officer)
+    client.force_login(officer)
+    html = client.get(reverse("improvement:case-detail", args=[case.pk])).content.decode()
+    history = html[html.index("History") :]
+    assert "Issue a warning notice" in history and "→ Warning notice issued" in history
+    assert "Case opened" in history and "New case → Identified" in history
+    assert "issue_warning_notice" not in history and "warning_notice)" not in history

@@ -8,6 +8,7 @@ from schoolsystem.core.models import TimeStampedModel
 from schoolsystem.improvement.constants import (
     OPEN_CASE_STATES,
     AcademyOrderState,
+    CaseAction,
     CaseSector,
     CaseSource,
     CaseState,
@@ -86,6 +87,18 @@ class Case(TimeStampedModel):
         return bool(self.exit_criteria) and all(c.get("met") for c in self.exit_criteria)
 
 
+# Events of a case's history that are not workflow transitions (those carry their CaseAction label).
+EVENT_LABELS = {
+    "opened": "Case opened",
+    "edited": "Summary or exit criteria edited",
+    "visit": "Monitoring visit",
+    "consultation": "Consultation with the school",
+    "consultation_response": "The school's response to the consultation",
+    "sponsor_found": "Sponsor found for the academy order",
+    "academy_order_revoked": "Academy order revoked",
+}
+
+
 class CaseEvent(models.Model):
     """One entry of a case's history: a transition, a visit, a consultation, an edit."""
 
@@ -105,6 +118,22 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on case {self.case_id}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in words: the transition's label or the label of a recorded event."""
+        if self.action in CaseAction.values:
+            return CaseAction(self.action).label
+        return EVENT_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+
+    @property
+    def state_change(self) -> str:
+        """'Monitoring → Early conversation (pre-warning)' when the event moved the case, else ''."""
+        if self.from_state == self.to_state or not self.to_state:
+            return ""
+        labels = dict(CaseState.choices)
+        before = labels.get(self.from_state, "New case") if self.from_state else "New case"
+        return f"{before} → {labels.get(self.to_state, self.to_state)}"
 
 
 class Consultation(TimeStampedModel):
