@@ -57,16 +57,43 @@ def test_full_support_journey_updates_capacity_credits_and_rating(
     assert selectors.rank_offers_for(school_a, ["leadership"], 1)[0].reasons[-1] == "Rated 5.0/5 by 1 school."
 
 
-def test_impact_uses_performance_indicators_when_available(officer, school_a, offer):
+def test_impact_is_the_change_in_results_since_support_was_deployed(client, officer, school_a, offer):
+    from datetime import date
+
+    from schoolsystem.core.models import ImportRecord
+    from schoolsystem.performance.models import KeyStageResult
+
+    rec = ImportRecord.objects.create(kind="ks2", file_name="x.csv", sha256="0" * 64)
+    for row, (year, rwm, reading) in enumerate(
+        [("2016-2017", 48.0, -2.5), ("2017-2018", 52.0, -1.0), ("2018-2019", 61.0, None)], start=2
+    ):
+        KeyStageResult.objects.create(
+            import_record=rec, source_row=row, key_stage="ks2", year=year, level="school", urn=school_a.urn,
+            rwm_expected=rwm, reading_progress=reading, missing={} if reading is not None else {"reading_progress": "SUPP"},
+        )  # fmt: skip
     services.credit_grant(by=officer, school=school_a, amount=20, reason="x")
     req = deliver(officer, school_a, offer)
-    with mock.patch(
-        "schoolsystem.improvement.services.support.indicator_change", return_value={"ks2_rwm": [48.0, 61.0]}
-    ):
-        req = services.support_request_close(
-            by=officer, request=req, days_delivered=4, impact_summary="Better."
-        )
-    assert req.impact == {"source": "performance", "ks2_rwm": [48.0, 61.0]}
+    SupportRequest.objects.filter(pk=req.pk).update(deployed_on=date(2018, 1, 15))  # support began in 2017-18
+    req.refresh_from_db()
+    req = services.support_request_close(by=officer, request=req, days_delivered=4, impact_summary="Better.")
+    impact = req.impact
+    assert impact["source"] == "performance" and impact["key_stage"] == "ks2"
+    # Baseline: the last results published before support began (2016-17); latest: 2018-19.
+    assert (impact["baseline_year"], impact["latest_year"], impact["new_results"]) == (
+        "2016-2017",
+        "2018-2019",
+        True,
+    )
+    rwm, reading = impact["measures"][0], impact["measures"][1]
+    assert (rwm["baseline"], rwm["latest"], rwm["change"]) == (48.0, 61.0, 13.0)
+    assert reading["latest"] is None and reading["change"] is None  # suppressed: no change claimed
+    client.force_login(officer)
+    page = client.get(reverse("improvement:support-detail", args=[req.pk])).content.decode()
+    assert "Results since the support began" in page and "+13.0" in page and "2016-2017" in page
+    # Support that began after the latest results: the page says the change is not known yet.
+    SupportRequest.objects.filter(pk=req.pk).update(deployed_on=date(2020, 1, 6))
+    page = client.get(reverse("improvement:support-detail", args=[req.pk])).content.decode()
+    assert "No results have been published since the support began" in page and "+13.0" not in page
 
 
 def test_agree_refused_without_enough_credits_or_capacity(officer, school_a, offer):

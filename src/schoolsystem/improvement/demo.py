@@ -4,6 +4,7 @@ A school needing improvement opens a case (from the risk screen when the perform
 warning notice and consultation to a chosen intervention whose decision is published with a redaction; a support
 request is matched, delivered, reviewed and rated; a peer review agrees actions."""
 
+import math
 import random
 from datetime import timedelta
 
@@ -161,6 +162,12 @@ def _academy_order_story(ctx, school, la_officer, regional, today) -> None:
     )
 
 
+def _distance_m(a, b) -> float:
+    if None in (a.easting, a.northing, b.easting, b.northing):
+        return float("inf")
+    return math.hypot(a.easting - b.easting, a.northing - b.northing)
+
+
 def load(ctx) -> None:
     from schoolsystem.improvement.models import Case
     from schoolsystem.registry.models import Establishment
@@ -192,7 +199,7 @@ def load(ctx) -> None:
     school = rng.choice(flagged or improving or concern)
     head = _head(ctx, school)
     partners = [s for s in strong if s.phase == school.phase] or strong
-    lead = rng.choice(partners)
+    lead = min(partners, key=lambda p: _distance_m(p, school))  # the nearest: its offer covers the school
 
     # 1. Casework: risk screen (or by hand) -> warning notice -> consultation -> intervention -> published decision.
     reasons = risk_reasons_for(school)
@@ -324,6 +331,8 @@ def load(ctx) -> None:
             ("Phonics audit", today + timedelta(days=60)),
         ],
     )
+    for milestone in req.milestones.order_by("due_on"):
+        services.support_milestone_complete(by=la_officer, milestone=milestone, done_on=today)
     services.support_request_review(
         by=la_officer,
         request=req,

@@ -25,7 +25,7 @@ from schoolsystem.improvement.constants import (
 )
 from schoolsystem.improvement.models import AcademyOrder, Offer, PeerReviewAction
 from schoolsystem.improvement.services.decisions import DECISION_WRITE_ROLES
-from schoolsystem.performance.selectors import risk_reasons_for
+from schoolsystem.performance.selectors import indicator_change, risk_reasons_for
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -755,6 +755,8 @@ def support_detail(request, pk):
             "steps": [(step, SUPPORT_STEP_LABELS[step]) for step in steps],
             "milestones": milestones,
             "reviews": req.reviews.select_related("reviewed_by"),
+            # Results move after the request closes: the page shows the change up to the latest results held.
+            "impact": indicator_change(req.school, since=req.deployed_on) if req.deployed_on else None,
         },
     )
 

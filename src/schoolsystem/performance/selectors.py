@@ -379,3 +379,49 @@ def risk_reasons_for(establishment: Establishment) -> list[str]:
     order = {"major": 0, "minor": 1}
     flagged = [f for f in result.flags if f.get("flag") in order]
     return [f["reason"] for f in sorted(flagged, key=lambda f: order[f["flag"]]) if f.get("reason")]
+
+
+# Headline measures used to show the change in a school's results over a period of support.
+CHANGE_MEASURES = {
+    KeyStage.KS2: [
+        ("rwm_expected", "Meeting the expected standard in reading, writing and maths (%)"),
+        ("reading_progress", "Progress in reading"),
+        ("writing_progress", "Progress in writing"),
+        ("maths_progress", "Progress in maths"),
+    ],
+    KeyStage.KS4: [("progress8", "Progress 8"), ("attainment8", "Attainment 8")],
+}
+
+
+def _academic_year_end(year: str) -> date:
+    """'2018-2019' -> 31 August 2019, when that year's results describe a finished year."""
+    return date(int(year[-4:]), 8, 31)
+
+
+def indicator_change(establishment: Establishment, since: date | None = None) -> dict | None:
+    """The change in the school's headline results between the last year published before `since` (the start
+    of support; default: the earliest year held) and the latest year held. None when the school has no results.
+    `new_results` is False when nothing has been published since `since`: the change is then not yet known."""
+    frame = results_frame([establishment.urn])
+    if frame.empty:
+        return None
+    key_stage = KeyStage.KS4 if (frame["key_stage"] == KeyStage.KS4).any() else KeyStage.KS2
+    part = frame[frame["key_stage"] == key_stage].sort_values("year").set_index("year")
+    years = list(part.index)
+    before = [y for y in years if since is None or _academic_year_end(y) <= since]
+    baseline = before[-1] if before else years[0]
+    latest = years[-1]
+    measures = []
+    for field, label in CHANGE_MEASURES[key_stage]:
+        start, end = part.at[baseline, field], part.at[latest, field]
+        start = None if pd.isna(start) else round(float(start), 2)
+        end = None if pd.isna(end) else round(float(end), 2)
+        change = None if start is None or end is None else round(end - start, 2)
+        measures.append({"measure": label, "baseline": start, "latest": end, "change": change})
+    return {
+        "key_stage": key_stage,
+        "baseline_year": baseline,
+        "latest_year": latest,
+        "new_results": latest != baseline,
+        "measures": measures,
+    }

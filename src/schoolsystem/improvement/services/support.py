@@ -31,6 +31,7 @@ from schoolsystem.improvement.models import (
     SupportReview,
 )
 from schoolsystem.improvement.services.cases import deadline_days
+from schoolsystem.performance.selectors import indicator_change
 
 
 def _today() -> date:
@@ -368,29 +369,12 @@ def support_request_review(
     return review
 
 
-def indicator_change(school) -> dict | None:
-    """The change in the school's indicators since support began, if the performance app can say.
-
-    Optional dependency: the performance app may expose `selectors.indicator_change(school)`."""
-    try:
-        from schoolsystem.performance import selectors as performance_selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    fn = getattr(performance_selectors, "indicator_change", None)
-    if fn is None:
-        return None
-    try:
-        result = fn(school)
-    except Exception:  # the optional dependency must never break closing a request
-        return None
-    return dict(result) if result else None
-
-
 @transaction.atomic
 def support_request_close(
     *, by, request: SupportRequest, days_delivered: int, impact_summary: str
 ) -> SupportRequest:
-    """Close with impact: indicator change from the performance app when available, else the officer's account.
+    """Close with impact: the officer's account and the change in the school's headline results since the
+    support was deployed (performance.selectors.indicator_change; 'officer' only when the school has no results).
     Credits move for credit-priced offers: the receiving school spends, the giving school earns."""
     if not impact_summary.strip():
         raise ValidationFailed(
@@ -401,7 +385,7 @@ def support_request_close(
             "Enter the days delivered.", extra={"errors": {"days_delivered": ["Enter the days delivered."]}}
         )
     request, before = _lock_request(request, "close", by)
-    change = indicator_change(request.school)
+    change = indicator_change(request.school, since=request.deployed_on or request.agreed_on)
     request.impact = {"source": "performance", **change} if change else {"source": "officer"}
     request.impact_summary = impact_summary.strip()
     request.days_delivered = days_delivered
