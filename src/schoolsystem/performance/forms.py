@@ -6,7 +6,10 @@ from schoolsystem.performance.constants import ConcernLevel, SoftIntelligenceKin
 
 class AtRiskFilterForm(forms.Form):
     concern = forms.ChoiceField(
-        required=False, choices=[("", "Any")] + [(c.value, c.label) for c in ConcernLevel]
+        required=False,
+        label="Concern",
+        choices=[("", "Any concern (low, medium or high)"), ("all", "All schools screened")]
+        + [(c.value, c.label) for c in reversed(ConcernLevel)],
     )
     kind = forms.ChoiceField(
         required=False,

@@ -15,7 +15,7 @@ from schoolsystem.accounts.constants import OFFICER_ROLES
 from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
 from schoolsystem.core.errors import NotFound, PermissionDenied
 from schoolsystem.engines.risk import DEFAULT_RULES
-from schoolsystem.performance.constants import SCHOOL_LEVELS, KeyStage, RecordLevel
+from schoolsystem.performance.constants import SCHOOL_LEVELS, ConcernLevel, KeyStage, RecordLevel
 from schoolsystem.performance.models import (
     CensusRecord,
     Inspection,
@@ -327,6 +327,7 @@ def at_risk_for_user(
     user, *, concern: str = "", kind: str = "", phase: str = "", monitored: str = ""
 ) -> QuerySet:
     """Risk results of the active rule set for the schools in the user's scope, most concerning first.
+    `concern`: one level, "any" (low, medium or high: the at-risk list) or "" (every school screened).
     `kind` is "academy" or "maintained"."""
     if not can_see_casework(user):
         raise PermissionDenied("Your role cannot see the risk screen.")
@@ -342,7 +343,9 @@ def at_risk_for_user(
             )
         )
     )
-    if concern:
+    if concern == "any":
+        qs = qs.exclude(concern=ConcernLevel.NONE)
+    elif concern:
         qs = qs.filter(concern=concern)
     academy_groups = ["Academies", "Free Schools"]
     if kind == "academy":

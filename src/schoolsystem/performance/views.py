@@ -16,6 +16,7 @@ from schoolsystem.performance import scorecard as sc
 from schoolsystem.performance import selectors, services
 from schoolsystem.performance.forms import AtRiskFilterForm, MonitoringForm, SoftIntelligenceForm
 from schoolsystem.performance.models import Monitoring
+from schoolsystem.registry.pagination import paginate, pagination
 
 
 def _case_url(urn: int) -> str | None:
@@ -35,9 +36,12 @@ def _deny(exc: ApplicationError):
 @login_required
 def at_risk(request):
     form = AtRiskFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    # The list opens on the schools of concern; "All schools screened" shows the rest too.
+    concern = filters.pop("concern", "")
+    filters["concern"] = {"": "any", "all": ""}.get(concern, concern)
     try:
-        results = selectors.at_risk_for_user(request.user, **{k: v for k, v in filters.items() if v})
+        results = selectors.at_risk_for_user(request.user, **filters)
     except PermissionDenied as exc:
         return _deny(exc)
     if request.GET.get("format") == "csv":
@@ -76,11 +80,13 @@ def at_risk(request):
                 ]
             )
         return response
-    rows = list(results[:500])
+    page = paginate(request, results, per_page=50)
+    rows = list(page.object_list)
     for r in rows:
         r.reasons = [f for f in r.flags if f["flag"] != "none"]
         r.case_url = _case_url(r.establishment.urn)
     query = request.GET.copy()
+    query.pop("page", None)
     query["format"] = "csv"
     return render(
         request,
@@ -88,7 +94,9 @@ def at_risk(request):
         {
             "form": form,
             "rows": rows,
-            "total": results.count(),
+            "page": page,
+            "pagination": pagination(request, page),
+            "total": page.paginator.count,
             "csv_query": query.urlencode(),
         },
     )
