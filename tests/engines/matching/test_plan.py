@@ -148,3 +148,14 @@ def test_cp_sat_and_flow_agree_without_side_rules(instance):
         plan_problem(problem, solver="cp_sat").objective
         == plan_problem(problem, solver="min_cost_flow").objective
     )
+
+
+@fast
+@given(instances())
+def test_orphan_reasons_of_many_schools_equal_the_one_school_count(instance):
+    """The vectorised orphan explanation (KD-tree, no dense distance matrix) counts exactly what the per-school
+    exhaustive check counts, for every school."""
+    schools, partners = instance
+    problem = Problem(schools, partners)
+    everyone = list(range(len(schools)))
+    assert problem.rule_counts_for_many(everyone) == [problem.rule_counts_for(i) for i in everyone]

@@ -257,7 +257,7 @@ class Problem:
         if rules.on("faith"):
             same = (self.p_den[p] == self.s_den1[s]) | (self.p_den[p] == self.s_den2[s])
             dio = self.s_diocese[s]
-            consent = (dio >= 0) & np.isin(dio * max(n, 1) + p, self.consent_keys)
+            consent = (dio >= 0) & _member(dio * max(n, 1) + p, self.consent_keys)
             out["faith"] = self.s_church[s] & ~same & ~consent
         if rules.on("phase"):
             req = self.s_phase[s]
@@ -475,25 +475,45 @@ class Problem:
         n = len(self.partners)
         if not len(idx) or not n:
             return [() for _ in idx]
-        dist = np.full((len(idx), n), np.nan)
-        owners = np.flatnonzero(self.p_has_loc)
-        if len(owners):
-            xy = self.s_xy[idx]
-            d = (
-                np.hypot(self.loc_xy[None, :, 0] - xy[:, 0, None], self.loc_xy[None, :, 1] - xy[:, 1, None])
-                / 1000.0
-            )
-            dist[:, owners] = np.minimum.reduceat(d, self.loc_start[owners], axis=1)
+        dist = self._nearest_within(idx)
         s = np.repeat(idx, n)
         p = np.tile(np.arange(n), len(idx))
         failed = self.failures(s, p, dist.ravel())
         counts = {code: mask.reshape(len(idx), n).sum(axis=1) for code, mask in failed.items()}
         return [tuple((code, int(c[r])) for code, c in counts.items() if c[r]) for r in range(len(idx))]
 
+    def _nearest_within(self, idx: np.ndarray) -> np.ndarray:
+        """(len(idx), partners) km to each partner's nearest location, for distances up to the largest maximum
+        distance of any partner; inf beyond it (every partner's distance rule fails there), NaN where the school
+        or the partner has no location. A KD-tree finds the pairs in range: no dense distance matrix."""
+        n = len(self.partners)
+        dist = np.full((len(idx), n), np.inf)
+        dist[:, ~self.p_has_loc] = np.nan
+        xy = self.s_xy[idx]
+        located = np.flatnonzero(~np.isnan(xy[:, 0]))
+        dist[np.setdiff1d(np.arange(len(idx)), located)] = np.nan
+        if not len(located) or not len(self.loc_xy):
+            return dist
+        reach = float(np.nanmax(self.p_maxkm)) if len(self.p_maxkm) else 0.0
+        pairs = cKDTree(xy[located]).sparse_distance_matrix(
+            cKDTree(self.loc_xy), reach * 1000.0, output_type="ndarray"
+        )
+        rows, owners = located[pairs["i"]], self.loc_owner[pairs["j"]]
+        np.minimum.at(dist, (rows, owners), pairs["v"] / 1000.0)
+        return dist
+
     def rule_counts_for(self, i: int) -> tuple[tuple[str, int], ...]:
         """How many partners fail each rule for school i (for orphan reasons)."""
         failed, _ = self.rule_failures_for(i)
         return tuple((code, int(mask.sum())) for code, mask in failed.items() if mask.any())
+
+
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """np.isin for a sorted, unique key array (binary search instead of sorting `values`)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[pos] == values
 
 
 def is_accredited(partner: PartnerCandidate) -> bool:
