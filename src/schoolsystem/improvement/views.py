@@ -2,18 +2,15 @@
 
 import contextlib
 import csv
-import functools
 
-from django import forms as djforms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from schoolsystem.accounts.constants import OFFICER_ROLES
-from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from schoolsystem.core.pages import apply_error, govuk, page, posted, submit
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
     CASE_WRITE_ROLES,
@@ -31,100 +28,8 @@ from schoolsystem.performance.selectors import indicator_change, risk_reasons_fo
 # Helpers
 
 
-def page(view):
-    """Sign-in required; domain NotFound -> 404 and PermissionDenied -> 403 (out of scope is not found)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
-
-    return wrapped
-
-
-def govuk(form: djforms.Form) -> djforms.Form:
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, djforms.NumberInput | djforms.DateInput):
-            w.attrs.setdefault("class", "govuk-input govuk-input--width-10")
-        elif isinstance(w, djforms.TextInput | djforms.EmailInput | djforms.URLInput):
-            w.attrs.setdefault("class", "govuk-input")
-    return form
-
-
-def apply_error(form: djforms.Form, exc: ApplicationError) -> None:
-    """Show a domain error on the form: on its fields when the service named them, else at the top."""
-    placed = False
-    if not isinstance(exc, StaleEdit):
-        for field, msgs in (exc.extra.get("errors") or {}).items():
-            if field in form.fields:
-                for msg in msgs:
-                    form.add_error(field, msg)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
-
-
-def form_page(
-    request,
-    form,
-    *,
-    title,
-    submit_label="Save",
-    back_url="",
-    caption="",
-    intro="",
-    multipart=False,
-    status=200,
-):
-    return render(
-        request,
-        "improvement/form.html",
-        {
-            "form": govuk(form),
-            "title": title,
-            "submit_label": submit_label,
-            "back_url": back_url,
-            "caption": caption,
-            "intro": intro,
-            "multipart": multipart,
-        },
-        status=status,
-    )
-
-
-def _posted(request):
-    """The submitted data on POST (even when empty, so an empty submission is validated), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def _is_writer(user) -> bool:
     return user.is_superuser or user.role in CASE_WRITE_ROLES
-
-
-def submit(request, form, call, *, success, next_url, **page_kwargs):
-    """The one flow of every form page: on a valid POST call the service, then redirect with a success message;
-    otherwise (re)show the form, its errors in the GOV.UK error summary: 400, or 409 when the record changed under
-    the user (StaleEdit). `success` is the message (or `success(result)` makes it), `next_url(result)` where to go;
-    `page_kwargs` go to `form_page`."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                result = call(form.cleaned_data)
-            except ApplicationError as exc:
-                apply_error(form, exc)
-                status = 409 if isinstance(exc, StaleEdit) else 400
-            else:
-                messages.success(request, success(result) if callable(success) else success)
-                return redirect(next_url(result))
-    return form_page(request, form, status=status, **page_kwargs)
 
 
 def school_field(user, urn, field: str = "urn"):
@@ -240,7 +145,7 @@ def case_open(request):
             initial["reasons"] = "\n".join(risk_reasons_for(selectors.school_for_user(request.user, urn)))
     return submit(
         request,
-        forms.CaseOpenForm(_posted(request), initial=initial),
+        forms.CaseOpenForm(posted(request), initial=initial),
         lambda cd: services.case_open(
             school=school_field(request.user, cd["urn"]),
             by=request.user,
@@ -291,7 +196,7 @@ def case_edit(request, pk):
     }
     return submit(
         request,
-        forms.CaseEditForm(_posted(request), initial=initial),
+        forms.CaseEditForm(posted(request), initial=initial),
         lambda cd: services.case_update(
             case=case,
             by=request.user,
@@ -431,7 +336,7 @@ def case_action(request, pk, action):
     back = reverse("improvement:case-detail", args=[case.pk])
     return submit(
         request,
-        form_class(_posted(request), initial={"version": case.version}, **kwargs),
+        form_class(posted(request), initial={"version": case.version}, **kwargs),
         call,
         success=f"{title}: done.",
         next_url=lambda _: back,
@@ -451,7 +356,7 @@ def consultation_respond(request, pk, consultation_pk):
     back = reverse("improvement:case-detail", args=[case.pk])
     return submit(
         request,
-        forms.ConsultationResponseForm(_posted(request), initial={"version": case.version}),
+        forms.ConsultationResponseForm(posted(request), initial={"version": case.version}),
         lambda cd: services.consultation_respond(
             by=request.user,
             consultation=consultation,
@@ -488,7 +393,7 @@ def order_sponsor(request, pk):
     back = reverse("improvement:case-detail", args=[order.case_id])
     return submit(
         request,
-        forms.SponsorForm(_posted(request)),
+        forms.SponsorForm(posted(request)),
         lambda cd: services.academy_order_record_sponsor(
             order=order, by=request.user, sponsor_group=cd["sponsor_group"], rationale=cd["rationale"]
         ),
@@ -506,7 +411,7 @@ def order_revoke(request, pk):
     back = reverse("improvement:case-detail", args=[order.case_id])
     return submit(
         request,
-        forms.RevokeForm(_posted(request)),
+        forms.RevokeForm(posted(request)),
         lambda cd: services.academy_order_revoke(order=order, by=request.user, reason=cd["reason"]),
         success="Academy order revoked.",
         next_url=lambda _: back,
@@ -541,7 +446,7 @@ def decision_new(request):
         raise PermissionDenied("Only officers and decision makers record decisions.")
     return submit(
         request,
-        forms.DecisionForm(_posted(request), initial={"urn": request.GET.get("urn", "")}),
+        forms.DecisionForm(posted(request), initial={"urn": request.GET.get("urn", "")}),
         lambda cd: services.decision_create(
             by=request.user,
             subject=cd["subject"],
@@ -674,7 +579,7 @@ def offer_new(request):
 
     return submit(
         request,
-        forms.OfferForm(_posted(request)),
+        forms.OfferForm(posted(request)),
         create,
         success="Offer added to the directory.",
         next_url=lambda offer: reverse("improvement:offer-detail", args=[offer.pk]),
@@ -694,7 +599,7 @@ def support_new(request):
     initial = {"urn": request.user.scope_establishment.urn if request.user.scope_establishment_id else ""}
     return submit(
         request,
-        forms.SupportRequestForm(_posted(request), initial=initial),
+        forms.SupportRequestForm(posted(request), initial=initial),
         lambda cd: services.support_request_create(
             by=request.user,
             school=school_field(request.user, cd["urn"]),
@@ -853,7 +758,7 @@ def support_step(request, pk, step):
     back = reverse("improvement:support-detail", args=[req.pk])
     return submit(
         request,
-        form_class(_posted(request), **kwargs),
+        form_class(posted(request), **kwargs),
         call,
         success=f"{title}: done.",
         next_url=lambda _: back,
@@ -936,7 +841,7 @@ def review_list(request):
 @page
 def review_new(request):
     form = forms.PeerReviewPlanForm(
-        _posted(request),
+        posted(request),
         partnerships=selectors.partnerships_for_user(request.user),
         initial={"urn": request.GET.get("urn", "")},
     )
@@ -962,7 +867,7 @@ def review_step(request, pk, step):
     back = reverse("improvement:review-detail", args=[review.pk])
     return submit(
         request,
-        form_class(_posted(request), **kwargs),
+        form_class(posted(request), **kwargs),
         call,
         success=f"{title}: done.",
         # Raising support lands on the new request; every other step returns to the review.
@@ -978,7 +883,7 @@ def review_step(request, pk, step):
 @page
 def review_detail(request, pk):
     review = selectors.peer_review_for_user(request.user, pk)
-    form = forms.ActionStatusForm(_posted(request))
+    form = forms.ActionStatusForm(posted(request))
     if request.method == "POST":
         try:
             action = review.actions.get(pk=int(request.POST.get("action", "0")))
