@@ -2,7 +2,13 @@
 
 from django import forms
 
-from schoolsystem.registry.constants import EstablishmentStatus
+from schoolsystem.registry.constants import (
+    FORMAL_GROUP_TYPES,
+    EstablishmentStatus,
+    GroupType,
+    MembershipRole,
+    SystemLeaderDesignation,
+)
 from schoolsystem.registry.selectors import SearchFilters
 
 
@@ -31,3 +37,60 @@ class SchoolSearchForm(forms.Form):
             phase=data.get("phase", ""),
             status=data.get("status", ""),
         )
+
+
+# --- Informal partnerships and system leaders (writes go through registry.services) -------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+INFORMAL_CHOICES = [(t.value, t.label) for t in GroupType if t not in FORMAL_GROUP_TYPES]
+
+
+class PartnershipForm(forms.Form):
+    name = forms.CharField(max_length=250, label="Name")
+    group_type = forms.ChoiceField(choices=INFORMAL_CHOICES, label="Kind of partnership")
+    description = forms.CharField(
+        required=False, label="About the partnership", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    opened_on = forms.DateField(required=False, label="Started on", widget=DateInput)
+
+
+class MembershipAddForm(forms.Form):
+    urn = forms.IntegerField(label="URN of the school", min_value=100000, max_value=999999)
+    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER, label="Role")
+    joined_on = forms.DateField(label="Joined on", widget=DateInput)
+
+
+class MembershipEndForm(forms.Form):
+    left_on = forms.DateField(label="Left on", widget=DateInput)
+
+
+class SystemLeaderForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name")
+    designation = forms.ChoiceField(choices=SystemLeaderDesignation.choices, label="Designation")
+    urn = forms.IntegerField(
+        label="URN of their school", min_value=100000, max_value=999999, required=False,
+        help_text="Leave blank only for a National Leader of Governance without a school (administrators).",
+    )  # fmt: skip
+    national_support_school = forms.BooleanField(
+        required=False, label="Their school is a National Support School", widget=forms.Select(
+            choices=[(False, "No"), (True, "Yes")]
+        ),
+    )  # fmt: skip
+    specialism = forms.CharField(max_length=200, required=False, label="Specialism")
+    phase = forms.ChoiceField(
+        required=False, label="Phase",
+        choices=[("", "Not recorded"), ("Primary", "Primary"), ("Secondary", "Secondary"), ("All-through", "All-through"),
+                 ("Special", "Special"), ("Nursery", "Nursery"), ("16 plus", "16 plus")],
+    )  # fmt: skip
+    designated_on = forms.DateField(required=False, label="Designated on", widget=DateInput)
+    designation_ends_on = forms.DateField(required=False, label="Designation ends on", widget=DateInput)
+    days_per_term = forms.IntegerField(
+        min_value=0, max_value=65, initial=0, label="Days of support they can give each term"
+    )

@@ -11,4 +11,10 @@ urlpatterns = [
     path("schools/<int:urn>/", views.school_detail, name="school"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
     path("isolated-schools/", views.isolated_schools, name="isolated"),
+    path("partnerships/new/", views.partnership_new, name="partnership-new"),
+    path("groups/<int:pk>/edit/", views.partnership_edit, name="partnership-edit"),
+    path("groups/<int:pk>/members/new/", views.membership_new, name="membership-new"),
+    path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),
+    path("system-leaders/new/", views.system_leader_new, name="system-leader-new"),
+    path("system-leaders/<int:pk>/edit/", views.system_leader_edit, name="system-leader-edit"),
 ]

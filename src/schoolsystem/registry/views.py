@@ -1,18 +1,22 @@
 """Registry pages: the area overview, school search, a school, a group, isolated schools. Reads only (selectors)."""
 
+from datetime import date
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 
 from schoolsystem.core.audit import history_for
-from schoolsystem.core.errors import NotFound
+from schoolsystem.core.errors import NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
-from schoolsystem.registry import selectors
+from schoolsystem.core.pages import page, posted, submit
+from schoolsystem.registry import forms, selectors, services
 from schoolsystem.registry.forms import SchoolSearchForm
 from schoolsystem.registry.maps import svg_map
+from schoolsystem.registry.models import Establishment
 from schoolsystem.registry.pagination import paginate, pagination
 from schoolsystem.registry.school_links import links_for
 
@@ -81,6 +85,8 @@ def _wants_csv(request) -> bool:
 def overview(request):
     area, context = _area_context(request)
     context["overview"] = selectors.overview(area)
+    user = request.user
+    context["can_create_partnership"] = user.is_superuser or user.role in services.PARTNERSHIP_CREATE_RULES
     return render(request, "registry/overview.html", context)
 
 
@@ -128,6 +134,11 @@ def school_detail(request, urn: int):
             map_id="school-map",
         ),
     }
+    context["can_add_leader"] = services.may_manage_system_leader_at(request.user, school)
+    # Who may record a leader at this school may edit the leaders recorded there (ADR 0041).
+    context["editable_leaders"] = (
+        {leader.pk for leader in context["system_leaders"]} if context["can_add_leader"] else set()
+    )
     context["show_audit"] = selectors.can_see_audit(request.user, school)
     if context["show_audit"]:
         context["audit_events"] = list(history_for(school)[:50])
@@ -172,6 +183,8 @@ def group_detail(request, pk: int):
             ),
             map_id="group-map",
         ),
+        "can_edit": not group.is_formal
+        and services.partnerships_editable_by(request.user).filter(pk=group.pk).exists(),
     }
     return render(request, "registry/group_detail.html", context)
 
@@ -193,3 +206,151 @@ def isolated_schools(request):
     params["format"] = "csv"
     context.update(page=page, pagination=pagination(request, page), csv_query=params.urlencode())
     return render(request, "registry/isolated.html", context)
+
+
+# --- Informal partnerships and system leaders: create and edit (rules and audit in registry.services) ---------
+
+
+def _school(urn: int, field: str = "urn") -> Establishment:
+    school = Establishment.objects.filter(urn=urn).select_related("la").first()
+    if school is None:
+        raise ValidationFailed(
+            "No school has this URN.", extra={"errors": {field: ["No school has this URN."]}}
+        )
+    return school
+
+
+@page
+def partnership_new(request):
+    if not (request.user.is_superuser or request.user.role in services.PARTNERSHIP_CREATE_RULES):
+        raise PermissionDenied("Your role may not create partnerships.")
+    return submit(
+        request,
+        forms.PartnershipForm(posted(request)),
+        lambda d: services.partnership_create(by=request.user, **d),
+        success=lambda g: f"{g.name} created.",
+        next_url=lambda g: reverse("registry:group", args=[g.pk]),
+        title="Create a partnership",
+        caption="Informal partnerships",
+        intro=(
+            "Teaching school alliances, collaborative and local strategic partnerships, diocesan and national "
+            "networks: the ties GIAS does not record. It is created in your local authority; a head's school "
+            "becomes its lead member."
+        ),
+        back_url=reverse("registry:overview"),
+        submit_label="Create the partnership",
+    )
+
+
+@page
+def partnership_edit(request, pk: int):
+    group = services.group_for_edit(request.user, pk)
+    initial = {f: getattr(group, f) for f in ("name", "group_type", "description", "opened_on")}
+    return submit(
+        request,
+        forms.PartnershipForm(posted(request), initial=initial),
+        lambda d: services.partnership_update(by=request.user, group=group, **d),
+        success="Partnership details saved.",
+        next_url=lambda g: reverse("registry:group", args=[g.pk]),
+        title=f"Edit {group.name}",
+        caption=group.get_group_type_display(),
+        back_url=reverse("registry:group", args=[group.pk]),
+    )
+
+
+@page
+def membership_new(request, pk: int):
+    group = services.group_for_edit(request.user, pk)
+    return submit(
+        request,
+        forms.MembershipAddForm(posted(request), initial={"joined_on": date.today()}),
+        lambda d: services.membership_add(
+            by=request.user,
+            group=group,
+            establishment=_school(d["urn"]),
+            role=d["role"],
+            joined_on=d["joined_on"],
+        ),
+        success=lambda m: f"{m.establishment.name} added to {group.name}.",
+        next_url=lambda m: reverse("registry:group", args=[group.pk]),
+        title=f"Add a school to {group.name}",
+        caption=group.get_group_type_display(),
+        back_url=reverse("registry:group", args=[group.pk]),
+        submit_label="Add the school",
+    )
+
+
+@page
+def membership_end(request, pk: int):
+    membership = services.membership_for_edit(request.user, pk)
+    group = membership.group
+    return submit(
+        request,
+        forms.MembershipEndForm(posted(request), initial={"left_on": date.today()}),
+        lambda d: services.membership_end(by=request.user, membership=membership, left_on=d["left_on"]),
+        success=lambda m: f"{m.establishment.name} left {group.name}; the membership stays in its history.",
+        next_url=lambda m: reverse("registry:group", args=[group.pk]),
+        title=f"{membership.establishment.name} leaves {group.name}",
+        caption=group.get_group_type_display(),
+        intro="The membership is kept in the partnership's history with the date it ended.",
+        back_url=reverse("registry:group", args=[group.pk]),
+        submit_label="End the membership",
+    )
+
+
+def _leader_fields(user, d: dict) -> dict:
+    d = dict(d)
+    urn = d.pop("urn")
+    d["establishment"] = _school(urn) if urn else None
+    if not services.may_manage_system_leader_at(user, d["establishment"]):
+        message = "You may record system leaders only at schools in your area." if urn else "Enter the URN."
+        raise ValidationFailed(message, extra={"errors": {"urn": [message]}})
+    return d
+
+
+@page
+def system_leader_new(request):
+    if not (request.user.is_superuser or request.user.role in services.SYSTEM_LEADER_EDITOR_ROLES):
+        raise PermissionDenied("Your role may not record system leaders.")
+    urn = request.GET.get("urn", "")
+    return submit(
+        request,
+        forms.SystemLeaderForm(posted(request), initial={"urn": urn if urn.isdigit() else None}),
+        lambda d: services.system_leader_create(by=request.user, **_leader_fields(request.user, d)),
+        success=lambda s: f"{s.name} recorded as {s.get_designation_display()}.",
+        next_url=lambda s: (
+            reverse("registry:school", args=[s.establishment.urn])
+            if s.establishment
+            else reverse("registry:overview")
+        ),
+        title="Record a system leader",
+        caption="NLE, LLE, SLE or NLG",
+        back_url=reverse("registry:school", args=[urn]) if urn.isdigit() else reverse("registry:overview"),
+        submit_label="Record the system leader",
+    )
+
+
+@page
+def system_leader_edit(request, pk: int):
+    leader = services.system_leader_for_edit(request.user, pk)
+    initial = {
+        f: getattr(leader, f)
+        for f in (
+            "name", "designation", "national_support_school", "specialism", "phase", "designated_on",
+            "designation_ends_on", "days_per_term",
+        )
+    }  # fmt: skip
+    initial["urn"] = leader.establishment.urn if leader.establishment else None
+    back = reverse("registry:school", args=[leader.establishment.urn]) if leader.establishment else "/"
+    return submit(
+        request,
+        forms.SystemLeaderForm(posted(request), initial=initial),
+        lambda d: services.system_leader_update(
+            by=request.user, leader=leader, **_leader_fields(request.user, d)
+        ),
+        success="System leader saved.",
+        next_url=lambda s: back,
+        title=f"Edit {leader.name}",
+        caption=leader.get_designation_display(),
+        back_url=back,
+    )

@@ -1,0 +1,151 @@
+"""Pages that create and edit informal partnerships, their memberships and system leaders: scoped by ADR 0041,
+audited through the services, errors in the GOV.UK error summary, history kept."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from schoolsystem.core.models import AuditEvent
+from schoolsystem.registry.models import Group, Membership, SystemLeader
+from tests.api.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def officer_a(world, make_user, client):
+    user = make_user("la_officer", scope_la=world.la_a)
+    client.force_login(user)
+    return user
+
+
+def test_officer_creates_a_partnership_adds_a_school_and_ends_its_membership(client, world, officer_a):
+    overview = client.get(reverse("registry:overview")).content.decode()
+    assert reverse("registry:partnership-new") in overview
+    response = client.post(
+        reverse("registry:partnership-new"),
+        {
+            "name": "North Surrey Maths Hub",
+            "group_type": "collaborative_partnership",
+            "opened_on": "2026-09-01",
+        },
+    )
+    group = Group.objects.get(name="North Surrey Maths Hub")
+    assert response.status_code == 302 and response.url == reverse("registry:group", args=[group.pk])
+    assert group.la == world.la_a and group.opened_on == date(2026, 9, 1)
+    assert AuditEvent.objects.filter(action="partnership.created", actor=officer_a).exists()
+
+    page = client.get(response.url).content.decode()
+    assert reverse("registry:membership-new", args=[group.pk]) in page
+    added = client.post(
+        reverse("registry:membership-new", args=[group.pk]),
+        {"urn": world.b1.urn, "role": "member", "joined_on": "2026-09-02"},  # partners may come from any LA
+    )
+    assert added.status_code == 302
+    membership = Membership.objects.get(group=group, establishment=world.b1)
+    page = client.get(reverse("registry:group", args=[group.pk])).content.decode()
+    assert (
+        "Camden Primary School" in page and reverse("registry:membership-end", args=[membership.pk]) in page
+    )
+
+    ended = client.post(reverse("registry:membership-end", args=[membership.pk]), {"left_on": "2026-10-01"})
+    assert ended.status_code == 302
+    membership.refresh_from_db()
+    assert membership.left_on == date(2026, 10, 1)  # kept, not deleted
+    page = client.get(reverse("registry:group", args=[group.pk])).content.decode()
+    assert (
+        "Camden Primary School" in page
+        and reverse("registry:membership-end", args=[membership.pk]) not in page
+    )
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"name": "", "group_type": "collaborative_partnership"}, "name", "This field is required."),
+        ({"name": "X", "group_type": "mat"}, "group_type", "Select a valid choice."),
+        (
+            {"name": "Ashford Teaching School Alliance", "group_type": "teaching_school_alliance"},
+            "name",
+            "already exists",
+        ),
+    ],
+)
+def test_bad_partnership_input_is_shown_on_the_field_and_nothing_is_written(
+    client, officer_a, data, field, message
+):
+    before = Group.objects.count()
+    response = client.post(reverse("registry:partnership-new"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and message in html and f'href="#id_{field}"' in html
+    assert Group.objects.count() == before
+
+
+def test_membership_errors_name_the_field(client, world, officer_a):
+    url = reverse("registry:membership-new", args=[world.tsa.pk])
+    unknown = client.post(url, {"urn": 999999, "role": "member", "joined_on": "2026-09-01"})
+    assert unknown.status_code == 400 and "No school has this URN." in unknown.content.decode()
+    twice = client.post(url, {"urn": world.a1.urn, "role": "member", "joined_on": "2026-09-01"})
+    assert twice.status_code == 400 and "There is a problem" in twice.content.decode()
+    assert Membership.objects.filter(group=world.tsa).count() == 1
+
+
+def test_another_areas_partnership_and_formal_groups_cannot_be_edited(client, world, officer_a, make_user):
+    for name in ("partnership-edit", "membership-new"):
+        assert client.get(reverse(f"registry:{name}", args=[world.pb.pk])).status_code == 404  # Camden's
+        assert client.get(reverse(f"registry:{name}", args=[world.mat.pk])).status_code == 404  # GIAS only
+    assert (
+        client.post(
+            reverse("registry:membership-end", args=[world.pb_b1.pk]), {"left_on": "2026-01-01"}
+        ).status_code
+        == 404
+    )
+    assert Membership.objects.get(pk=world.pb_b1.pk).left_on is None
+    page = client.get(reverse("registry:group", args=[world.pb.pk])).content.decode()
+    assert reverse("registry:membership-new", args=[world.pb.pk]) not in page
+    client.force_login(make_user("public"))
+    assert client.get(reverse("registry:partnership-new")).status_code == 403
+    assert (
+        reverse("registry:partnership-new") not in client.get(reverse("registry:overview")).content.decode()
+    )
+
+
+def test_officer_records_and_edits_a_system_leader_in_their_area_only(client, world, officer_a):
+    school_page = client.get(reverse("registry:school", args=[world.a2.urn])).content.decode()
+    assert f"{reverse('registry:system-leader-new')}?urn={world.a2.urn}" in school_page
+    response = client.post(
+        reverse("registry:system-leader-new"),
+        {"name": "Cara Lead", "designation": "LLE", "urn": world.a2.urn, "national_support_school": "False",
+         "specialism": "Reading", "phase": "Secondary", "days_per_term": 6},
+    )  # fmt: skip
+    assert response.status_code == 302 and response.url == reverse("registry:school", args=[world.a2.urn])
+    leader = SystemLeader.objects.get(name="Cara Lead")
+    assert leader.establishment == world.a2 and leader.days_per_term == 6
+    page = client.get(response.url).content.decode()
+    assert "Cara Lead" in page and reverse("registry:system-leader-edit", args=[leader.pk]) in page
+    edited = client.post(
+        reverse("registry:system-leader-edit", args=[leader.pk]),
+        {"name": "Cara Lead", "designation": "NLE", "urn": world.a2.urn, "national_support_school": "True",
+         "specialism": "Reading", "phase": "Secondary", "days_per_term": 10},
+    )  # fmt: skip
+    assert edited.status_code == 302
+    leader.refresh_from_db()
+    assert (leader.designation, leader.national_support_school, leader.days_per_term) == ("NLE", True, 10)
+    assert AuditEvent.objects.filter(action__startswith="system_leader.", actor=officer_a).count() == 2
+
+    elsewhere = client.post(
+        reverse("registry:system-leader-new"),
+        {"name": "Dan Far", "designation": "SLE", "urn": world.b1.urn, "days_per_term": 1},
+    )
+    assert elsewhere.status_code == 400 and "only at schools in your area" in elsewhere.content.decode()
+    assert not SystemLeader.objects.filter(name="Dan Far").exists()
+    assert (
+        client.get(reverse("registry:system-leader-edit", args=[world.sle.pk])).status_code == 404
+    )  # Camden's
