@@ -149,3 +149,74 @@ def test_officer_records_and_edits_a_system_leader_in_their_area_only(client, wo
     assert (
         client.get(reverse("registry:system-leader-edit", args=[world.sle.pk])).status_code == 404
     )  # Camden's
+
+
+def _csv(text: str, name: str = "partnerships.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+GOOD = (
+    "group_name,group_type,la_code,urn,role,joined_on,left_on\n"
+    "Ashford Reading Network,collaborative_partnership,936,125001,lead,2024-09-01,\n"
+    "Ashford Reading Network,collaborative_partnership,936,125002,member,2024-09-01,\n"
+)
+
+
+def test_upload_is_checked_first_then_imported_all_or_nothing(client, world, officer_a, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    url = reverse("registry:partnership-upload")
+    checked = client.post(url, {"kind": "partnerships", "file": _csv(GOOD)})
+    html = checked.content.decode()
+    assert (
+        checked.status_code == 200 and "partnerships.csv is ready to import" in html and "2 created" in html
+    )
+    assert not Group.objects.filter(name="Ashford Reading Network").exists()  # a dry run writes nothing
+    token = checked.context["token"]
+    imported = client.post(url, {"confirm": token})
+    assert imported.status_code == 302
+    group = Group.objects.get(name="Ashford Reading Network")
+    assert group.memberships.count() == 2
+    assert AuditEvent.objects.filter(action="partnership.created", actor=officer_a).exists()
+    assert not any((tmp_path / "uploads").iterdir())  # the upload is removed once imported
+    assert client.post(url, {"confirm": token}).status_code == 302  # a token works once
+    assert group.memberships.count() == 2
+
+
+def test_bad_upload_lists_every_problem_by_row_and_column_and_writes_nothing(
+    client, world, officer_a, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    bad = GOOD + "Ashford Reading Network,collaborative_partnership,936,999999,member,2024-09-01,\n"
+    bad += "Ashford Reading Network,collaborative_partnership,936,125002,member,01/09/2024,\n"
+    response = client.post(
+        reverse("registry:partnership-upload"), {"kind": "partnerships", "file": _csv(bad)}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "nothing was written" in html
+    # The file is read first (a bad date stops it there), then checked against the register.
+    assert "partnerships.csv, row 5, column" in html and "joined_on" in html and "not a date" in html
+    bad = bad.replace("01/09/2024", "2024-09-01").replace(
+        ",125002,member,2024-09-01,\n", ",125003,member,2024-09-01,\n"
+    )
+    response = client.post(
+        reverse("registry:partnership-upload"), {"kind": "partnerships", "file": _csv(bad)}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "partnerships.csv, row 4, column" in html and "999999" in html
+    assert not Group.objects.filter(name="Ashford Reading Network").exists()
+
+
+def test_upload_applies_the_users_own_permissions(client, world, officer_a, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    camden = "group_name,group_type,la_code,urn,role,joined_on,left_on\nCamden Net,collaborative_partnership,202,100001,lead,2024-09-01,\n"
+    response = client.post(
+        reverse("registry:partnership-upload"), {"kind": "partnerships", "file": _csv(camden)}
+    )
+    assert response.status_code == 400 and "own local authority" in response.content.decode()
+    assert not Group.objects.filter(name="Camden Net").exists()
+    not_csv = client.post(
+        reverse("registry:partnership-upload"), {"kind": "partnerships", "file": _csv(GOOD, "x.xlsx")}
+    )
+    assert not_csv.status_code == 400 and "Choose a CSV file" in not_csv.content.decode()

@@ -94,3 +94,24 @@ class SystemLeaderForm(forms.Form):
     days_per_term = forms.IntegerField(
         min_value=0, max_value=65, initial=0, label="Days of support they can give each term"
     )
+
+
+class PartnershipUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        choices=[
+            ("partnerships", "Partnerships and their member schools"),
+            ("system-leaders", "System leaders"),
+        ],
+        widget=forms.RadioSelect,
+        initial="partnerships",
+    )
+    file = forms.FileField(label="CSV file", help_text="In the documented format (docs/data-formats.md).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Choose a CSV file (.csv).")
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB.")
+        return upload

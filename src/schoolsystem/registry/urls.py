@@ -12,6 +12,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_detail, name="group"),
     path("isolated-schools/", views.isolated_schools, name="isolated"),
     path("partnerships/new/", views.partnership_new, name="partnership-new"),
+    path("partnerships/upload/", views.partnership_upload, name="partnership-upload"),
     path("groups/<int:pk>/edit/", views.partnership_edit, name="partnership-edit"),
     path("groups/<int:pk>/members/new/", views.membership_new, name="membership-new"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),

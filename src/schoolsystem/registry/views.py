@@ -1,17 +1,23 @@
 """Registry pages: the area overview, school search, a school, a group, isolated schools. Reads only (selectors)."""
 
+import secrets
+import shutil
 from datetime import date
 from functools import wraps
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
 from schoolsystem.core.audit import history_for
 from schoolsystem.core.errors import NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
+from schoolsystem.core.imports import PIPELINES, ImportFailed
 from schoolsystem.core.pages import page, posted, submit
 from schoolsystem.registry import forms, selectors, services
 from schoolsystem.registry.forms import SchoolSearchForm
@@ -354,3 +360,64 @@ def system_leader_edit(request, pk: int):
         caption=leader.get_designation_display(),
         back_url=back,
     )
+
+
+UPLOAD_SESSION_KEY = "registry_upload"
+
+
+def _may_upload(user) -> bool:
+    return (
+        user.is_superuser
+        or user.role in services.PARTNERSHIP_CREATE_RULES
+        or (user.role in services.SYSTEM_LEADER_EDITOR_ROLES)
+    )
+
+
+@page
+def partnership_upload(request):
+    """Upload partnerships or system leaders: the file is checked first (a dry run shows counts, or every problem
+    with its file, row and column) and imported, all or nothing, only when the user confirms. The importer writes
+    through the services, so the user's own permissions apply row by row."""
+    if not _may_upload(request.user):
+        raise PermissionDenied("Your role may not upload partnerships or system leaders.")
+    form = forms.PartnershipUploadForm()
+    context = {"form": form, "title": "Upload partnerships or system leaders"}
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(UPLOAD_SESSION_KEY) or {}
+        path = Path(pending.get("path", ""))
+        if pending.get("token") != request.POST["confirm"] or not path.is_file():
+            messages.error(request, "That upload has expired: choose the file again.")
+            return redirect("registry:partnership-upload")
+        try:
+            result = PIPELINES[pending["kind"]]().run(path, user=request.user, progress=False)
+        except ImportFailed as exc:
+            context["errors"] = exc.errors
+            return render(request, "registry/upload.html", context, status=400)
+        finally:
+            request.session.pop(UPLOAD_SESSION_KEY, None)
+            shutil.rmtree(path.parent, ignore_errors=True)
+        messages.success(request, f"{path.name} imported: {result.counts}.")
+        return redirect("registry:overview")
+    if request.method == "POST":
+        form = forms.PartnershipUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if not form.is_valid():
+            return render(request, "registry/upload.html", context, status=400)
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.VAR_DIR) / "uploads" / secrets.token_hex(16)
+        folder.mkdir(parents=True)
+        path = folder / Path(upload.name).name
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        kind = form.cleaned_data["kind"]
+        try:
+            result = PIPELINES[kind]().run(path, user=request.user, dry_run=True, progress=False)
+        except ImportFailed as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            context["errors"] = exc.errors
+            return render(request, "registry/upload.html", context, status=400)
+        token = secrets.token_urlsafe(16)
+        request.session[UPLOAD_SESSION_KEY] = {"token": token, "path": str(path), "kind": kind}
+        context.update(checked=result, file_name=path.name, token=token)
+    return render(request, "registry/upload.html", context)
