@@ -2,6 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from schoolsystem.accounts.views import ThrottledAdminAuthenticationForm
+
+admin.site.login_form = (
+    ThrottledAdminAuthenticationForm  # the admin's sign-in is throttled like the service's
+)
+
 api_v1 = [
     path("", include("schoolsystem.accounts.api_urls")),
     path("", include("schoolsystem.registry.api_urls")),

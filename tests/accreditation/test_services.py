@@ -12,6 +12,7 @@ from schoolsystem.accreditation.constants import TRANSITIONS, Action, Status
 from schoolsystem.accreditation.models import Accreditation, Application, HistoryEntry, InformationRequest
 from schoolsystem.core.audit import history_for
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
+from schoolsystem.core.uploads import validate_document
 from tests.accreditation.conftest import FULL
 
 pytestmark = pytest.mark.django_db
@@ -467,15 +468,15 @@ def test_clock_counts_working_days_since_submission_less_information_pauses(driv
 )
 def test_attachment_type_and_content_are_checked(name, content, ok):
     if ok:
-        assert services.validate_upload(name, len(content), content[:8])
+        assert validate_document(name, len(content), content[:8])
     else:
         with pytest.raises(ValidationFailed):
-            services.validate_upload(name, len(content), content[:8])
+            validate_document(name, len(content), content[:8])
 
 
 def test_attachment_over_five_megabytes_is_refused():
     with pytest.raises(ValidationFailed, match="5 MB"):
-        services.validate_upload("big.pdf", 5 * 1024 * 1024 + 1, b"%PDF-")
+        validate_document("big.pdf", 5 * 1024 * 1024 + 1, b"%PDF-")
 
 
 def test_attachment_is_stored_and_removed_with_the_draft(drive, settings, tmp_path):

@@ -352,3 +352,23 @@ def test_school_leader_cannot_record_a_decision_by_hand(client, leader_a, school
     assert "Record a decision" not in client.get(reverse("improvement:decision-list")).content.decode()
     r = client.post(reverse("improvement:decision-new"), manual_decision_data())
     assert r.status_code == 403 and not Decision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("minutes.pdf", b"MZ\x90\x00 not a pdf", "not a valid .pdf"),
+        ("minutes.exe", b"MZ\x90\x00", "must be one of"),
+        ("minutes.pdf", b"", "empty"),
+    ],
+)
+def test_minutes_that_are_not_a_real_document_are_refused(
+    decision, officer, settings, tmp_path, name, content, message
+):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationFailed, match=message):
+        services.decision_attach_minutes(
+            by=officer, decision=decision, file=SimpleUploadedFile(name, content)
+        )
+    decision.refresh_from_db()
+    assert not decision.minutes and not any(tmp_path.rglob("*"))

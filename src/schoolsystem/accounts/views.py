@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,17 +14,16 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": "Too many failed sign-in attempts. Wait 15 minutes and try again.",
-    }
+class ThrottledMixin:
+    """Sign-in refused while the username or the address is locked (accounts.throttle); failures counted."""
+
+    locked_message = "Too many failed sign-in attempts. Wait 15 minutes and try again."
 
     def clean(self):
         username = self.data.get("username", "")
         ip = client_ip(self.request) if self.request else ""
         if throttle.is_locked(username, ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+            raise forms.ValidationError(self.locked_message, code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -31,6 +31,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.reset(username, ip)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in, throttled like the service's (installed in urls.py)."""
 
 
 class LoginView(auth_views.LoginView):

@@ -217,15 +217,4 @@ COMPLAINT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 # §3.3: concerns go "in writing to DCSF": the decision maker's office reviews and answers them.
 COMPLAINT_ROLES = frozenset({Role.DECISION_MAKER})
 
-# Attachments (validated in services and forms).
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".csv": "text/csv",
-    ".txt": "text/plain",
-}
-# First bytes of the binary types: a .pdf must start like a PDF, Office/ODF files are zip containers.
-ATTACHMENT_MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".odt": b"PK\x03\x04"}
+# Attachments: validated by core.uploads.validate_document (types, size, signature).

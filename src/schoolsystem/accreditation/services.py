@@ -32,6 +32,7 @@ from schoolsystem.accreditation.models import (
 )
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
+from schoolsystem.core.uploads import validate_document
 from schoolsystem.engines import accreditation as rules
 from schoolsystem.registry.constants import MembershipRole
 from schoolsystem.registry.models import Membership
@@ -479,33 +480,6 @@ def partner_remove(*, partner: Partner, by) -> None:
     partner.delete()
 
 
-def validate_upload(name: str, size: int, head: bytes) -> str:
-    """The extension of an acceptable upload, or ValidationFailed: allowed types, at most 5 MB, non-empty,
-    and binary types must start with their signature (a renamed .exe is not a PDF)."""
-    ext = Path(name).suffix.lower()
-    if ext not in c.ATTACHMENT_TYPES:
-        allowed = ", ".join(sorted(c.ATTACHMENT_TYPES))
-        raise ValidationFailed(
-            f"The file must be one of {allowed}.", extra={"errors": {"file": [f"Allowed: {allowed}."]}}
-        )
-    if size == 0:
-        raise ValidationFailed("The file is empty.", extra={"errors": {"file": ["The file is empty."]}})
-    if size > c.ATTACHMENT_MAX_BYTES:
-        raise ValidationFailed(
-            "The file must be smaller than 5 MB.", extra={"errors": {"file": ["Too large (5 MB at most)."]}}
-        )
-    magic = c.ATTACHMENT_MAGIC.get(ext)
-    if magic and not head.startswith(magic):
-        raise ValidationFailed(
-            f"The file is not a valid {ext} file.", extra={"errors": {"file": [f"Not a valid {ext} file."]}}
-        )
-    if not magic and b"\x00" in head:
-        raise ValidationFailed(
-            f"The file is not a text {ext} file.", extra={"errors": {"file": ["Not a text file."]}}
-        )
-    return ext
-
-
 @transaction.atomic
 def attachment_add(*, application: Application, upload, by, criterion: str = "") -> Attachment:
     """Attach a file (validated type and size) to a draft proposal."""
@@ -516,7 +490,7 @@ def attachment_add(*, application: Application, upload, by, criterion: str = "")
         raise ValidationFailed("Unknown criterion.")
     head = upload.read(8)
     upload.seek(0)
-    validate_upload(upload.name, upload.size, head)
+    validate_document(upload.name, upload.size, head)
     attachment = Attachment(
         application=application,
         criterion=criterion,

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "schoolsystem.core"
     label = "core"
     verbose_name = "Core: audit log and imports"
+
+    def ready(self) -> None:
+        from schoolsystem.core import admin_audit
+
+        admin_audit.install()

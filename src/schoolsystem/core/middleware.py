@@ -1,5 +1,7 @@
 import secrets
 
+from django.utils.cache import patch_cache_control
+
 
 class SecurityHeadersMiddleware:
     """Headers Django's SecurityMiddleware does not set: a strict Content-Security-Policy and Permissions-Policy.
@@ -20,4 +22,9 @@ class SecurityHeadersMiddleware:
             "frame-ancestors 'none'; form-action 'self'",
         )
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        # Casework must not stay in a shared computer's browser cache or a proxy's: anything answered to a
+        # signed-in user (session or API token) is not stored, unless the view chose its own caching.
+        signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and "Cache-Control" not in response.headers:
+            patch_cache_control(response, no_store=True, private=True)
         return response

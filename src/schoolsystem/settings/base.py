@@ -132,6 +132,7 @@ SPECTACULAR_SETTINGS = {
 # Login throttling: failed sign-ins per username+IP in a window before further attempts are refused.
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_IP_FAILURE_LIMIT = 50  # failures from one address across any usernames in the window
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

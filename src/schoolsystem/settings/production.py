@@ -21,3 +21,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A session lasts a working day at most, and ends when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Login-failure counters must be shared by every gunicorn worker on the host: a file cache (CACHE_DIR).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),  # noqa: F405
+    }
+}

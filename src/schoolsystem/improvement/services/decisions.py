@@ -10,6 +10,7 @@ from django.utils import timezone
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.core.audit import audit, diff, snapshot
 from schoolsystem.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from schoolsystem.core.uploads import validate_upload_file
 from schoolsystem.improvement.constants import REDACTABLE_FIELDS, DecisionStatus, DecisionType
 from schoolsystem.improvement.models import Decision
 
@@ -170,6 +171,7 @@ def decision_attach_minutes(*, by, decision: Decision, file) -> Decision:
     if not file or not getattr(file, "name", ""):
         raise ValidationFailed("Choose a file of minutes.", extra={"errors": {"file": ["Choose a file."]}})
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    validate_upload_file(file)  # minutes are published to anyone: only real documents of the allowed types
     before = decision.minutes.name or ""
     decision.minutes.save(file.name.rsplit("/", 1)[-1], file, save=False)
     decision.save(update_fields=["minutes"])

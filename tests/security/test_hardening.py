@@ -1,0 +1,89 @@
+"""Sign-in throttling across usernames and on the admin, audited admin writes, no caching of casework."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
+
+from schoolsystem.accounts.models import User
+from schoolsystem.core.audit import history_for
+from schoolsystem.core.models import AuditEvent
+from schoolsystem.registry.models import LocalAuthority
+
+PASSWORD = "correct-horse-battery"
+LOCKED = "Too many failed sign-in attempts. Wait 15 minutes and try again."
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_an_address_spraying_many_usernames_is_locked_out(db, make_user, settings):
+    settings.LOGIN_IP_FAILURE_LIMIT = 8
+    victim = make_user("public")
+    client = Client()
+    for n in range(8):  # one failure each for eight usernames: under the per-username limit of five
+        client.post("/accounts/sign-in/", {"username": f"guess-{n}", "password": "nope"})
+    response = client.post("/accounts/sign-in/", {"username": victim.username, "password": PASSWORD})
+    assert response.status_code == 200 and LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    api = APIClient().post("/api/v1/auth/token/", {"username": victim.username, "password": PASSWORD})
+    assert api.status_code == 429
+    other_address = Client(REMOTE_ADDR="10.0.0.9")
+    signed_in = other_address.post("/accounts/sign-in/", {"username": victim.username, "password": PASSWORD})
+    assert signed_in.status_code == 302  # the lock is on the address, not the account
+
+
+def test_the_admin_sign_in_is_throttled_too(db, make_user):
+    admin = make_user("la_officer", is_staff=True, is_superuser=True)
+    client = Client()
+    for _ in range(5):
+        client.post("/admin/login/", {"username": admin.username, "password": "nope"})
+    response = client.post("/admin/login/?next=/admin/", {"username": admin.username, "password": PASSWORD})
+    assert response.status_code == 200 and LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_role_and_scope_change_in_the_admin_is_audited_with_the_password_hidden(client, make_user):
+    la = LocalAuthority.objects.create(code="936", name="Surrey", region_name="South East")
+    admin = make_user("la_officer", is_staff=True, is_superuser=True, username="root")
+    user = make_user("public", username="jo")
+    client.force_login(admin)
+    form = client.get(f"/admin/accounts/user/{user.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update(
+        role="la_officer", scope_la=la.pk, username="jo", date_joined_0="2026-01-01", date_joined_1="09:00"
+    )
+    data.pop("password", None)
+    data.pop("last_login", None)
+    response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    user.refresh_from_db()
+    assert user.role == "la_officer" and user.scope_la == la
+    event = history_for(user).filter(action="admin.user.changed").get()
+    assert event.actor == admin and event.changes["role"] == ["public", "la_officer"]
+    assert event.changes["scope_la_id"] == [None, la.pk]
+    assert "password" not in event.changes
+
+    client.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"})
+    assert not User.objects.filter(pk=user.pk).exists()
+    deleted = AuditEvent.objects.get(action="admin.user.deleted", object_id=str(user.pk))
+    assert deleted.actor == admin and deleted.changes["password"] == ["(hidden)", None]
+
+
+@pytest.mark.django_db
+def test_signed_in_responses_are_not_cached_public_ones_may_be(client, make_user):
+    officer = make_user("public")
+    assert "no-store" not in client.get("/decisions/").headers.get("Cache-Control", "")
+    client.force_login(officer)
+    page = client.get("/decisions/")
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+    token = (
+        APIClient().post("/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}).json()
+    )
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token['token']}").get("/api/v1/me/")
+    assert api.status_code == 200 and "no-store" in api["Cache-Control"]
