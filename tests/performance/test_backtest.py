@@ -15,3 +15,4 @@ def test_backtest_on_surrey_prints_recall_and_precision_better_than_chance(share
     medium = next(line for line in text.splitlines() if line.startswith("medium+")).split()
     recall, precision = float(medium[-2]), float(medium[-1])
     assert recall >= 0.5 and precision > 17 / 124  # better than flagging at random
+    assert "Chance: flagging schools at random has precision 0.14" in text

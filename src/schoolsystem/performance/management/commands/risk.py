@@ -62,3 +62,8 @@ class Command(BaseCommand):
                 f"{r['cutoff'] + '+':<12}{r['flagged']:>8}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}{r['tn']:>5}"
                 f"{r['recall']:>9.2f}{r['precision']:>11.2f}"
             )
+        if result.schools:
+            self.stdout.write(
+                f"Chance: flagging schools at random has precision {result.positives / result.schools:.2f} "
+                "(the share of schools later judged RI or inadequate) at any recall."
+            )
