@@ -8,7 +8,9 @@ import pytest
 from schoolsystem.core.demo import DemoContext
 from schoolsystem.performance import demo
 from schoolsystem.performance.models import (
+    AbsenceRecord,
     CensusRecord,
+    ExclusionRecord,
     Inspection,
     KeyStageResult,
     RiskResult,
@@ -40,6 +42,7 @@ def test_demo_loader_imports_three_years_and_builds_an_at_risk_list(tmp_path: Pa
     assert KeyStageResult.objects.filter(key_stage="ks4", level="school").count() == 18
     assert KeyStageResult.objects.filter(level="la", key_stage="ks2").count() == 3
     assert CensusRecord.objects.count() == 90 and Inspection.objects.count() == 60
+    assert AbsenceRecord.objects.count() == ExclusionRecord.objects.count() == 90
     assert RiskResult.objects.count() == 30
     assert RiskResult.objects.filter(concern="high").exists()
     assert SoftIntelligence.objects.exists()

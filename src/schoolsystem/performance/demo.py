@@ -10,7 +10,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from schoolsystem.performance.constants import SoftIntelligenceKind
-from schoolsystem.performance.imports import CensusImport, KS2Import, KS4Import, OfstedImport
+from schoolsystem.performance.imports import (
+    AbsenceImport,
+    CensusImport,
+    ExclusionImport,
+    KS2Import,
+    KS4Import,
+    OfstedImport,
+)
 from schoolsystem.performance.models import RiskResult
 from schoolsystem.performance.services import monitoring_start, risk_screen_run, soft_intelligence_record
 from schoolsystem.registry.models import Establishment
@@ -41,7 +48,14 @@ def load(ctx) -> None:
              "ofsted": s["ofsted_rating"], "ofsted_date": s["ofsted_last_inspection"],
              "high_age": s["statutory_high_age"]} for s in schools]  # fmt: skip
     paths = write_performance_files(rows, ctx.out_dir / "performance", la_code=ctx.la.code, seed=ctx.seed)
-    pipelines = {"ks2": KS2Import, "ks4": KS4Import, "census": CensusImport, "ofsted": OfstedImport}
+    pipelines = {
+        "ks2": KS2Import,
+        "ks4": KS4Import,
+        "census": CensusImport,
+        "absence": AbsenceImport,
+        "exclusions": ExclusionImport,
+        "ofsted": OfstedImport,
+    }
     for kind, files in paths.items():
         for path in files:
             result = pipelines[kind]().run(path, force=True, progress=False)

@@ -40,7 +40,13 @@ from schoolsystem.performance.constants import (
     InspectionFramework,
     KeyStage,
 )
-from schoolsystem.performance.models import CensusRecord, Inspection, KeyStageResult
+from schoolsystem.performance.models import (
+    AbsenceRecord,
+    CensusRecord,
+    ExclusionRecord,
+    Inspection,
+    KeyStageResult,
+)
 
 # DfE and ONS codes for "no figure", with what they mean (performance tables guidance, "Symbols and codes").
 SUPPRESSION_CODES: dict[str, str] = {
@@ -493,6 +499,124 @@ class CensusImport(_MeasureImport):
         )
         created = sum(1 for o in objs if o.urn not in before)
         return Counts(created=created, updated=len(objs) - created)
+
+
+# --- Absence and exclusions -----------------------------------------------------------------------------------
+
+
+class _SchoolYearImport(_MeasureImport):
+    """One row per school and year, measures with suppression codes kept as missing-with-reason. Re-importing a
+    year replaces that year's rows (one transaction)."""
+
+    model: type = None
+    audit_action = ""
+    columns: dict[str, str] = {}
+    whole: frozenset = frozenset()
+
+    @property
+    def measures(self):  # type: ignore[override]
+        return {f: MeasureSpec(f, whole=f in self.whole) for f in self.columns.values()}
+
+    def parse(self, path: Path, year: str | None, name: str) -> pd.DataFrame:
+        if not year:
+            raise TableError(
+                [
+                    CellError(
+                        name, None, None, "cannot tell the year: name the file YYYY-YYYY_... or give --year"
+                    )
+                ]
+            )
+        frame = validate(self.read(path, self.schema, name), self.schema, name=name)
+        frame, missing = self.convert_measures(frame, self.schema, name)
+        rows = frame.index.to_numpy() + 2
+        urn = pd.to_numeric(frame["urn"], errors="coerce")
+        errors = [
+            CellError(name, int(rows[i]), "URN", f"{frame['urn'].iloc[i]!r} is not a URN")
+            for i in np.flatnonzero(urn.isna().to_numpy())[:100]
+        ]
+        errors += [
+            CellError(name, int(rows[i]), "URN", f"duplicate URN {int(urn.iloc[i])}")
+            for i in np.flatnonzero((urn.notna() & urn.duplicated()).to_numpy())[:100]
+        ]
+        if errors:
+            raise TableError(errors)
+        frame["urn"] = urn.astype("Int64")
+        frame["_missing"] = missing
+        frame["_row"] = rows
+        return frame
+
+    def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:
+        existing = self.model.objects.filter(year=ctx.year)
+        before = set(existing.values_list("urn", flat=True))
+        existing.delete()
+        objs = [
+            self.model(
+                urn=int(rec["urn"]),
+                year=ctx.year,
+                import_record=ctx.record,
+                source_row=int(rec["_row"]),
+                missing=dict(rec["_missing"]),
+                **{f: (_i(rec[f]) if f in self.whole else _f(rec[f])) for f in self.columns.values()},
+            )
+            for rec in frame.to_dict("records")
+        ]
+        self.model.objects.bulk_create(objs, batch_size=2000)
+        audit(
+            obj=ctx.record,
+            action=self.audit_action,
+            actor=ctx.user,
+            actor_label=ctx.actor_label,
+            changes={"rows": [None, len(objs)], "year": [None, ctx.year]},
+        )
+        created = sum(1 for o in objs if o.urn not in before)
+        return Counts(created=created, updated=len(objs) - created)
+
+
+ABSENCE_MEASURES = {"PERCTOT": "overall_absence_percent", "PPERSABS10": "persistent_absence_percent"}
+
+
+@register("absence")
+class AbsenceImport(_SchoolYearImport):
+    """Absence by school from the DfE performance tables ('YYYY-YYYY_LLL_abs.csv'): PERCTOT (% of sessions
+    missed) and PPERSABS10 (% of pupils persistently absent, missing 10% or more)."""
+
+    model = AbsenceRecord
+    audit_action = "performance.absence_imported"
+    columns = ABSENCE_MEASURES
+    schema = Schema(
+        source="Absence by school",
+        columns=(
+            Column("URN", "str", to="urn"),
+            Column("LA", "str", required=False, to="la"),
+            *(_measure_col(h, f) for h, f in ABSENCE_MEASURES.items()),
+        ),
+    )
+
+
+EXCLUSION_MEASURES = {
+    "PERM_EXCL": "permanent_exclusions",
+    "PERM_EXCL_RATE": "permanent_exclusion_rate",
+    "SUSP": "suspensions",
+    "SUSP_RATE": "suspension_rate",
+}
+
+
+@register("exclusions")
+class ExclusionImport(_SchoolYearImport):
+    """Suspensions and permanent exclusions by school ('YYYY-YYYY_LLL_exclusions.csv', docs/data-formats.md)."""
+
+    model = ExclusionRecord
+    audit_action = "performance.exclusions_imported"
+    columns = EXCLUSION_MEASURES
+    whole = frozenset({"permanent_exclusions", "suspensions"})
+    schema = Schema(
+        source="Exclusions by school",
+        columns=(
+            Column("URN", "str", to="urn"),
+            Column("LA", "str", required=False, to="la"),
+            *(_measure_col(h, f) for h, f in EXCLUSION_MEASURES.items()),
+        ),
+    )
 
 
 # --- Ofsted outcomes ------------------------------------------------------------------------------------------

@@ -110,6 +110,42 @@ class CensusRecord(Provenance):
         return f"Census {self.year} {self.urn}"
 
 
+class AbsenceRecord(Provenance):
+    """A school's absence in one academic year (DfE performance tables 'YYYY-YYYY_LLL_abs.csv')."""
+
+    urn = models.PositiveIntegerField("URN")
+    year = models.CharField(max_length=9)
+    overall_absence_percent = models.FloatField("% of sessions missed", null=True, blank=True)
+    persistent_absence_percent = models.FloatField("% of pupils persistently absent", null=True, blank=True)
+
+    class Meta:
+        ordering = ["urn", "year"]
+        constraints = [models.UniqueConstraint(fields=["urn", "year"], name="one_absence_per_school_year")]
+
+    def __str__(self) -> str:
+        return f"Absence {self.year} {self.urn}"
+
+
+class ExclusionRecord(Provenance):
+    """A school's suspensions and permanent exclusions in one academic year (docs/data-formats.md)."""
+
+    urn = models.PositiveIntegerField("URN")
+    year = models.CharField(max_length=9)
+    permanent_exclusions = models.PositiveIntegerField(null=True, blank=True)
+    permanent_exclusion_rate = models.FloatField("permanent exclusions per 100 pupils", null=True, blank=True)
+    suspensions = models.PositiveIntegerField(null=True, blank=True)
+    suspension_rate = models.FloatField("suspensions per 100 pupils", null=True, blank=True)
+
+    class Meta:
+        ordering = ["urn", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["urn", "year"], name="one_exclusion_record_per_school_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Exclusions {self.year} {self.urn}"
+
+
 class Inspection(Provenance):
     """One Ofsted inspection outcome, in either layout.
 

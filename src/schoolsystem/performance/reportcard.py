@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from schoolsystem.engines.similar import nearest
 from schoolsystem.performance.charts import line_chart
 from schoolsystem.performance.constants import LEGACY_GRADES, REPORT_CARD_AREAS, REPORT_CARD_SCALE, KeyStage
-from schoolsystem.performance.models import CensusRecord, KeyStageResult
+from schoolsystem.performance.models import AbsenceRecord, CensusRecord, ExclusionRecord, KeyStageResult
 from schoolsystem.performance.selectors import benchmarks, inspections_frame, results_frame
 
 MEASURES = {
@@ -216,9 +216,49 @@ def build(school) -> dict:
         "eal": census.eal_percent if census else None,
         "source": "School census " + census.year if census else "Get Information About Schools",
     }
-    card = {"sections": sections, "history": history, "context": context}
+    card = {"sections": sections, "history": history, "context": context, "behaviour": behaviour(school.urn)}
     card["summary"] = summary(school, card)
     return card
+
+
+BEHAVIOUR_MEASURES = [
+    ("overall_absence_percent", "Sessions missed through absence", "%", 1),
+    ("persistent_absence_percent", "Pupils persistently absent (missing 10% or more)", "%", 1),
+    ("suspension_rate", "Suspensions per 100 pupils", "", 2),
+    ("permanent_exclusions", "Permanent exclusions", "", 0),
+]
+
+
+def behaviour(urn: int) -> dict:
+    """Absence and exclusions by year (two queries): {"years": [...], "rows": [{label, unit, decimals, values}]}."""
+    by_year: dict[str, dict] = {}
+    for rec in AbsenceRecord.objects.filter(urn=urn):
+        by_year.setdefault(rec.year, {}).update(
+            overall_absence_percent=(rec.overall_absence_percent, rec.missing.get("overall_absence_percent", "")),
+            persistent_absence_percent=(rec.persistent_absence_percent, rec.missing.get("persistent_absence_percent", "")),
+        )  # fmt: skip
+    for rec in ExclusionRecord.objects.filter(urn=urn):
+        by_year.setdefault(rec.year, {}).update(
+            suspension_rate=(rec.suspension_rate, rec.missing.get("suspension_rate", "")),
+            permanent_exclusions=(rec.permanent_exclusions, rec.missing.get("permanent_exclusions", "")),
+        )
+    years = sorted(by_year)
+    rows = [
+        {
+            "label": label,
+            "unit": unit,
+            "decimals": places,
+            "values": [
+                {
+                    "value": by_year[y].get(field, (None, ""))[0],
+                    "missing": by_year[y].get(field, (None, ""))[1],
+                }
+                for y in years
+            ],
+        }
+        for field, label, unit, places in BEHAVIOUR_MEASURES
+    ]
+    return {"years": years, "rows": rows}
 
 
 def summary(school, card: dict) -> list[str]:

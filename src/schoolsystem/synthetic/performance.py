@@ -87,7 +87,9 @@ def frames(schools: Sequence[dict], years: Iterable[str] = YEARS, seed: int = 0)
     takes_ks4 = np.isnan(high_age) | (high_age >= 16)
     sen = np.clip(rng.normal(12, 4, n), 1, 40)
     eal = np.clip(rng.gamma(1.5, 8, n), 0, 90)
-    out = {"ks2": [], "ks4": [], "census": []}
+    out = {"ks2": [], "ks4": [], "census": [], "attendance": []}
+    rng_att = np.random.default_rng(seed + 7)  # its own stream: adding it left the results unchanged
+    secondary = base["phase"].fillna("").isin(SECONDARY).to_numpy()
     drift = np.zeros(n)
     roll = pupils.copy()
     for i, year in enumerate(reversed(years)):  # latest year carries the rating; walk backwards
@@ -122,6 +124,17 @@ def frames(schools: Sequence[dict], years: Iterable[str] = YEARS, seed: int = 0)
         ks4["aps"] = ks4["att8"] / 10
         ks4["suppressed"] = False
         out["ks4"].append(ks4[phase.isin(SECONDARY).to_numpy() & takes_ks4])
+        # Weaker schools (lower q) have more absence and more suspensions; secondary schools more of both.
+        overall = np.clip(4.3 + 1.0 * secondary - 0.6 * q + rng_att.normal(0, 0.6, n), 1.5, 20)
+        suspension_rate = np.clip(rng_att.gamma(1.3, 1.0 + 6.0 * secondary) * np.exp(-0.3 * q), 0, 80)
+        out["attendance"].append(pd.DataFrame({
+            "urn": base["urn"], "year": year, "overall": overall,
+            "persistent": np.clip(3.2 * overall - 2 + rng_att.normal(0, 2, n), 0, 80),
+            "suspensions": np.round(suspension_rate * roll / 100).astype(int),
+            "suspension_rate": suspension_rate,
+            "permanent": rng_att.poisson(0.002 * roll * (1 + 3 * secondary)),
+            "roll": np.round(roll).astype(int),
+        }))  # fmt: skip
     return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
 
 
@@ -131,13 +144,20 @@ def _pct(x: float) -> str:
 
 def write_performance_files(schools: Sequence[dict], out_dir: Path, *, la_code: str = "999", years: Iterable[str] = YEARS,
                             seed: int = 0, inspected_by: date = date(2019, 7, 1)) -> dict[str, list[Path]]:  # fmt: skip
-    """Write `YYYY-YYYY_<la>_ks2final.csv`, `..._ks4final.csv`, `YYYY-YYYY_<la>_census.csv` per year and one
-    `ofsted_management_information.csv`. Returns {"ks2": [...], "ks4": [...], "census": [...], "ofsted": [...]}."""
+    """Write `YYYY-YYYY_<la>_ks2final.csv`, `..._ks4final.csv`, `..._census.csv`, `..._abs.csv` and
+    `..._exclusions.csv` per year and one `ofsted_management_information.csv`. Returns {kind: [paths]}."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     years = list(years)
     data = frames(schools, years, seed)
-    paths: dict[str, list[Path]] = {"ks2": [], "ks4": [], "census": [], "ofsted": []}
+    paths: dict[str, list[Path]] = {
+        "ks2": [],
+        "ks4": [],
+        "census": [],
+        "absence": [],
+        "exclusions": [],
+        "ofsted": [],
+    }
     for year in years:
         ks2 = data["ks2"][data["ks2"]["year"] == year]
         path = out_dir / f"{year}_{la_code}_ks2final.csv"
@@ -195,6 +215,24 @@ def write_performance_files(schools: Sequence[dict], out_dir: Path, *, la_code: 
                 w.writerow([r.urn, la_code, str(r.urn)[-4:], "State-funded", r.roll, r.fsm_number, f"{r.fsm * 1.5:.1f}",
                             f"{r.sen:.1f}", f"{r.sen / 8:.1f}", f"{r.eal:.1f}"])  # fmt: skip
         paths["census"].append(path)
+        att = data["attendance"][data["attendance"]["year"] == year]
+        path = out_dir / f"{year}_{la_code}_abs.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["URN", "LA", "PERCTOT", "PPERSABS10"])
+            for r in att.itertuples():  # the DfE suppresses small schools' persistent absence
+                w.writerow(
+                    [r.urn, la_code, f"{r.overall:.1f}", "SUPP" if r.roll < 30 else f"{r.persistent:.1f}"]
+                )
+        paths["absence"].append(path)
+        path = out_dir / f"{year}_{la_code}_exclusions.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["URN", "LA", "PERM_EXCL", "PERM_EXCL_RATE", "SUSP", "SUSP_RATE"])
+            for r in att.itertuples():
+                w.writerow([r.urn, la_code, r.permanent, f"{100 * r.permanent / max(r.roll, 1):.2f}", r.suspensions,
+                            f"{r.suspension_rate:.2f}"])  # fmt: skip
+        paths["exclusions"].append(path)
     rng = np.random.default_rng(seed + 1)
     path = out_dir / "ofsted_management_information.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:

@@ -1,0 +1,93 @@
+"""Absence and exclusions by school: suppression kept as missing with its reason, bad files refused with file, row and
+column and nothing written, shown on the report card."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from schoolsystem.core.imports import ImportFailed
+from schoolsystem.performance.imports import AbsenceImport, ExclusionImport
+from schoolsystem.performance.models import AbsenceRecord, ExclusionRecord
+from schoolsystem.registry.models import Establishment, LocalAuthority
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_absence_file_imports_with_suppression_as_missing(tmp_path):
+    path = _write(
+        tmp_path,
+        "2018-2019_936_abs.csv",
+        "URN,LA,PERCTOT,PPERSABS10\n125001,936,4.2,9.8\n125002,936,5.1,SUPP\n",
+    )
+    result = AbsenceImport().run(path, progress=False)
+    assert result.counts.created == 2 and result.record.year == "2018-2019"
+    first, second = AbsenceRecord.objects.order_by("urn")
+    assert (first.overall_absence_percent, first.persistent_absence_percent, first.source_row) == (
+        4.2,
+        9.8,
+        2,
+    )
+    assert (
+        second.persistent_absence_percent is None and second.missing["persistent_absence_percent"] == "SUPP"
+    )
+    # Re-importing a corrected file for the year replaces that year's rows.
+    AbsenceImport().run(
+        _write(tmp_path, "2018-2019_936_abs.csv", "URN,LA,PERCTOT,PPERSABS10\n125001,936,4.0,9.0\n"),
+        progress=False,
+    )
+    assert list(AbsenceRecord.objects.values_list("urn", "overall_absence_percent")) == [(125001, 4.0)]
+
+
+@pytest.mark.parametrize(
+    "name, text, where",
+    [
+        (
+            "2018-2019_936_abs.csv",
+            "URN,LA,PERCTOT,PPERSABS10\n125001,936,four,9.8\n",
+            "row 2, column 'PERCTOT'",
+        ),
+        ("2018-2019_936_abs.csv", "LA,PERCTOT,PPERSABS10\n936,4.2,9.8\n", "URN"),
+        (
+            "2018-2019_936_abs.csv",
+            "URN,LA,PERCTOT,PPERSABS10\n125001,936,4.2,9.8\n125001,936,4.2,9.8\n",
+            "row 3",
+        ),
+        ("absence.csv", "URN,LA,PERCTOT,PPERSABS10\n125001,936,4.2,9.8\n", "cannot tell the year"),
+    ],
+)
+def test_bad_absence_files_fail_clearly_and_write_nothing(tmp_path, name, text, where):
+    with pytest.raises(ImportFailed) as err:
+        AbsenceImport().run(_write(tmp_path, name, text), progress=False)
+    assert where in str(err.value) and name in str(err.value)
+    assert not AbsenceRecord.objects.exists()
+
+
+def test_exclusions_file_imports_whole_numbers_and_rates(tmp_path):
+    header = "URN,LA,PERM_EXCL,PERM_EXCL_RATE,SUSP,SUSP_RATE\n"
+    path = _write(tmp_path, "2018-2019_936_exclusions.csv", header + "125001,936,1,0.12,40,4.95\n")
+    ExclusionImport().run(path, progress=False)
+    rec = ExclusionRecord.objects.get()
+    assert (rec.permanent_exclusions, rec.suspensions, rec.suspension_rate) == (1, 40, 4.95)
+    with pytest.raises(ImportFailed, match="not a whole number"):
+        ExclusionImport().run(
+            _write(tmp_path, "2017-2018_936_exclusions.csv", header + "125001,936,1.5,0.12,40,4.95\n"),
+            progress=False,
+        )
+
+
+def test_report_card_shows_absence_and_exclusions_by_year(client, tmp_path):
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    Establishment.objects.create(urn=125001, la=la, name="Oak Primary", status="open", state_funded=True)
+    for year, overall in (("2017-2018", 4.8), ("2018-2019", 4.2)):
+        AbsenceImport().run(_write(tmp_path, f"{year}_936_abs.csv", f"URN,PERCTOT,PPERSABS10\n125001,{overall},SUPP\n"), progress=False)  # fmt: skip
+    html = client.get(reverse("performance:report-card", args=[125001])).content.decode()
+    section = html[html.index("Attendance and behaviour") :]
+    assert "Absence and exclusions, 2017-2018 to 2018-2019" in section
+    assert "4.8%" in section and "4.2%" in section and 'title="Not published: SUPP"' in section
