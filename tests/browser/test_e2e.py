@@ -136,6 +136,26 @@ def test_sign_in_search_open_school_and_group_accessibly(live_server, browser, m
     assert page.locator("#members tbody tr").count() == 3
     assert_accessible(page, "group page")
 
+    # Record an informal partnership and add the school to it.
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Create a partnership").click()
+    assert_accessible(page, "create a partnership")
+    page.get_by_role("button", name="Create the partnership").click()  # empty: the error summary
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert failures.pop() == f"400 {live_server.url}/partnerships/new/"  # a form with errors answers 400
+    assert "status of 400" in console_errors.pop()  # and the browser logs that status
+    assert_accessible(page, "partnership form with errors")
+    page.get_by_label("Name").fill("Oakwood Reading Network")
+    page.get_by_label("Kind of partnership").select_option("collaborative_partnership")
+    page.get_by_role("button", name="Create the partnership").click()
+    assert page.locator("h1").inner_text() == "Oakwood Reading Network"
+    page.get_by_role("link", name="Add a school").click()
+    page.get_by_label("URN of the school").fill("140001")
+    page.get_by_role("button", name="Add the school").click()
+    assert page.locator("h1").inner_text() == "Oakwood Reading Network"
+    assert "Oakwood Academy" in page.locator("#members").inner_text()
+    assert_accessible(page, "partnership page")
+
     # Mobile width: the service navigation collapses behind GOV.UK Frontend's menu button.
     page.set_viewport_size({"width": 375, "height": 800})
     toggle = page.locator(".govuk-service-navigation__toggle")
