@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from schoolsystem.brokerage import services
 from schoolsystem.brokerage.constants import Scenario
+from schoolsystem.brokerage.models import Round
+from schoolsystem.registry.models import LocalAuthority
 from tests.brokerage.conftest import make_school
 
 
@@ -168,3 +170,40 @@ def test_refused_transition_on_page_is_an_error_not_a_crash(client, officer, pla
     client.force_login(officer)
     resp = client.post(reverse("brokerage:proposal", args=[p.pk]), {"action": "complete_due_diligence"})
     assert resp.status_code == 400 and b"cannot become" in resp.content
+
+
+def test_regional_officer_starts_a_trust_closure_choosing_the_la_and_the_trust_from_lists(
+    client, regional, area
+):
+    client.force_login(regional)
+    form = client.get(reverse("brokerage:home")).context["form"]
+    assert [name for _, name in form.fields["la"].choices[1:]] == [
+        "Surrey",
+        "West Sussex",
+    ]  # their region only
+    trusts = dict(form.fields["leaving_group"].choices)
+    oak = area["oak"]
+    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "None"
+    resp = client.post(
+        reverse("brokerage:home"),
+        {
+            "title": "Oak closes",
+            "scenario": "mat_closure",
+            "la": str(area["la"].pk),
+            "leaving_group": str(oak.pk),
+        },
+    )
+    assert resp.status_code == 302
+    r = Round.objects.get(title="Oak closes")
+    assert (r.la, r.leaving_group) == (area["la"], oak)
+    camden = LocalAuthority.objects.get(code="202")
+    refused = client.post(
+        reverse("brokerage:home"), {"title": "X", "scenario": "academy_order", "la": str(camden.pk)}
+    )
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not Round.objects.filter(title="X").exists()
+
+
+def test_la_officer_has_no_la_choice(client, officer):
+    client.force_login(officer)
+    assert "la" not in client.get(reverse("brokerage:home")).context["form"].fields

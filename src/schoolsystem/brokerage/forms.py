@@ -14,9 +14,36 @@ from schoolsystem.engines.matching import Weights
 
 
 class RoundForm(forms.Form):
+    """Start a round. `las`: the LAs the user may run rounds in (a choice only when there are several);
+    `trusts`: open trusts with schools in those LAs, for a closing trust or re-brokerage from a trust."""
+
     title = forms.CharField(max_length=200)
     scenario = forms.ChoiceField(choices=Scenario.choices)
-    leaving_group = forms.IntegerField(required=False, label="Closing or current trust (group id)")
+    la = forms.ChoiceField(label="Local authority", required=False)
+    leaving_group = forms.ChoiceField(
+        required=False,
+        label="Closing or current trust",
+        help_text="For a whole trust closing, or schools moving from a trust.",
+    )
+
+    def __init__(self, *args, las=(), trusts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.las = {str(la.pk): la for la in las}
+        if len(self.las) > 1:
+            self.fields["la"].choices = [("", "Choose a local authority")] + [
+                (k, la.name) for k, la in self.las.items()
+            ]
+            self.fields["la"].required = True
+        else:
+            del self.fields["la"]
+        self.trusts = {str(g.pk): g for g in trusts}
+        self.fields["leaving_group"].choices = [("", "None")] + [(k, g.name) for k, g in self.trusts.items()]
+
+    def clean(self):
+        data = super().clean()
+        data["la"] = self.las.get(data.get("la") or "") or next(iter(self.las.values()), None)
+        data["leaving_group"] = self.trusts.get(data.get("leaving_group") or "")
+        return data
 
 
 class AddSchoolForm(forms.Form):

@@ -35,6 +35,7 @@ from schoolsystem.engines.matching import (
     diff_plans,
     plan_problem,
 )
+from schoolsystem.registry.constants import FORMAL_GROUP_TYPES, GroupStatus, GroupType
 from schoolsystem.registry.models import Establishment, Group, Membership
 
 # ----- scope ---------------------------------------------------------------------------------------------------
@@ -419,3 +420,30 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
 
 def candidates_for(round_school: RoundSchool):
     return Candidate.objects.filter(round_school=round_school)
+
+
+def round_las_for(user) -> list:
+    """The LAs `user` may start rounds in: their own LA; a regional officer's region; every LA for administrators."""
+    from schoolsystem.registry.models import LocalAuthority
+
+    if user.scope_la_id and not is_national(user):
+        return [user.scope_la]
+    qs = LocalAuthority.objects.order_by("name")
+    if user.scope_region and not is_national(user):
+        qs = qs.filter(region_name=user.scope_region)
+    return list(qs)
+
+
+def trusts_in(las) -> list:
+    """Open formal trusts with a current member school in these LAs (one query), by name."""
+    return list(
+        Group.objects.filter(
+            group_type__in=FORMAL_GROUP_TYPES,
+            status=GroupStatus.OPEN,
+            memberships__left_on__isnull=True,
+            memberships__establishment__la__in=[la.pk for la in las],
+        )
+        .exclude(group_type=GroupType.SPONSOR)
+        .distinct()
+        .order_by("name")
+    )

@@ -12,7 +12,7 @@ from schoolsystem.brokerage.constants import DueDiligenceOutcome, ProposalStatus
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
-from schoolsystem.registry.models import Establishment, Group
+from schoolsystem.registry.models import Establishment
 
 
 def _add_errors(form, exc: ApplicationError) -> None:
@@ -35,44 +35,34 @@ def _get(fetch, *args):
 @require_http_methods(["GET", "POST"])
 def home(request):
     user = request.user
-    form = forms.RoundForm(request.POST or None)
+    can_run = selectors.can_run_rounds(user)
+    las = selectors.round_las_for(user) if can_run else []
+    form = forms.RoundForm(request.POST or None, las=las, trusts=selectors.trusts_in(las) if can_run else [])
     if request.method == "POST":
-        if not selectors.can_run_rounds(user):
+        if not can_run:
             raise Http404("Not found")
         if form.is_valid():
             d = form.cleaned_data
-            la = user.scope_la
-            if la is None:  # regional officers and administrators start rounds in the LA of the first school
-                la = _area_la(user)
-            group = Group.objects.filter(pk=d["leaving_group"]).first() if d.get("leaving_group") else None
-            if d.get("leaving_group") and group is None:
-                form.add_error("leaving_group", "There is no trust with that id.")
+            try:
+                r = services.round_create(
+                    by=user,
+                    la=d["la"],
+                    scenario=d["scenario"],
+                    title=d["title"],
+                    leaving_group=d["leaving_group"],
+                )
+            except ApplicationError as exc:
+                _add_errors(form, exc)
             else:
-                try:
-                    r = services.round_create(
-                        by=user, la=la, scenario=d["scenario"], title=d["title"], leaving_group=group
-                    )
-                except ApplicationError as exc:
-                    _add_errors(form, exc)
-                else:
-                    messages.success(request, f"Round {r.reference} started.")
-                    return redirect("brokerage:round", pk=r.pk)
-    rounds = selectors.rounds_for_user(user) if selectors.can_run_rounds(user) else []
+                messages.success(request, f"Round {r.reference} started.")
+                return redirect("brokerage:round", pk=r.pk)
+    rounds = selectors.rounds_for_user(user) if can_run else []
     proposals = selectors.proposals_for_user(user)[:200] if user.role == "trust_leader" else []
     return render(
         request,
         "brokerage/home.html",
-        {"rounds": rounds, "proposals": proposals, "form": form, "can_run": selectors.can_run_rounds(user)},
+        {"rounds": rounds, "proposals": proposals, "form": form, "can_run": can_run},
     )
-
-
-def _area_la(user):
-    from schoolsystem.registry.models import LocalAuthority
-
-    qs = LocalAuthority.objects.all()
-    if user.scope_region:
-        qs = qs.filter(region_name=user.scope_region)
-    return qs.order_by("name").first()
 
 
 @login_required
