@@ -98,9 +98,17 @@ def test_what_if_shows_changes_when_a_trust_loses_capacity(client, officer, plan
     from schoolsystem.engines.matching import Weights
 
     data |= {f"w_{n}": v for n, v in Weights().as_dict().items()}
+    choices = dict(
+        client.get(reverse("brokerage:what-if", args=[planned.pk])).context["form"].fields["partner"].choices
+    )
+    assert choices[prop.partner_key] == prop.partner_name  # the trust is chosen from the round's shortlists
     resp = client.post(reverse("brokerage:what-if", args=[planned.pk]), data)
     assert resp.status_code == 200
     assert prop.partner_key.encode() in resp.content  # the changed row names the old partner
+    unknown = client.post(
+        reverse("brokerage:what-if", args=[planned.pk]), {**data, "partner": "group:999999"}
+    )
+    assert unknown.status_code == 400 and b"Select a valid choice" in unknown.content
 
 
 def test_what_if_bad_weights_are_refused(client, officer, planned):

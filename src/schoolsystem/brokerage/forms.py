@@ -56,11 +56,14 @@ class AddSchoolForm(forms.Form):
 
 
 class WhatIfForm(forms.Form):
-    partner = forms.CharField(required=False, label="Trust to change (e.g. group:12)", max_length=40)
-    capacity = forms.IntegerField(required=False, min_value=0, max_value=50, label="Its capacity")
+    partner = forms.ChoiceField(required=False, label="Trust or partner to change")
+    capacity = forms.IntegerField(
+        required=False, min_value=0, max_value=50, label="Its capacity", help_text="Schools it could take on."
+    )
 
-    def __init__(self, *args, weights: dict | None = None, **kwargs):
+    def __init__(self, *args, weights: dict | None = None, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", "No change")] + list(partners)
         current = Weights.from_dict(weights or {}).as_dict()
         for name in Weights.COMPONENTS:
             self.fields[f"w_{name}"] = forms.FloatField(

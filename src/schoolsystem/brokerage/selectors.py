@@ -418,6 +418,16 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
     return {"plan": after, "changes": diff_plans(before, after), "before": before, "partner_names": names}
 
 
+def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
+    """(partner key, name) of every partner shortlisted for a school of the round, by name (one query)."""
+    rows = (
+        Candidate.objects.filter(round_school__round=round_, eligible=True)
+        .values_list("partner_key", "partner_name")
+        .distinct()
+    )
+    return sorted(set(rows), key=lambda kv: (kv[1].lower(), kv[0]))
+
+
 def candidates_for(round_school: RoundSchool):
     return Candidate.objects.filter(round_school=round_school)
 

@@ -146,7 +146,9 @@ def school_shortlist(request, urn):
 @require_http_methods(["GET", "POST"])
 def what_if(request, pk):
     r = _get(selectors.round_for_user, request.user, pk)
-    form = forms.WhatIfForm(request.POST or None, weights=r.weights)
+    form = forms.WhatIfForm(
+        request.POST or None, weights=r.weights, partners=selectors.round_partner_choices(r)
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
