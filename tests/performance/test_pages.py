@@ -97,15 +97,19 @@ def test_at_risk_list_is_scoped_filtered_and_exports_csv(
     assert academies and all(r.establishment.type_group == "Academies" for r in academies)
     csv_body = client.get(reverse("performance:at-risk"), {"format": "csv"}).content.decode()
     assert csv_body.startswith("URN,School,LA,Type") and str(rows[0].establishment.urn) in csv_body
-    # The list opens on the schools of concern; "all" shows every school screened, 50 to a page. (Without an
-    # Ofsted file every Surrey school has a minor 'no inspection' flag: mark some as of no concern.)
+    # The list opens on the schools of medium or high concern; "any" adds low; "all" shows every school screened,
+    # 50 to a page. (Without an Ofsted file every Surrey school has a minor 'no inspection' flag: mark some as of
+    # no concern.)
     RiskResult.objects.filter(pk__in=RiskResult.objects.filter(concern="low").values("pk")[:20]).update(
         concern="none"
     )
-    of_concern = RiskResult.objects.exclude(concern="none").count()
     default = client.get(reverse("performance:at-risk"))
-    assert default.context["total"] == of_concern == RiskResult.objects.count() - 20
-    assert all(r.concern != "none" for r in default.context["rows"])
+    assert default.context["total"] == RiskResult.objects.filter(concern__in=["medium", "high"]).count() > 0
+    assert all(r.concern in {"medium", "high"} for r in default.context["rows"])
+    any_concern = client.get(reverse("performance:at-risk"), {"concern": "any"}).context["total"]
+    assert (
+        any_concern == RiskResult.objects.exclude(concern="none").count() == RiskResult.objects.count() - 20
+    )
     everyone = client.get(reverse("performance:at-risk"), {"concern": "all"})
     assert everyone.context["total"] == RiskResult.objects.count() and len(everyone.context["rows"]) == 50
     assert everyone.context["pagination"]["next"] and "govuk-pagination" in everyone.content.decode()

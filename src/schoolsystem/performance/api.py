@@ -48,8 +48,8 @@ class RiskResultSerializer(serializers.ModelSerializer):
 
 
 class RiskResultViewSet(viewsets.ReadOnlyModelViewSet):
-    """Risk screen results of the active rule set for schools in the user's scope. Filter: concern (a level, or
-    "any" for low, medium or high; default every school screened)."""
+    """Risk screen results of the active rule set for schools in the user's scope. Filter: concern (a level,
+    "elevated" for medium or high, "any" for low, medium or high; default every school screened)."""
 
     serializer_class = RiskResultSerializer
 

@@ -8,7 +8,11 @@ class AtRiskFilterForm(forms.Form):
     concern = forms.ChoiceField(
         required=False,
         label="Concern",
-        choices=[("", "Any concern (low, medium or high)"), ("all", "All schools screened")]
+        choices=[
+            ("", "Medium or high concern"),
+            ("any", "Any concern (low, medium or high)"),
+            ("all", "All schools screened"),
+        ]
         + [(c.value, c.label) for c in reversed(ConcernLevel)],
     )
     kind = forms.ChoiceField(

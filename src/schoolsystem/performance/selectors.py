@@ -327,7 +327,8 @@ def at_risk_for_user(
     user, *, concern: str = "", kind: str = "", phase: str = "", monitored: str = ""
 ) -> QuerySet:
     """Risk results of the active rule set for the schools in the user's scope, most concerning first.
-    `concern`: one level, "any" (low, medium or high: the at-risk list) or "" (every school screened).
+    `concern`: one level, "elevated" (medium or high: the at-risk list), "any" (low, medium or high) or ""
+    (every school screened).
     `kind` is "academy" or "maintained"."""
     if not can_see_casework(user):
         raise PermissionDenied("Your role cannot see the risk screen.")
@@ -345,6 +346,8 @@ def at_risk_for_user(
     )
     if concern == "any":
         qs = qs.exclude(concern=ConcernLevel.NONE)
+    elif concern == "elevated":
+        qs = qs.filter(concern__in=[ConcernLevel.MEDIUM, ConcernLevel.HIGH])
     elif concern:
         qs = qs.filter(concern=concern)
     academy_groups = ["Academies", "Free Schools"]

@@ -37,9 +37,9 @@ def _deny(exc: ApplicationError):
 def at_risk(request):
     form = AtRiskFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    # The list opens on the schools of concern; "All schools screened" shows the rest too.
+    # The list opens on the schools of medium or high concern; wider choices show low concern or every school.
     concern = filters.pop("concern", "")
-    filters["concern"] = {"": "any", "all": ""}.get(concern, concern)
+    filters["concern"] = {"": "elevated", "all": ""}.get(concern, concern)
     try:
         results = selectors.at_risk_for_user(request.user, **filters)
     except PermissionDenied as exc:
