@@ -55,6 +55,17 @@ class AddSchoolForm(forms.Form):
     group_key = forms.CharField(required=False, max_length=40, label="Must go with (group key)")
 
 
+WEIGHT_LABELS = {
+    "distance": "distance to the partner's nearest school",
+    "track_record": "track record (scorecard)",
+    "phase": "phase fit",
+    "size": "size fit",
+    "needs": "expertise in the school's needs",
+    "headroom": "spare capacity",
+    "preference": "the school's preference",
+}
+
+
 class WhatIfForm(forms.Form):
     partner = forms.ChoiceField(required=False, label="Trust or partner to change")
     capacity = forms.IntegerField(
@@ -67,8 +78,14 @@ class WhatIfForm(forms.Form):
         current = Weights.from_dict(weights or {}).as_dict()
         for name in Weights.COMPONENTS:
             self.fields[f"w_{name}"] = forms.FloatField(
-                label=name.replace("_", " ").capitalize(), min_value=0, max_value=10, initial=current[name]
+                label=f"Weight of {WEIGHT_LABELS.get(name, name.replace('_', ' '))}",
+                min_value=0,
+                max_value=10,
+                initial=current[name],
             )
+        self.fields[
+            "w_distance"
+        ].help_text = "How much each part of the fit score counts (0 to 10; only their proportions matter)."
 
     def clean(self):
         data = super().clean()
