@@ -140,3 +140,36 @@ def test_worse_progress_never_lowers_the_concern(read, worse, rwm, grade):
     )
     assert LEVEL[a.loc[1, "concern"]] >= LEVEL[a.loc[0, "concern"]]
     assert a.loc[1, "majors"] + a.loc[1, "minors"] >= a.loc[0, "majors"] + a.loc[0, "minors"] - 0
+
+
+@pytest.mark.parametrize(
+    "absence, persistent, flag, reason",
+    [
+        (4.5, 10.0, 0, ""),
+        (6.5, 10.0, 1, "6.5% of sessions missed"),
+        (5.0, 16.0, 1, "16.0% of pupils persistently absent"),
+        (8.2, 26.0, 2, "8.2% of sessions missed; 26.0% of pupils persistently absent"),
+    ],
+)
+def test_attendance_flags_overall_and_persistent_absence(absence, persistent, flag, reason):
+    out = run(_primary(absence_0=absence, persistent_0=persistent)).iloc[0]
+    assert (out["attendance_flag"], out["attendance_reason"]) == (flag, reason)
+
+
+def test_attendance_missing_is_ignored_by_default_and_can_be_a_flag():
+    assert run(_primary()).iloc[0]["attendance_flag"] == 0
+    rules = copy.deepcopy(DEFAULT_RULES)
+    rules["missing"]["attendance"] = "minor"
+    out = run(_primary(), rules=rules).iloc[0]
+    assert out["attendance_flag"] == 1 and out["attendance_reason"] == "No data (treated as minor)"
+
+
+def test_a_version_1_rule_set_without_attendance_screens_as_it_did():
+    old = copy.deepcopy(DEFAULT_RULES)
+    del old["attendance"]
+    del old["missing"]["attendance"]
+    old["version"] = 1
+    school = _primary(absence_0=12.0, persistent_0=40.0)
+    out = run(school, rules=old).iloc[0]
+    assert out["attendance_flag"] == 0 and out["concern"] == run(_primary(), rules=old).iloc[0]["concern"]
+    assert run(school).iloc[0]["attendance_flag"] == 2  # the current rule set sees it

@@ -91,3 +91,22 @@ def test_report_card_shows_absence_and_exclusions_by_year(client, tmp_path):
     section = html[html.index("Attendance and behaviour") :]
     assert "Absence and exclusions, 2017-2018 to 2018-2019" in section
     assert "4.8%" in section and "4.2%" in section and 'title="Not published: SUPP"' in section
+
+
+def test_high_absence_raises_an_attendance_flag_in_the_risk_screen(tmp_path):
+    from schoolsystem.performance.models import RiskResult
+    from schoolsystem.performance.services import risk_screen_run
+
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    school = Establishment.objects.create(
+        urn=125001, la=la, name="Oak Primary", status="open", state_funded=True, phase="Primary"
+    )
+    AbsenceImport().run(_write(tmp_path, "2018-2019_936_abs.csv", "URN,PERCTOT,PPERSABS10\n125001,8.4,27.5\n"), progress=False)  # fmt: skip
+    risk_screen_run(establishments=Establishment.objects.filter(pk=school.pk), by=None)
+    flag = next(f for f in RiskResult.objects.get(establishment=school).flags if f["metric"] == "attendance")
+    assert flag == {
+        "metric": "attendance",
+        "label": "Attendance",
+        "flag": "major",
+        "reason": "8.4% of sessions missed; 27.5% of pupils persistently absent",
+    }

@@ -17,6 +17,7 @@ from schoolsystem.core.errors import NotFound, PermissionDenied
 from schoolsystem.engines.risk import DEFAULT_RULES
 from schoolsystem.performance.constants import SCHOOL_LEVELS, ConcernLevel, KeyStage, RecordLevel
 from schoolsystem.performance.models import (
+    AbsenceRecord,
     CensusRecord,
     Inspection,
     KeyStageResult,
@@ -287,6 +288,20 @@ def risk_input(
             frame["roll_prev"] = (
                 census[census["year"] == years[1]].set_index("urn")["roll"].reindex(frame.index).astype(float)
             )
+    # Attendance: the latest year of absence figures (up to `up_to_year` when back-testing).
+    absence = AbsenceRecord.objects.filter(urn__in=urns)
+    if up_to_year:
+        absence = absence.filter(year__lte=up_to_year)
+    absence = pd.DataFrame(
+        list(absence.values("urn", "year", "overall_absence_percent", "persistent_absence_percent")),
+        columns=["urn", "year", "overall_absence_percent", "persistent_absence_percent"],
+    )
+    frame["absence_0"] = np.nan
+    frame["persistent_0"] = np.nan
+    if not absence.empty:
+        latest_abs = absence.sort_values("year").drop_duplicates("urn", keep="last").set_index("urn")
+        frame["absence_0"] = latest_abs["overall_absence_percent"].reindex(frame.index).astype(float)
+        frame["persistent_0"] = latest_abs["persistent_absence_percent"].reindex(frame.index).astype(float)
     # Soft intelligence in the last `months`.
     since = as_of - timedelta(days=round(months * 30.44))
     soft = list(

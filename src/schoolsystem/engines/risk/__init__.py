@@ -14,6 +14,7 @@ Input columns (missing values as NaN; any may be absent):
   ofsted_grade (1-4), ofsted_category ("SM"/"SWK"/""), ofsted_worst (report card worst area 1-5),
   ofsted_safeguarding_met (1.0/0.0/NaN), inspection_date (datetime64)
   roll, roll_prev, capacity, soft_count (int), soft_kinds (str)
+  absence_0, persistent_0        % of sessions missed and % of pupils persistently absent, latest year
 
 Metric definitions:
   progress          KS2 lowest of reading/writing/maths progress; KS4 Progress 8, against minor/major thresholds.
@@ -26,6 +27,8 @@ Metric definitions:
                     reading or -3.5 writing or -2.5 maths; KS4 Progress 8 below -0.25 with upper CI below 0.
   roll              pupils on roll vs capacity (surplus places) and year-on-year fall in roll.
   soft_intelligence items officers recorded in the last months (turnover, missed meetings, complaints).
+  attendance        overall absence and persistent absence, latest year (rule sets from version 2; a rule set
+                    without an 'attendance' section screens as it did when it was made).
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ METRICS = (
     "coasting",
     "roll",
     "soft_intelligence",
+    "attendance",
 )
+OPTIONAL_METRICS = frozenset({"attendance"})  # added after version 1: absent from older rule sets
 METRIC_LABELS = {
     "progress": "Progress",
     "attainment_trend": "Attainment over time",
@@ -58,6 +63,7 @@ METRIC_LABELS = {
     "coasting": "Coasting standard",
     "roll": "Roll and capacity",
     "soft_intelligence": "Soft intelligence",
+    "attendance": "Attendance",
 }
 FLAG_NAMES = {0: "none", 1: "minor", 2: "major"}
 CONCERN_LEVELS = ("none", "low", "medium", "high")
@@ -71,7 +77,7 @@ class RuleError(ValueError):
 
 
 def validate_rules(rules: Mapping[str, Any]) -> None:
-    for section in (*METRICS, "missing", "concern"):
+    for section in (*(m for m in METRICS if m not in OPTIONAL_METRICS), "missing", "concern"):
         if section not in rules:
             raise RuleError(f"rule set has no '{section}' section")
     for metric, treatment in rules["missing"].items():
@@ -284,6 +290,23 @@ def screen(
     for i in np.flatnonzero(m.flag):
         m.reason[i] = f"{int(count[i])} item{'s' if count[i] != 1 else ''} of soft intelligence: {kinds[i]}"
 
+    # attendance (only when the rule set has the section)
+    m = out["attendance"]
+    if "attendance" in rules:
+        r = rules["attendance"]
+        overall, persistent = _col(frame, "absence_0"), _col(frame, "persistent_0")
+        f_all = _grade(overall, overall >= r["overall_minor"], overall >= r["overall_major"])
+        f_pa = _grade(persistent, persistent >= r["persistent_minor"], persistent >= r["persistent_major"])
+        m.present = ~np.isnan(overall) | ~np.isnan(persistent)
+        m.flag = np.maximum(f_all, f_pa)
+        for i in np.flatnonzero(m.flag):
+            parts = []
+            if f_all[i]:
+                parts.append(f"{overall[i]:.1f}% of sessions missed")
+            if f_pa[i]:
+                parts.append(f"{persistent[i]:.1f}% of pupils persistently absent")
+            m.reason[i] = "; ".join(parts).capitalize()
+
     # missing data, then the overall level
     result = pd.DataFrame(index=frame.index)
     result["urn"] = frame["urn"].to_numpy() if "urn" in frame.columns else np.arange(n)
@@ -293,9 +316,9 @@ def screen(
     concern_rules = rules["concern"]
     for metric in METRICS:
         mm = out[metric]
-        treatment = rules["missing"].get(metric, "ignore")
+        treatment = rules["missing"].get(metric, "ignore") if metric in rules else "ignore"
         applies = ~mm.present & (
-            is2 | is4 | (metric in {"ofsted", "inspection_age", "roll", "soft_intelligence"})
+            is2 | is4 | (metric in {"ofsted", "inspection_age", "roll", "soft_intelligence", "attendance"})
         )
         missing_flag = MISSING_TREATMENTS[treatment]
         flag = np.where(mm.present, mm.flag, np.where(applies, missing_flag, 0)).astype(np.int8)
