@@ -1,7 +1,6 @@
 """Sign-in throttling across usernames and on the admin, audited admin writes, no caching of casework."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -9,16 +8,7 @@ from schoolsystem.accounts.models import User
 from schoolsystem.core.audit import history_for
 from schoolsystem.core.models import AuditEvent
 from schoolsystem.registry.models import LocalAuthority
-
-PASSWORD = "correct-horse-battery"
-LOCKED = "Too many failed sign-in attempts. Wait 15 minutes and try again."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+from tests.accounts.test_security import LOCKED, PASSWORD, _fresh_cache  # noqa: F401 (autouse fixture)
 
 
 def test_an_address_spraying_many_usernames_is_locked_out(db, make_user, settings):
