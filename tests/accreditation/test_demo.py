@@ -79,3 +79,17 @@ def test_demo_runs_once(ctx):
     demo.load(ctx)
     demo.load(ctx)
     assert Application.objects.count() == 4
+
+
+def test_demo_leaves_a_proposal_waiting_for_the_demo_assessor(ctx):
+    Establishment.objects.create(
+        urn=103, name="School 3", phase="Primary", ofsted_rating="Outstanding", la=ctx.la, easting=500003,
+        northing=150000, type_group="Local authority maintained schools", status="open", type_name="Community school",
+    )  # fmt: skip
+    demo.load(ctx)
+    waiting = Application.objects.exclude(
+        status__in=[Status.ACCREDITED, Status.FEEDBACK_RELEASED, Status.INELIGIBLE]
+    ).get()
+    assert waiting.status == Status.IN_ASSESSMENT and waiting.assessor == ctx.users["assessor"]
+    assert not waiting.scores.exists()
+    assert Application.objects.filter(status=Status.ACCREDITED).count() == 2

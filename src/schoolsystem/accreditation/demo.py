@@ -232,3 +232,26 @@ def load(ctx) -> None:
     _fill(bad, la_user, la_code=la.code, capacity=2, led=0, governed=0, text="LA advisers")
     bad = services.application_submit(application=bad, by=la_user)
     ctx.log(f"accreditation: {la_org.name} refused: {'; '.join(bad.ineligibility_reasons)}")
+
+    # 5. Waiting for the demo's assessor: submitted and assigned, nothing scored yet (sign in as `assessor`).
+    others = [school for school in strong if school != asp_school]
+    if others:
+        pending_school = rng.choice(others)
+        pending_org, pending_user = org_with_applicant(
+            pending_school.name, "maintained_primary", "applicant-pending", establishment=pending_school
+        )
+        pending = services.application_start(
+            organisation=pending_org, accreditation_type="ASP", round=rnd, by=pending_user
+        )
+        _fill(
+            pending,
+            pending_user,
+            la_code=la.code,
+            capacity=1,
+            led=1,
+            governed=0,
+            text="Supported a federation partner",
+        )
+        services.application_submit(application=pending, by=pending_user)
+        services.application_assign_assessor(application=pending, assessor=assessor, by=dm)
+        ctx.log(f"accreditation: {pending_org.name} submitted; waiting for {assessor.username} to assess")
