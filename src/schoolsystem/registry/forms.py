@@ -106,7 +106,7 @@ class PartnershipUploadForm(forms.Form):
         widget=forms.RadioSelect,
         initial="partnerships",
     )
-    file = forms.FileField(label="CSV file", help_text="In the documented format (docs/data-formats.md).")
+    file = forms.FileField(label="CSV file", help_text="Comma-separated, UTF-8 or Windows-1252, at most 5 MB.")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
