@@ -173,7 +173,13 @@ def test_upload_is_checked_first_then_imported_all_or_nothing(client, world, off
         checked.status_code == 200 and "partnerships.csv is ready to import" in html and "2 created" in html
     )
     assert not Group.objects.filter(name="Ashford Reading Network").exists()  # a dry run writes nothing
-    token = checked.context["token"]
+    again = client.post(url, {"kind": "partnerships", "file": _csv(GOOD)})  # checked twice: one file kept
+    assert len(list((tmp_path / "uploads").iterdir())) == 1
+    assert (
+        client.post(url, {"confirm": checked.context["token"]}).status_code == 302
+    )  # the older check expired
+    assert not Group.objects.filter(name="Ashford Reading Network").exists()
+    token = again.context["token"]
     imported = client.post(url, {"confirm": token})
     assert imported.status_code == 302
     group = Group.objects.get(name="Ashford Reading Network")

@@ -106,7 +106,9 @@ class PartnershipUploadForm(forms.Form):
         widget=forms.RadioSelect,
         initial="partnerships",
     )
-    file = forms.FileField(label="CSV file", help_text="Comma-separated, UTF-8 or Windows-1252, at most 5 MB.")
+    file = forms.FileField(
+        label="CSV file", help_text="Comma-separated, UTF-8 or Windows-1252, at most 5 MB."
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -418,6 +418,9 @@ def partnership_upload(request):
             context["errors"] = exc.errors
             return render(request, "registry/upload.html", context, status=400)
         token = secrets.token_urlsafe(16)
+        previous = (request.session.get(UPLOAD_SESSION_KEY) or {}).get("path")
+        if previous:  # a file checked earlier and not imported: only the latest check can be confirmed
+            shutil.rmtree(Path(previous).parent, ignore_errors=True)
         request.session[UPLOAD_SESSION_KEY] = {"token": token, "path": str(path), "kind": kind}
         context.update(checked=result, file_name=path.name, token=token)
     return render(request, "registry/upload.html", context)
