@@ -214,4 +214,7 @@ def test_regional_officer_starts_a_trust_closure_choosing_the_la_and_the_trust_f
 
 def test_la_officer_has_no_la_choice(client, officer):
     client.force_login(officer)
-    assert "la" not in client.get(reverse("brokerage:home")).context["form"].fields
+    page = client.get(reverse("brokerage:home"))
+    assert "la" not in page.context["form"].fields
+    html = page.content.decode()
+    assert 'aria-describedby="id_leaving_group-hint"' in html and "For a whole trust closing" in html
