@@ -91,6 +91,10 @@ def test_report_card_shows_absence_and_exclusions_by_year(client, tmp_path):
     section = html[html.index("Attendance and behaviour") :]
     assert "Absence and exclusions, 2017-2018 to 2018-2019" in section
     assert "4.8%" in section and "4.2%" in section and 'title="Not published: SUPP"' in section
+    api = client.get("/api/v1/performance/report-cards/125001/").json()["behaviour"]
+    assert api["years"] == ["2017-2018", "2018-2019"]
+    assert api["rows"][0]["values"] == [{"value": 4.8, "missing": ""}, {"value": 4.2, "missing": ""}]
+    assert api["rows"][1]["values"][1] == {"value": None, "missing": "SUPP"}
 
 
 def test_high_absence_raises_an_attendance_flag_in_the_risk_screen(tmp_path):

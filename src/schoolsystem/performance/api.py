@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from schoolsystem.performance import reportcard, scorecard, selectors
 from schoolsystem.performance.models import KeyStageResult, RiskResult
@@ -73,10 +74,12 @@ def _plain(value):
     return value
 
 
-@extend_schema(responses=dict)
+@extend_schema(responses=dict, auth=[])
 @api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+@throttle_classes([AnonRateThrottle, UserRateThrottle])
 def report_card(request, urn: int):
-    """A school's report card as JSON (no charts)."""
+    """A school's report card as JSON (no charts). Public, like the page (ADR 0052): published data only."""
     school = selectors.establishment_public(urn)
     card = reportcard.build(school)
     for s in card["sections"]:
