@@ -226,3 +226,20 @@ def test_upload_applies_the_users_own_permissions(client, world, officer_a, sett
         reverse("registry:partnership-upload"), {"kind": "partnerships", "file": _csv(GOOD, "x.xlsx")}
     )
     assert not_csv.status_code == 400 and "Choose a CSV file" in not_csv.content.decode()
+
+
+def test_system_leaders_upload_checked_then_imported(client, world, officer_a, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    text = (
+        "name,designation,urn,national_support_school,specialism,phase,designated_on,designation_ends_on,"
+        "days_per_term,teaching_school_alliance\n"
+        "Eve Lead,LLE,125002,no,Maths,Secondary,2024-09-01,,8,\n"
+    )
+    url = reverse("registry:partnership-upload")
+    checked = client.post(url, {"kind": "system-leaders", "file": _csv(text, "leaders.csv")})
+    assert checked.status_code == 200 and "1 created" in checked.content.decode()
+    assert not SystemLeader.objects.filter(name="Eve Lead").exists()
+    assert client.post(url, {"confirm": checked.context["token"]}).status_code == 302
+    leader = SystemLeader.objects.get(name="Eve Lead")
+    assert leader.establishment == world.a2 and leader.days_per_term == 8
+    assert AuditEvent.objects.filter(action="system_leader.created", actor=officer_a).exists()
