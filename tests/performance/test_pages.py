@@ -205,3 +205,16 @@ def test_trust_scorecard_counts_schools_after_three_full_years(
     assert {r["year"]: r["schools"] for r in ks2["all"]}["2018-2019"] == 4
     csv_body = client.get(reverse("performance:scorecard-csv", args=[trust.pk])).content.decode()
     assert "MAT measure (3+ years),2018-2019,KS2 reading progress" in csv_body
+
+
+@pytest.mark.realdata
+def test_scorecard_of_a_trust_whose_schools_joined_after_every_result_says_so(client, surrey, make_user):
+    trust = Group.objects.create(name="New Trust", group_type="mat")
+    school = Establishment.objects.filter(
+        urn__in=KeyStageResult.objects.filter(level="school", key_stage="ks2").values("urn")
+    ).first()
+    Membership.objects.create(establishment=school, group=trust, joined_on=date(2023, 9, 1))
+    client.force_login(make_user("trust_leader", scope_group=trust))
+    response = client.get(reverse("performance:scorecard", args=[trust.pk]))
+    assert response.status_code == 200 and response.context["card"]["sections"] == []
+    assert client.get(reverse("performance:scorecard-csv", args=[trust.pk])).status_code == 200

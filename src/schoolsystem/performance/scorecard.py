@@ -143,6 +143,8 @@ def build(*, group: Group | None = None, la: LocalAuthority | None = None) -> di
             for u, j, y in zip(part["urn"], part["joined_on"], part["year"], strict=True)
         ]
         part = part[in_group]
+        if part.empty:  # every result predates the schools joining: nothing to say for this key stage yet
+            continue
         fields = [f for f, _ in measures]
         mat = mat_measure(part, fields)
         everyone = weighted_by_year(part, fields)
