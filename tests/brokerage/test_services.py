@@ -138,9 +138,7 @@ def test_hand_off_before_approval_is_refused_and_changes_nothing(area, officer):
     assert not Membership.objects.filter(establishment=area["needy"]).exists()
 
 
-@pytest.mark.parametrize(
-    ("key", "words"), [("new:123456", "new trust"), ("provider:7", "accredited pool")]
-)
+@pytest.mark.parametrize(("key", "words"), [("new:123456", "new trust"), ("provider:7", "accredited pool")])
 def test_hand_off_refuses_moves_the_register_cannot_express(area, officer, key, words):
     p = approve(planned_round(area, officer).proposals.get(), officer)
     Proposal.objects.filter(pk=p.pk).update(partner_key=key, group=None)

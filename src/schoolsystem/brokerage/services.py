@@ -16,13 +16,13 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import is_national
 from schoolsystem.brokerage import selectors
 from schoolsystem.brokerage.constants import (
+    PARTNER_GROUP_TYPES,
     PROPOSAL_TRANSITIONS,
     ROUND_TRANSITIONS,
     BoardOutcome,
     ConsultationOutcome,
     DueDiligenceItem,
     DueDiligenceOutcome,
-    PARTNER_GROUP_TYPES,
     MoveType,
     ProposalStatus,
     RoundStatus,
@@ -561,7 +561,9 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     if refusal:
         raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
     decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()
-    ref = f"brokerage {p.round.reference}" + (f", decision {decision.register_decision_id}" if decision else "")
+    ref = f"brokerage {p.round.reference}" + (
+        f", decision {decision.register_decision_id}" if decision else ""
+    )
     membership, _ended = membership_move_brokered(
         by=by,
         establishment=p.round_school.establishment,
