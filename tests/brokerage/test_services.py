@@ -270,3 +270,20 @@ def test_board_decision_is_published_on_the_public_register(area, officer, clien
     assert record.establishment == area["needy"]
     assert p.partner_name in record.subject
     assert p.partner_name.encode() in client.get("/decisions/").content
+
+
+def test_move_into_a_trust_the_register_already_lists_keeps_that_row_and_ends_the_others(area):
+    from schoolsystem.registry.services import membership_move_brokered
+
+    school = area["oak"].memberships.first().establishment
+    Membership.objects.create(establishment=school, group=area["ash"], joined_on=date(2020, 1, 1))
+    kept, ended = membership_move_brokered(
+        by=None,
+        establishment=school,
+        to_group=area["ash"],
+        effective_on=date(2026, 9, 1),
+        leave_group_types=("mat",),
+    )
+    assert kept.joined_on == date(2020, 1, 1) and kept.group == area["ash"]
+    assert [m.group for m in ended] == [area["oak"]] and ended[0].left_on == date(2026, 9, 1)
+    assert Membership.objects.filter(establishment=school, left_on__isnull=True).count() == 1

@@ -440,7 +440,8 @@ def membership_move_brokered(
     (left_on = effective_on) and joins `to_group` as a member (joined_on = effective_on). This is the one way a
     formal group's membership changes outside a GIAS import; the caller (brokerage.services.proposal_hand_off)
     checks the officer's scope and runs it inside its transaction. Audited as membership.ended / membership.added
-    with the decision in the note. A later GIAS import remains the source of truth and reconciles the row."""
+    with the decision in the note. A school the register already shows in `to_group` keeps that membership (its
+    other trusts still end). A later GIAS import remains the source of truth and reconciles the rows."""
     if effective_on is None:
         raise _fail("effective_on", "Enter the date the school joins the trust.")
     group = Group.objects.select_for_update().get(pk=to_group.pk)
@@ -451,6 +452,9 @@ def membership_move_brokered(
         .exclude(group=group)
     )
     ended = [_end(m, effective_on, by=by, actor_label="", note=note) for m in current]
+    already = group.memberships.filter(establishment=establishment, left_on__isnull=True).first()
+    if already is not None:  # the register already has the school in the receiving trust: keep that row
+        return already, ended
     added = _add_member(
         group, establishment, role=MembershipRole.MEMBER, joined_on=effective_on, by=by, actor_label=""
     )
