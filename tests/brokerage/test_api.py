@@ -107,3 +107,23 @@ def test_api_shortlist_lists_exclusion_reasons(api, officer, area):
     body = api.get(f"/api/v1/brokerage/schools/{area['church_needy'].urn}/shortlist/").json()
     assert [c["partner_name"] for c in body["ranked"]] == ["Diocesan Trust"]
     assert {r["code"] for e in body["excluded"] for r in e["reasons"]} == {"faith"}
+
+
+def test_api_hand_off_after_approval_adds_the_school_to_the_trust(api, officer, area):
+    from schoolsystem.brokerage.models import Proposal
+    from schoolsystem.registry.models import Membership
+    from tests.brokerage.test_services import approve, planned_round
+
+    p = approve(planned_round(area, officer).proposals.get(), officer)
+    api.force_authenticate(officer)
+    base = f"/api/v1/brokerage/proposals/{p.pk}/"
+    assert api.post(base + "hand-off/", {}, format="json").status_code == 400
+    resp = api.post(base + "hand-off/", {"effective_on": "2026-09-01"}, format="json")
+    assert resp.status_code == 200 and resp.json()["status"] == "handed_over"
+    m = Membership.objects.get(establishment=area["needy"], left_on__isnull=True)
+    assert m.group_id == p.group_id and str(m.joined_on) == "2026-09-01"
+    # A lead partner from the accredited pool is not a trust in the register: refused with the reason.
+    other = approve(planned_round(area, officer, area["church_needy"]).proposals.get(), officer)
+    Proposal.objects.filter(pk=other.pk).update(partner_key="provider:7", group=None)
+    resp = api.post(f"/api/v1/brokerage/proposals/{other.pk}/hand-off/", {"effective_on": "2026-09-01"})
+    assert resp.status_code in (400, 409) and "accredited pool" in str(resp.json())

@@ -64,3 +64,27 @@ def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regio
     for r in scenarios.values():
         assert BoardDecision.objects.filter(proposal__round=r).exists(), r.scenario
     assert {p.partner_key for p in scenarios["lead_partner"].proposals.all()} == {"provider:7"}
+    # Every scenario's decision is on the public decision register (no sign-in), and hand-offs moved the register.
+    from django.test import Client
+
+    from schoolsystem.brokerage.models import HandOff
+    from schoolsystem.improvement.models import Decision
+
+    public = Client()
+    for r in scenarios.values():
+        d = BoardDecision.objects.filter(proposal__round=r).select_related("proposal").first()
+        record = Decision.objects.get(pk=int(d.register_decision_id))
+        assert record.is_published, r.scenario
+        page = public.get(f"/decisions/{record.pk}/")
+        assert page.status_code == 200
+        assert d.proposal.partner_name in page.content.decode()
+    handoffs = HandOff.objects.select_related("proposal__round_school__establishment", "membership")
+    assert {h.proposal.round.scenario for h in handoffs} == {"academy_order", "mat_closure"}
+    for h in handoffs:
+        est = h.proposal.round_school.establishment
+        current = Membership.objects.get(establishment=est, left_on__isnull=True, group__group_type="mat")
+        assert current == h.membership and current.group_id == h.proposal.group_id
+        assert current.joined_on == h.effective_on
+    closing = scenarios["mat_closure"].leaving_group
+    moved = handoffs.filter(proposal__round=scenarios["mat_closure"]).count()
+    assert moved and closing.memberships.filter(left_on=handoffs.first().effective_on).count() == moved

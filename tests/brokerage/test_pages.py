@@ -6,7 +6,7 @@ from django.urls import reverse
 from schoolsystem.brokerage import services
 from schoolsystem.brokerage.constants import Scenario
 from schoolsystem.brokerage.models import Round
-from schoolsystem.registry.models import LocalAuthority
+from schoolsystem.registry.models import LocalAuthority, Membership
 from tests.brokerage.conftest import make_school
 
 
@@ -171,6 +171,24 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
     assert resp.status_code == 302
     p.refresh_from_db()
     assert p.status == "approved"
+    page = client.get(url).content.decode()
+    assert "adds the school to" in page and "Record hand-off" in page
+    resp = client.post(url, {"action": "hand_off", "hand_off-effective_on": "2026-09-01"})
+    assert resp.status_code == 302
+    p.refresh_from_db()
+    assert p.status == "handed_over"
+    m = Membership.objects.get(establishment=p.round_school.establishment, left_on__isnull=True)
+    assert (m.group_id, m.joined_on) == (p.group_id, date(2026, 9, 1))
+
+
+def test_approved_lead_partner_hand_off_is_explained_not_offered(client, officer, planned):
+    from schoolsystem.brokerage.models import Proposal
+
+    p = planned.proposals.first()
+    Proposal.objects.filter(pk=p.pk).update(status="approved", partner_key="provider:7", group=None)
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:proposal", args=[p.pk])).content.decode()
+    assert "accredited pool" in page and "Record hand-off" not in page
 
 
 def test_refused_transition_on_page_is_an_error_not_a_crash(client, officer, planned):

@@ -12,6 +12,7 @@ from schoolsystem.brokerage.constants import (
 from schoolsystem.brokerage.models import BoardDecision, Candidate, Proposal
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
 from schoolsystem.core.models import AuditEvent
+from schoolsystem.registry.models import Membership
 from tests.brokerage.conftest import make_school
 
 
@@ -89,9 +90,64 @@ def test_full_workflow_to_hand_off(area, officer):
         decided_by_name="Regional Director",
     )
     assert BoardDecision.objects.get() == d
-    services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
+    h = services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
     p.refresh_from_db()
     assert p.status == ProposalStatus.HANDED_OVER
+    # The register changed: the school is now a current member of the receiving trust from the effective date.
+    m = Membership.objects.get(establishment=area["needy"], left_on__isnull=True)
+    assert (m.group_id, m.joined_on, m.role) == (p.group_id, date(2026, 4, 1), "member")
+    assert h.membership == m
+    assert AuditEvent.objects.filter(action="membership.added", object_id=str(m.pk)).count() == 1
+    assert "decision" in AuditEvent.objects.get(action="brokerage.hand_off_recorded").note
+
+
+def approve(p, by):
+    p = walk_to_decision(p, by)
+    services.board_decide(
+        by=by,
+        proposal=p,
+        outcome="approved",
+        reasons="Agreed.",
+        decided_on=date(2026, 1, 20),
+        decided_by_name="Board",
+    )
+    p.refresh_from_db()
+    return p
+
+
+def test_hand_off_moves_a_school_out_of_its_current_trust(area, regional):
+    leaving = area["oak"].memberships.first().establishment
+    r = services.round_create(by=regional, la=area["la"], scenario=Scenario.REBROKERAGE, title="Move")
+    services.round_add_school(by=regional, round=r, establishment=leaving, move_type="move")
+    services.round_shortlist(by=regional, round=r)
+    services.round_plan(by=regional, round=r)
+    p = approve(r.proposals.get(), regional)
+    assert p.group not in (None, area["oak"])
+    services.proposal_hand_off(by=regional, proposal=p, effective_on=date(2026, 9, 1))
+    old = Membership.objects.get(establishment=leaving, group=area["oak"])
+    new = Membership.objects.get(establishment=leaving, left_on__isnull=True)
+    assert old.left_on == date(2026, 9, 1)
+    assert (new.group, new.joined_on) == (p.group, date(2026, 9, 1))
+    assert AuditEvent.objects.filter(action="membership.ended", object_id=str(old.pk)).exists()
+
+
+def test_hand_off_before_approval_is_refused_and_changes_nothing(area, officer):
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    with pytest.raises(InvalidTransition):
+        services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
+    assert not Membership.objects.filter(establishment=area["needy"]).exists()
+
+
+@pytest.mark.parametrize(("key", "words"), [("new:123456", "new trust"), ("provider:7", "accredited pool")])
+def test_hand_off_refuses_moves_the_register_cannot_express(area, officer, key, words):
+    p = approve(planned_round(area, officer).proposals.get(), officer)
+    Proposal.objects.filter(pk=p.pk).update(partner_key=key, group=None)
+    p.refresh_from_db()
+    with pytest.raises(NotEligible, match=words):
+        services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.APPROVED
+    assert not Membership.objects.filter(establishment=area["needy"]).exists()
 
 
 def test_due_diligence_cannot_complete_with_pending_items(area, officer):
@@ -214,3 +270,20 @@ def test_board_decision_is_published_on_the_public_register(area, officer, clien
     assert record.establishment == area["needy"]
     assert p.partner_name in record.subject
     assert p.partner_name.encode() in client.get("/decisions/").content
+
+
+def test_move_into_a_trust_the_register_already_lists_keeps_that_row_and_ends_the_others(area):
+    from schoolsystem.registry.services import membership_move_brokered
+
+    school = area["oak"].memberships.first().establishment
+    Membership.objects.create(establishment=school, group=area["ash"], joined_on=date(2020, 1, 1))
+    kept, ended = membership_move_brokered(
+        by=None,
+        establishment=school,
+        to_group=area["ash"],
+        effective_on=date(2026, 9, 1),
+        leave_group_types=("mat",),
+    )
+    assert kept.joined_on == date(2020, 1, 1) and kept.group == area["ash"]
+    assert [m.group for m in ended] == [area["oak"]] and ended[0].left_on == date(2026, 9, 1)
+    assert Membership.objects.filter(establishment=school, left_on__isnull=True).count() == 1

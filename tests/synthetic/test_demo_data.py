@@ -120,9 +120,19 @@ def test_demo_registry_extras_partnerships_and_system_leaders_are_audited(demo_r
         == Group.objects.filter(uid__isnull=True).count()
     )
     assert created.filter(action="system_leader.created").count() == SystemLeader.objects.count()
+    # ... and so do brokerage hand-offs, which add schools to (formal) receiving trusts (ADR 0072).
+    from django.db.models import F
+
+    from schoolsystem.brokerage.models import HandOff
+
+    # (a hand-off into a trust the register already listed the school in keeps that row: no new membership)
+    handed_over = HandOff.objects.filter(
+        membership__group__uid__isnull=False, membership__joined_on=F("effective_on")
+    ).count()
+    assert handed_over > 0
     assert (
         AuditEvent.objects.filter(action="membership.added").count()
-        == Membership.objects.filter(group__uid__isnull=True).count()
+        == Membership.objects.filter(group__uid__isnull=True).count() + handed_over
     )
     # Some open state-funded schools remain isolated (no formal membership, no partnership).
     current = Membership.objects.filter(left_on__isnull=True).values("establishment_id")

@@ -192,8 +192,18 @@ class BoardDecision(TimeStampedModel):
 
 
 class HandOff(TimeStampedModel):
+    """The approved move taking effect: the registry Membership it created (docs/decisions/0072)."""
+
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="hand_off")
     effective_on = models.DateField()
+    membership = models.ForeignKey(
+        "registry.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The school's new membership of the receiving trust.",
+    )
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

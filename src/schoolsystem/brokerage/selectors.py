@@ -330,7 +330,7 @@ def round_problem(
 ) -> RoundProblem:
     rows = list(round_.schools.select_related("establishment"))
     current = {}
-    if round_.scenario in {Scenario.REBROKERAGE, Scenario.MAT_CLOSURE} and not round_.leaving_group_id:
+    if not round_.leaving_group_id:  # a school's current trust is never its new partner, in any scenario
         for est_id, gid in Membership.objects.filter(
             establishment_id__in=[r.establishment_id for r in rows],
             left_on__isnull=True,

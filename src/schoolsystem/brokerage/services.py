@@ -16,6 +16,7 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import is_national
 from schoolsystem.brokerage import selectors
 from schoolsystem.brokerage.constants import (
+    PARTNER_GROUP_TYPES,
     PROPOSAL_TRANSITIONS,
     ROUND_TRANSITIONS,
     BoardOutcome,
@@ -526,16 +527,56 @@ def proposal_withdraw(*, by, proposal: Proposal, reason: str) -> Proposal:
     return p
 
 
+def hand_off_refusal(proposal: Proposal) -> str:
+    """Why this approved proposal cannot be handed over through the register ('' when it can)."""
+    kind = proposal.partner_key.partition(":")[0]
+    if kind == "new":
+        return (
+            "A new trust does not exist in the register until GIAS opens it: record the hand-off by adding the "
+            "school to the new trust once it appears in the register."
+        )
+    if kind == "provider" or proposal.group_id is None:
+        return (
+            f"{proposal.partner_name} is a lead partner from the accredited pool, not a trust in the register: "
+            "the school's membership does not change, so there is no registry hand-off to record."
+        )
+    return ""
+
+
 @transaction.atomic
 def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str = "") -> HandOff:
-    """After approval: the hand-off record (new funding agreement date, notes for the receiving trust)."""
+    """After approval the move takes effect in the register: the school leaves its current trust (if any) and
+    joins the receiving trust with joined date = `effective_on` (registry.services.membership_move_brokered,
+    audited). Moves the register cannot express (a new MAT not yet in GIAS, a lead partner that is not a trust)
+    are refused with the reason (docs/decisions/0072)."""
+    from schoolsystem.registry.services import membership_move_brokered
+
     p = _lock_proposal(proposal)
     _require_officer_for(by, p.round.la)
     if effective_on is None:
         raise ValidationFailed("Enter the date.", extra={"errors": {"effective_on": ["Enter the date."]}})
+    if p.status != ProposalStatus.APPROVED:
+        _move(p, ProposalStatus.HANDED_OVER, by=by, action="brokerage.handed_over")  # raises the clear error
+    refusal = hand_off_refusal(p)
+    if refusal:
+        raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
+    decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()
+    ref = f"brokerage {p.round.reference}" + (
+        f", decision {decision.register_decision_id}" if decision else ""
+    )
+    membership, _ended = membership_move_brokered(
+        by=by,
+        establishment=p.round_school.establishment,
+        to_group=p.group,
+        effective_on=effective_on,
+        leave_group_types=PARTNER_GROUP_TYPES,
+        note=ref,
+    )
     _move(p, ProposalStatus.HANDED_OVER, by=by, action="brokerage.handed_over")
-    h = HandOff.objects.create(proposal=p, effective_on=effective_on, note=note.strip(), recorded_by=by)
-    audit(obj=h, action="brokerage.hand_off_recorded", actor=by, before={})
+    h = HandOff.objects.create(
+        proposal=p, effective_on=effective_on, note=note.strip(), recorded_by=by, membership=membership
+    )
+    audit(obj=h, action="brokerage.hand_off_recorded", actor=by, before={}, note=ref)
     return h
 
 

@@ -219,6 +219,7 @@ def proposal_detail(request, pk):
             "candidates": candidates,
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
+            "hand_off_refusal": services.hand_off_refusal(p) if p.status == ProposalStatus.APPROVED else "",
             "round_url": reverse("brokerage:round", args=[p.round_id])
             if selectors.can_run_rounds(request.user)
             else "",

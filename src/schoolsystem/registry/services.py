@@ -427,6 +427,40 @@ def membership_end(*, by, membership: Membership, left_on: date, actor_label: st
     return _end(membership, left_on, by=by, actor_label=actor_label)
 
 
+def membership_move_brokered(
+    *,
+    by,
+    establishment: Establishment,
+    to_group: Group,
+    effective_on: date,
+    leave_group_types: tuple[str, ...],
+    note: str = "",
+) -> tuple[Membership, list[Membership]]:
+    """An approved brokerage decision takes effect: the school leaves its current groups of `leave_group_types`
+    (left_on = effective_on) and joins `to_group` as a member (joined_on = effective_on). This is the one way a
+    formal group's membership changes outside a GIAS import; the caller (brokerage.services.proposal_hand_off)
+    checks the officer's scope and runs it inside its transaction. Audited as membership.ended / membership.added
+    with the decision in the note. A school the register already shows in `to_group` keeps that membership (its
+    other trusts still end). A later GIAS import remains the source of truth and reconciles the rows."""
+    if effective_on is None:
+        raise _fail("effective_on", "Enter the date the school joins the trust.")
+    group = Group.objects.select_for_update().get(pk=to_group.pk)
+    current = list(
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("group", "establishment")
+        .filter(establishment=establishment, left_on__isnull=True, group__group_type__in=leave_group_types)
+        .exclude(group=group)
+    )
+    ended = [_end(m, effective_on, by=by, actor_label="", note=note) for m in current]
+    already = group.memberships.filter(establishment=establishment, left_on__isnull=True).first()
+    if already is not None:  # the register already has the school in the receiving trust: keep that row
+        return already, ended
+    added = _add_member(
+        group, establishment, role=MembershipRole.MEMBER, joined_on=effective_on, by=by, actor_label=""
+    )
+    return added, ended
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # System leaders
 # ---------------------------------------------------------------------------------------------------------------

@@ -159,3 +159,32 @@ def test_orphan_reasons_of_many_schools_equal_the_one_school_count(instance):
     problem = Problem(schools, partners)
     everyone = list(range(len(schools)))
     assert problem.rule_counts_for_many(everyone) == [problem.rule_counts_for(i) for i in everyone]
+
+
+def test_orphan_explanations_built_later_equal_the_eager_ones():
+    from schoolsystem.engines.matching import Problem, explain_orphans
+    from schoolsystem.engines.matching.plan import plan_from_choice, solve_min_cost_flow
+
+    schools = [
+        SchoolNeed(id="far", name="Far", phase="Primary", easting=0.0, northing=0.0),
+        SchoolNeed(id="near", name="Near", phase="Primary", easting=100_000.0, northing=100_000.0),
+        SchoolNeed(id="special", name="Special", phase="Special", easting=100_000.0, northing=100_000.0),
+    ]
+    partners = [
+        PartnerCandidate(
+            id="T", name="T", capacity=2, phases=("Primary",), locations=((100_500.0, 100_000.0),)
+        )
+    ]
+    problem = Problem(schools, partners)
+    edges = problem.edges()
+    chosen = solve_min_cost_flow(problem, edges)
+    eager = plan_from_choice(problem, edges, chosen, "min_cost_flow")
+    lazy = plan_from_choice(problem, edges, chosen, "min_cost_flow", explain_orphans=False)
+    assert {o.school_id for o in lazy.orphans} == {"far", "special"}
+    assert all(not o.rule_counts for o in lazy.orphans)
+    assert explain_orphans(problem, lazy) == eager
+    only_far = explain_orphans(problem, lazy, school_ids={"far"})
+    assert {o.school_id: o.rule_counts for o in only_far.orphans} == {
+        "far": (("distance", 1),),
+        "special": (),
+    }

@@ -1,7 +1,14 @@
 """Matching schools to trusts, sponsors and lead partners (seed 003). Pure Python: no Django imports."""
 
 from schoolsystem.engines.matching.evaluate import FIT_SCALE, EdgeSet, Problem
-from schoolsystem.engines.matching.plan import PlanChange, diff_plans, orphan_penalty, plan, plan_problem
+from schoolsystem.engines.matching.plan import (
+    PlanChange,
+    diff_plans,
+    explain_orphans,
+    orphan_penalty,
+    plan,
+    plan_problem,
+)
 from schoolsystem.engines.matching.types import (
     RULES,
     Assignment,
@@ -39,6 +46,7 @@ __all__ = [
     "Shortlist",
     "Weights",
     "diff_plans",
+    "explain_orphans",
     "orphan_penalty",
     "plan",
     "plan_problem",

@@ -120,7 +120,7 @@ class Problem:
 
     # ----- arrays -------------------------------------------------------------------------------------------
     def _build_school_arrays(self) -> None:
-        rules, schools = self.rules, self.schools
+        schools = self.schools
         self.s_xy = np.array(
             [
                 (s.easting, s.northing)
@@ -136,7 +136,8 @@ class Problem:
         self.s_current = np.array([self.partner_index.get(s.current_partner_id, -1) for s in schools])
         # Faith: up to two denominations per school, as codes shared with partners.
         self._denom_codes: dict[str, int] = {}
-        self.s_denoms = [denominations(s.religious_character, rules) for s in schools]
+        self._denom_cache: dict[str, tuple[str, ...]] = {}
+        self.s_denoms = [self._denoms(s.religious_character) for s in schools]
         self.s_church = np.array([bool(d) for d in self.s_denoms], dtype=bool)
         self.s_den1 = np.array([self._code(d[0]) if d else -2 for d in self.s_denoms], dtype=np.int64)
         self.s_den2 = np.array(
@@ -148,6 +149,7 @@ class Problem:
         )
         # Needs as bit masks over a shared vocabulary (expertise uses the same one).
         self._tags: dict[str, int] = {}
+        self._mask_cache: dict[tuple[str, ...], int] = {}
         self.s_needs = np.array([self._mask(s.needs) for s in schools], dtype=np.int64)
         self.s_has_prefs = np.array([bool(s.preferences) for s in schools], dtype=bool)
 
@@ -155,19 +157,19 @@ class Problem:
         rules, partners = self.rules, self.partners
         n = len(partners)
         self.p_concern = np.array([p.open_serious_concern for p in partners], dtype=bool)
-        self.p_phase = np.array([partner_phase_mask(p.phases) for p in partners], dtype=np.int64)
-        self.p_families = np.array(
-            [bin(m & (PRIMARY | SECONDARY | SPECIAL | NURSERY | POST16)).count("1") for m in self.p_phase]
-        )
-        self.p_den = np.array(
+        phase_cache: dict[tuple[str, ...], int] = {}
+        self.p_phase = np.array(
             [
-                self._code(denominations(p.denomination, rules)[0])
-                if denominations(p.denomination, rules)
-                else -1
+                phase_cache[p.phases]
+                if p.phases in phase_cache
+                else phase_cache.setdefault(p.phases, partner_phase_mask(p.phases))
                 for p in partners
             ],
             dtype=np.int64,
         )
+        self.p_families = _popcount(self.p_phase & (PRIMARY | SECONDARY | SPECIAL | NURSERY | POST16))
+        p_denoms = [self._denoms(p.denomination) for p in partners]
+        self.p_den = np.array([self._code(d[0]) if d else -1 for d in p_denoms], dtype=np.int64)
         self.p_maxkm = np.array(
             [
                 p.max_distance_km if p.max_distance_km is not None else rules.default_max_distance_km
@@ -206,14 +208,14 @@ class Problem:
         ]
         self.consent_keys = np.unique(np.array(consent, dtype=np.int64))
         # Locations, grouped by partner, for the nearest-school distance.
-        owner, pts = [], []
-        for j, p in enumerate(partners):
-            for e, nn in p.locations:
-                if e is not None and nn is not None:
-                    owner.append(j)
-                    pts.append((float(e), float(nn)))
-        self.loc_owner = np.array(owner, dtype=np.int64)
-        self.loc_xy = np.array(pts, dtype=np.float64).reshape(-1, 2)
+        per = np.fromiter((len(p.locations) for p in partners), dtype=np.int64, count=n)
+        flat = np.array(
+            [np.nan if v is None else v for p in partners for xy in p.locations for v in xy], dtype=np.float64
+        ).reshape(-1, 2)
+        owner = np.repeat(np.arange(n, dtype=np.int64), per)
+        keep = ~np.isnan(flat).any(axis=1)
+        self.loc_owner = owner[keep]
+        self.loc_xy = flat[keep]
         counts = np.bincount(self.loc_owner, minlength=n) if n else np.zeros(0, dtype=np.int64)
         self.p_has_loc = counts > 0
         self.loc_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if n else counts
@@ -230,6 +232,12 @@ class Problem:
         self.pref_keys = np.array(keys, dtype=np.int64)[order]
         self.pref_vals = np.array(vals, dtype=np.float64)[order]
 
+    def _denoms(self, value: str) -> tuple[str, ...]:
+        cached = self._denom_cache.get(value)
+        if cached is None:
+            cached = self._denom_cache[value] = denominations(value, self.rules)
+        return cached
+
     def _code(self, name: str) -> int:
         return self._denom_codes.setdefault(name, len(self._denom_codes))
 
@@ -237,12 +245,19 @@ class Problem:
         return self._diocese_codes.setdefault(name.strip().lower(), len(self._diocese_codes))
 
     def _mask(self, tags: Sequence[str]) -> int:
+        if not tags:
+            return 0
+        cached = self._mask_cache.get(tags) if isinstance(tags, tuple) else None
+        if cached is not None:
+            return cached
         mask = 0
         for tag in tags:
             code = self._tags.setdefault(tag.strip().lower(), len(self._tags))
             if code >= 63:
                 raise ValueError("at most 63 distinct needs/expertise tags are supported")
             mask |= 1 << code
+        if isinstance(tags, tuple):
+            self._mask_cache[tags] = mask
         return mask
 
     # ----- rules and scores over arbitrary (school, partner) pairs ----------------------------------------
@@ -334,23 +349,30 @@ class Problem:
         reqs = np.unique(self.s_phase[located]) if check_phase else np.array([-1])
         lower = -np.inf
         loc_radius = self.p_maxkm[self.loc_owner] if len(self.loc_owner) else np.zeros(0)
+        owner_mask = self.p_phase[self.loc_owner] if len(self.loc_owner) else np.zeros(0, dtype=np.int64)
+        school_trees: dict[int, tuple[np.ndarray, cKDTree]] = {}
         for radius in radii:
             in_bucket = loc_ok & (loc_radius > lower) & (loc_radius <= radius)
             lower = radius
             for req in reqs:
-                schools = (
-                    np.flatnonzero(located & (self.s_phase == req))
-                    if check_phase
-                    else np.flatnonzero(located)
-                )
+                if int(req) not in school_trees:
+                    members = (
+                        np.flatnonzero(located & (self.s_phase == req))
+                        if check_phase
+                        else np.flatnonzero(located)
+                    )
+                    school_trees[int(req)] = (
+                        members,
+                        cKDTree(self.s_xy[members]) if len(members) else None,
+                    )
+                schools, tree = school_trees[int(req)]
                 locs = in_bucket
                 if check_phase:
-                    owner_mask = self.p_phase[self.loc_owner]
                     locs = locs & ((owner_mask & req) == req)
                 locs = np.flatnonzero(locs)
                 if not len(schools) or not len(locs):
                     continue
-                pairs = cKDTree(self.s_xy[schools]).sparse_distance_matrix(
+                pairs = tree.sparse_distance_matrix(
                     cKDTree(self.loc_xy[locs]), radius * 1000.0, output_type="ndarray"
                 )
                 out_s.append(schools[pairs["i"]])
@@ -362,9 +384,14 @@ class Problem:
         si, pj, d = np.concatenate(out_s), np.concatenate(out_k), np.concatenate(out_d) / 1000.0
         # Nearest location of each partner: minimum distance per (school, partner) key.
         key = si.astype(np.int64) * n_p + pj
-        uniq, inverse = np.unique(key, return_inverse=True)
-        best = np.full(len(uniq), np.inf)
-        np.minimum.at(best, inverse, d)
+        if not len(key):
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, np.zeros(0)
+        order = np.argsort(key)
+        key, d = key[order], d[order]
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        best = np.minimum.reduceat(d, starts)
+        uniq = key[starts]
         return uniq // n_p, uniq % n_p, best
 
     def distances_from(self, i: int) -> np.ndarray:

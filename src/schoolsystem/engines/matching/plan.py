@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -179,8 +179,12 @@ def solve_greedy(problem: Problem, edges: EdgeSet) -> np.ndarray:
     return np.array(chosen, dtype=np.int64)
 
 
-def plan_from_choice(problem: Problem, edges: EdgeSet, chosen: np.ndarray, solver: str) -> Plan:
-    """Turn chosen edges into a Plan, with a reason for every orphan school."""
+def plan_from_choice(
+    problem: Problem, edges: EdgeSet, chosen: np.ndarray, solver: str, *, explain_orphans: bool = True
+) -> Plan:
+    """Turn chosen edges into a Plan, with a reason for every orphan school. With `explain_orphans=False` a
+    school no partner may take gets its reason code only; `explain_orphans(problem, plan)` adds how many
+    partners failed each rule later, for the orphans that are shown (a national plan need not explain them all)."""
     chosen = np.asarray(chosen, dtype=np.int64)
     placed = set(edges.school[chosen].tolist())
     assignments = tuple(
@@ -195,11 +199,21 @@ def plan_from_choice(problem: Problem, edges: EdgeSet, chosen: np.ndarray, solve
     n_eligible = np.bincount(edges.school, minlength=len(problem.schools))
     orphans = []
     hopeless = [i for i in range(len(problem.schools)) if i not in placed and n_eligible[i] == 0]
-    hopeless_counts = dict(zip(hopeless, problem.rule_counts_for_many(hopeless), strict=True))
+    hopeless_counts = (
+        dict(zip(hopeless, problem.rule_counts_for_many(hopeless), strict=True))
+        if explain_orphans
+        else dict.fromkeys(hopeless)
+    )
     for i, school in enumerate(problem.schools):
         if i in placed:
             continue
-        if n_eligible[i] == 0:
+        if n_eligible[i] == 0 and hopeless_counts[i] is None:
+            orphans.append(
+                Orphan(
+                    school.id, "no_eligible_partner", f"No eligible partner among {len(problem.partners)}."
+                )
+            )
+        elif n_eligible[i] == 0:
             counts = hopeless_counts[i]
             parts = [f"{RULES[code][0].lower()} ({n})" for code, n in sorted(counts, key=lambda c: -c[1])]
             detail = f"No eligible partner among {len(problem.partners)}. Partners failing each rule: " + (
@@ -235,6 +249,29 @@ def plan_from_choice(problem: Problem, edges: EdgeSet, chosen: np.ndarray, solve
         if load is not None
         else (),
     )
+
+
+def explain_orphans(problem: Problem, result: Plan, school_ids: Sequence[str] | None = None) -> Plan:
+    """`result` with the rule counts of its unexplained 'no eligible partner' orphans (only `school_ids` when
+    given): the explanation a page or file shows, built when it is shown."""
+    todo = [
+        o
+        for o in result.orphans
+        if o.reason == "no_eligible_partner"
+        and not o.rule_counts
+        and (school_ids is None or o.school_id in school_ids)
+    ]
+    if not todo:
+        return result
+    counts = problem.rule_counts_for_many([problem.school_index[o.school_id] for o in todo])
+    explained = {}
+    for o, c in zip(todo, counts, strict=True):
+        parts = [f"{RULES[code][0].lower()} ({n})" for code, n in sorted(c, key=lambda x: -x[1])]
+        detail = f"No eligible partner among {len(problem.partners)}. Partners failing each rule: " + (
+            ", ".join(parts) or "none known"
+        )
+        explained[o.school_id] = Orphan(o.school_id, o.reason, detail, c)
+    return replace(result, orphans=tuple(explained.get(o.school_id, o) for o in result.orphans))
 
 
 def plan_problem(
