@@ -268,11 +268,25 @@ class DecisionSearchForm(forms.Form):
 
 
 class OfferSearchForm(forms.Form):
-    urn = forms.IntegerField(label="School URN", min_value=1)
-    needs = forms.MultipleChoiceField(
-        label="Needs", choices=SupportKind.choices, widget=forms.CheckboxSelectMultiple
+    urn = forms.IntegerField(
+        label="School URN", min_value=1, error_messages={"required": "Enter the URN of the school."}
     )
-    days_needed = forms.IntegerField(label="Days needed", min_value=1, max_value=200, initial=1)
+    needs = forms.MultipleChoiceField(
+        label="Needs",
+        choices=SupportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one need."},
+    )
+    days_needed = forms.IntegerField(
+        label="Days needed",
+        min_value=1,
+        max_value=200,
+        required=False,
+        help_text="Leave blank for one day: offers with any spare capacity.",
+    )
+
+    def clean_days_needed(self):
+        return self.cleaned_data.get("days_needed") or 1
 
 
 class SupportNeedForm(forms.Form):
