@@ -372,3 +372,68 @@ def test_minutes_that_are_not_a_real_document_are_refused(
         )
     decision.refresh_from_db()
     assert not decision.minutes and not any(tmp_path.rglob("*"))
+
+
+def test_a_withheld_passage_is_replaced_where_it_stands_and_never_published(client, decision, officer):
+    services.decision_publish(
+        by=officer,
+        decision=decision,
+        redactions=[
+            {
+                "field": "rationale",
+                "withheld": "Details of a referral",
+                "reason": "Personal data",
+                "passage": SECRET,
+            },
+            {
+                "field": "criteria",
+                "withheld": "A criterion",
+                "reason": "Commercial",
+                "passage": "Capacity of the lead",
+            },
+        ],
+    )
+    decision.refresh_from_db()
+    public = services.public_values(decision)
+    assert public["rationale"] == "Governance broke down after [Withheld: Personal data]."
+    assert public["criteria"] == ["Standards over time", "[Withheld: Commercial] school"]
+    page = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
+    api = client.get(f"/api/v1/decisions/{decision.pk}/").content.decode()
+    csv_body = client.get(reverse("decisions:export")).content.decode()
+    for body in (page, api, csv_body):
+        assert "Governance broke down after" in body and SECRET not in body and "4471" not in body
+    assert "passage" not in api
+    assert "0 decisions" in client.get(reverse("decisions:register"), {"q": "4471"}).content.decode()
+    assert (
+        "1 decision" in client.get(reverse("decisions:register"), {"q": "Governance broke"}).content.decode()
+    )
+    assert decision.redactions[0]["passage"] == SECRET  # kept for officers
+
+
+def test_a_passage_that_is_not_in_the_field_is_refused(decision, officer):
+    with pytest.raises(ValidationFailed) as err:
+        services.decision_publish(
+            by=officer,
+            decision=decision,
+            redactions=[
+                {"field": "rationale", "withheld": "x", "reason": "y", "passage": "words never written"}
+            ],
+        )
+    assert err.value.extra["errors"]["redactions"] == [
+        "Redaction 1: the passage to withhold is not in the rationale."
+    ]
+    decision.refresh_from_db()
+    assert decision.status != "published"
+
+
+def test_the_publish_page_takes_a_passage(client, decision, officer):
+    client.force_login(officer)
+    url = reverse("improvement:decision-manage", args=[decision.pk])
+    form = {"form": "publish", "redaction_1_field": "rationale", "redaction_1_withheld": "Referral",
+            "redaction_1_reason": "Child's data", "redaction_1_passage": SECRET}  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    decision.refresh_from_db()
+    assert (
+        services.public_values(decision)["rationale"]
+        == "Governance broke down after [Withheld: Child's data]."
+    )

@@ -96,8 +96,9 @@ class PublicDecisionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        # Text fields only ever come from public_values: redacted fields are replaced, never sent.
+        # Text fields only ever come from public_values: redacted text is replaced, never sent; nor is the passage.
         data.update(services.public_values(instance))
+        data["redactions"] = services.public_redactions(instance)
         return data
 
 

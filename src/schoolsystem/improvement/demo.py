@@ -272,6 +272,7 @@ def load(ctx) -> None:
                 "field": "rationale",
                 "withheld": "Personal circumstances of the chair of governors",
                 "reason": "Personal data",
+                "passage": "The chair's personal circumstances were also weighed.",
             }
         ],
     )

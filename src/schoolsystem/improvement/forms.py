@@ -215,15 +215,20 @@ class PublishForm(forms.Form):
             self.fields[f"redaction_{i}_reason"] = forms.CharField(
                 label=f"Redaction {i}: why", required=False
             )
+            self.fields[f"redaction_{i}_passage"] = forms.CharField(
+                label=f"Redaction {i}: the exact words to withhold (optional)",
+                required=False,
+                help_text="Copied from the field. Leave blank to withhold the whole field.",
+            )
 
     def clean(self):
         data = super().clean()
         redactions = []
         for i in range(1, REDACTION_ROWS + 1):
-            field, withheld, reason = (
-                data.get(f"redaction_{i}_{k}", "") for k in ("field", "withheld", "reason")
+            field, withheld, reason, passage = (
+                data.get(f"redaction_{i}_{k}", "") for k in ("field", "withheld", "reason", "passage")
             )
-            if not (field or withheld or reason):
+            if not (field or withheld or reason or passage):
                 continue
             if not field:
                 self.add_error(f"redaction_{i}_field", "Choose the field to redact.")
@@ -231,7 +236,7 @@ class PublishForm(forms.Form):
                 self.add_error(f"redaction_{i}_withheld", "Say what is withheld.")
             if not reason:
                 self.add_error(f"redaction_{i}_reason", "Give the reason it is withheld.")
-            redactions.append({"field": field, "withheld": withheld, "reason": reason})
+            redactions.append({"field": field, "withheld": withheld, "reason": reason, "passage": passage})
         data["redactions"] = redactions
         return data
 

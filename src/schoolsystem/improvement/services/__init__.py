@@ -24,6 +24,7 @@ from schoolsystem.improvement.services.decisions import (
     decision_attach_minutes,
     decision_create,
     decision_publish,
+    public_redactions,
     public_values,
 )
 from schoolsystem.improvement.services.reviews import (
@@ -80,6 +81,7 @@ __all__ = [
     "peer_review_plan",
     "peer_review_raise_support",
     "provider_create",
+    "public_redactions",
     "public_values",
     "support_milestone_complete",
     "support_rate",

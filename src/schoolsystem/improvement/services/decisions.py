@@ -100,35 +100,61 @@ def decision_create(
     return decision
 
 
-def _validate_redactions(redactions: Iterable[dict]) -> list[dict]:
+def _texts(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+
+
+def _validate_redactions(decision: Decision, redactions: Iterable[dict]) -> list[dict]:
+    """Each redaction: the field, what was withheld and why (published), and optionally the exact `passage` of the
+    field to withhold (never published); without a passage the whole field is withheld."""
     cleaned, problems = [], []
     for i, r in enumerate(redactions):
         field = str(r.get("field", "")).strip()
         withheld = str(r.get("withheld", "")).strip()
         reason = str(r.get("reason", "")).strip()
+        passage = str(r.get("passage", "") or "").strip()
         if field not in REDACTABLE_FIELDS:
             problems.append(f"Redaction {i + 1}: choose a field from {', '.join(REDACTABLE_FIELDS)}.")
+        elif passage and not any(passage in text for text in _texts(getattr(decision, field))):
+            problems.append(
+                f"Redaction {i + 1}: the passage to withhold is not in the {field.replace('_', ' ')}."
+            )
         if not withheld:
             problems.append(f"Redaction {i + 1}: say what was withheld.")
         if not reason:
             problems.append(f"Redaction {i + 1}: give the reason it was withheld.")
-        cleaned.append({"field": field, "withheld": withheld, "reason": reason})
+        item = {"field": field, "withheld": withheld, "reason": reason}
+        if passage:
+            item["passage"] = passage
+        cleaned.append(item)
     if problems:
         raise ValidationFailed("The redactions are incomplete.", extra={"errors": {"redactions": problems}})
     return cleaned
 
 
+def public_redactions(decision: Decision) -> list[dict]:
+    """What the public sees of each redaction: the field, what was withheld and why (never the passage itself)."""
+    return [{k: r[k] for k in ("field", "withheld", "reason")} for r in decision.redactions or []]
+
+
 def public_values(decision: Decision) -> dict[str, object]:
-    """The decision's text as the public sees it: each redacted field replaced by "[Withheld: <reason>]"."""
-    reasons = {r["field"]: r["reason"] for r in decision.redactions or []}
+    """The decision's text as the public sees it: a withheld passage replaced by "[Withheld: <reason>]" where it
+    stands, and a field redacted without a passage replaced whole by that marker."""
     out: dict[str, object] = {}
+    by_field: dict[str, list[dict]] = {}
+    for r in decision.redactions or []:
+        by_field.setdefault(r["field"], []).append(r)
     for name in REDACTABLE_FIELDS:
         value = getattr(decision, name)
-        if name in reasons:
-            marker = f"[Withheld: {reasons[name]}]"
+        redactions = by_field.get(name, [])
+        if any(not r.get("passage") for r in redactions):
+            marker = f"[Withheld: {next(r['reason'] for r in redactions if not r.get('passage'))}]"
             out[name] = [marker] if isinstance(value, list) else marker
-        else:
-            out[name] = value
+            continue
+        texts = _texts(value)
+        for r in redactions:
+            texts = [t.replace(r["passage"], f"[Withheld: {r['reason']}]") for t in texts]
+        out[name] = texts if isinstance(value, list) else (texts[0] if redactions else value)
     return out
 
 
@@ -151,7 +177,7 @@ def decision_publish(*, by, decision: Decision, redactions: Iterable[dict] = ())
     if decision.status == DecisionStatus.PUBLISHED:
         raise InvalidTransition("This decision is already published.")
     before = _fields(decision)
-    decision.redactions = _validate_redactions(redactions)
+    decision.redactions = _validate_redactions(decision, redactions)
     decision.status = DecisionStatus.PUBLISHED
     decision.published_on = timezone.now()
     decision.published_by = by
