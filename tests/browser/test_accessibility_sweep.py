@@ -1,5 +1,5 @@
 """axe-core over the main pages of every area, on the demo's own data (loaded through `demo_data`): no serious or
-critical violations for an LA officer, and on the public pages for a visitor who is not signed in."""
+critical violations for an LA officer, an assessor, and on the public pages for a visitor who is not signed in."""
 
 from io import StringIO
 
@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from schoolsystem.accounts.models import User
+from schoolsystem.accreditation.models import Application
 from schoolsystem.brokerage.models import Proposal, Round
-from schoolsystem.improvement.models import Case, Decision, SupportRequest
+from schoolsystem.improvement.models import Case, Decision, PeerReview, SupportRequest
 from schoolsystem.registry.models import Group
 from tests.browser.test_e2e import assert_accessible, browser  # noqa: F401 (fixture)
 
@@ -31,7 +32,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
                  "--users-file", str(tmp_path / "users.txt"), stdout=StringIO(), stderr=StringIO())  # fmt: skip
     officer = User.objects.get(username="la_officer")
     case, support = Case.objects.first(), SupportRequest.objects.first()
-    rnd, proposal = Round.objects.first(), Proposal.objects.first()
+    rnd, proposal, review = Round.objects.first(), Proposal.objects.first(), PeerReview.objects.first()
     school = case.school
     trust = Group.objects.filter(group_type="mat").first()
     decision = Decision.objects.filter(published_on__isnull=False).first()
@@ -41,7 +42,11 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
         f"/performance/groups/{trust.pk}/scorecard/", "/improvement/", f"/improvement/cases/{case.pk}/",
         f"/improvement/support/requests/{support.pk}/", "/improvement/support/", "/brokerage/",
         f"/brokerage/rounds/{rnd.pk}/", f"/brokerage/rounds/{rnd.pk}/what-if/", f"/brokerage/proposals/{proposal.pk}/",
+        f"/improvement/cases/{case.pk}/record_visit/", "/improvement/support/requests/new/",
+        f"/improvement/reviews/{review.pk}/", "/isolated-schools/", "/improvement/decisions/new/",
     ]  # fmt: skip
+    waiting = Application.objects.get(status="in_assessment", assessor__username="assessor")
+    assessor_pages = ["/accreditation/", f"/accreditation/applications/{waiting.pk}/"]
     public = [
         f"/performance/schools/{school.urn}/report-card/", "/decisions/", f"/decisions/{decision.pk}/",
         "/accredited-providers/",
@@ -54,6 +59,14 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
         assert_accessible(page, path)
     _sign_in(context, live_server, officer)
     for path in signed_in:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert_accessible(page, path)
+    context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    _sign_in(context, live_server, User.objects.get(username="assessor"))
+    page = context.new_page()
+    for path in assessor_pages:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert_accessible(page, path)
