@@ -188,3 +188,18 @@ def test_orphan_explanations_built_later_equal_the_eager_ones():
         "far": (("distance", 1),),
         "special": (),
     }
+
+
+def test_plan_lists_assignments_by_school_id_and_every_unplaced_school_once():
+    # Schools given out of id order; t0 takes one, t1 two; s3 is out of everyone's reach.
+    schools = [s(2, 0), s(0, 1_000), s(3, 900_000), s(1, 2_000), s(4, 1_500)]
+    partners = [p(0, 0, 1, max_distance_km=10), p(1, 3_000, 2, max_distance_km=10)]
+    result = plan(schools, partners)
+    ids = [a.school_id for a in result.assignments]
+    assert ids == sorted(ids) and len(ids) == 3
+    assert all(a.fit == round(a.fit, 2) and a.distance_km == round(a.distance_km, 2) for a in result.assignments)
+    reasons = {o.school_id: o.reason for o in result.orphans}
+    assert reasons["s3"] == "no_eligible_partner"
+    assert len(reasons) == 2 and set(reasons) | set(ids) == {f"s{i}" for i in range(5)}
+    assert list(reasons.values()).count("capacity_exhausted") == 1
+    assert dict(result.load) == {"t0": 1, "t1": 2}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import starmap
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -186,37 +187,39 @@ def plan_from_choice(
     school no partner may take gets its reason code only; `explain_orphans(problem, plan)` adds how many
     partners failed each rule later, for the orphans that are shown (a national plan need not explain them all)."""
     chosen = np.asarray(chosen, dtype=np.int64)
-    placed = set(edges.school[chosen].tolist())
-    assignments = tuple(
-        Assignment(
-            school_id=problem.schools[int(edges.school[k])].id,
-            partner_id=problem.partners[int(edges.partner[k])].id,
-            fit=round(float(edges.fit[k]), 2),
-            distance_km=round(float(edges.distance_km[k]), 2),
+    schools, partners = problem.schools, problem.partners
+    placed = np.zeros(len(schools), dtype=bool)
+    placed[edges.school[chosen]] = True
+    # Columns as Python lists first (one conversion each), then one Assignment per placed school, by school id.
+    rows = sorted(
+        zip(
+            [schools[i].id for i in edges.school[chosen].tolist()],
+            [partners[j].id for j in edges.partner[chosen].tolist()],
+            [round(f, 2) for f in edges.fit[chosen].tolist()],
+            [round(d, 2) for d in edges.distance_km[chosen].tolist()],
+            strict=True,
         )
-        for k in sorted(chosen.tolist(), key=lambda k: problem.schools[int(edges.school[k])].id)
     )
-    n_eligible = np.bincount(edges.school, minlength=len(problem.schools))
+    assignments = tuple(starmap(Assignment, rows))
+    n_eligible = np.bincount(edges.school, minlength=len(schools)).tolist()
+    unplaced = np.flatnonzero(~placed).tolist()
     orphans = []
-    hopeless = [i for i in range(len(problem.schools)) if i not in placed and n_eligible[i] == 0]
+    hopeless = [i for i in unplaced if n_eligible[i] == 0]
     hopeless_counts = (
         dict(zip(hopeless, problem.rule_counts_for_many(hopeless), strict=True))
         if explain_orphans
         else dict.fromkeys(hopeless)
     )
-    for i, school in enumerate(problem.schools):
-        if i in placed:
-            continue
+    for i in unplaced:
+        school = schools[i]
         if n_eligible[i] == 0 and hopeless_counts[i] is None:
             orphans.append(
-                Orphan(
-                    school.id, "no_eligible_partner", f"No eligible partner among {len(problem.partners)}."
-                )
+                Orphan(school.id, "no_eligible_partner", f"No eligible partner among {len(partners)}.")
             )
         elif n_eligible[i] == 0:
             counts = hopeless_counts[i]
             parts = [f"{RULES[code][0].lower()} ({n})" for code, n in sorted(counts, key=lambda c: -c[1])]
-            detail = f"No eligible partner among {len(problem.partners)}. Partners failing each rule: " + (
+            detail = f"No eligible partner among {len(partners)}. Partners failing each rule: " + (
                 ", ".join(parts) or "none known"
             )
             orphans.append(Orphan(school.id, "no_eligible_partner", detail, counts))
