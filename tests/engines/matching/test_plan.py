@@ -197,7 +197,9 @@ def test_plan_lists_assignments_by_school_id_and_every_unplaced_school_once():
     result = plan(schools, partners)
     ids = [a.school_id for a in result.assignments]
     assert ids == sorted(ids) and len(ids) == 3
-    assert all(a.fit == round(a.fit, 2) and a.distance_km == round(a.distance_km, 2) for a in result.assignments)
+    assert all(
+        a.fit == round(a.fit, 2) and a.distance_km == round(a.distance_km, 2) for a in result.assignments
+    )
     reasons = {o.school_id: o.reason for o in result.orphans}
     assert reasons["s3"] == "no_eligible_partner"
     assert len(reasons) == 2 and set(reasons) | set(ids) == {f"s{i}" for i in range(5)}
