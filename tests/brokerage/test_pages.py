@@ -41,6 +41,13 @@ def test_round_page_shows_plan_and_orphans_without_query_per_row(
         resp = client.get(reverse("brokerage:round", args=[planned.pk]))
     assert resp.status_code == 200
     assert b"Diocesan Trust" in resp.content
+    html = resp.content.decode()
+    assert "Proved optimal (min-cost flow)." in html and "min_cost_flow" not in html
+    placed, orphans = planned.plan_summary["placed"], planned.plan_summary["orphans"]
+    assert f"{placed} school{'s' if placed != 1 else ''} placed" in html
+    assert (f"{orphans} left without a partner" if orphans else "none left without a partner") in html
+    # The add-school form explains its checkboxes and the group field to the officer.
+    assert 'aria-describedby="id_estate_flag-hint"' in html and "go to the same partner" in html
 
 
 def test_round_page_query_count_does_not_grow_with_schools(

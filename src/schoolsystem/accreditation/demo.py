@@ -210,7 +210,7 @@ def load(ctx) -> None:
     services.application_decide(application=refused, accredit=False, note="Not accredited.", by=dm)
     services.feedback_write(
         application=refused,
-        feedback="The proposal did not show primary or Early Years Foundation Stage expertise (seed 000 §1.1).",
+        feedback="The proposal did not show primary or Early Years Foundation Stage expertise (prospectus §1.1).",
         by=assessor2,
     )
     services.feedback_review(application=refused, release=True, note="Clear and fair.", by=advisory)

@@ -49,10 +49,23 @@ class RoundForm(forms.Form):
 class AddSchoolForm(forms.Form):
     urn = forms.IntegerField(label="URN", min_value=1)
     move_type = forms.ChoiceField(choices=[("", "Not re-brokerage"), *MoveType.choices], required=False)
-    performing = forms.BooleanField(required=False)
+    performing = forms.BooleanField(
+        required=False,
+        label="Performing school",
+        help_text="A performing school ranks the trusts it would join; only those it lists are proposed.",
+    )
     finance_flag = forms.BooleanField(required=False, label="Financial concerns")
-    estate_flag = forms.BooleanField(required=False, label="PFI, land or buildings issues")
-    group_key = forms.CharField(required=False, max_length=40, label="Must go with (group key)")
+    estate_flag = forms.BooleanField(
+        required=False,
+        label="PFI, land or buildings issues",
+        help_text="Only partners willing to take on estate risk are proposed.",
+    )
+    group_key = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Must go with (group name)",
+        help_text="Schools given the same name here, such as a federation, go to the same partner or none of them do.",
+    )
 
 
 WEIGHT_LABELS = {

@@ -42,6 +42,14 @@ class PartnerProfile(TimeStampedModel):
         return f"Brokerage profile of {self.group}"
 
 
+PLAN_METHODS = {
+    "min_cost_flow": "Proved optimal (min-cost flow).",
+    "cp_sat": "Proved optimal with the group and yearly-limit rules (CP-SAT).",
+    "cp_sat_time_limited": "The best plan found within the time limit; not proved optimal (CP-SAT).",
+    "greedy": "Best pair first; not optimal.",
+}
+
+
 class Round(TimeStampedModel):
     """One brokerage exercise: one school (an academy order) or many (a closing MAT), in one LA's area."""
 
@@ -74,6 +82,11 @@ class Round(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def plan_method(self) -> str:
+        """How the proposed plan was found, in words (the solver name is kept in `plan_summary`)."""
+        return PLAN_METHODS.get(self.plan_summary.get("solver", ""), "")
 
 
 class RoundSchool(TimeStampedModel):
