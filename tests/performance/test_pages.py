@@ -218,3 +218,18 @@ def test_scorecard_of_a_trust_whose_schools_joined_after_every_result_says_so(cl
     response = client.get(reverse("performance:scorecard", args=[trust.pk]))
     assert response.status_code == 200 and response.context["card"]["sections"] == []
     assert client.get(reverse("performance:scorecard-csv", args=[trust.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_report_card_of_an_infant_school_says_why_it_has_no_test_results(client):
+    la = LocalAuthority.objects.create(code="999", name="Testshire")
+    _school(la, 700001, "Little Oaks Infant School", statutory_low_age=4, statutory_high_age=7)
+    _school(la, 700002, "Big Oaks Primary School", statutory_low_age=4, statutory_high_age=11)
+    infant = client.get(reverse("performance:report-card", args=[700001])).content.decode()
+    assert "Pupils leave this school by age 7, before the key stage 2 tests" in infant
+    assert infant.count("no test results to show") == 1  # said once, in the summary
+    primary = client.get(reverse("performance:report-card", args=[700002])).content.decode()
+    assert (
+        "No published test or exam results are available" in primary
+        and "before the key stage 2" not in primary
+    )

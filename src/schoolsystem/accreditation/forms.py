@@ -265,7 +265,9 @@ class FeedbackReviewForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label="Organisation")
+    organisation = forms.ModelChoiceField(
+        queryset=None, label="Organisation", empty_label="Choose an organisation"
+    )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Nature of the conflict", required=False
     )

@@ -318,7 +318,6 @@ def summary(school, card: dict) -> list[str]:
                     f"In {year}, pupils' progress across eight GCSE subjects was {word} (Progress 8 {c['school']:+.2f})."
                 )
         if len(s["years"]) >= 2:
-            field = "rwm_expected" if s["key_stage"] == KeyStage.KS2 else "attainment8"
             row = next(r for r in s["table"] if r["label"].startswith(("Meeting", "Attainment")))
             first, last = row["values"][0]["value"], row["values"][-1]["value"]
             if first is not None and last is not None:
@@ -326,7 +325,6 @@ def summary(school, card: dict) -> list[str]:
                     "risen" if last > first + 2 else "fallen" if last < first - 2 else "stayed about the same"
                 )
                 out.append(f"Since {s['years'][0][:4]} results have {trend}.")
-            del field
     if card["history"]:
         latest = card["history"][0]
         when = latest["date"].strftime("%B %Y") if latest["date"] else "an unknown date"
@@ -334,8 +332,19 @@ def summary(school, card: dict) -> list[str]:
     else:
         out.append("We have no Ofsted outcome for this school.")
     if not card["sections"]:
-        out.append("No published test or exam results are available for this school.")
+        out.append(no_results_reason(school))
     return out
+
+
+def no_results_reason(school) -> str:
+    """Why a school has no key stage 2 or 4 results, in words (pupils leave before the tests, or none published)."""
+    high = school.statutory_high_age
+    if high is not None and high <= 10:
+        return (
+            f"Pupils leave this school by age {high}, before the key stage 2 tests, "
+            "so there are no test results to show."
+        )
+    return "No published test or exam results are available for this school."
 
 
 def summary_table(results: pd.DataFrame, england: pd.DataFrame) -> pd.DataFrame:
