@@ -140,6 +140,8 @@ def test_published_decision_visible_without_sign_in_with_redaction_marked(client
     page = client.get(reverse("decisions:detail", args=[published.pk])).content.decode()
     assert "[Withheld: Personal data of a child]" in page
     assert "Details of a safeguarding referral" in page  # what was withheld is said
+    # The redactions table names the field as the page labels it, not by its code name.
+    assert '<td class="govuk-table__cell">Rationale</td>' in page and ">rationale<" not in page
     assert "Federation" in page and "Standards over time" in page
     api = client.get(f"/api/v1/decisions/{published.pk}/").json()
     assert api["rationale"] == "[Withheld: Personal data of a child]"

@@ -215,15 +215,15 @@ class DecisionStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-# Text fields of a decision that may be redacted on publication.
-REDACTABLE_FIELDS = (
-    "subject",
-    "decided_by_name",
-    "options_considered",
-    "criteria",
-    "rationale",
-    "consultation_outcome",
-)
+# Text fields of a decision that may be redacted on publication, with the label the published page gives them.
+REDACTABLE_FIELDS = {
+    "subject": "Subject",
+    "decided_by_name": "Decided by",
+    "options_considered": "Options considered",
+    "criteria": "Criteria applied",
+    "rationale": "Rationale",
+    "consultation_outcome": "Consultation outcome",
+}
 
 # --------------------------------------------------------------------------------------------------------------
 # Support directory and school-to-school support

@@ -204,7 +204,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "No redaction")] + [(f, f.replace("_", " ").capitalize()) for f in REDACTABLE_FIELDS]
+        choices = [("", "No redaction")] + list(REDACTABLE_FIELDS.items())
         for i in range(1, REDACTION_ROWS + 1):
             self.fields[f"redaction_{i}_field"] = forms.ChoiceField(
                 label=f"Redaction {i}: field", choices=choices, required=False

@@ -8,8 +8,9 @@ from django.shortcuts import render
 
 from schoolsystem.core.errors import NotFound
 from schoolsystem.improvement import selectors
+from schoolsystem.improvement.constants import REDACTABLE_FIELDS
 from schoolsystem.improvement.forms import DecisionSearchForm
-from schoolsystem.improvement.services import public_values
+from schoolsystem.improvement.services import public_redactions, public_values
 from schoolsystem.improvement.views import govuk
 
 
@@ -49,7 +50,14 @@ def detail(request, pk):
         decision = selectors.published_decision(pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "decisions/detail.html", {"decision": decision, "public": public_values(decision)})
+    redactions = [
+        {**r, "label": REDACTABLE_FIELDS.get(r["field"], r["field"])} for r in public_redactions(decision)
+    ]
+    return render(
+        request,
+        "decisions/detail.html",
+        {"decision": decision, "public": public_values(decision), "redactions": redactions},
+    )
 
 
 def minutes(request, pk):
