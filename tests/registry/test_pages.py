@@ -71,9 +71,17 @@ def test_school_leader_sees_their_school_and_trust_leader_their_trust(client, ma
 
     leader = make_user("trust_leader", scope_group=system["mat"])
     client.force_login(leader)
-    overview = client.get(reverse("registry:overview")).context["overview"]
+    response = client.get(reverse("registry:overview"))
+    overview = response.context["overview"]
     assert overview.area.label == "Oak Trust"
     assert overview.total == 2  # current members only: Ash left
+    # A trust leader's overview leads to the trust's own group page and scorecard.
+    page = text(response)
+    assert reverse("registry:group", args=[system["mat"].pk]) in page
+    assert reverse("performance:scorecard", args=[system["mat"].pk]) in page
+    networks = re.search(r"(\d+) networks? of schools joined", page)
+    n = int(networks.group(1))
+    assert networks.group(0).endswith("network of schools joined" if n == 1 else "networks of schools joined")
 
 
 def test_regional_officer_defaults_to_their_region(client, make_user, system):
