@@ -130,6 +130,33 @@ def test_at_risk_list_is_scoped_filtered_and_exports_csv(
     assert client.get(reverse("performance:school-risk", args=[WYKE])).status_code == 404
 
 
+def test_at_risk_row_of_a_school_with_an_open_case_links_the_case_not_a_second_one(
+    client, surrey, make_user, django_assert_max_num_queries
+):
+    from schoolsystem.improvement.services import case_open
+
+    risk_screen_run(by=None, as_of=date(2019, 9, 1))
+    officer = make_user("la_officer", scope_la=surrey)
+    client.force_login(officer)
+    first = client.get(reverse("performance:at-risk")).context["rows"][0].establishment
+    case = case_open(school=first, by=officer, reasons=["Progress well below"])
+    with django_assert_max_num_queries(13):  # one more query for the page's open cases, not one per row
+        response = client.get(reverse("performance:at-risk"))
+    rows = {r.establishment.urn: r for r in response.context["rows"]}
+    case_url = reverse("improvement:case-detail", args=[case.pk])
+    assert rows[first.urn].open_case == (case_url, "Identified")
+    assert sum(1 for r in rows.values() if r.open_case) == 1
+    html = response.content.decode()
+    assert f'href="{case_url}">Case open' in html
+    risk_page = client.get(reverse("performance:school-risk", args=[first.urn])).content.decode()
+    assert "Open case (Identified)" in risk_page and "Open a case" not in risk_page
+    # An officer of another LA sees neither the school nor the case.
+    client.force_login(
+        make_user("la_officer", scope_la=LocalAuthority.objects.create(code="998", name="Far"))
+    )
+    assert case_url not in client.get(reverse("performance:at-risk"), {"concern": "all"}).content.decode()
+
+
 @pytest.mark.django_db
 def test_officer_records_soft_intelligence_and_monitoring_audited(client, make_user):
     from schoolsystem.core.models import AuditEvent

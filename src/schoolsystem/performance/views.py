@@ -27,6 +27,19 @@ def _case_url(urn: int) -> str | None:
         return None
 
 
+def _open_cases(user, urns) -> dict[int, tuple[str, str]]:
+    """URN -> (link, state) of the open improvement case of each of these schools that `user` may see, in one
+    query: the risk screen links to the case instead of offering to open a second one."""
+    from schoolsystem.improvement.constants import CaseState
+    from schoolsystem.improvement.selectors import cases_for_user
+
+    rows = cases_for_user(user, open_only=True).filter(school__urn__in=list(urns))
+    return {
+        urn: (reverse("improvement:case-detail", args=[pk]), CaseState(state).label)
+        for urn, pk, state in rows.values_list("school__urn", "pk", "state")
+    }
+
+
 def _deny(exc: ApplicationError):
     if isinstance(exc, NotFound):
         raise Http404(exc.message)
@@ -82,9 +95,11 @@ def at_risk(request):
         return response
     page = paginate(request, results, per_page=50)
     rows = list(page.object_list)
+    cases = _open_cases(request.user, (r.establishment.urn for r in rows))
     for r in rows:
         r.reasons = [f for f in r.flags if f["flag"] != "none"]
         r.case_url = _case_url(r.establishment.urn)
+        r.open_case = cases.get(r.establishment.urn)
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "csv"
@@ -154,6 +169,7 @@ def school_risk(request, urn: int):
             "intel_form": intel_form,
             "monitor_form": monitor_form,
             "case_url": _case_url(urn),
+            "open_case": _open_cases(request.user, [urn]).get(urn),
         },
     )
 
