@@ -149,7 +149,7 @@ def test_at_risk_row_of_a_school_with_an_open_case_links_the_case_not_a_second_o
     html = response.content.decode()
     assert f'href="{case_url}">Case open' in html
     risk_page = client.get(reverse("performance:school-risk", args=[first.urn])).content.decode()
-    assert "Open case (Identified)" in risk_page and "Open a case" not in risk_page
+    assert "Case open: Identified" in risk_page and "Open a case" not in risk_page
     # An officer of another LA sees neither the school nor the case.
     client.force_login(
         make_user("la_officer", scope_la=LocalAuthority.objects.create(code="998", name="Far"))
