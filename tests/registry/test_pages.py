@@ -1,11 +1,14 @@
 import csv
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolsystem.core.audit import audit, snapshot
+from schoolsystem.registry.models import Establishment, Group, Membership
 from tests.registry.pages_seed import school, seed_system
 
 pytestmark = pytest.mark.django_db
@@ -372,3 +375,22 @@ def test_group_and_school_pages_do_not_query_per_member(
         assert len(rows) == 61
     with django_assert_max_num_queries(16):
         assert client.get(reverse("registry:school", args=[140001])).status_code == 200
+
+
+def test_membership_status_tells_current_left_leaving_and_planned(client, la_officer, system):
+    today = timezone.localdate()
+    lone = Establishment.objects.get(urn=125005)
+    # A brokered move recorded ahead of its effective date: leaves one trust and joins another next term.
+    old = Group.objects.create(name="Elder Trust", group_type="mat", la=system["surrey"])
+    Membership.objects.create(
+        establishment=lone, group=old, joined_on=date(2017, 9, 1), left_on=today + timedelta(days=60)
+    )
+    Membership.objects.create(establishment=lone, group=system["mat"], joined_on=today + timedelta(days=60))
+    client.force_login(la_officer)
+    page = text(client.get(reverse("registry:school", args=[125005])))
+    assert re.search(r"Elder Trust.*?Leaving</strong> \d", page)
+    assert re.search(r"Oak Trust.*?Planned</strong> from the joining date", page)
+    assert "Current</strong>" not in page
+    group_page = text(client.get(reverse("registry:group", args=[system["mat"].pk])))
+    assert "Planned</strong>" in group_page and "Left 31 Aug 2019" in group_page
+    assert group_page.count("Current</strong>") == 2  # Oakwood and Elm

@@ -3,6 +3,7 @@ plus the informal partnerships and system leaders GIAS does not record."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from schoolsystem.core.models import TimeStampedModel
 from schoolsystem.registry.constants import (
@@ -180,6 +181,16 @@ class Membership(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+    @property
+    def is_planned(self) -> bool:
+        """Recorded ahead of its start (a brokered move with a future effective date): not yet in effect."""
+        return self.left_on is None and self.joined_on is not None and self.joined_on > timezone.localdate()
+
+    @property
+    def is_leaving(self) -> bool:
+        """Ended on a date still to come: the school is in the group until then."""
+        return self.left_on is not None and self.left_on > timezone.localdate()
 
 
 class EstablishmentLink(TimeStampedModel):
