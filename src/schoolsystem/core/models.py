@@ -47,6 +47,27 @@ class AuditEvent(models.Model):
     def who(self) -> str:
         return self.actor.get_username() if self.actor_id else (self.actor_label or "system")
 
+    @property
+    def who_label(self) -> str:
+        """Who, for a page: the user's name, or the import that wrote it ("import:gias_links" -> "GIAS links
+        import")."""
+        if self.actor_id:
+            return self.actor.get_full_name() or self.actor.get_username()
+        kind = self.actor_label.removeprefix("import:")
+        if kind != self.actor_label:
+            words = [w.upper() if w in _ACRONYMS else w for w in kind.split("_")]
+            return " ".join([*words, "import"])
+        return self.actor_label or "system"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words: "membership.ended" -> "Membership ended"."""
+        subject, _, verb = self.action.partition(".")
+        return f"{subject.replace('_', ' ').capitalize()} {verb.replace('_', ' ')}".strip()
+
+
+_ACRONYMS = frozenset({"gias", "ks2", "ks4", "api", "csv"})
+
 
 class ImportRecord(TimeStampedModel):
     """One import of one file: what, by whom, the counts, and the file's hash (stops re-importing by accident)."""
