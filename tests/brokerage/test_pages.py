@@ -5,9 +5,11 @@ from django.urls import reverse
 
 from schoolsystem.brokerage import services
 from schoolsystem.brokerage.constants import Scenario
+from schoolsystem.brokerage.maps import shortlist_svg
 from schoolsystem.brokerage.models import Round
+from schoolsystem.engines.matching.types import ScoredCandidate
 from schoolsystem.registry.models import LocalAuthority, Membership
-from tests.brokerage.conftest import make_school
+from tests.brokerage.conftest import make_school, make_trust
 
 
 @pytest.fixture
@@ -66,6 +68,10 @@ def test_round_page_query_count_does_not_grow_with_schools(
 def test_shortlist_page_has_breakdown_exclusions_and_map(
     client, officer, area, planned, django_assert_max_num_queries
 ):
+    # GIAS holds a sponsor and its trust as two groups of one name: the page says which is the sponsor.
+    make_trust(
+        "Oak Trust", [make_school(area["la"], "Oak Sponsored 1", 504_000, 150_200)], group_type="sponsor"
+    )
     client.force_login(officer)
     with django_assert_max_num_queries(14):
         resp = client.get(reverse("brokerage:school-shortlist", args=[area["church_needy"].urn]))
@@ -73,7 +79,9 @@ def test_shortlist_page_has_breakdown_exclusions_and_map(
     assert resp.status_code == 200
     assert "<svg" in body and " km</text>" in body
     assert "Faith ethos" in body and "Oak Trust" in body
-    assert "Track_record" in body or "Track record" in body
+    assert ">Track record</th>" in body and "Track_record" not in body
+    assert "Oak Trust (sponsor)" in body and ">Oak Trust</td>" in body
+    assert "weighted: distance to the partner&#x27;s nearest school 30%, track record (scorecard) 25%" in body
 
 
 def test_la_officer_of_another_la_cannot_see_the_round_or_shortlist(client, make_user, area, planned):
@@ -243,3 +251,13 @@ def test_la_officer_has_no_la_choice(client, officer):
     assert "la" not in page.context["form"].fields
     html = page.content.decode()
     assert 'aria-describedby="id_leaving_group-hint"' in html and "For a whole trust closing" in html
+
+
+def test_shortlist_map_keeps_the_school_name_inside_the_picture(area):
+    school = area["church_needy"]
+    west = (school.easting - 5_000, school.northing)
+    east = (school.easting + 5_000, school.northing)
+    cand = ScoredCandidate(partner_id="p", partner_name="P", fit=50.0, distance_km=5.0, components=(), rank=1)
+    # The school east of its candidate sits on the right: its name runs leftwards (text-anchor end).
+    assert 'text-anchor="end">St Luke' in shortlist_svg(school, [cand], {"p": west})
+    assert 'text-anchor="start">St Luke' in shortlist_svg(school, [cand], {"p": east})

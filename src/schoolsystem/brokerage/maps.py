@@ -43,8 +43,11 @@ def shortlist_svg(
             f'<text x="{px:.1f}" y="{py + 4:.1f}" font-size="11" fill="#fff" text-anchor="middle">{c.rank}</text>'
         )
     parts.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="10" fill="#d4351c"/>')
+    # The name reads away from the nearer edge, so it is not cut off on the right.
+    lx, anchor = (sx - 13, "end") if sx > width / 2 else (sx + 13, "start")
     parts.append(
-        f'<text x="{sx + 13:.1f}" y="{sy + 4:.1f}" font-size="12" font-weight="bold">{escape(school.name)}</text>'
+        f'<text x="{lx:.1f}" y="{sy + 4:.1f}" font-size="12" font-weight="bold" text-anchor="{anchor}">'
+        f"{escape(school.name)}</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

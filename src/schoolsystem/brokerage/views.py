@@ -9,9 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from schoolsystem.brokerage import forms, selectors, services
 from schoolsystem.brokerage.constants import DueDiligenceOutcome, ProposalStatus
+from schoolsystem.brokerage.forms import WEIGHT_LABELS
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
+from schoolsystem.engines.matching import PartnerKind
 from schoolsystem.registry.models import Establishment
 
 
@@ -121,6 +123,9 @@ def round_detail(request, pk):
     )
 
 
+_KIND_SUFFIX = {PartnerKind.SPONSOR: " (sponsor)", PartnerKind.ACCREDITED_PROVIDER: " (accredited provider)"}
+
+
 @login_required
 def school_shortlist(request, urn):
     est = _get(selectors.establishment_for_user, request.user, urn)
@@ -129,6 +134,9 @@ def school_shortlist(request, urn):
     i = problem.school_index[str(est.urn)]
     points = nearest_points(problem, i, [c.partner_id for c in sl.ranked])
     svg = shortlist_svg(est, sl.ranked, points)
+    # A sponsor and its trust often share a name in GIAS: say which is which.
+    names = {p.id: f"{p.name}{_KIND_SUFFIX.get(p.kind, '')}" for p in problem.partners}
+    w = problem.weights
     return render(
         request,
         "brokerage/shortlist.html",
@@ -136,8 +144,11 @@ def school_shortlist(request, urn):
             "school": est,
             "round_school": rs,
             "shortlist": sl,
+            "ranked": [(c, names[c.partner_id]) for c in sl.ranked],
+            "excluded": [(e, names[e.partner_id]) for e in sl.excluded[:50]],
+            "columns": [c.replace("_", " ").capitalize() for c in w.COMPONENTS],
+            "weights": ", ".join(f"{WEIGHT_LABELS[c]} {getattr(w, c) / w.total:.0%}" for c in w.COMPONENTS),
             "svg": svg,
-            "weights": problem.weights.as_dict(),
         },
     )
 
