@@ -194,6 +194,12 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
     assert p.status == "handed_over"
     m = Membership.objects.get(establishment=p.round_school.establishment, left_on__isnull=True)
     assert (m.group_id, m.joined_on) == (p.group_id, date(2026, 9, 1))
+    done = client.get(url).content.decode()
+    assert (
+        "joined" in done and "on <strong>1 September 2026</strong>" in done and "Record hand-off" not in done
+    )
+    decision = p.decisions.get()
+    assert reverse("decisions:detail", args=[decision.register_decision_id]) in done
 
 
 def test_approved_lead_partner_hand_off_is_explained_not_offered(client, officer, planned):

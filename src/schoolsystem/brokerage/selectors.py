@@ -88,7 +88,9 @@ def proposals_for_user(user):
 def proposal_for_user(user, pk) -> Proposal:
     try:
         return (
-            Proposal.objects.select_related("round__la", "round_school__establishment", "group")
+            Proposal.objects.select_related(
+                "round__la", "round_school__establishment", "group", "hand_off__recorded_by"
+            )
             .prefetch_related("checks", "consultations", "decisions")
             .get(proposal_q(user), pk=pk)
         )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from schoolsystem.brokerage import forms, selectors, services
@@ -230,6 +231,7 @@ def proposal_detail(request, pk):
             "candidates": candidates,
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
+            "today": timezone.localdate(),
             "hand_off_refusal": services.hand_off_refusal(p) if p.status == ProposalStatus.APPROVED else "",
             "round_url": reverse("brokerage:round", args=[p.round_id])
             if selectors.can_run_rounds(request.user)
