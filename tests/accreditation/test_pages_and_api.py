@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from schoolsystem.accreditation import services
 from schoolsystem.accreditation.constants import Status
+from schoolsystem.registry.models import LocalAuthority
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,15 @@ def test_application_page_query_count_is_bounded(client, drive, people, django_a
     app, _ = drive(Status.FEEDBACK_RELEASED, "ASG")
     c = _client(client, people["dm"])
     with django_assert_max_num_queries(25):
-        assert c.get(reverse("accreditation:application", args=[app.pk])).status_code == 200
+        page = c.get(reverse("accreditation:application", args=[app.pk]))
+    assert page.status_code == 200
+    # The areas covered are named, not just coded (936 is unknown here until the LA exists).
+    assert "Primary · 936<" in page.content.decode()
+    LocalAuthority.objects.create(code="936", name="Surrey")
+    assert (
+        "Primary · Surrey (936)<"
+        in c.get(reverse("accreditation:application", args=[app.pk])).content.decode()
+    )
 
 
 # --- the applicant's journey through pages -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from schoolsystem.accreditation import forms as f
 from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.constants import Status
 from schoolsystem.core.errors import ApplicationError, NotFound
+from schoolsystem.registry.models import LocalAuthority
 
 
 def _errors(form=None, exc: ApplicationError | None = None) -> list[tuple[str, str]]:
@@ -202,6 +203,7 @@ def _detail_context(request, app, **extra) -> dict:
         "app": app,
         "status_label": Status(app.status).label,
         "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
+        "la_names": _la_names(app.la_codes),
         "clock": selectors.clock_for(app),
         "is_applicant": is_applicant,
         "can_assess": can_assess,
@@ -787,3 +789,9 @@ def member_remove(request, pk, member_pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("accreditation:organisation", pk=org.pk)
+
+
+def _la_names(codes) -> list[str]:
+    """'Wealdshire (936)' for each LA code the proposal covers (one query); an unknown code as it was given."""
+    names = dict(LocalAuthority.objects.filter(code__in=list(codes or [])).values_list("code", "name"))
+    return [f"{names[code]} ({code})" if code in names else code for code in codes or []]
