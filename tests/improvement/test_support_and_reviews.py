@@ -197,6 +197,10 @@ def test_support_pages_walk_through(client, officer, school_a, offer):
         by=officer, school=school_a, needs=["leadership"], description="x", days_needed=2
     )
     step = lambda s, data: client.post(reverse("improvement:support-step", args=[req.pk, s]), data)  # noqa: E731
+    page = client.get(reverse("improvement:support-detail", args=[req.pk])).content.decode()
+    assert "Leadership support (2 days)" in page  # the need by its label, not its code
+    listed = client.get(reverse("improvement:support-list")).content.decode()
+    assert "Leadership support" in listed and ">leadership<" not in listed
     assert step("match", {"offers": [offer.pk]}).status_code == 302
     assert step("agree", {"offer": offer.pk, "days_agreed": 2, "objectives": ""}).status_code == 400
     assert (
@@ -309,7 +313,7 @@ def test_actions_carried_forward_and_support_raised(client, officer, partnership
         )
     client.force_login(officer)
     body = client.get(reverse("improvement:review-detail", args=[second.pk])).content.decode()
-    assert "carried forward" in body and "subject" in body
+    assert "carried forward" in body and "Subject support" in body
     assert (
         client.get(f"/api/v1/peer-reviews/{second.pk}/").json()["actions"][0]["carried_from"]
         == carried.carried_from_id

@@ -120,6 +120,11 @@ class SupportRequest(TimeStampedModel):
     def __str__(self) -> str:
         return f"Support for {self.school.name} ({self.get_state_display()})"
 
+    @property
+    def needs_labels(self) -> list[str]:
+        """The needs as the directory names them ("Leadership support"), not their codes."""
+        return [SupportKind(n).label if n in SupportKind.values else n for n in self.needs]
+
 
 class SupportMilestone(TimeStampedModel):
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="milestones")
