@@ -172,3 +172,19 @@ def test_sign_in_search_open_school_and_group_accessibly(live_server, browser, m
     assert not failures, failures
     assert not console_errors, console_errors
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_docs_render_from_our_own_files_under_the_csp(live_server, browser, make_user):
+    """Swagger UI comes from drf-spectacular-sidecar's static files and its start-up script is a same-origin file,
+    so the page renders every operation with our Content-Security-Policy on and fetches nothing from elsewhere."""
+    page = browser.new_context().new_page()
+    foreign, console_errors = [], []
+    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server.url + "/api/docs/")
+    page.locator(".opblock").first.wait_for(timeout=15000)
+    assert page.locator(".opblock").count() > 20
+    assert page.get_by_text("/api/v1/establishments/", exact=True).count() >= 1
+    assert not foreign, foreign
+    assert not console_errors, console_errors

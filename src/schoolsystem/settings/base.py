@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "schoolsystem.core",
     "schoolsystem.accounts",
     "schoolsystem.registry",
@@ -121,6 +122,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Schools, partnerships, performance, risk, casework, brokerage and accreditation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs pages' JavaScript and CSS come from drf-spectacular-sidecar's static files (no CDN; our CSP allows
+    # only 'self'), and Swagger UI's start-up script is a separate request (SpectacularSwaggerSplitView).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "EstablishmentStatusEnum": "schoolsystem.registry.constants.EstablishmentStatus",
         "GroupStatusEnum": "schoolsystem.registry.constants.GroupStatus",
