@@ -30,6 +30,16 @@ def test_page_renders(client, officer, name):
     assert response.content.decode().count("<h1") == 1
 
 
+def test_section_links_mark_the_page_you_are_on(client, officer):
+    client.force_login(officer)
+    overdue = client.get(reverse("improvement:overdue")).content.decode()
+    assert f'href="{reverse("improvement:overdue")}" aria-current="page">Overdue' in overdue
+    assert overdue.count('aria-current="page"') == 1  # the service navigation marks its section "true"
+    assert "Nothing is overdue." in overdue and "Nothing is due." not in overdue
+    home = client.get(reverse("improvement:home")).content.decode()
+    assert f'href="{reverse("improvement:home")}" aria-current="page">What is due' in home
+
+
 @pytest.mark.parametrize(
     "action",
     [
