@@ -244,6 +244,7 @@ def test_scorecard_of_a_trust_whose_schools_joined_after_every_result_says_so(cl
     client.force_login(make_user("trust_leader", scope_group=trust))
     response = client.get(reverse("performance:scorecard", args=[trust.pk]))
     assert response.status_code == 200 and response.context["card"]["sections"] == []
+    assert "1 school, of which 1 joined after 2018-2019, the latest results held" in response.content.decode()
     assert client.get(reverse("performance:scorecard-csv", args=[trust.pk])).status_code == 200
 
 

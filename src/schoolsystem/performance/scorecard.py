@@ -229,7 +229,21 @@ def build(*, group: Group | None = None, la: LocalAuthority | None = None) -> di
                 "latest_year": latest_year,
             }
         )
-    return {"sections": sections, "members": len(members), "name": str(group or la)}
+    # Members that joined after the last year of results held: none of their results can count for the group yet.
+    latest = max(results["year"]) if not results.empty else None
+    year_end = date(int(latest[5:]), 8, 31) if latest else None
+    joined_later = (
+        sum(1 for j in joined.values() if j is not None and not pd.isna(j) and j > year_end)
+        if year_end
+        else 0
+    )
+    return {
+        "sections": sections,
+        "members": len(members),
+        "joined_later": joined_later,
+        "latest_results": latest,
+        "name": str(group or la),
+    }
 
 
 def write_csv(out, card: dict) -> None:
