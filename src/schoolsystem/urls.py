@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from schoolsystem.accounts.views import ThrottledAdminAuthenticationForm
@@ -18,6 +19,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that do not name an icon (the API docs): GOV.UK Frontend's, from /assets/.
+    path("favicon.ico", RedirectView.as_view(url="/assets/images/favicon.ico", permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("schoolsystem.accounts.urls")),
     path("api/v1/", include(api_v1)),

@@ -261,3 +261,8 @@ def test_schema_and_docs_pages_are_served(db, make_user, client):
     client.force_login(make_user("public"))
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+    # Both docs pages name only our own files: no CDN, no web fonts from elsewhere (the CSP would block them).
+    for url in ("/api/docs/", "/api/redoc/"):
+        page = client.get(url).content.decode()
+        assert "/static/drf_spectacular_sidecar/" in page and "https://" not in page, url
+    assert client.get("/favicon.ico")["Location"] == "/assets/images/favicon.ico"

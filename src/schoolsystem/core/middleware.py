@@ -19,7 +19,7 @@ class SecurityHeadersMiddleware:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             f"script-src 'self' 'nonce-{request.csp_nonce}'; object-src 'none'; base-uri 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
+            "frame-ancestors 'none'; form-action 'self'; worker-src 'self' blob:",
         )
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         # Casework must not stay in a shared computer's browser cache or a proxy's: anything answered to a
