@@ -261,3 +261,20 @@ def test_report_card_of_an_infant_school_says_why_it_has_no_test_results(client)
         "No published test or exam results are available" in primary
         and "before the key stage 2" not in primary
     )
+
+
+def test_la_scorecard_is_linked_from_the_overview_and_weights_every_school(client, surrey, make_user):
+    officer = make_user("la_officer", scope_la=surrey)
+    client.force_login(officer)
+    url = reverse("performance:la-scorecard", args=[surrey.code])
+    assert url in client.get(reverse("registry:overview")).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Every school in the local authority with published results counts" in html
+    assert "three full academic years" not in html
+    ks2 = next(s for s in response.context["card"]["sections"] if s["key_stage"] == "ks2")
+    latest = ks2["all"][-1]
+    assert latest["year"] == "2018-2019" and latest["schools"] > 100
+    assert f"{latest['pupils']:,}" in html  # thousands separated
+    assert client.get(reverse("performance:la-scorecard", args=["000"])).status_code == 404
