@@ -278,3 +278,24 @@ def test_la_scorecard_is_linked_from_the_overview_and_weights_every_school(clien
     assert latest["year"] == "2018-2019" and latest["schools"] > 100
     assert f"{latest['pupils']:,}" in html  # thousands separated
     assert client.get(reverse("performance:la-scorecard", args=["000"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_empty_at_risk_list_says_whether_the_screen_ran(client, make_user):
+    la = LocalAuthority.objects.create(code="997", name="Quietshire")
+    school = _school(la, 700010, "Calm Primary School", ofsted_rating="Good")
+    officer = make_user("la_officer", scope_la=la)
+    client.force_login(officer)
+    before = text_of(client.get(reverse("performance:at-risk")))
+    assert "No school in your area has been screened yet" in before and "schoolsystem risk run" in before
+    risk_screen_run(by=None, establishments=[school])
+    RiskResult.objects.filter(establishment=school).update(concern="none")
+    after = text_of(client.get(reverse("performance:at-risk")))
+    assert "1 school in your area was screened, none of medium or high concern" in after
+    assert "screened yet" not in after
+    narrowed = text_of(client.get(reverse("performance:at-risk"), {"concern": "high"}))
+    assert "No school matches these filters: 1 school in your area was screened." in narrowed
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())

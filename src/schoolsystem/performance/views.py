@@ -112,6 +112,8 @@ def at_risk(request):
             "page": page,
             "pagination": pagination(request, page),
             "total": page.paginator.count,
+            # Why the list is empty: nothing screened yet, or nothing matching (one more query, only then).
+            "screened": selectors.at_risk_for_user(request.user).count() if not page.paginator.count else 0,
             "csv_query": query.urlencode(),
         },
     )
