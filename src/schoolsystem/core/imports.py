@@ -15,8 +15,10 @@ Subclasses set `kind` and `schema`, and implement `write(frame, ctx) -> Counts`.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,15 +104,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class ImportPipeline:
+class ImportPipeline(ABC):
+    """One kind of file: its schema, cross-row checks and how it writes; `run` does the rest (one transaction)."""
+
     kind: str = ""
     schema: Schema
     encoding: str | None = None  # None: sniff (UTF-8 with or without BOM, else Windows-1252)
 
     def year_from_name(self, name: str) -> str | None:
         """DfE names files '2018-2019_936_ks2final.csv': the year is the leading YYYY-YYYY."""
-        import re
-
         match = re.match(r"(\d{4})-(\d{4})", name)
         return f"{match.group(1)}-{match.group(2)}" if match else None
 
@@ -122,11 +124,12 @@ class ImportPipeline:
         frame = read_csv(path, schema, encoding=self.encoding, name=name)
         return validate(frame, schema, name=name)
 
-    def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:
-        """Cross-row or cross-table checks before writing; raise TableError."""
+    def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:  # noqa: B027 - optional hook, not abstract
+        """Cross-row or cross-table checks before writing; raise TableError. None by default."""
 
-    def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:
+        """Write the validated rows (inside run's transaction) and return what changed."""
 
     def run(
         self,
