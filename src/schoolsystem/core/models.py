@@ -13,6 +13,10 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# Import kinds written in capitals when an import is named as the actor ("import:gias" -> "GIAS import").
+_ACRONYMS = frozenset({"gias", "ks2", "ks4", "api", "csv"})
+
+
 class AuditEvent(models.Model):
     """One change to one object: who, when, what, old and new values. Written in the same transaction as the change.
 
@@ -64,9 +68,6 @@ class AuditEvent(models.Model):
         """The action in words: "membership.ended" -> "Membership ended"."""
         subject, _, verb = self.action.partition(".")
         return f"{subject.replace('_', ' ').capitalize()} {verb.replace('_', ' ')}".strip()
-
-
-_ACRONYMS = frozenset({"gias", "ks2", "ks4", "api", "csv"})
 
 
 class ImportRecord(TimeStampedModel):
