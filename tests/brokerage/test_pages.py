@@ -133,6 +133,18 @@ def test_what_if_bad_weights_are_refused(client, officer, planned):
     data = {f"w_{n}": 0 for n in Weights.COMPONENTS}
     resp = client.post(reverse("brokerage:what-if", args=[planned.pk]), data)
     assert resp.status_code == 400 and b"At least one weight" in resp.content
+    # A negative capacity is refused once, by name: not also "Enter the capacity" as if it were missing.
+    weights = {f"w_{n}": 1 for n in Weights.COMPONENTS}
+    partner = resp.context["form"].fields["partner"].choices[1][0]
+    bad = client.post(
+        reverse("brokerage:what-if", args=[planned.pk]), {**weights, "partner": partner, "capacity": -2}
+    )
+    page = bad.content.decode()
+    assert bad.status_code == 400
+    assert 'href="#id_capacity">Its capacity: Ensure this value is greater than or equal to 0.</a>' in page
+    assert "Enter the capacity to try." not in page
+    missing = client.post(reverse("brokerage:what-if", args=[planned.pk]), {**weights, "partner": partner})
+    assert "Its capacity: Enter the capacity to try." in missing.content.decode()
 
 
 def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, officer, planned):

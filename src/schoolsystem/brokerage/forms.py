@@ -102,7 +102,8 @@ class WhatIfForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("partner") and data.get("capacity") is None:
+        # A capacity that failed its own check already says so; only a missing one needs asking for.
+        if data.get("partner") and data.get("capacity") is None and "capacity" not in self.errors:
             self.add_error("capacity", "Enter the capacity to try.")
         weights = {n: data.get(f"w_{n}") for n in Weights.COMPONENTS}
         if all(v is not None for v in weights.values()) and sum(weights.values()) <= 0:
