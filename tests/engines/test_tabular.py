@@ -1,8 +1,19 @@
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from schoolsystem.engines.tabular import Column, Schema, TableError, read_csv, validate
+from schoolsystem.engines.tabular import (
+    Column,
+    Schema,
+    TableError,
+    _field_counts_match,
+    read_csv,
+    validate,
+)
 
 SCHEMA = Schema(
     source="test",
@@ -87,3 +98,61 @@ def test_year_override_drops_and_adds_columns():
     )
     assert [c.name for c in schema.for_year("2018-2019").columns] == ["URN", "NEW"]
     assert [c.name for c in schema.for_year("2016-2017").columns] == ["URN", "OLD"]
+
+
+# The vectorised field count must agree with the csv module, which has the last word on what a row is.
+CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\r1é')), max_size=6)
+ANY = st.text(alphabet=st.sampled_from(list('ab,"\n\r ')), min_size=1, max_size=40)
+
+
+def csv_widths_match(text: str, width: int) -> bool:
+    try:
+        return all(len(row) == width for row in csv.reader(io.StringIO(text)) if row)
+    except csv.Error:  # e.g. a carriage return inside an unquoted field
+        return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    trailing=st.booleans(),
+    blank_lines=st.integers(0, 2),
+)
+def test_vectorised_field_count_agrees_with_the_csv_module(rows, ending, trailing, blank_lines):
+    out = io.StringIO()
+    csv.writer(out, lineterminator=ending).writerows(rows)
+    text = out.getvalue() + ending * blank_lines
+    if not trailing:
+        text = text.rstrip("\r\n") or text
+    width = len(rows[0])
+    assert _field_counts_match(text.encode("utf-8"), width) == csv_widths_match(text, width)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ANY)
+def test_vectorised_field_count_never_passes_what_the_csv_module_refuses(text):
+    """Any text, stray quotes included: a 'match' from the fast count is always a match for the csv module
+    (the other way round, the importer asks the csv module)."""
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except (StopIteration, csv.Error):
+        return
+    if _field_counts_match(text.encode(), len(header)):
+        assert csv_widths_match(text, len(header))
+
+
+def test_a_short_row_in_a_quoted_file_is_found_with_its_row_number(tmp_path):
+    path = write(tmp_path, 'URN,Name\n1,"A, with comma"\n2,"B\nover two lines"\n3\n4,D\n')
+    with pytest.raises(TableError) as info:
+        read_csv(path, SCHEMA)
+    assert [str(e) for e in info.value.errors] == [
+        "schools.csv, row 4: has 1 fields, the header has 2 (is the file truncated or mis-quoted?)"
+    ]
+
+
+def test_a_quote_left_open_is_an_error_not_a_crash(tmp_path):
+    path = write(tmp_path, 'URN,Name\n1,A\n2,"B\n')
+    with pytest.raises(TableError) as info:
+        read_csv(path, SCHEMA)
+    assert info.value.errors and all(str(e).startswith("schools.csv") for e in info.value.errors)

@@ -154,31 +154,15 @@ def read_csv(
     if not raw.strip():
         raise TableError([CellError(name, None, None, "the file is empty")])
     text = _decode(raw, name, encoding)
-    errors: list[CellError] = []
-    # The csv module finds rows with a wrong field count (truncated or mangled files) with their line numbers;
-    # pandas then parses the same text fast.
-    reader = csv.reader(io.StringIO(text))
     try:
-        header = next(reader)
+        header = next(csv.reader(io.StringIO(text)))
     except (StopIteration, csv.Error) as exc:
         raise TableError([CellError(name, 1, None, f"no header row ({exc})")]) from exc
     width = len(header)
-    try:
-        for row_no, row in enumerate(reader, start=2):
-            if row and len(row) != width:
-                errors.append(
-                    CellError(
-                        name,
-                        row_no,
-                        None,
-                        f"has {len(row)} fields, the header has {width} "
-                        "(is the file truncated or mis-quoted?)",
-                    )
-                )
-                if len(errors) >= 50:
-                    break
-    except csv.Error as exc:
-        errors.append(CellError(name, reader.line_num, None, f"cannot be parsed as CSV ({exc})"))
+    # Rows with a wrong field count (a truncated or mangled file) must fail with their row numbers. A vectorised
+    # count over the bytes settles the usual case (every row right) in a third of the time of a csv-module pass;
+    # only when it finds a mismatch does the csv module walk the file to name the rows.
+    errors = [] if _field_counts_match(raw, width) else _field_count_errors(text, width, name)
     if errors:
         raise TableError(errors)
     present = set(header)
@@ -195,9 +179,19 @@ def read_csv(
         raise TableError(
             [CellError(name, 1, m, "required column is missing from the header") for m in missing]
         )
-    frame = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, usecols=list(rename)
-    )
+    # pandas decodes the bytes itself (faster than parsing the decoded text); the decode above proved they decode.
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            encoding=encoding or sniff_encoding(raw),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            usecols=list(rename),
+        )
+    except pd.errors.ParserError as exc:  # e.g. a quote left open at the end of the file
+        found = _field_count_errors(text, width, name)
+        raise TableError(found or [CellError(name, None, None, f"cannot be parsed as CSV ({exc})")]) from exc
     if frame.empty:
         raise TableError([CellError(name, None, None, "the file has a header but no rows")])
     frame = frame.rename(columns=rename)
@@ -207,11 +201,78 @@ def read_csv(
     return frame[[c.field for c in schema.columns]]
 
 
+def _field_counts_match(raw: bytes, width: int) -> bool:
+    """True when the CSV bytes are plainly quoted and every non-blank record has `width` fields; False means
+    "ask the csv module" (it has the last word, and names the rows).
+
+    A comma or newline separates only outside quotes, and it is inside quotes exactly when an odd number of quote
+    characters come before it (an escaped quote "" adds two). That holds for well-formed quoting, so the count is
+    trusted only when every opening quote starts a field and every closing quote ends one (or escapes the next),
+    and no carriage return stands alone outside quotes (pandas would split the row there; the csv module refuses
+    it). Only the four special bytes are looked at: a few numpy passes over the file, no Python loop per row."""
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    n = len(buf)
+    quote, comma, newline, cr = (ord(c) for c in '",\n\r')
+    at = np.flatnonzero((buf == quote) | (buf == comma) | (buf == newline) | (buf == cr))
+    kind = buf[at]
+    is_quote = kind == quote
+    parity = np.cumsum(is_quote) & 1  # after each special byte: 1 = inside a quoted field
+    before = np.where(at > 0, buf[np.maximum(at - 1, 0)], newline)
+    after = np.where(at + 1 < n, buf[np.minimum(at + 1, n - 1)], newline)
+    if len(parity) and parity[-1]:  # a quote left open at the end of the file
+        return False
+    opening = is_quote & (parity == 1)
+    closing = is_quote & (parity == 0)
+    if not np.all(np.isin(before[opening], (comma, newline, quote))):
+        return False
+    if not np.all(np.isin(after[closing], (comma, newline, cr, quote))):
+        return False
+    outside = ~is_quote & (parity == 0)
+    if np.any((kind == cr) & outside & (after != newline)):
+        return False
+    commas = np.cumsum((kind == comma) & outside)
+    is_end = (kind == newline) & outside
+    ends = at[is_end]
+    commas_before_end = commas[is_end]
+    if n and buf[-1] != newline:  # the last record has no newline after it
+        ends = np.append(ends, n)
+        commas_before_end = np.append(commas_before_end, commas[-1] if len(commas) else 0)
+    fields = np.diff(commas_before_end, prepend=0) + 1
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (buf[np.minimum(starts, n - 1)] == cr))
+    return bool(np.all((fields == width) | blank))
+
+
+def _field_count_errors(text: str, width: int, name: str) -> list[CellError]:
+    """Every row (up to 50) whose field count differs from the header's, by spreadsheet row number."""
+    errors: list[CellError] = []
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    try:
+        for row_no, row in enumerate(reader, start=2):
+            if row and len(row) != width:
+                errors.append(
+                    CellError(
+                        name,
+                        row_no,
+                        None,
+                        f"has {len(row)} fields, the header has {width} (is the file truncated or mis-quoted?)",
+                    )
+                )
+                if len(errors) >= 50:
+                    break
+    except csv.Error as exc:
+        errors.append(CellError(name, reader.line_num, None, f"cannot be parsed as CSV ({exc})"))
+    return errors
+
+
 def _stripped(values: pd.Series) -> pd.Series:
     """str.strip of every text cell (a plain loop over the object array: about 3x faster than `.str.strip()`)."""
-    return pd.Series(
-        [v.strip() if isinstance(v, str) else v for v in values.to_numpy()], index=values.index, dtype=object
-    )
+    array = values.to_numpy()
+    out = np.empty(len(array), dtype=object)
+    out[:] = [v.strip() if isinstance(v, str) else v for v in array]
+    return pd.Series(out, index=values.index, copy=False)
 
 
 def validate(frame: pd.DataFrame, schema: Schema, *, name: str) -> pd.DataFrame:

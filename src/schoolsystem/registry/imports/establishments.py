@@ -258,12 +258,11 @@ class GiasEstablishmentImport(ImportPipeline):
                 ctx,
                 "establishments (new)",
             )
-            pks = fetch_values(
-                Establishment.objects.all(), "urn", list(fresh.index), ["id", "urn"]
-            ).set_index("urn")["id"]
+            pks = fetch_values(Establishment.objects.all(), "urn", list(fresh.index), ["id", "urn"])
+            pks = dict(zip(pks["urn"].tolist(), pks["id"].tolist(), strict=True))
             events = []
             for urn, name, status in zip(fresh.index, fresh["name"], fresh["status"], strict=True):
-                pk = int(pks[urn])
+                pk = pks[urn]
                 establishments[urn] = EstablishmentRef(pk, urn, name)
                 changes = {"urn": [None, int(urn)], "name": [None, name], "status": [None, status]}
                 events.append((pk, f"{name} ({urn})", "establishment.created", changes))
