@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from schoolsystem.core.api_areas import TAGS as API_TAGS
 from schoolsystem.settings.env import REPO_ROOT, database_config, env_bool, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -109,7 +110,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "schoolsystem.core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "schoolsystem.core.openapi.AreaAutoSchema",
     "EXCEPTION_HANDLER": "schoolsystem.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -127,6 +128,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "TAGS": API_TAGS,  # one tag per part of the service (core.openapi)
     "ENUM_NAME_OVERRIDES": {
         "EstablishmentStatusEnum": "schoolsystem.registry.constants.EstablishmentStatus",
         "GroupStatusEnum": "schoolsystem.registry.constants.GroupStatus",
