@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import time
 from datetime import datetime
 from pathlib import Path
@@ -300,3 +301,11 @@ def test_a_tiny_la_still_has_schools_causing_concern(tmp_path, seed):
     assert ratings.get("Special Measures", 0) >= 1
     assert ratings.get("Serious Weaknesses", 0) >= 1
     assert ratings.get("Requires improvement", 0) >= 3
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_no_school_name_says_the_same_word_twice_in_a_row(seed):
+    """A place called "Oakworth Park" once gave "Oakworth Park Park School"."""
+    names = build_system(seed=seed, schools=2000).establishments["EstablishmentName"]
+    doubled = [n for n in names if any(a == b for a, b in itertools.pairwise(n.split()))]
+    assert doubled == []

@@ -286,6 +286,8 @@ def _school_names(
             ][p % 3]
         elif t in SPECIAL or t == "Special post 16 institution":
             end = "Academy" if academy and p % 2 else ["School", "House School", "Park School"][p % 3]
+            if end == "Park School" and where.endswith(" Park"):  # not "Oakworth Park Park School"
+                end = "School"
             name = f"{where} {end}" if t != "Special post 16 institution" else f"{where} Specialist College"
         elif t == "Academy 16-19 converter":
             name = f"{town[i]} Sixth Form College"
@@ -668,7 +670,7 @@ def build_system(
         [
             (nm.replace(" Academy", " School") if nm.endswith("Academy") else nm)
             if not sp
-            else f"{town[j]} {'Community' if k % 2 else 'Park'} {'Primary' if phase[j] == 'Primary' else 'High'} School"
+            else f"{town[j]} {'Community' if k % 2 or town[j].endswith(' Park') else 'Park'} {'Primary' if phase[j] == 'Primary' else 'High'} School"
             for nm, sp, j, k in zip(academy_names, sponsored[pred_of], pred_of, range(m), strict=True)
         ],
         dtype=object,
