@@ -43,3 +43,23 @@ def test_broker_command_reports_bad_files(tmp_path):
     partners = write(tmp_path, "partners.csv", "id,name,capacity\nT1,Oak,1\n")
     with pytest.raises(CommandError, match="row 2 easting"):
         call_command("broker", str(schools), str(partners))
+
+
+def test_broker_command_refuses_a_misspelt_column_instead_of_ignoring_it(tmp_path):
+    schools = write(tmp_path, "schools.csv", "id,name,pupil\n1,A,300\n")
+    partners = write(tmp_path, "partners.csv", "id,name,capacity\nT1,Oak,1\n")
+    with pytest.raises(
+        CommandError, match=r"schools.csv: unknown column\(s\) 'pupil'; the columns are id, name, urn"
+    ):
+        call_command("broker", str(schools), str(partners))
+
+
+def test_every_broker_column_is_documented():
+    from pathlib import Path
+
+    from schoolsystem.engines.matching import files
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "data-formats.md").read_text()
+    section = doc[doc.index("## Brokerage files") :]
+    columns = [*files.SCHOOL_COLUMNS, *files.SCHOOL_OPTIONAL, *files.PARTNER_COLUMNS, *files.PARTNER_OPTIONAL]
+    assert [c for c in columns if f"`{c}`" not in section] == []

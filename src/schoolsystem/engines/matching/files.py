@@ -1,5 +1,7 @@
 """CSV in, CSV out, for analysts (`schoolsystem broker`). Lists inside a cell are separated by ';', and a
-partner's locations are 'easting northing' pairs: '512000 150000;515500 149000'."""
+partner's locations are 'easting northing' pairs: '512000 150000;515500 149000'. Every column is described in
+docs/data-formats.md ("Brokerage files"); a column not listed here is refused, so a misspelt header cannot
+silently fall back to its default."""
 
 from __future__ import annotations
 
@@ -11,7 +13,40 @@ from pathlib import Path
 from schoolsystem.engines.matching.types import PartnerCandidate, Plan, SchoolNeed
 
 SCHOOL_COLUMNS = ("id", "name")
+SCHOOL_OPTIONAL = (
+    "urn",
+    "phase",
+    "easting",
+    "northing",
+    "pupils",
+    "religious_character",
+    "diocese",
+    "ofsted_outcome",
+    "finance_flag",
+    "estate_flag",
+    "needs",
+    "group_key",
+    "preferences",
+    "current_partner_id",
+    "year",
+)
 PARTNER_COLUMNS = ("id", "name", "capacity")
+PARTNER_OPTIONAL = (
+    "kind",
+    "phases",
+    "locations",
+    "track_record",
+    "accreditation",
+    "current_schools",
+    "denomination",
+    "diocesan_consent",
+    "open_serious_concern",
+    "max_distance_km",
+    "max_new_per_year",
+    "typical_pupils",
+    "expertise",
+    "accepts_estate_risk",
+)
 TRUE = {"1", "true", "yes", "y"}
 
 
@@ -33,19 +68,28 @@ def _num(v: str, cast, where: str):
         raise FileError(f"{where}: {v!r} is not a number") from exc
 
 
-def _rows(path: Path, required: Iterable[str]) -> list[dict]:
+def _rows(path: Path, required: Iterable[str], optional: Iterable[str]) -> list[dict]:
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        header = [h.strip() for h in reader.fieldnames or []]
+        missing = [c for c in required if c not in header]
         if missing:
             raise FileError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        known = [*required, *optional]
+        unknown = [h for h in header if h not in known]
+        if unknown:
+            raise FileError(
+                f"{path.name}: unknown column(s) {', '.join(repr(h) for h in unknown)}; "
+                f"the columns are {', '.join(known)} (see docs/data-formats.md)"
+            )
+        reader.fieldnames = header
         return list(reader)
 
 
 def read_schools(path: str | Path) -> list[SchoolNeed]:
     path = Path(path)
     out = []
-    for n, row in enumerate(_rows(path, SCHOOL_COLUMNS), start=2):
+    for n, row in enumerate(_rows(path, SCHOOL_COLUMNS, SCHOOL_OPTIONAL), start=2):
         w = f"{path.name} row {n}"
         out.append(
             SchoolNeed(
@@ -74,7 +118,7 @@ def read_schools(path: str | Path) -> list[SchoolNeed]:
 def read_partners(path: str | Path) -> list[PartnerCandidate]:
     path = Path(path)
     out = []
-    for n, row in enumerate(_rows(path, PARTNER_COLUMNS), start=2):
+    for n, row in enumerate(_rows(path, PARTNER_COLUMNS, PARTNER_OPTIONAL), start=2):
         w = f"{path.name} row {n}"
         locations = []
         for pair in _list(row.get("locations", "")):

@@ -14,15 +14,25 @@ from schoolsystem.engines.matching.files import FileError, plan_csv, read_partne
 
 
 class Command(BaseCommand):
-    help = "Plan schools -> partners from CSV files (see engines/matching/files.py for the columns)."
+    help = (
+        "Plan which partner takes which school, from two CSV files, without the database "
+        "(columns: docs/data-formats.md, 'Brokerage files')."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("schools")
-        parser.add_argument("partners")
-        parser.add_argument("--weights", help="JSON object of fit weights")
-        parser.add_argument("--rules", help="JSON object of rule settings")
+        parser.add_argument("schools", help="CSV of schools needing a partner (id, name, ...)")
+        parser.add_argument("partners", help="CSV of candidate partners (id, name, capacity, ...)")
+        parser.add_argument("--weights", help='JSON object of fit weights, e.g. {"distance": 0.5}')
+        parser.add_argument(
+            "--rules", help='JSON object of rule settings, e.g. {"default_max_distance_km": 30}'
+        )
         parser.add_argument("--out", help="write the plan CSV here (default: stdout)")
-        parser.add_argument("--solver", default="auto", choices=["auto", "min_cost_flow", "cp_sat", "greedy"])
+        parser.add_argument(
+            "--solver",
+            default="auto",
+            choices=["auto", "min_cost_flow", "cp_sat", "greedy"],
+            help="auto: min-cost flow, or CP-SAT when schools must go together or yearly limits apply",
+        )
 
     def handle(self, *args, schools, partners, weights, rules, out, solver, **options):
         try:
