@@ -73,7 +73,8 @@ def build_flow_graph(problem: Problem, edges: EdgeSet) -> FlowGraph:
     n_s, n_p = len(problem.schools), len(problem.partners)
     sink = n_s + n_p
     schools = np.arange(n_s, dtype=np.int64)
-    partners = np.unique(edges.partner)
+    # The partners with at least one edge, ascending (np.unique would sort all the edges to find them).
+    partners = np.flatnonzero(np.bincount(edges.partner, minlength=n_p))
     penalty = orphan_penalty(n_s)
     tails = np.concatenate([edges.school, schools, n_s + partners])
     heads = np.concatenate([n_s + edges.partner, np.full(n_s, sink), np.full(len(partners), sink)])
@@ -240,7 +241,8 @@ def plan_from_choice(
                     f"{n_eligible[i]} eligible partner(s), all at capacity with schools they fit better",
                 )
             )
-    load = np.bincount(edges.partner[chosen], minlength=len(problem.partners)) if len(chosen) else None
+    load = np.bincount(edges.partner[chosen], minlength=len(problem.partners))
+    loaded = np.flatnonzero(load)
     fit_int = int(edges.fit_int[chosen].sum()) if len(chosen) else 0
     return Plan(
         assignments=assignments,
@@ -248,9 +250,7 @@ def plan_from_choice(
         total_fit=round(float(edges.fit[chosen].sum()) if len(chosen) else 0.0, 2),
         objective=fit_int - orphan_penalty(len(problem.schools)) * len(orphans),
         solver=solver,
-        load=tuple((problem.partners[j].id, int(load[j])) for j in np.flatnonzero(load))
-        if load is not None
-        else (),
+        load=tuple(zip([partners[j].id for j in loaded.tolist()], load[loaded].tolist(), strict=True)),
     )
 
 
