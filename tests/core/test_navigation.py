@@ -50,5 +50,22 @@ def test_casework_areas_are_shown_to_casework_roles_only(client, users):
         assert not CASEWORK & set(nav), role
         assert ("Accreditation" in nav) is (role != Role.PUBLIC)
     client.logout()
-    anonymous = client.get("/decisions/").context["nav_items"]
-    assert {i["label"] for i in anonymous} == {"Schools", "Decisions", "Accredited providers"}
+    page = client.get("/decisions/")
+    anonymous = page.context["nav_items"]
+    # Signed out, only what is public: school search and the overview would only ask for a sign-in.
+    assert {i["label"] for i in anonymous} == {"Decisions", "Accredited providers"}
+    assert 'href="/decisions/" class="govuk-generic-header__homepage-link"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_refusals_and_missing_pages_are_service_pages_not_bare_text(client, users, settings):
+    settings.DEBUG = False
+    client.force_login(users[Role.PUBLIC])
+    refused = client.get("/performance/at-risk/")
+    assert refused.status_code == 403
+    body = refused.content.decode()
+    assert "You cannot see this page" in body and "Your role cannot see the risk screen." in body
+    assert "govuk-service-navigation" in body and "Member of the public" in body
+    missing = client.get("/schools/999999999/")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.content.decode() and "Go to your overview" in missing.content.decode()

@@ -241,7 +241,9 @@ def test_school_page_more_links_skip_routes_that_do_not_exist(client, la_officer
     from schoolsystem.registry import school_links
 
     monkeypatch.setattr(
-        school_links, "SCHOOL_LINKS", [("Find a school", "registry:school"), ("Missing", "nowhere:page")]
+        school_links,
+        "SCHOOL_LINKS",
+        [("Find a school", "registry:school", None), ("Missing", "nowhere:page", None)],
     )
     client.force_login(la_officer)
     response = client.get(reverse("registry:school", args=[140001]))
@@ -395,3 +397,34 @@ def test_membership_status_tells_current_left_leaving_and_planned(client, la_off
     group_page = text(client.get(reverse("registry:group", args=[system["mat"].pk])))
     assert "Planned</strong>" in group_page and "Left 31 Aug 2019" in group_page
     assert group_page.count("Current</strong>") == 2  # Oakwood and Elm
+
+
+@pytest.mark.parametrize(
+    "role,scope,expected",
+    [
+        ("la_officer", "la", ["Report card", "Risk screen", "Casework", "Brokerage shortlist"]),
+        ("trust_leader", "trust", ["Report card", "Risk screen", "Casework"]),
+        ("school_leader", "school", ["Report card", "Risk screen", "Casework"]),
+        ("school_leader", "other_school", ["Report card"]),
+        ("public", None, ["Report card"]),
+        ("assessor", None, ["Report card"]),
+    ],
+)
+def test_school_page_offers_only_the_pages_the_user_may_open(
+    client, make_user, system, role, scope, expected
+):
+    """Each link the school page shows opens (200) for that user; the ones left out would have refused them."""
+    fields = {
+        "la": {"scope_la": system["surrey"]},
+        "trust": {"scope_group": system["mat"]},
+        "school": {"scope_establishment": Establishment.objects.get(urn=140001)},
+        "other_school": {
+            "scope_establishment": Establishment.objects.exclude(urn=140001).filter(la__code="936").first()
+        },
+        None: {},
+    }[scope]
+    client.force_login(make_user(role, **fields))
+    links = client.get(reverse("registry:school", args=[140001])).context["more_links"]
+    assert [label for label, _ in links] == expected
+    for label, url in links:
+        assert client.get(url).status_code == 200, (label, url)

@@ -9,7 +9,7 @@ ACCREDITATION_ROLES = (Role.APPLICANT, Role.ASSESSOR, Role.ADVISORY_GROUP, Role.
 # does not see casework links that would refuse them). Apps add their entry point here; a missing route is not shown.
 NAVIGATION = [
     ("Overview", "registry:overview", lambda u: u.is_authenticated),
-    ("Schools", "registry:school-search", lambda u: True),
+    ("Schools", "registry:school-search", lambda u: u.is_authenticated),
     ("Schools at risk", "performance:at-risk", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Support and casework", "improvement:home", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Brokerage", "brokerage:home", lambda u: u.is_authenticated and can_see_casework(u)),

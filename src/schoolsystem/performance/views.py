@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,8 +20,13 @@ from schoolsystem.performance.models import Monitoring
 from schoolsystem.registry.pagination import paginate, pagination
 
 
-def _case_url(urn: int) -> str | None:
-    """Link to open an improvement case from the risk screen, when the improvement app provides it."""
+def _case_url(user, urn: int) -> str | None:
+    """Link to open an improvement case from the risk screen, when the improvement app provides it and the user's
+    role opens cases (officers; a trust or school leader would only be refused)."""
+    from schoolsystem.improvement.constants import CASE_WRITE_ROLES
+
+    if not (user.is_superuser or user.role in CASE_WRITE_ROLES):
+        return None
     try:
         return reverse("improvement:case-open") + f"?urn={urn}&source=risk_screen"
     except NoReverseMatch:
@@ -41,9 +47,11 @@ def _open_cases(user, urns) -> dict[int, tuple[str, str]]:
 
 
 def _deny(exc: ApplicationError):
+    """Out of scope is not found (404); a role that may not see the page gets the service's 403 page, with the
+    reason (templates/403.html)."""
     if isinstance(exc, NotFound):
         raise Http404(exc.message)
-    return HttpResponse(exc.message, status=exc.http_status)
+    raise DjangoPermissionDenied(exc.message)
 
 
 @login_required
@@ -98,7 +106,7 @@ def at_risk(request):
     cases = _open_cases(request.user, (r.establishment.urn for r in rows))
     for r in rows:
         r.reasons = [f for f in r.flags if f["flag"] != "none"]
-        r.case_url = _case_url(r.establishment.urn)
+        r.case_url = _case_url(request.user, r.establishment.urn)
         r.open_case = cases.get(r.establishment.urn)
     query = request.GET.copy()
     query.pop("page", None)
@@ -170,7 +178,7 @@ def school_risk(request, urn: int):
             "can_write": can_write,
             "intel_form": intel_form,
             "monitor_form": monitor_form,
-            "case_url": _case_url(urn),
+            "case_url": _case_url(request.user, urn),
             "open_case": _open_cases(request.user, [urn]).get(urn),
         },
     )

@@ -126,7 +126,7 @@ def school_detail(request, urn: int):
         "chain": selectors.history_chain(school),
         "other_links": selectors.other_links(school),
         "system_leaders": selectors.system_leaders_at(school),
-        "more_links": links_for(school.urn),
+        "more_links": links_for(request.user, school.urn),
         "map": svg_map(
             selectors.map_points([school.la_id]),
             highlight={school.urn},
