@@ -376,7 +376,9 @@ def test_group_and_school_pages_do_not_query_per_member(
     with django_assert_max_num_queries(8):
         rows = csv_rows(client.get(reverse("registry:group", args=[group.pk]), {"format": "csv"}))
         assert len(rows) == 61
-    with django_assert_max_num_queries(16):
+    # 16, plus one access check per link to another app's page about the school (risk, casework, brokerage):
+    # a fixed number, not one per member.
+    with django_assert_max_num_queries(20):
         assert client.get(reverse("registry:school", args=[140001])).status_code == 200
 
 
@@ -428,3 +430,21 @@ def test_school_page_offers_only_the_pages_the_user_may_open(
     assert [label for label, _ in links] == expected
     for label, url in links:
         assert client.get(url).status_code == 200, (label, url)
+
+
+def test_school_page_says_where_figures_come_from_and_hides_giass_no_religion_values(client, la_officer):
+    Establishment.objects.filter(urn=125003).update(
+        religious_character="Church of England", diocese="Diocese of Guildford", fsm_percent=19.3
+    )
+    Establishment.objects.filter(urn=125004).update(religious_character="Does not apply")
+    Establishment.objects.filter(urn=125005).update(religious_character="None")
+    client.force_login(la_officer)
+    church = text(client.get(reverse("registry:school", args=[125003])))
+    assert "Religious character</dt>" in church and "Church of England" in church
+    assert (
+        "19.3% eligible for free school meals" in church
+        and "As recorded in Get Information about Schools" in church
+    )
+    for urn in (125004, 125005):
+        page = text(client.get(reverse("registry:school", args=[urn])))
+        assert "Religious character</dt>" not in page, urn

@@ -17,6 +17,9 @@ from schoolsystem.registry.constants import (
 )
 
 
+# GIAS's values for "no religious character" (blank, "None", "Does not apply", ...), lower-cased.
+NO_RELIGIOUS_CHARACTER = frozenset({"", "none", "does not apply", "no religious character", "not applicable"})
+
 class LocalAuthority(TimeStampedModel):
     code = models.CharField("LA code", max_length=3, unique=True)
     name = models.CharField(max_length=120)
@@ -107,6 +110,11 @@ class Establishment(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def has_religious_character(self) -> bool:
+        """GIAS writes "None" or "Does not apply" for a school without one: those are not a character to show."""
+        return self.religious_character.strip().lower() not in NO_RELIGIOUS_CHARACTER
 
     @property
     def is_academy(self) -> bool:
