@@ -276,7 +276,12 @@ def test_la_scorecard_is_linked_from_the_overview_and_weights_every_school(clien
     html = response.content.decode()
     assert "Every school in the local authority with published results counts" in html
     assert "three full academic years" not in html
+    # The trust rules' tables and columns (counted after three years, joined, taken on while weak) are not the LA's.
+    assert "Counted schools" not in html and "Full years" not in html and "taken on while weak" not in html
+    assert "All schools in the local authority each year" in html
     ks2 = next(s for s in response.context["card"]["sections"] if s["key_stage"] == "ks2")
+    first = ks2["schools"][0]
+    assert f'<td class="govuk-table__cell">{first["urn"]}</td>' in html  # same-named schools told apart
     latest = ks2["all"][-1]
     assert latest["year"] == "2018-2019" and latest["schools"] > 100
     assert f"{latest['pupils']:,}" in html  # thousands separated

@@ -153,17 +153,14 @@ def build(*, group: Group | None = None, la: LocalAuthority | None = None) -> di
         for f, label in measures[:1] if ks == KeyStage.KS2 else measures[:1]:
             mat_vals = dict(zip(mat["year"], mat[f], strict=True)) if not mat.empty else {}
             all_vals = dict(zip(everyone["year"], everyone[f], strict=True))
-            charts.append(
-                line_chart(
-                    {
-                        "Counted schools (3+ full years)": (years, [_v(mat_vals.get(y)) for y in years]),
-                        "All schools": (years, [_v(all_vals.get(y)) for y in years]),
-                    },
-                    title=f"{label}: pupil-weighted, counted schools and all schools",
-                    ylabel=label,
-                    zero_line=True,
-                )
-            )
+            series = {"All schools": (years, [_v(all_vals.get(y)) for y in years])}
+            title = f"{label}: pupil-weighted, all schools"
+            if la is None:  # an LA counts every school: a "counted" line would lie on top of this one
+                series = {
+                    "Counted schools (3+ full years)": (years, [_v(mat_vals.get(y)) for y in years])
+                } | series
+                title = f"{label}: pupil-weighted, counted schools and all schools"
+            charts.append(line_chart(series, title=title, ylabel=label, zero_line=True))
         latest_year = years[-1]
         flags = counted(part, 3)
         schools = []
