@@ -9,8 +9,8 @@ class AtRiskFilterForm(forms.Form):
         required=False,
         label="Concern",
         choices=[
-            ("", "Medium or high concern"),
-            ("any", "Any concern (low, medium or high)"),
+            ("", "Medium or high"),
+            ("any", "Low, medium or high"),
             ("all", "All schools screened"),
         ]
         + [(c.value, c.label) for c in reversed(ConcernLevel)],
