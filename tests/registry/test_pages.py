@@ -448,3 +448,15 @@ def test_school_page_says_where_figures_come_from_and_hides_giass_no_religion_va
     for urn in (125004, 125005):
         page = text(client.get(reverse("registry:school", args=[urn])))
         assert "Religious character</dt>" not in page, urn
+
+
+def test_gias_codes_read_as_words_on_school_pages(client, la_officer):
+    Establishment.objects.filter(urn=125004).update(
+        ofsted_rating="Serious Weaknesses", urban_rural="(England/Wales) Urban city and town"
+    )
+    client.force_login(la_officer)
+    page = text(client.get(reverse("registry:school", args=[125004])))
+    assert "Inadequate (serious weaknesses)" in page and "Serious Weaknesses" not in page
+    assert "Urban city and town" in page and "(England/Wales)" not in page
+    listing = text(client.get(reverse("registry:school-search"), {"q": "Ash Infant"}))
+    assert "Inadequate (serious weaknesses)" in listing

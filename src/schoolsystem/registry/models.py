@@ -17,8 +17,13 @@ from schoolsystem.registry.constants import (
 )
 
 
+OFSTED_LABELS = {
+    "Serious Weaknesses": "Inadequate (serious weaknesses)",
+    "Special Measures": "Inadequate (special measures)",
+}
 # GIAS's values for "no religious character" (blank, "None", "Does not apply", ...), lower-cased.
 NO_RELIGIOUS_CHARACTER = frozenset({"", "none", "does not apply", "no religious character", "not applicable"})
+
 
 class LocalAuthority(TimeStampedModel):
     code = models.CharField("LA code", max_length=3, unique=True)
@@ -110,6 +115,17 @@ class Establishment(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def ofsted_label(self) -> str:
+        """GIAS's rating in the words inspection reports use: its "Serious Weaknesses" and "Special Measures" are
+        the two kinds of an inadequate judgement."""
+        return OFSTED_LABELS.get(self.ofsted_rating, self.ofsted_rating)
+
+    @property
+    def urban_rural_label(self) -> str:
+        """The ONS urban/rural class without GIAS's "(England/Wales)" prefix."""
+        return self.urban_rural.removeprefix("(England/Wales) ").strip()
 
     @property
     def has_religious_character(self) -> bool:
