@@ -323,7 +323,9 @@ def screen(
         missing_flag = MISSING_TREATMENTS[treatment]
         flag = np.where(mm.present, mm.flag, np.where(applies, missing_flag, 0)).astype(np.int8)
         reason = mm.reason.copy()
-        reason[~mm.present & applies] = f"No data (treated as {treatment})" if missing_flag else "No data"
+        reason[~mm.present & applies] = (
+            f"No data: the rules count missing data as a {treatment} concern" if missing_flag else "No data"
+        )
         result[f"{metric}_flag"] = flag
         result[f"{metric}_reason"] = reason
         majors += flag == 2
