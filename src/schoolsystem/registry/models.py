@@ -16,7 +16,6 @@ from schoolsystem.registry.constants import (
     SystemLeaderDesignation,
 )
 
-
 OFSTED_LABELS = {
     "Serious Weaknesses": "Inadequate (serious weaknesses)",
     "Special Measures": "Inadequate (special measures)",
