@@ -35,7 +35,7 @@ def test_la_officer_cannot_see_another_las_case_page_api_or_csv(client, officer,
         client.post(f"/api/v1/cases/{case_b.pk}/actions/escalate/", {"version": 1, "reason": "x"}).status_code
         == 404
     )
-    csv = client.get(reverse("improvement:case-export")).content.decode()
+    csv = client.get(reverse("improvement:case-export")).getvalue().decode()
     assert "Alder Primary" in csv and "Damson Primary" not in csv
 
 
@@ -77,8 +77,9 @@ def test_public_and_anonymous_see_no_cases(client, make_user, case_a):
     assert client.get(reverse("improvement:case-list")).status_code == 302
     client.force_login(make_user("public"))
     assert client.get("/api/v1/cases/").json()["count"] == 0
-    assert client.get(reverse("improvement:case-detail", args=[case_a.pk])).status_code == 404
-    assert "Alder" not in client.get(reverse("improvement:case-export")).content.decode()
+    # The public has no casework at all: refused (403), not merely an empty page.
+    assert client.get(reverse("improvement:case-detail", args=[case_a.pk])).status_code == 403
+    assert "Alder" not in client.get(reverse("improvement:case-export")).getvalue().decode()
 
 
 def test_open_case_page_from_risk_screen(client, officer, school_a):

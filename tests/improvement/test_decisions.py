@@ -130,7 +130,7 @@ def test_unpublished_decision_invisible_to_public(client, decision, make_user):
     api = client.get("/api/v1/decisions/").json()
     assert api["count"] == 0
     assert client.get(f"/api/v1/decisions/{decision.pk}/").status_code == 404
-    assert decision.subject not in client.get(reverse("decisions:export")).content.decode()
+    assert decision.subject not in client.get(reverse("decisions:export")).getvalue().decode()
     client.force_login(make_user("public"))
     assert client.get(reverse("decisions:detail", args=[decision.pk])).status_code == 404
     assert client.get(f"/api/v1/decisions/{decision.pk}/").status_code == 404
@@ -158,7 +158,7 @@ def test_withheld_text_never_leaks(client, published):
         f"/api/v1/decisions/{published.pk}/",
     ]
     for url in urls:
-        body = client.get(url).content.decode()
+        body = client.get(url).getvalue().decode()
         assert SECRET not in body, url
         assert "Governance broke down" not in body, url
     # Searching for the withheld words finds nothing (search covers only the published text).
@@ -401,7 +401,7 @@ def test_a_withheld_passage_is_replaced_where_it_stands_and_never_published(clie
     assert public["criteria"] == ["Standards over time", "[Withheld: Commercial] school"]
     page = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
     api = client.get(f"/api/v1/decisions/{decision.pk}/").content.decode()
-    csv_body = client.get(reverse("decisions:export")).content.decode()
+    csv_body = client.get(reverse("decisions:export")).getvalue().decode()
     for body in (page, api, csv_body):
         assert "Governance broke down after" in body and SECRET not in body and "4471" not in body
     assert "passage" not in api

@@ -74,6 +74,7 @@ class PublicDecisionSerializer(serializers.ModelSerializer):
     la = serializers.CharField(source="la.name", default=None, read_only=True)
     la_code = serializers.CharField(source="la.code", default=None, read_only=True)
     minutes_url = serializers.SerializerMethodField()
+    superseded_by = serializers.CharField(source="superseded_by.reference", default=None, read_only=True)
 
     class Meta:
         model = Decision
@@ -81,6 +82,8 @@ class PublicDecisionSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "decision_type",
+            "outcome",
+            "superseded_by",
             "urn",
             "school",
             "la",
@@ -99,6 +102,7 @@ class PublicDecisionSerializer(serializers.ModelSerializer):
         # Text fields only ever come from public_values: redacted text is replaced, never sent; nor is the passage.
         data.update(services.public_values(instance))
         data["redactions"] = services.public_redactions(instance)
+        data["headline"] = services.public_headline(instance, data)
         return data
 
 

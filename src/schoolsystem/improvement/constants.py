@@ -210,6 +210,34 @@ class DecisionType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class DecisionOutcome(models.TextChoices):
+    """What was decided. Only an approval settles the question; the others must never read as a match."""
+
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# How the public register words the headline of a decision that is not an approval (so "School: Trust" of a
+# deferred proposal never reads as a match).
+OUTCOME_HEADLINES = {
+    DecisionOutcome.DECLINED: "Declined, not approved",
+    DecisionOutcome.DEFERRED: "Deferred, no decision yet",
+    DecisionOutcome.WITHDRAWN: "Withdrawn before a decision",
+}
+
+# Decision types that answer the same question for a school: a later approval of the same question supersedes the
+# approval standing (explicitly, on the register). Types not listed (revocations, accreditation, other) never do.
+DECISION_QUESTIONS = {
+    "sponsor_match": "partner",
+    "brokerage": "partner",
+    "rebrokerage": "partner",
+    "intervention": "intervention",
+    "academy_order": "academy_order",
+}
+
+
 class DecisionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"

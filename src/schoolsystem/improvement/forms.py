@@ -12,6 +12,7 @@ from schoolsystem.improvement.constants import (
     PHASES,
     REDACTABLE_FIELDS,
     ConsultationOutcome,
+    DecisionOutcome,
     InterventionOption,
     PriceModel,
     Rag,
@@ -257,15 +258,21 @@ class DecisionSearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     school = forms.CharField(label="School (name or URN)", required=False, max_length=200)
     la = forms.CharField(label="Local authority (code or name)", required=False, max_length=120)
-    decision_type = forms.ChoiceField(label="Type", required=False)
+    decision_type = forms.ChoiceField(
+        label="Type",
+        required=False,
+        error_messages={"invalid_choice": "No decisions of this type are published on the register."},
+    )
     decided_from = forms.DateField(label="Decided from", required=False, widget=DateInput)
     decided_to = forms.DateField(label="Decided to", required=False, widget=DateInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, types: list[str] | None = None, **kwargs):
+        """`types`: the decision types to offer (those the register holds); None offers every type."""
         super().__init__(*args, **kwargs)
         from schoolsystem.improvement.constants import DecisionType
 
-        self.fields["decision_type"].choices = [("", "Any type"), *DecisionType.choices]
+        offered = [c for c in DecisionType.choices if types is None or c[0] in types]
+        self.fields["decision_type"].choices = [("", "Any type"), *offered]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -502,7 +509,16 @@ class DecisionForm(forms.Form):
     decided_by_name = forms.CharField(
         label="Who decided", help_text="The person or body, e.g. Cabinet member for children.", max_length=200
     )
-    decided_on = forms.DateField(label="Date of the decision", widget=DateInput)
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=DecisionOutcome.choices,
+        initial=DecisionOutcome.APPROVED,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(
+        label="Date of the decision", help_text="Today or earlier.", widget=DateInput
+    )
     options_considered = forms.CharField(
         label="Options considered", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -518,7 +534,11 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from schoolsystem.improvement.constants import DecisionType
 
-        self.fields["decision_type"].choices = [("", "Choose a type"), *DecisionType.choices]
+        # Accreditation decisions are the Secretary of State's, recorded from the accreditation app.
+        self.fields["decision_type"].choices = [
+            ("", "Choose a type"),
+            *(c for c in DecisionType.choices if c[0] != DecisionType.ACCREDITATION),
+        ]
 
     def clean_options_considered(self):
         return lines(self.cleaned_data["options_considered"])

@@ -1,21 +1,21 @@
 """The public decision register (seed 003 proposal 7): no sign-in, published decisions only, redactions explicit."""
 
-import csv
-
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from schoolsystem.core.errors import NotFound
+from schoolsystem.core.exports import csv_response
 from schoolsystem.improvement import selectors
 from schoolsystem.improvement.constants import REDACTABLE_FIELDS
 from schoolsystem.improvement.forms import DecisionSearchForm
-from schoolsystem.improvement.services import public_redactions, public_values
+from schoolsystem.improvement.services import public_headline, public_redactions, public_values
 from schoolsystem.improvement.views import govuk
 
 
 def _search(request):
-    form = DecisionSearchForm(request.GET or None)
+    # Only types the register holds are offered (accreditation decisions, for one, are not published here yet).
+    form = DecisionSearchForm(request.GET or None, types=selectors.published_decision_types())
     if form.is_bound and form.is_valid():
         cd = form.cleaned_data
         qs = selectors.published_decisions(
@@ -34,7 +34,10 @@ def _search(request):
 def register(request):
     form, qs = _search(request)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [(d, public_values(d)) for d in page.object_list]
+    rows = []
+    for d in page.object_list:
+        values = public_values(d)
+        rows.append((d, {**values, "headline": public_headline(d, values)}))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -50,13 +53,18 @@ def detail(request, pk):
         decision = selectors.published_decision(pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    public = public_values(decision)
     redactions = [
         {**r, "label": REDACTABLE_FIELDS.get(r["field"], r["field"])} for r in public_redactions(decision)
     ]
     return render(
         request,
         "decisions/detail.html",
-        {"decision": decision, "public": public_values(decision), "redactions": redactions},
+        {
+            "decision": decision,
+            "public": {**public, "headline": public_headline(decision, public)},
+            "redactions": redactions,
+        },
     )
 
 
@@ -72,45 +80,57 @@ def minutes(request, pk):
     )
 
 
+def _outcome_words(d) -> str:
+    words = d.get_outcome_display()
+    if d.superseded_by_id:
+        words += f" (superseded by {d.superseded_by.reference})"
+    return words
+
+
 def export(request):
+    """The register as CSV (UTF-8 with a byte-order mark so spreadsheets open accented names correctly)."""
     _, qs = _search(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "reference",
-            "decided_on",
-            "type",
-            "urn",
-            "school",
-            "la",
-            "subject",
-            "decided_by",
-            "options_considered",
-            "criteria",
-            "rationale",
-            "consultation_outcome",
-            "redactions",
-        ]
-    )
-    for d in qs[:5000]:
-        v = public_values(d)
-        writer.writerow(
-            [
+
+    def rows():
+        for d in qs.select_related("superseded_by")[:5000]:
+            v = public_values(d)
+            yield [
                 d.reference,
                 d.decided_on,
                 d.get_decision_type_display(),
+                _outcome_words(d),
                 d.establishment.urn if d.establishment_id else "",
                 d.establishment.name if d.establishment_id else "",
                 d.la.name if d.la_id else "",
-                v["subject"],
+                public_headline(d, v),
                 v["decided_by_name"],
                 "; ".join(v["options_considered"]),
                 "; ".join(v["criteria"]),
                 v["rationale"],
                 v["consultation_outcome"],
-                "; ".join(f"{r['field']}: {r['withheld']} ({r['reason']})" for r in d.redactions),
+                "; ".join(
+                    f"{REDACTABLE_FIELDS.get(r['field'], r['field'])}: {r['withheld']} ({r['reason']})"
+                    for r in public_redactions(d)
+                ),
             ]
-        )
-    return response
+
+    return csv_response(
+        "decisions.csv",
+        header=[
+            "Reference",
+            "Date decided",
+            "Type",
+            "Outcome",
+            "URN",
+            "School",
+            "Local authority",
+            "Decision",
+            "Decided by",
+            "Options considered",
+            "Criteria applied",
+            "Rationale",
+            "Consultation outcome",
+            "Withheld",
+        ],
+        rows=rows(),
+    )

@@ -191,7 +191,7 @@ def published_decisions(
     decided_to=None,
 ) -> QuerySet[Decision]:
     """The public register: published decisions only. Text search covers the published, redacted text."""
-    qs = Decision.objects.published().select_related("establishment", "la")
+    qs = Decision.objects.published().select_related("establishment", "la", "superseded_by")
     if q:
         qs = qs.filter(public_text__icontains=q)
     if school:
@@ -209,6 +209,11 @@ def published_decisions(
     if decided_to:
         qs = qs.filter(decided_on__lte=decided_to)
     return qs
+
+
+def published_decision_types() -> list[str]:
+    """Decision types with at least one published decision: the register offers only these as filters."""
+    return sorted(set(Decision.objects.published().values_list("decision_type", flat=True).distinct()))
 
 
 def published_decision(pk) -> Decision:

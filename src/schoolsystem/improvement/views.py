@@ -1,15 +1,18 @@
 """Pages of casework, support and peer review. Views call selectors and services; they hold no rules."""
 
 import contextlib
-import csv
+import functools
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from schoolsystem.accounts.constants import OFFICER_ROLES
+from schoolsystem.accounts.scope import can_see_casework
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from schoolsystem.core.exports import csv_response
 from schoolsystem.core.pages import apply_error, govuk, page, posted, submit
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
@@ -17,15 +20,31 @@ from schoolsystem.improvement.constants import (
     CaseAction,
     CaseSource,
     CaseState,
+    SupportKind,
     SupportState,
     options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Offer, PeerReviewAction
-from schoolsystem.improvement.services.decisions import DECISION_WRITE_ROLES
 from schoolsystem.performance.selectors import indicator_change, risk_reasons_for
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
+
+
+def casework_page(view):
+    """A page of casework, support and peer review: signed in, and a role that works with schools (LA and regional
+    officers, trust and school leaders, national staff: accounts.constants.CASEWORK_ROLES). Every other role
+    (assessor, advisory group, decision maker, applicant, public) gets 403."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_see_casework(request.user):
+            raise PermissionDenied(
+                "Casework, support and peer review are for officers and school and trust leaders."
+            )
+        return view(request, *args, **kwargs)
+
+    return page(wrapped)
 
 
 def _is_writer(user) -> bool:
@@ -45,7 +64,7 @@ def school_field(user, urn, field: str = "urn"):
 # Home and cases
 
 
-@page
+@casework_page
 def home(request):
     tasks = selectors.tasks_for_user(request.user)
     cases = selectors.cases_for_user(request.user, open_only=True)
@@ -63,7 +82,7 @@ def home(request):
     )
 
 
-@page
+@casework_page
 def case_list(request):
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()[:100]
@@ -81,47 +100,46 @@ def case_list(request):
     )
 
 
-@page
+@casework_page
 def case_export(request):
-    cases = selectors.cases_for_user(request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "case",
-            "urn",
-            "school",
-            "la",
-            "sector",
-            "state",
-            "opened",
-            "intervention",
-            "next_visit_due",
-            "next_review_due",
-            "compliance_by",
-        ]
-    )
-    for c in cases:
-        writer.writerow(
-            [
+    """The cases in the user's scope as CSV: labels in words, readable headers, UTF-8 with a byte-order mark."""
+
+    def rows():
+        for c in selectors.cases_for_user(request.user).iterator(chunk_size=2000):
+            yield [
                 c.pk,
                 c.school.urn,
                 c.school.name,
                 c.school.la.name,
-                c.sector,
-                c.state,
+                c.get_sector_display(),
+                c.get_state_display(),
                 c.created_on.date(),
-                c.intervention,
+                c.get_intervention_display(),
                 c.next_visit_due or "",
                 c.next_review_due or "",
                 c.compliance_by or "",
             ]
-        )
-    return response
+
+    return csv_response(
+        "cases.csv",
+        header=[
+            "Case",
+            "URN",
+            "School",
+            "Local authority",
+            "Sector",
+            "State",
+            "Opened",
+            "Intervention",
+            "Next visit due",
+            "Next review due",
+            "Comply by",
+        ],
+        rows=rows(),
+    )
 
 
-@page
+@casework_page
 def school_cases(request, urn):
     school = selectors.school_for_user(request.user, urn)
     cases = selectors.cases_for_user(request.user).filter(school=school)
@@ -132,7 +150,7 @@ def school_cases(request, urn):
     )
 
 
-@page
+@casework_page
 def case_open(request):
     if not _is_writer(request.user):
         raise PermissionDenied("Only officers open cases.")
@@ -161,7 +179,7 @@ def case_open(request):
     )
 
 
-@page
+@casework_page
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
     order = AcademyOrder.objects.filter(case=case).select_related("sponsor_group").first()
@@ -184,7 +202,7 @@ def case_detail(request, pk):
     )
 
 
-@page
+@casework_page
 def case_edit(request, pk):
     case = selectors.case_for_user(request.user, pk)
     if not _is_writer(request.user):
@@ -324,7 +342,7 @@ def _action_spec(action: str, case, user):
     return specs.get(action)
 
 
-@page
+@casework_page
 def case_action(request, pk, action):
     case = selectors.case_for_user(request.user, pk)
     if not _is_writer(request.user):
@@ -346,7 +364,7 @@ def case_action(request, pk, action):
     )
 
 
-@page
+@casework_page
 def consultation_respond(request, pk, consultation_pk):
     """The school's head (or the trust) answers a consultation awaiting its response."""
     case = selectors.case_for_user(request.user, pk)
@@ -373,7 +391,7 @@ def consultation_respond(request, pk, consultation_pk):
     )
 
 
-@page
+@casework_page
 def overdue(request):
     return render(request, "improvement/overdue.html", {"tasks": selectors.overdue_for_user(request.user)})
 
@@ -387,7 +405,7 @@ def _order_for_user(user, pk) -> AcademyOrder:
     return order
 
 
-@page
+@casework_page
 def order_sponsor(request, pk):
     order = _order_for_user(request.user, pk)
     back = reverse("improvement:case-detail", args=[order.case_id])
@@ -405,7 +423,7 @@ def order_sponsor(request, pk):
     )
 
 
-@page
+@casework_page
 def order_revoke(request, pk):
     order = _order_for_user(request.user, pk)
     back = reverse("improvement:case-detail", args=[order.case_id])
@@ -427,23 +445,23 @@ def order_revoke(request, pk):
 # Decisions (internal management: drafts, publishing, minutes)
 
 
-@page
+@casework_page
 def decision_list(request):
     return render(
         request,
         "improvement/decision_list.html",
         {
             "decisions": selectors.decisions_for_user(request.user)[:300],
-            "can_record": request.user.is_superuser or request.user.role in DECISION_WRITE_ROLES,
+            "can_record": services.can_record_decision(request.user),
         },
     )
 
 
-@page
+@casework_page
 def decision_new(request):
     """Record a structural decision by hand (one not taken through a case), then publish it from its page."""
-    if not (request.user.is_superuser or request.user.role in DECISION_WRITE_ROLES):
-        raise PermissionDenied("Only officers and decision makers record decisions.")
+    if not services.can_record_decision(request.user):
+        raise PermissionDenied("Only local authority and regional officers record intervention decisions.")
     return submit(
         request,
         forms.DecisionForm(posted(request), initial={"urn": request.GET.get("urn", "")}),
@@ -454,6 +472,7 @@ def decision_new(request):
             establishment=school_field(request.user, cd["urn"]),
             decided_by_name=cd["decided_by_name"],
             decided_on=cd["decided_on"],
+            outcome=cd["outcome"] or None,
             options_considered=cd["options_considered"],
             criteria=cd["criteria"],
             rationale=cd["rationale"],
@@ -469,7 +488,7 @@ def decision_new(request):
     )
 
 
-@page
+@casework_page
 def decision_manage(request, pk):
     decision = selectors.decision_for_user(request.user, pk)
     publish_form = forms.PublishForm(request.POST if request.POST.get("form") == "publish" else None)
@@ -510,6 +529,7 @@ def decision_manage(request, pk):
             "minutes_form": govuk(minutes_form),
             "form": publish_form if publish_form.errors else minutes_form,
             "public": services.public_values(decision),
+            "can_write": services.can_record_decision(request.user, decision.decision_type),
         },
         status=status,
     )
@@ -519,7 +539,7 @@ def decision_manage(request, pk):
 # Support directory and school-to-school support
 
 
-@page
+@casework_page
 def offer_search(request):
     form = forms.OfferSearchForm(request.GET or None)
     results, school = [], None
@@ -546,14 +566,14 @@ def offer_search(request):
     )
 
 
-@page
+@casework_page
 def offer_detail(request, pk):
     offer = selectors.offer_detail(pk)
     ratings = offer.ratings.select_related("request__school")[:100]
     return render(request, "improvement/offer_detail.html", {"offer": offer, "ratings": ratings})
 
 
-@page
+@casework_page
 def offer_new(request):
     def create(cd):
         est = school_field(request.user, cd["provider_urn"], "provider_urn") if cd["provider_urn"] else None
@@ -588,13 +608,13 @@ def offer_new(request):
     )
 
 
-@page
+@casework_page
 def support_list(request):
     reqs = selectors.support_requests_for_user(request.user)
     return render(request, "improvement/support_list.html", {"requests": reqs[:300]})
 
 
-@page
+@casework_page
 def support_new(request):
     initial = {"urn": request.user.scope_establishment.urn if request.user.scope_establishment_id else ""}
     return submit(
@@ -626,7 +646,7 @@ SUPPORT_STEP_LABELS = {
 }
 
 
-@page
+@casework_page
 def support_detail(request, pk):
     req = selectors.support_request_for_user(request.user, pk)
     shortlist_offers = {
@@ -650,6 +670,7 @@ def support_detail(request, pk):
     milestones = list(req.milestones.all())
     if "milestone" in steps and all(m.done_on for m in milestones):
         steps.remove("milestone")
+    no_match = _why_no_match(req) if req.state == SupportState.REQUESTED and not ranked else None
     return render(
         request,
         "improvement/support_detail.html",
@@ -657,6 +678,7 @@ def support_detail(request, pk):
             "req": req,
             "shortlist": [(s, shortlist_offers.get(s["offer_id"])) for s in req.shortlist],
             "ranked": ranked,
+            "no_match": no_match,
             "steps": [(step, SUPPORT_STEP_LABELS[step]) for step in steps],
             "milestones": milestones,
             "reviews": req.reviews.select_related("reviewed_by"),
@@ -748,13 +770,46 @@ def _support_spec(step: str, req, user):
     return form_class, kwargs, title, call
 
 
-@page
+def _why_no_match(req) -> dict:
+    """Why no offer in the directory matches the request: each offer that addresses a need, with the conditions
+    that excluded it (phase, area covered, spare days, places), and how many address none of the needs."""
+    assessed = selectors.rank_offers_for(req.school, req.needs, req.days_needed, include_excluded=True)
+    off_need = [r for r in assessed if any("does not address any of the needs" in why for why in r.reasons)]
+    return {
+        "excluded": [r for r in assessed if not r.eligible and r not in off_need],
+        "off_need_count": len(off_need),
+        "directory_url": reverse("improvement:offer-search")
+        + "?"
+        + urlencode({"urn": req.school.urn, "needs": req.needs, "days_needed": req.days_needed}, doseq=True),
+        "add_offer_url": reverse("improvement:offer-new"),
+    }
+
+
+def _no_match_page(request, req, status=200):
+    return render(
+        request,
+        "improvement/support_no_match.html",
+        {
+            "req": req,
+            "needs": [SupportKind(n).label if n in SupportKind.values else n for n in req.needs],
+            **_why_no_match(req),
+        },
+        status=status,
+    )
+
+
+@casework_page
 def support_step(request, pk, step):
     req = selectors.support_request_for_user(request.user, pk)
     spec = _support_spec(step, req, request.user)
     if spec is None:
         raise Http404("No such step.")
     form_class, kwargs, title, call = spec
+    if step == "match" and not kwargs["choices"]:
+        # Nothing to shortlist: say why and offer a way on, never an empty checkbox group with a Save button.
+        if not (request.user.is_superuser or request.user.role in OFFICER_ROLES):
+            raise PermissionDenied("Only local authority and regional officers shortlist offers.")
+        return _no_match_page(request, req, status=409 if request.method == "POST" else 200)
     back = reverse("improvement:support-detail", args=[req.pk])
     return submit(
         request,
@@ -829,7 +884,7 @@ def _review_spec(step: str, review, user):
     }.get(step)
 
 
-@page
+@casework_page
 def review_list(request):
     return render(
         request,
@@ -838,7 +893,7 @@ def review_list(request):
     )
 
 
-@page
+@casework_page
 def review_new(request):
     form = forms.PeerReviewPlanForm(
         posted(request),
@@ -857,7 +912,7 @@ def review_new(request):
     )
 
 
-@page
+@casework_page
 def review_step(request, pk, step):
     review = selectors.peer_review_for_user(request.user, pk)
     spec = _review_spec(step, review, request.user)
@@ -880,7 +935,7 @@ def review_step(request, pk, step):
     )
 
 
-@page
+@casework_page
 def review_detail(request, pk):
     review = selectors.peer_review_for_user(request.user, pk)
     form = forms.ActionStatusForm(posted(request))

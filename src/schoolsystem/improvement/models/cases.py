@@ -14,6 +14,7 @@ from schoolsystem.improvement.constants import (
     CaseState,
     ConsultationOutcome,
     InterventionOption,
+    WarningGround,
 )
 
 
@@ -81,6 +82,13 @@ class Case(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CASE_STATES
+
+    @property
+    def warning_grounds_labels(self) -> list[str]:
+        """The warning notice's grounds in words (seed 002), not their codes."""
+        return [
+            WarningGround(g).label if g in WarningGround.values else g for g in self.warning_grounds or []
+        ]
 
     @property
     def exit_criteria_met(self) -> bool:

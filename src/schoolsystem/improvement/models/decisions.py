@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from schoolsystem.core.models import TimeStampedModel
-from schoolsystem.improvement.constants import DecisionStatus, DecisionType
+from schoolsystem.improvement.constants import DecisionOutcome, DecisionStatus, DecisionType
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -26,6 +26,13 @@ class Decision(TimeStampedModel):
     )
     decided_by_name = models.CharField(max_length=200)
     decided_on = models.DateField(db_index=True)
+    outcome = models.CharField(
+        max_length=20, choices=DecisionOutcome.choices, default=DecisionOutcome.APPROVED, db_index=True
+    )
+    # A later approval of the same question for the same school (DECISION_QUESTIONS) supersedes this one.
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
     options_considered = models.JSONField(default=list)
     criteria = models.JSONField(default=list)
     rationale = models.TextField()
@@ -63,3 +70,7 @@ class Decision(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == DecisionStatus.PUBLISHED
+
+    @property
+    def is_live_approval(self) -> bool:
+        return self.outcome == DecisionOutcome.APPROVED and self.superseded_by_id is None

@@ -21,9 +21,11 @@ from schoolsystem.improvement.services.cases import (
     deadline_days,
 )
 from schoolsystem.improvement.services.decisions import (
+    can_record_decision,
     decision_attach_minutes,
     decision_create,
     decision_publish,
+    public_headline,
     public_redactions,
     public_values,
 )
@@ -54,6 +56,7 @@ __all__ = [
     "CONSULTATION_RESPONDER_ROLES",
     "academy_order_record_sponsor",
     "academy_order_revoke",
+    "can_record_decision",
     "case_choose_intervention",
     "case_close",
     "case_escalate",
@@ -81,6 +84,7 @@ __all__ = [
     "peer_review_plan",
     "peer_review_raise_support",
     "provider_create",
+    "public_headline",
     "public_redactions",
     "public_values",
     "support_milestone_complete",

@@ -11,10 +11,38 @@ from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.core.audit import audit, diff, snapshot
 from schoolsystem.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from schoolsystem.core.uploads import validate_upload_file
-from schoolsystem.improvement.constants import REDACTABLE_FIELDS, DecisionStatus, DecisionType
+from schoolsystem.improvement.constants import (
+    DECISION_QUESTIONS,
+    OUTCOME_HEADLINES,
+    REDACTABLE_FIELDS,
+    DecisionOutcome,
+    DecisionStatus,
+    DecisionType,
+)
 from schoolsystem.improvement.models import Decision
 
 DECISION_WRITE_ROLES = frozenset({*OFFICER_ROLES, Role.DECISION_MAKER})
+# Intervention and structural decisions about schools are the officers' (LA officer for maintained schools, regional
+# officer for academies and academy orders). The decision maker (Secretary of State) records accreditation decisions.
+DECISION_TYPE_ROLES: dict[str, frozenset[str]] = {
+    DecisionType.ACCREDITATION: frozenset({Role.DECISION_MAKER}),
+}
+
+
+def roles_for_decision_type(decision_type: str) -> frozenset[str]:
+    return DECISION_TYPE_ROLES.get(decision_type, frozenset(OFFICER_ROLES))
+
+
+def can_record_decision(user, decision_type: str | None = None) -> bool:
+    """May this user record (and publish) decisions of this type; with no type, any type improvement pages offer
+    (intervention and structural decisions: officers only)."""
+    if user is None:
+        return True  # the system itself (demo loader, imports)
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in roles_for_decision_type(decision_type or DecisionType.INTERVENTION)
 
 
 def _fields(decision: Decision) -> dict:
@@ -23,9 +51,22 @@ def _fields(decision: Decision) -> dict:
     return {**snapshot(decision, names), "minutes": decision.minutes.name or ""}
 
 
-def _can_write(by) -> bool:
-    # `by=None` is the system itself (demo loader, imports); users need an officer or decision-maker role.
-    return by is None or by.is_superuser or by.role in DECISION_WRITE_ROLES
+def _can_write(by, decision_type: str | None = None) -> bool:
+    # `by=None` is the system itself (demo loader, imports); users need the role of the decision type.
+    if decision_type is None:
+        return by is None or by.is_superuser or by.role in DECISION_WRITE_ROLES
+    return can_record_decision(by, decision_type)
+
+
+def _outcome_of(outcome: str | None, source) -> str:
+    """The outcome given, else the source record's own outcome when it has one of the four (a brokerage board
+    decision), else an approval (a decision taken through a case is the decision itself)."""
+    if outcome:
+        return outcome
+    source_outcome = getattr(source, "outcome", None)
+    if source_outcome in DecisionOutcome.values:
+        return source_outcome
+    return DecisionOutcome.APPROVED
 
 
 def _clean_list(values: Iterable[str]) -> list[str]:
@@ -46,13 +87,19 @@ def decision_create(
     rationale: str,
     consultation_outcome: str = "",
     source=None,
+    outcome: str | None = None,
 ) -> Decision:
     """Record a decision (unpublished). Who decided, when, the options considered, the criteria applied and why.
 
     `source` is the record the decision is about (a case, an academy order, a brokerage match), kept as a generic
-    reference. Decisions are published separately (`decision_publish`), possibly with redactions."""
+    reference. Decisions are published separately (`decision_publish`), possibly with redactions. `outcome` is
+    approved, declined, deferred or withdrawn (by default the source's own outcome, else approved). The decision
+    date cannot be in the future."""
     if not _can_write(by):
         raise PermissionDenied("Only officers and decision makers record decisions.")
+    if decision_type in DecisionType.values and not _can_write(by, decision_type):
+        raise PermissionDenied(f"You may not record {DecisionType(decision_type).label.lower()} decisions.")
+    outcome = _outcome_of(outcome, source)
     errors: dict[str, list[str]] = {}
     if not subject.strip():
         errors["subject"] = ["Enter what the decision is about."]
@@ -62,6 +109,10 @@ def decision_create(
         errors["decided_by_name"] = ["Enter who decided."]
     if not isinstance(decided_on, date):
         errors["decided_on"] = ["Enter the date of the decision."]
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = ["The date of the decision cannot be in the future."]
+    if outcome not in DecisionOutcome.values:
+        errors["outcome"] = ["Choose the outcome: approved, declined, deferred or withdrawn."]
     if not _clean_list(options_considered):
         errors["options_considered"] = ["List at least one option considered."]
     if not _clean_list(criteria):
@@ -78,6 +129,7 @@ def decision_create(
         la=establishment.la if establishment is not None else None,
         decided_by_name=decided_by_name.strip(),
         decided_on=decided_on,
+        outcome=outcome,
         options_considered=_clean_list(options_considered),
         criteria=_clean_list(criteria),
         rationale=rationale.strip(),
@@ -158,9 +210,17 @@ def public_values(decision: Decision) -> dict[str, object]:
     return out
 
 
+def public_headline(decision: Decision, values: dict | None = None) -> str:
+    """The register's headline: the (published) subject, worded by the outcome so that a decision that is not an
+    approval never reads as a match ("Deferred, no decision yet: School: Trust")."""
+    subject = (values if values is not None else public_values(decision))["subject"]
+    prefix = OUTCOME_HEADLINES.get(decision.outcome)
+    return f"{prefix}: {subject}" if prefix else str(subject)
+
+
 def _public_text(decision: Decision) -> str:
     values = public_values(decision)
-    parts: list[str] = [decision.reference]
+    parts: list[str] = [decision.reference, decision.get_outcome_display()]
     for value in values.values():
         parts.extend(value if isinstance(value, list) else [str(value)])
     if decision.establishment_id:
@@ -171,8 +231,8 @@ def _public_text(decision: Decision) -> str:
 @transaction.atomic
 def decision_publish(*, by, decision: Decision, redactions: Iterable[dict] = ()) -> Decision:
     """Publish a decision on the public register, with explicit redactions (what was withheld and why)."""
-    if not _can_write(by):
-        raise PermissionDenied("Only officers and decision makers publish decisions.")
+    if not _can_write(by, decision.decision_type):
+        raise PermissionDenied("You may not publish this kind of decision.")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status == DecisionStatus.PUBLISHED:
         raise InvalidTransition("This decision is already published.")
@@ -186,14 +246,46 @@ def decision_publish(*, by, decision: Decision, redactions: Iterable[dict] = ())
     audit(
         obj=decision, action="decision.published", actor=by, actor_label="" if by else "system", before=before
     )
+    _supersede_standing(by=by, decision=decision)
     return decision
+
+
+def _supersede_standing(*, by, decision: Decision) -> None:
+    """One live approval per school and question: publishing an approval supersedes any published approval of the
+    same question for the same school still standing, explicitly (the register says by which decision), audited."""
+    question = DECISION_QUESTIONS.get(decision.decision_type)
+    if question is None or decision.outcome != DecisionOutcome.APPROVED or decision.establishment_id is None:
+        return
+    same_question = [t for t, q in DECISION_QUESTIONS.items() if q == question]
+    standing = (
+        Decision.objects.select_for_update()
+        .filter(
+            establishment_id=decision.establishment_id,
+            decision_type__in=same_question,
+            status=DecisionStatus.PUBLISHED,
+            outcome=DecisionOutcome.APPROVED,
+            superseded_by__isnull=True,
+        )
+        .exclude(pk=decision.pk)
+    )
+    for old in standing:
+        old.superseded_by = decision
+        old.save(update_fields=["superseded_by", "modified_on"])
+        audit(
+            obj=old,
+            action="decision.superseded",
+            actor=by,
+            actor_label="" if by else "system",
+            changes={"superseded_by": [None, decision.reference]},
+            note=f"Superseded by {decision.reference}, a later approval for the same school.",
+        )
 
 
 @transaction.atomic
 def decision_attach_minutes(*, by, decision: Decision, file) -> Decision:
     """Attach the minutes of the meeting that took the decision (published with it)."""
-    if not _can_write(by):
-        raise PermissionDenied("Only officers and decision makers attach minutes.")
+    if not _can_write(by, decision.decision_type):
+        raise PermissionDenied("You may not attach minutes to this kind of decision.")
     if not file or not getattr(file, "name", ""):
         raise ValidationFailed("Choose a file of minutes.", extra={"errors": {"file": ["Choose a file."]}})
     decision = Decision.objects.select_for_update().get(pk=decision.pk)

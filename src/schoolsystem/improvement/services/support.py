@@ -357,6 +357,10 @@ def support_request_review(
         errors["rag"] = ["Choose a rating."]
     if not progress.strip():
         errors["progress"] = ["Record the progress made."]
+    if not isinstance(reviewed_on, date):
+        errors["reviewed_on"] = ["Enter the date of the review."]
+    elif reviewed_on > _today():
+        errors["reviewed_on"] = ["A review cannot be in the future: enter today or an earlier date."]
     if errors:
         raise ValidationFailed("The review is incomplete.", extra={"errors": errors})
     request, before = _lock_request(request, "review", by)
