@@ -119,7 +119,12 @@ def test_what_if_shows_changes_when_a_trust_loses_capacity(client, officer, plan
     assert choices[prop.partner_key] == prop.partner_name  # the trust is chosen from the round's shortlists
     resp = client.post(reverse("brokerage:what-if", args=[planned.pk]), data)
     assert resp.status_code == 200
-    assert prop.partner_key.encode() in resp.content  # the changed row names the old partner
+    # The changed row names the school (with its URN) and the old partner, never their internal keys.
+    body = resp.content.decode()
+    school = prop.round_school.establishment
+    assert f'<td class="govuk-table__cell">{school.name} ({school.urn})</td>' in body
+    assert f'<td class="govuk-table__cell">{prop.partner_name}</td>' in body
+    assert f">{prop.partner_key}<" not in body and f"| {prop.partner_key}" not in body
     unknown = client.post(
         reverse("brokerage:what-if", args=[planned.pk]), {**data, "partner": "group:999999"}
     )
@@ -242,7 +247,7 @@ def test_regional_officer_starts_a_trust_closure_choosing_the_la_and_the_trust_f
     ]  # their region only
     trusts = dict(form.fields["leaving_group"].choices)
     oak = area["oak"]
-    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "None"
+    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "Not a trust closure or a move from a trust"
     resp = client.post(
         reverse("brokerage:home"),
         {

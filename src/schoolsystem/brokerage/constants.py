@@ -109,6 +109,17 @@ class ConsultationOutcome(models.TextChoices):
     OPPOSED = "opposed", "Opposed"
 
 
+# The fit score's parts in words (engines.matching.Weights.COMPONENTS), for pages and published decisions.
+WEIGHT_LABELS = {
+    "distance": "distance to the partner's nearest school",
+    "track_record": "track record (scorecard)",
+    "phase": "phase fit",
+    "size": "size fit",
+    "needs": "expertise in the school's needs",
+    "headroom": "spare capacity",
+    "preference": "the school's preference",
+}
+
 # Registry group types that can take schools as trusts/sponsors.
 PARTNER_GROUP_TYPES = ("mat", "sat", "sponsor", "trust")
 

@@ -18,6 +18,7 @@ from schoolsystem.brokerage.models import Proposal, Round
 from schoolsystem.registry.models import Establishment, Group, Membership
 
 WEAK = {"special measures", "serious weaknesses", "inadequate", "requires improvement"}
+INADEQUATE = {"special measures", "serious weaknesses", "inadequate"}
 STRONG = {"good", "outstanding"}
 
 
@@ -90,16 +91,15 @@ def load(ctx) -> None:
         )
     )
 
-    # 1. An inadequate maintained school with an academy order -> a sponsor trust.
-    maintained = [
-        e
-        for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn")
-        if not e.is_academy and e.ofsted_rating.lower() in WEAK
+    # 1. An inadequate maintained school with an academy order -> a sponsor trust. Only a maintained school
+    # judged inadequate, with an issued academy order, or with no recorded judgement qualifies (seed 003).
+    candidates = [
+        e for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn") if not e.is_academy
     ]
-    if not maintained:  # a small system may have no weak maintained school: any maintained one will do
-        maintained = [
-            e for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn") if not e.is_academy
-        ]
+    maintained = [e for e in candidates if e.ofsted_rating.lower() in INADEQUATE] or [
+        e for e in candidates if not e.ofsted_rating.strip() or selectors.academy_order_issued(e)
+    ]
+    in_round: set[int] = set()
     if maintained:
         r1 = services.round_create(
             by=la_officer, la=la, scenario=Scenario.ACADEMY_ORDER, title="Academy orders: sponsor trusts"
@@ -107,6 +107,7 @@ def load(ctx) -> None:
         for e in _rotate(maintained, ctx.seed)[:3]:
             services.round_add_school(by=la_officer, round=r1, establishment=e, needs=["leadership"])
         r1 = _run(r1, la_officer)
+        in_round |= set(r1.schools.values_list("establishment_id", flat=True))
         for k, p in enumerate(r1.proposals.order_by("id")[:2]):
             decide(
                 p,
@@ -117,13 +118,14 @@ def load(ctx) -> None:
             )
         ctx.log(f"brokerage: {r1.reference} academy orders, {r1.plan_summary.get('placed')} placed")
     else:
-        ctx.log("brokerage: no maintained school for the academy-order scenario")
+        ctx.log("brokerage: no inadequate maintained school for the academy-order scenario")
 
     # 2. A maintained school needing a lead partner for a federation or majority trust (accredited pool).
-    primaries = [
-        e for e in in_la.filter(phase="Primary").order_by("urn") if not e.is_academy and e.pk not in group_of
+    # A school is brokered in one round at a time: leave out those already in scenario 1.
+    maintained_primaries = [
+        e for e in in_la.filter(phase="Primary").order_by("urn") if not e.is_academy and e.pk not in in_round
     ]
-    primaries = primaries or [e for e in in_la.filter(phase="Primary").order_by("urn") if not e.is_academy]
+    primaries = [e for e in maintained_primaries if e.pk not in group_of] or maintained_primaries
     if primaries:
         r2 = services.round_create(
             by=la_officer, la=la, scenario=Scenario.LEAD_PARTNER, title="Lead partner for a majority trust"
@@ -142,10 +144,34 @@ def load(ctx) -> None:
         else:
             ctx.log("brokerage: no accredited provider could take the lead-partner schools")
 
+    # The MAT that closes in scenario 4, chosen first: its schools are left out of scenario 3, since a school
+    # is brokered in one round at a time.
+    mats = (
+        Group.objects.filter(
+            group_type="mat", memberships__left_on__isnull=True, memberships__establishment__la=la
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    sized = [
+        g
+        for g in mats
+        if g.memberships.filter(left_on__isnull=True).count() >= 3
+        and not g.memberships.filter(left_on__isnull=True, establishment_id__in=in_round).exists()
+    ]
+    closing = _rotate(sized, ctx.seed)[0] if sized else None
+    closing_ids = (
+        set(closing.memberships.filter(left_on__isnull=True).values_list("establishment_id", flat=True))
+        if closing
+        else set()
+    )
+
     # 3. Re-brokerage: a single academy joins a MAT; another forms a new MAT; an under-performing academy moves.
     sat_academies = [e for e in in_la.order_by("urn") if group_of.get(e.pk) == "sat"]
     mat_weak = [
-        e for e in in_la.order_by("urn") if group_of.get(e.pk) == "mat" and e.ofsted_rating.lower() in WEAK
+        e
+        for e in in_la.order_by("urn")
+        if group_of.get(e.pk) == "mat" and e.ofsted_rating.lower() in WEAK and e.pk not in closing_ids
     ]
     sat_strong = [e for e in sat_academies if e.ofsted_rating.lower() in STRONG]
     cases = []
@@ -164,6 +190,7 @@ def load(ctx) -> None:
         for e, move in cases:
             services.round_add_school(by=regional, round=r3, establishment=e, move_type=move)
         _run(r3, regional)
+        in_round |= set(r3.schools.values_list("establishment_id", flat=True))
         for k, p in enumerate(r3.proposals.order_by("id")):
             outcome = "approved" if k != 1 else "deferred"
             decide(
@@ -176,18 +203,9 @@ def load(ctx) -> None:
         ctx.log(f"brokerage: {r3.reference} re-brokerage, {len(cases)} cases")
 
     # 4. A whole MAT closes: all its schools re-brokered in one plan; performing schools choose.
-    mats = (
-        Group.objects.filter(
-            group_type="mat", memberships__left_on__isnull=True, memberships__establishment__la=la
-        )
-        .distinct()
-        .order_by("pk")
-    )
-    sized = [g for g in mats if g.memberships.filter(left_on__isnull=True).count() >= 3]
-    if not sized:
-        ctx.log("brokerage: no MAT with three or more schools for the closure scenario")
+    if closing is None or closing_ids & in_round:
+        ctx.log("brokerage: no MAT with three or more schools free to close for the closure scenario")
         return
-    closing = _rotate(sized, ctx.seed)[0]
     r4 = services.round_create(
         by=regional,
         la=la,

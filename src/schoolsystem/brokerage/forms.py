@@ -3,6 +3,7 @@
 from django import forms
 
 from schoolsystem.brokerage.constants import (
+    WEIGHT_LABELS,
     BoardOutcome,
     ConsultationOutcome,
     DueDiligenceItem,
@@ -37,7 +38,9 @@ class RoundForm(forms.Form):
         else:
             del self.fields["la"]
         self.trusts = {str(g.pk): g for g in trusts}
-        self.fields["leaving_group"].choices = [("", "None")] + [(k, g.name) for k, g in self.trusts.items()]
+        self.fields["leaving_group"].choices = [("", "Not a trust closure or a move from a trust")] + [
+            (k, g.name) for k, g in self.trusts.items()
+        ]
 
     def clean(self):
         data = super().clean()
@@ -47,8 +50,14 @@ class RoundForm(forms.Form):
 
 
 class AddSchoolForm(forms.Form):
+    """Add a school to a round. The kind of move is asked only in a re-brokerage round, where it is needed."""
+
     urn = forms.IntegerField(label="URN", min_value=1)
-    move_type = forms.ChoiceField(choices=[("", "Not re-brokerage"), *MoveType.choices], required=False)
+    move_type = forms.ChoiceField(
+        label="Kind of move",
+        choices=[("", "Choose the kind of move"), *MoveType.choices],
+        error_messages={"required": "Choose the kind of move."},
+    )
     performing = forms.BooleanField(
         required=False,
         label="Performing school",
@@ -67,16 +76,10 @@ class AddSchoolForm(forms.Form):
         help_text="Schools given the same name here, such as a federation, go to the same partner or none of them do.",
     )
 
-
-WEIGHT_LABELS = {
-    "distance": "distance to the partner's nearest school",
-    "track_record": "track record (scorecard)",
-    "phase": "phase fit",
-    "size": "size fit",
-    "needs": "expertise in the school's needs",
-    "headroom": "spare capacity",
-    "preference": "the school's preference",
-}
+    def __init__(self, *args, scenario: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if scenario != Scenario.REBROKERAGE:
+            del self.fields["move_type"]
 
 
 class WhatIfForm(forms.Form):

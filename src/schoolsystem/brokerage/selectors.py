@@ -19,7 +19,10 @@ from schoolsystem.brokerage.constants import (
     DEFAULT_CAPACITY_BY_SIZE,
     DEFAULT_CAPACITY_LARGE,
     PARTNER_GROUP_TYPES,
+    WEIGHT_LABELS,
     MoveType,
+    ProposalStatus,
+    RoundStatus,
     Scenario,
 )
 from schoolsystem.brokerage.models import Candidate, PartnerProfile, Proposal, Round, RoundSchool
@@ -411,23 +414,126 @@ def current_plan(round_: Round) -> Plan:
     )
 
 
+def _partner_kind(p: PartnerCandidate) -> str:
+    if p.kind == PartnerKind.SPONSOR:
+        return "sponsor"
+    if p.kind == PartnerKind.ACCREDITED_PROVIDER:
+        return "provider"
+    return p.id.partition(":")[0] if p.id.startswith("new:") else "trust"
+
+
 def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: dict[str, int] | None):
-    """Re-plan with other weights or capacities and compare with the stored plan. Writes nothing."""
+    """Re-plan with other weights or capacities and compare with the stored plan. Writes nothing.
+    Each change names the school (with its URN) and the partners, never their internal keys."""
     rp = round_problem(round_, weights=weights, capacity_overrides=capacity_overrides)
     after = plan_problem(rp.problem)
     before = current_plan(round_)
-    names = {p.id: p.name for p in rp.problem.partners}
-    return {"plan": after, "changes": diff_plans(before, after), "before": before, "partner_names": names}
+    names = dict(Proposal.objects.filter(round=round_).values_list("partner_key", "partner_name"))
+    names |= partner_labels((p.id, p.name, _partner_kind(p)) for p in rp.problem.partners)
+    changes = diff_plans(before, after)
+    rows = []  # for pages: names, not keys (the API keeps the keys in `changes`)
+    for c in changes:
+        rs = rp.round_schools.get(c.school_id)
+        rows.append(
+            {
+                "school": rs.establishment.name if rs else c.school_id,
+                "urn": rs.establishment.urn if rs else c.school_id,
+                "before": names.get(c.before, c.before) if c.before else "",
+                "after": names.get(c.after, c.after) if c.after else "",
+            }
+        )
+    return {"plan": after, "changes": changes, "rows": rows, "before": before, "partner_names": names}
+
+
+_KIND_WORD = {"sponsor": "sponsor", "provider": "accredited provider", "new": "new trust"}
+
+
+def partner_labels(partners) -> dict[str, str]:
+    """Partner key -> name for pages, from (key, name, kind) triples; kind is "sponsor", "provider", "trust"...
+    GIAS often holds a sponsor and its trust under one name: a sponsor is always labelled "(sponsor)", and a
+    name shared by several partners says which kind each one is ("(trust)")."""
+    partners = list(partners)
+    seen: dict[str, int] = defaultdict(int)
+    for _key, name, _kind in partners:
+        seen[name.lower()] += 1
+    out = {}
+    for key, name, kind in partners:
+        word = _KIND_WORD.get(kind or "", "")
+        if seen[name.lower()] > 1:
+            out[key] = f"{name} ({word or 'trust'})"
+        elif word == "sponsor":
+            out[key] = f"{name} (sponsor)"
+        else:
+            out[key] = name
+    return out
 
 
 def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
-    """(partner key, name) of every partner shortlisted for a school of the round, by name (one query)."""
-    rows = (
+    """(partner key, label) of every partner shortlisted for a school of the round, by label (one query)."""
+    rows = set(
         Candidate.objects.filter(round_school__round=round_, eligible=True)
-        .values_list("partner_key", "partner_name")
+        .values_list("partner_key", "partner_name", "group__group_type")
         .distinct()
     )
-    return sorted(set(rows), key=lambda kv: (kv[1].lower(), kv[0]))
+    labels = partner_labels((k, n, t or k.partition(":")[0]) for k, n, t in rows)
+    return sorted(labels.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+
+
+def weights_in_words(weights: Weights | dict | None) -> str:
+    """The fit weights as words and shares, e.g. "distance to the partner's nearest school 30%, ..."."""
+    w = weights if isinstance(weights, Weights) else Weights.from_dict(weights or {})
+    return ", ".join(
+        f"{WEIGHT_LABELS.get(c, c.replace('_', ' '))} {getattr(w, c) / w.total:.0%}" for c in w.COMPONENTS
+    )
+
+
+def academy_order_issued(est: Establishment) -> bool | None:
+    """Whether the improvement app records an issued academy order for the school (None: that app is absent)."""
+    try:
+        from schoolsystem.improvement.constants import AcademyOrderState
+        from schoolsystem.improvement.models import AcademyOrder
+    except (ImportError, AttributeError):
+        return None
+    return AcademyOrder.objects.filter(case__school=est, state=AcademyOrderState.ISSUED).exists()
+
+
+# A school's brokerage in a round is over once its proposal there is one of these (a hand-off still to take
+# effect is caught by approved_move_for).
+ENDED_PROPOSAL_STATUSES = (ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED, ProposalStatus.HANDED_OVER)
+
+
+def school_active_elsewhere(est: Establishment, round_: Round) -> RoundSchool | None:
+    """The school's row in another round that is not closed, unless every proposal for it there has ended
+    (withdrawn, declined or handed over): a school is brokered in one round at a time."""
+    rows = (
+        RoundSchool.objects.filter(establishment=est)
+        .exclude(round=round_)
+        .exclude(round__status=RoundStatus.CLOSED)
+        .select_related("round")
+        .prefetch_related("proposals")
+        .order_by("-round__created_on")
+    )
+    for rs in rows:
+        statuses = {p.status for p in rs.proposals.all()}
+        if not statuses or statuses - set(ENDED_PROPOSAL_STATUSES):
+            return rs
+    return None
+
+
+def approved_move_for(est: Establishment, today) -> Proposal | None:
+    """An approved move of the school still to take effect: approved and not yet handed over, or handed over
+    with an effective date still to come."""
+    return (
+        Proposal.objects.filter(round_school__establishment=est)
+        .filter(
+            Q(status=ProposalStatus.APPROVED)
+            | Q(status=ProposalStatus.HANDED_OVER, hand_off__effective_on__gt=today)
+        )
+        .select_related("round")
+        .prefetch_related("decisions")
+        .order_by("-status_changed_on", "-id")
+        .first()
+    )
 
 
 def candidates_for(round_school: RoundSchool):

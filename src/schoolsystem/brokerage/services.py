@@ -73,7 +73,10 @@ def _lock_proposal(proposal: Proposal) -> Proposal:
 
 def _move_round(round_: Round, to: str) -> None:
     if to not in ROUND_TRANSITIONS[round_.status]:
-        raise InvalidTransition(f"A round that is {round_.get_status_display().lower()} cannot move to {to}.")
+        raise InvalidTransition(
+            f"A round that is “{round_.get_status_display().lower()}” cannot become "
+            f"“{RoundStatus(to).label.lower()}”."
+        )
     round_.status = to
 
 
@@ -151,9 +154,17 @@ def round_add_school(
     if not establishment.is_open:
         raise NotEligible(f"{establishment.name} is closed.")
     if move_type and move_type not in MoveType.values:
-        raise ValidationFailed(f"Unknown move type {move_type!r}.")
+        raise ValidationFailed(
+            "Choose the kind of move.", extra={"errors": {"move_type": ["Choose the kind of move."]}}
+        )
+    if move_type and round_.scenario != Scenario.REBROKERAGE:
+        msg = "The kind of move applies only to re-brokerage rounds."
+        raise ValidationFailed(msg, extra={"errors": {"move_type": [msg]}})
     if RoundSchool.objects.filter(round=round_, establishment=establishment).exists():
         raise ValidationFailed(f"{establishment.name} is already in this round.")
+    _check_not_brokered_elsewhere(establishment, round_)
+    if round_.scenario == Scenario.ACADEMY_ORDER:
+        _check_academy_order(establishment)
     rs = RoundSchool.objects.create(
         round=round_,
         establishment=establishment,
@@ -171,6 +182,55 @@ def round_add_school(
         round_.save(update_fields=["status", "modified_on"])
     audit(obj=rs, action="brokerage.round_school_added", actor=by, before={})
     return rs
+
+
+def _urn_error(message: str) -> dict:
+    return {"errors": {"urn": [message]}}
+
+
+def _check_not_brokered_elsewhere(establishment: Establishment, round_: Round) -> None:
+    """A school is brokered in one round at a time, and not again while an approved move is still to happen."""
+    other = selectors.school_active_elsewhere(establishment, round_)
+    if other is not None:
+        msg = (
+            f"{establishment.name} is already in round {other.round.reference} ({other.round.title}), which is "
+            "not closed. Close that round, or withdraw the school's proposal there, first."
+        )
+        raise NotEligible(msg, extra=_urn_error(msg))
+    move = selectors.approved_move_for(establishment, timezone.localdate())
+    if move is not None:
+        decision = next(
+            (d for d in move.decisions.all() if d.outcome == BoardOutcome.APPROVED),
+            None,
+        )
+        when = f" on {decision.decided_on:%-d %B %Y}" if decision else ""
+        msg = (
+            f"{establishment.name} already has an approved move to {move.partner_name}: the advisory board "
+            f"approved it{when} in round {move.round.reference}. It cannot be brokered again until that move "
+            "has taken effect."
+        )
+        raise NotEligible(msg, extra=_urn_error(msg))
+
+
+def _check_academy_order(establishment: Establishment) -> None:
+    """Seed 003 scenario 1: an academy order (and so a sponsor match) is for a maintained school judged
+    inadequate by Ofsted. Refuse an academy, and a school with another Ofsted judgement unless the improvement
+    app records an academy order issued for it. A school with no recorded judgement is let through."""
+    if establishment.is_academy:
+        msg = (
+            f"{establishment.name} is already an academy: an academy-order round is for maintained schools. "
+            "Use a re-brokerage round to move an academy to another trust."
+        )
+        raise NotEligible(msg, extra=_urn_error(msg))
+    rating = (establishment.ofsted_rating or "").strip()
+    inadequate = any(w in rating.lower() for w in ("inadequate", "special measures", "serious weaknesses"))
+    if rating and not inadequate and not selectors.academy_order_issued(establishment):
+        msg = (
+            f"{establishment.name} has no academy order and its Ofsted judgement is {rating}: an academy order "
+            "is for a maintained school judged inadequate. Issue the order in the school's intervention case "
+            "first, or choose another scenario."
+        )
+        raise NotEligible(msg, extra=_urn_error(msg))
 
 
 @transaction.atomic
@@ -390,6 +450,13 @@ def due_diligence_record(
     if outcome == DueDiligenceOutcome.CONCERN and not note.strip():
         raise ValidationFailed("Describe the concern.", extra={"errors": {"note": ["Describe the concern."]}})
     check = DueDiligenceCheck.objects.select_for_update().get(proposal=p, item=item)
+    if (
+        check.outcome == DueDiligenceOutcome.CONCERN
+        and outcome != DueDiligenceOutcome.CONCERN
+        and not note.strip()
+    ):
+        msg = f"Say how the concern about {check.get_item_display().lower()} was resolved."
+        raise ValidationFailed(msg, extra={"errors": {"note": [msg]}})
     before = snapshot(check, ["outcome", "note"])
     check.outcome, check.note = outcome, note.strip()
     check.save(update_fields=["outcome", "note", "modified_on"])
@@ -401,9 +468,21 @@ def due_diligence_record(
 def proposal_complete_due_diligence(*, by, proposal: Proposal) -> Proposal:
     p = _lock_proposal(proposal)
     _require_trust_or_officer(by, p)
-    pending = [c.get_item_display() for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING]
+    checks = list(p.checks.all())
+    pending = [c.get_item_display() for c in checks if c.outcome == DueDiligenceOutcome.PENDING]
     if pending and p.status == ProposalStatus.DUE_DILIGENCE:
         raise ValidationFailed("Due diligence is not complete: " + ", ".join(pending) + ".")
+    concerns = [
+        f"{c.get_item_display()} ({c.note})" if c.note else c.get_item_display()
+        for c in checks
+        if c.outcome == DueDiligenceOutcome.CONCERN
+    ]
+    if concerns and p.status == ProposalStatus.DUE_DILIGENCE:
+        raise ValidationFailed(
+            "Due diligence cannot be completed while a concern is unresolved: "
+            + "; ".join(concerns)
+            + ". Record how each concern was resolved, or withdraw the proposal."
+        )
     _move(p, ProposalStatus.CONSULTATION, by=by, action="brokerage.due_diligence_completed")
     return p
 
@@ -447,6 +526,8 @@ def board_decide(
         errors["decided_by_name"] = ["Name who decided."]
     if decided_on is None:
         errors["decided_on"] = ["Enter the date of the decision."]
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = ["The date decided must be today or in the past."]
     if errors:
         raise ValidationFailed("Check the decision.", extra={"errors": errors})
     _move(p, outcome, by=by, action=f"brokerage.board_{outcome}", note=reasons.strip())
@@ -477,11 +558,12 @@ def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:
     candidates = Candidate.objects.filter(round_school=proposal.round_school, eligible=True).order_by("rank")[
         :5
     ]
-    options = [f"{c.partner_name} (fit {c.fit:.1f}, {c.distance_km:.1f} km)" for c in candidates] or [
-        proposal.partner_name
-    ]
+    options = [
+        f"{c.partner_name} (fit {c.fit:.1f}"
+        + (f", {c.distance_km:.1f} km)" if c.distance_km is not None else ")")
+        for c in candidates
+    ] or [proposal.partner_name]
     consultation = proposal.consultations.order_by("-held_on").first()
-    weights = Weights.from_dict(proposal.round.weights).as_dict()
     decision_type = {
         Scenario.ACADEMY_ORDER: "sponsor_match",
         Scenario.LEAD_PARTNER: "brokerage",
@@ -497,13 +579,14 @@ def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:
         criteria=[
             "Eligibility: faith ethos (same denomination or diocesan consent), no open serious concern, phase "
             "experience, capacity, maximum travel distance",
-            "Fit weights: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()),
+            "Fit (out of 100) weighted: " + selectors.weights_in_words(proposal.round.weights),
         ],
         rationale=f"{decision.get_outcome_display()}: {decision.reasons}",
         consultation_outcome=f"{consultation.get_outcome_display()}: {consultation.summary}"
         if consultation
         else "",
         source=decision,
+        outcome=decision.outcome,  # the register's outcomes are the board's (approved, declined, ...)
     )
     decision_publish(by=by, decision=record)
     return str(record.pk)
@@ -561,6 +644,12 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     if refusal:
         raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
     decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()
+    if decision and effective_on < decision.decided_on:
+        msg = (
+            "The effective date must be on or after the advisory board's decision on "
+            f"{decision.decided_on:%-d %B %Y}."
+        )
+        raise ValidationFailed(msg, extra={"errors": {"effective_on": [msg]}})
     ref = f"brokerage {p.round.reference}" + (
         f", decision {decision.register_decision_id}" if decision else ""
     )

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from schoolsystem.brokerage import forms, selectors, services
 from schoolsystem.brokerage.constants import DueDiligenceOutcome, ProposalStatus
-from schoolsystem.brokerage.forms import WEIGHT_LABELS
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
@@ -72,7 +71,9 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def round_detail(request, pk):
     r = _get(selectors.round_for_user, request.user, pk)
-    add_form = forms.AddSchoolForm(request.POST if request.POST.get("action") == "add" else None)
+    add_form = forms.AddSchoolForm(
+        request.POST if request.POST.get("action") == "add" else None, scenario=r.scenario
+    )
     action_error = ""
     if request.method == "POST":
         action = request.POST.get("action")
@@ -87,7 +88,7 @@ def round_detail(request, pk):
                         by=request.user,
                         round=r,
                         establishment=est,
-                        move_type=d["move_type"],
+                        move_type=d.get("move_type", ""),
                         performing=d["performing"],
                         finance_flag=d["finance_flag"],
                         estate_flag=d["estate_flag"],
@@ -137,7 +138,6 @@ def school_shortlist(request, urn):
     svg = shortlist_svg(est, sl.ranked, points)
     # A sponsor and its trust often share a name in GIAS: say which is which.
     names = {p.id: f"{p.name}{_KIND_SUFFIX.get(p.kind, '')}" for p in problem.partners}
-    w = problem.weights
     return render(
         request,
         "brokerage/shortlist.html",
@@ -147,9 +147,13 @@ def school_shortlist(request, urn):
             "shortlist": sl,
             "ranked": [(c, names[c.partner_id]) for c in sl.ranked],
             "excluded": [(e, names[e.partner_id]) for e in sl.excluded[:50]],
-            "columns": [c.replace("_", " ").capitalize() for c in w.COMPONENTS],
-            "weights": ", ".join(f"{WEIGHT_LABELS[c]} {getattr(w, c) / w.total:.0%}" for c in w.COMPONENTS),
+            "columns": [c.replace("_", " ").capitalize() for c in problem.weights.COMPONENTS],
+            "weights": selectors.weights_in_words(problem.weights),
             "svg": svg,
+            # GIAS writes "None" or "Does not apply" for a school without a religious character.
+            "religious_character": ""
+            if est.religious_character.lower() in {"", "none", "does not apply"}
+            else est.religious_character,
         },
     )
 
@@ -231,6 +235,7 @@ def proposal_detail(request, pk):
             "candidates": candidates,
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
+            "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
             "today": timezone.localdate(),
             "hand_off_refusal": services.hand_off_refusal(p) if p.status == ProposalStatus.APPROVED else "",
             "round_url": reverse("brokerage:round", args=[p.round_id])

@@ -1,0 +1,284 @@
+"""Workflow rules found in review: dates, due diligence concerns, one round at a time, academy orders, and pages
+that speak in words rather than internal codes."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolsystem.brokerage import selectors, services
+from schoolsystem.brokerage.constants import ProposalStatus, RoundStatus, Scenario
+from schoolsystem.brokerage.models import BoardDecision, Proposal
+from schoolsystem.core.errors import InvalidTransition, NotEligible, ValidationFailed
+from schoolsystem.core.models import AuditEvent
+from schoolsystem.registry.models import Membership
+from tests.brokerage.conftest import make_school, make_trust
+from tests.brokerage.test_services import approve, planned_round, walk_to_decision
+
+
+def decide(p, by, **kw):
+    args = {
+        "outcome": "approved",
+        "reasons": "Agreed.",
+        "decided_on": date(2026, 1, 20),
+        "decided_by_name": "Board",
+    }
+    return services.board_decide(by=by, proposal=p, **(args | kw))
+
+
+# 1. The date decided ------------------------------------------------------------------------------------------
+
+
+def test_board_decision_in_the_future_is_refused_and_nothing_is_published(area, officer):
+    from schoolsystem.improvement.models import Decision
+
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationFailed) as exc:
+        decide(p, officer, decided_on=tomorrow)
+    assert exc.value.extra["errors"]["decided_on"] == ["The date decided must be today or in the past."]
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.AWAITING_DECISION
+    assert not BoardDecision.objects.exists() and not Decision.objects.exists()
+    decide(p, officer, decided_on=timezone.localdate())  # today is fine
+
+
+def test_future_decision_date_on_the_page_is_shown_in_the_error_summary(client, area, officer):
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    client.force_login(officer)
+    resp = client.post(
+        reverse("brokerage:proposal", args=[p.pk]),
+        {
+            "action": "decision",
+            "decision-outcome": "approved",
+            "decision-reasons": "Good fit",
+            "decision-decided_on": "2031-01-01",
+            "decision-decided_by_name": "Board",
+        },
+    )
+    body = resp.content.decode()
+    assert resp.status_code == 400
+    assert (
+        'href="#id_decision-decided_on">Date decided (YYYY-MM-DD): The date decided must be today or in the past.'
+        in body
+    )
+
+
+# 2. The effective date of a hand-off --------------------------------------------------------------------------
+
+
+def test_hand_off_before_the_decision_is_refused_naming_the_decision_date(area, officer):
+    p = approve(planned_round(area, officer).proposals.get(), officer)  # decided 20 January 2026
+    with pytest.raises(ValidationFailed) as exc:
+        services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2019, 1, 1))
+    assert exc.value.extra["errors"]["effective_on"] == [
+        "The effective date must be on or after the advisory board's decision on 20 January 2026."
+    ]
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.APPROVED
+    assert not Membership.objects.filter(establishment=area["needy"]).exists()
+    services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 1, 20))  # the same day is fine
+
+
+def test_early_hand_off_on_the_page_names_the_field(client, area, officer):
+    p = approve(planned_round(area, officer).proposals.get(), officer)
+    client.force_login(officer)
+    resp = client.post(
+        reverse("brokerage:proposal", args=[p.pk]),
+        {"action": "hand_off", "hand_off-effective_on": "2019-01-01"},
+    )
+    assert resp.status_code == 400
+    assert (
+        'href="#id_hand_off-effective_on">Effective date (YYYY-MM-DD): The effective date must be on or after '
+        "the advisory board&#x27;s decision on 20 January 2026." in resp.content.decode()
+    )
+
+
+# 3. Due diligence concerns ------------------------------------------------------------------------------------
+
+
+def started(area, officer):
+    p = planned_round(area, officer).proposals.get()
+    services.proposal_start_due_diligence(by=officer, proposal=p)
+    for check in p.checks.filter(outcome="pending"):
+        services.due_diligence_record(by=officer, proposal=p, item=check.item, outcome="satisfied")
+    services.due_diligence_record(
+        by=officer, proposal=p, item="safeguarding", outcome="concern", note="Open safeguarding referral"
+    )
+    return p
+
+
+def test_due_diligence_cannot_complete_with_an_unresolved_concern(area, officer):
+    p = started(area, officer)
+    with pytest.raises(ValidationFailed, match=r"unresolved: Safeguarding \(Open safeguarding referral\)"):
+        services.proposal_complete_due_diligence(by=officer, proposal=p)
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.DUE_DILIGENCE
+    # Resolving the concern needs a note saying how; it is audited; then due diligence can complete.
+    with pytest.raises(ValidationFailed, match="how the concern about safeguarding was resolved"):
+        services.due_diligence_record(by=officer, proposal=p, item="safeguarding", outcome="satisfied")
+    services.due_diligence_record(
+        by=officer, proposal=p, item="safeguarding", outcome="satisfied", note="Referral closed by the LADO."
+    )
+    event = AuditEvent.objects.filter(action="brokerage.due_diligence_recorded").latest("id")
+    assert "concern" in str(event.changes)
+    services.proposal_complete_due_diligence(by=officer, proposal=p)
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.CONSULTATION
+
+
+def test_proposal_page_refuses_completion_and_warns_of_the_concern(client, area, officer):
+    p = started(area, officer)
+    client.force_login(officer)
+    url = reverse("brokerage:proposal", args=[p.pk])
+    resp = client.post(url, {"action": "complete_due_diligence"})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and "govuk-error-summary" in body
+    assert "Safeguarding (Open safeguarding referral)" in body
+    # A concern recorded on an older proposal that went on anyway is shown prominently to the decision maker.
+    Proposal.objects.filter(pk=p.pk).update(status=ProposalStatus.AWAITING_DECISION)
+    page = client.get(url).content.decode()
+    assert (
+        "govuk-warning-text" in page
+        and "1 unresolved concern: Safeguarding (Open safeguarding referral)" in page
+    )
+
+
+# 4. One round at a time; academy orders -----------------------------------------------------------------------
+
+
+def test_school_in_another_open_round_is_refused_naming_it(area, officer):
+    first = planned_round(area, officer)
+    second = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Again")
+    with pytest.raises(NotEligible, match=f"already in round {first.reference} \\(Academy orders\\)") as exc:
+        services.round_add_school(by=officer, round=second, establishment=area["needy"])
+    assert "urn" in exc.value.extra["errors"]
+    # Once its proposal there is withdrawn, the school may be brokered again.
+    services.proposal_withdraw(by=officer, proposal=first.proposals.get(), reason="Trust pulled out.")
+    services.round_add_school(by=officer, round=second, establishment=area["needy"])
+
+
+def test_school_with_an_approved_move_is_refused_even_if_that_round_is_closed(area, officer):
+    first = planned_round(area, officer)
+    p = approve(first.proposals.get(), officer)
+    services.round_close(by=officer, round=first)
+    second = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Again")
+    with pytest.raises(
+        NotEligible, match=f"approved move to {p.partner_name}.*20 January 2026.*{first.reference}"
+    ):
+        services.round_add_school(by=officer, round=second, establishment=area["needy"])
+    # After the move has taken effect the school may be brokered again (e.g. it later under-performs).
+    services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 2, 1))
+    services.round_add_school(by=officer, round=second, establishment=area["needy"])
+
+
+def test_academy_order_round_refuses_a_school_not_judged_inadequate(client, area, officer):
+    good = make_school(area["la"], "Outstanding Primary", 505_500, 150_500, ofsted_rating="Outstanding")
+    academy = make_school(
+        area["la"], "Some Academy", 505_600, 150_500, type_name="Academy converter", type_group="Academies"
+    )
+    r = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Orders")
+    with pytest.raises(NotEligible, match="no academy order and its Ofsted judgement is Outstanding"):
+        services.round_add_school(by=officer, round=r, establishment=good)
+    with pytest.raises(NotEligible, match="already an academy"):
+        services.round_add_school(by=officer, round=r, establishment=academy)
+    services.round_add_school(by=officer, round=r, establishment=area["needy"])  # inadequate: fine
+    client.force_login(officer)
+    resp = client.post(reverse("brokerage:round", args=[r.pk]), {"action": "add", "urn": good.urn})
+    assert resp.status_code == 400
+    assert 'href="#id_urn">URN: Outstanding Primary has no academy order' in resp.content.decode()
+    # Other scenarios take it (a lead partner for an outstanding school's federation, for example).
+    other = services.round_create(by=officer, la=area["la"], scenario=Scenario.LEAD_PARTNER, title="Lead")
+    services.round_add_school(by=officer, round=other, establishment=good)
+
+
+# 5. What-if names; 7. form wording ----------------------------------------------------------------------------
+
+
+def test_partner_choices_say_which_is_the_sponsor_and_which_the_trust(area, officer):
+    near = [make_school(area["la"], f"Tenacity {i}", 505_000 + 200 * i, 150_300) for i in range(2)]
+    trust = make_trust("Tenacity Academy Trust", [near[0]])
+    sponsor = make_trust("Tenacity Academy Trust", [near[1]], group_type="sponsor")
+    r = planned_round(area, officer)
+    choices = dict(selectors.round_partner_choices(r))
+    assert choices[f"group:{trust.pk}"] == "Tenacity Academy Trust (trust)"
+    assert choices[f"group:{sponsor.pk}"] == "Tenacity Academy Trust (sponsor)"
+    assert choices[f"group:{area['oak'].pk}"] == "Oak Trust"
+
+
+def test_move_type_is_asked_only_in_re_brokerage_rounds(client, area, officer, regional):
+    r = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Orders")
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:round", args=[r.pk])).content.decode()
+    assert "move_type" not in page and "Not re-brokerage" not in page
+    with pytest.raises(ValidationFailed, match="only to re-brokerage rounds"):
+        services.round_add_school(by=officer, round=r, establishment=area["needy"], move_type="move")
+    rb = services.round_create(by=regional, la=area["la"], scenario=Scenario.REBROKERAGE, title="Moves")
+    client.force_login(regional)
+    page = client.get(reverse("brokerage:round", args=[rb.pk])).content.decode()
+    assert ">Choose the kind of move</option>" in page
+    academy = area["oak"].memberships.first().establishment
+    resp = client.post(reverse("brokerage:round", args=[rb.pk]), {"action": "add", "urn": academy.urn})
+    assert resp.status_code == 400 and "Kind of move: Choose the kind of move." in resp.content.decode()
+
+
+def test_start_round_trust_list_has_a_real_empty_label(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:home")).content.decode()
+    assert '<option value="">Not a trust closure or a move from a trust</option>' in page
+    assert ">None</option>" not in page
+
+
+# 6. Distances -------------------------------------------------------------------------------------------------
+
+
+def test_shortlist_distances_have_one_format_with_the_unit(client, area, officer):
+    planned_round(area, officer, area["needy"], area["church_needy"])
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:school-shortlist", args=[area["church_needy"].urn])).content.decode()
+    import re
+
+    cells = re.findall(r'govuk-table__cell--numeric">([^<]*km[^<]*)</td>', page)
+    assert len(cells) >= 3  # ranked and excluded tables
+    assert all(re.fullmatch(r"\d+\.\d km", c) for c in cells), cells
+    assert ">km</th>" not in page
+    assert page.count('govuk-table__header--numeric">Nearest school</th>') == 2
+
+
+def test_shortlist_caption_leaves_out_gias_none(client, area, officer):
+    plain = make_school(area["la"], "Plain Primary", 505_200, 150_400, religious_character="None")
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:school-shortlist", args=[plain.urn])).content.decode()
+    assert f"URN {plain.urn} · Primary</span>" in page
+
+
+# 8. Published weights; 9. internal codes ----------------------------------------------------------------------
+
+
+def test_published_decision_states_the_weights_in_words(client, area, officer):
+    from schoolsystem.improvement.models import Decision
+
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    decide(p, officer, decided_on=date(2026, 1, 9))
+    record = Decision.objects.get()
+    weights = next(c for c in record.criteria if "weighted" in c)
+    assert "distance to the partner's nearest school 30%, track record (scorecard) 25%" in weights
+    assert "track_record" not in weights and "0.3" not in weights
+    assert "track_record" not in client.get(f"/decisions/{record.pk}/").content.decode()
+
+
+def test_refused_round_move_speaks_in_words(area, officer):
+    r = planned_round(area, officer)
+    services.round_close(by=officer, round=r)
+    with pytest.raises(InvalidTransition) as exc:
+        services.round_shortlist(by=officer, round=r)
+    assert exc.value.message == "A round that is “closed” cannot become “shortlists drawn up”."
+    assert RoundStatus.SHORTLISTED.value not in exc.value.message
+
+
+def test_proposal_page_dates_are_written_out(client, area, officer):
+    p = approve(planned_round(area, officer).proposals.get(), officer)
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:proposal", args=[p.pk])).content.decode()
+    assert "5 January 2026: <strong>Supportive" in page and "20 January 2026: <strong>Approved" in page
