@@ -65,7 +65,11 @@ def test_demo_builds_the_four_stories_through_services(ctx):
         .exists()
     )
     assert Complaint.objects.get().status == "under_review"
-    assert Application.objects.get(status=Status.INELIGIBLE).ineligibility_reasons[0].startswith("§2.2:")
+    assert (
+        Application.objects.get(status=Status.INELIGIBLE)
+        .ineligibility_reasons[0]
+        .startswith("A local authority is not among the organisations")
+    )
     feed = {row["name"]: row for row in selectors.accredited_pool_for_brokerage()}
     assert feed["School 0"]["establishment_urn"] == 100 and feed["School 0"]["max_schools"] == 2
     assert feed["Oak Federation"]["group_id"] is not None and feed["Oak Federation"]["easting"] == 501000

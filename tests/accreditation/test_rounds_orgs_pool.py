@@ -104,7 +104,7 @@ def test_organisation_update_rejects_bad_fields_and_outsiders(make_org):
     with pytest.raises(ValidationFailed) as exc:
         services.organisation_update(organisation=org, name=" ", org_type="nonsense", by=applicant)
     assert set(exc.value.extra["errors"]) == {"name", "org_type"}
-    with pytest.raises(ValidationFailed, match="§2.9"):
+    with pytest.raises(ValidationFailed, match="Only maintained primary schools are National Support"):
         services.organisation_update(
             organisation=org, org_type="academy_trust", national_support_school=True, by=applicant
         )

@@ -17,7 +17,7 @@ OrgType = models.TextChoices(
 
 
 class Denomination(models.TextChoices):
-    NONE = "", "None"
+    NONE = "", "No religious character"
     COFE = "CofE", "Church of England"
     RC = "RC", "Roman Catholic"
     OTHER = "other", "Other faith"
@@ -50,17 +50,18 @@ class Criterion(models.TextChoices):
     CO_PARTNER_TRACK_RECORD = "co_partner_track_record", "Part Two: the education co-partner's track record"
 
 
-# Guidance shown beside each evidence box: what to give, by sector (seed 000 §2.7–2.12).
+# Guidance shown beside each evidence box: what to give, by sector (seed 000 §2.7–2.12; §1.4 for the
+# partnership length, §2.10–2.11 for non-educational organisations). No section numbers in the text users see.
 GUIDANCE: dict[str, dict[str, str]] = {
     Criterion.VISION: {
         "all": "Your vision for leading improvement in primary schools, including those in very challenging "
-        "circumstances, and your long-term commitment (partnerships last five to ten years or are permanent, §1.4).",
+        "circumstances, and your long-term commitment (partnerships last five to ten years or are permanent).",
     },
     Criterion.CAPACITY: {
         "all": "Capacity to lead a partnership of this kind: leaders, staff and governors you can deploy, and how "
         "your own organisation's standards will be protected while you support others.",
         "school": "Schools: who will lead while your head works in the supported school; your own latest outcomes.",
-        "non_educational": "How you will access primary expertise and school-improvement experience (§2.10).",
+        "non_educational": "How you will access primary expertise and school-improvement experience.",
     },
     Criterion.LEADERSHIP_MANAGEMENT: {
         "all": "Evidence of strong leadership and management and of governance able to be held accountable.",
@@ -79,11 +80,11 @@ GUIDANCE: dict[str, dict[str, str]] = {
         "trust": "Groups: each school you have led through a formal partnership, before and after.",
     },
     Criterion.EDUCATION_STRATEGY: {
-        "all": "§2.10: your education strategy and how you will access the primary expertise and "
-        "school-improvement experience needed to raise standards.",
+        "all": "Organisations that are not educational: your education strategy and how you will access the "
+        "primary expertise and school-improvement experience needed to raise standards.",
     },
     Criterion.CO_PARTNER_TRACK_RECORD: {
-        "all": "§2.11: the Part Two track-record section completed by your education co-partner.",
+        "all": "The Part Two track-record section, completed by your education co-partner.",
     },
 }
 
@@ -134,6 +135,32 @@ class Action(models.TextChoices):
     RELEASE_FEEDBACK = "release_feedback", "Release feedback"
     WITHDRAW = "withdraw", "Withdraw"
 
+
+# What each history entry records, in words (past tense: the Action labels are what buttons say).
+HISTORY_LABELS: dict[str, str] = {
+    "submit": "Proposal submitted",
+    "refuse_ineligible": "Refused as not eligible",
+    "assign": "Assessor assigned",
+    "request_information": "Further information asked for",
+    "provide_information": "Further information provided",
+    "recommend": "Recommendation made",
+    "advisory_review": "Reviewed by the advisory group",
+    "decide_accredit": "Accredited by the Secretary of State",
+    "decide_refuse": "Not accredited by the Secretary of State",
+    "write_feedback": "Feedback written",
+    "return_feedback": "Feedback returned to the assessor",
+    "release_feedback": "Feedback released to the applicant",
+    "withdraw": "Proposal withdrawn",
+    "start": "Proposal started",
+    "arrangement_recorded": "Out-of-round arrangement recorded",
+    "complaint_lodged": "Complaint made",
+    "complaint_review": "Complaint reviewed",
+    "complaint_answer": "Complaint answered",
+    "accreditation_suspend": "Accreditation suspended",
+    "accreditation_reinstate": "Accreditation reinstated",
+    "accreditation_renew": "Accreditation renewed after review",
+    "accreditation_withdraw": "Accreditation withdrawn after review",
+}
 
 S, A = Status, Action
 # action -> (allowed source states, target state). RECOMMEND's target depends on the type (ASG goes to the

@@ -1,33 +1,97 @@
 """Page forms. They only parse input; the services hold the rules."""
 
 from django import forms
+from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
 from schoolsystem.registry.models import Establishment, Group
+
+# Dates are typed as text: accept what people write, and show them as 31/3/2026 (the GOV.UK hint style).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d-%m-%Y"]
+DATE_HINT = "For example, 31/3/2026."
 
 
 def _codes(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _number_messages(what: str, low: int, high: int) -> dict[str, str]:
+    """GOV.UK messages for a whole-number field; `what` names it, e.g. "the number of schools you could lead"."""
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"Enter {what} as a whole number",
+        "min_value": f"{_cap(what)} must be between {low} and {high}",
+        "max_value": f"{_cap(what)} must be between {low} and {high}",
+    }
+
+
+def _date_field(what: str, *, label: str, required: bool = False, help_text: str = DATE_HINT):
+    """A date typed as text, with messages that name it (`what`, e.g. "the date the round opens")."""
+    return forms.DateField(
+        required=required,
+        label=label,
+        help_text=help_text,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%-d/%-m/%Y"),
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"{_cap(what)} must be a real date, for example 31/3/2026",
+        },
+    )
+
+
+def _choice_messages(what: str) -> dict[str, str]:
+    return {"required": f"Choose {what}", "invalid_choice": f"Choose {what} from the list"}
+
+
 class OrganisationForm(forms.Form):
-    name = forms.CharField(max_length=250, label="Organisation name")
-    org_type = forms.ChoiceField(choices=c.OrgType.choices, label="Type of organisation")
+    name = forms.CharField(
+        max_length=250,
+        label="Organisation name",
+        error_messages={
+            "required": "Enter the organisation's name",
+            "max_length": "The organisation's name must be 250 characters or fewer",
+        },
+    )
+    org_type = forms.ChoiceField(
+        choices=c.OrgType.choices,
+        label="Type of organisation",
+        error_messages=_choice_messages("the type of organisation"),
+    )
     establishment_urn = forms.IntegerField(
-        required=False, label="School URN", help_text="If the organisation is a school, its URN."
+        required=False,
+        label="School URN (unique reference number)",
+        help_text="If the organisation is a school, its URN.",
+        error_messages={"invalid": "Enter the school's URN as a number, for example 125000"},
     )
     group_uid = forms.IntegerField(
         required=False,
         label="Trust or federation UID",
-        help_text="If it is a trust or federation, its GIAS UID.",
+        help_text="If it is a trust or federation, its unique identifier (UID) in Get Information about Schools.",
+        error_messages={"invalid": "Enter the trust or federation UID as a number, for example 2044"},
     )
     national_support_school = forms.BooleanField(
         required=False,
         label="The school is a National Support School (its head is a National Leader of Education)",
     )
-    denomination = forms.ChoiceField(choices=c.Denomination.choices, required=False)
-    diocese = forms.CharField(max_length=100, required=False)
+    denomination = forms.ChoiceField(
+        choices=c.Denomination.choices,
+        required=False,
+        label="Religious character",
+        error_messages=_choice_messages("the religious character"),
+    )
+    diocese = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Diocese",
+        help_text="For church schools and dioceses.",
+        error_messages={"max_length": "The diocese must be 100 characters or fewer"},
+    )
 
     def clean_establishment_urn(self):
         urn = self.cleaned_data.get("establishment_urn")
@@ -35,7 +99,7 @@ class OrganisationForm(forms.Form):
             return None
         school = Establishment.objects.filter(urn=urn).first()
         if school is None:
-            raise forms.ValidationError("No school has that URN.")
+            raise forms.ValidationError("No school has that URN: check the school URN")
         return school
 
     def clean_group_uid(self):
@@ -44,7 +108,9 @@ class OrganisationForm(forms.Form):
             return None
         group = Group.objects.filter(uid=uid).first()
         if group is None:
-            raise forms.ValidationError("No trust or federation has that UID.")
+            raise forms.ValidationError(
+                "No trust or federation has that UID: check the trust or federation UID"
+            )
         return group
 
 
@@ -69,6 +135,7 @@ class MemberForm(forms.Form):
         max_length=150,
         label="Username of the colleague to add",
         help_text="They must have an applicant account.",
+        error_messages={"required": "Enter the username of the colleague to add"},
     )
 
     def clean_username(self):
@@ -76,14 +143,24 @@ class MemberForm(forms.Form):
 
         user = User.objects.filter(username=self.cleaned_data["username"].strip()).first()
         if user is None:
-            raise forms.ValidationError("No user has that username.")
+            raise forms.ValidationError(
+                "No user has that username: check the username of the colleague to add"
+            )
         return user
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Name", help_text="For example, Spring term 2026.")
-    opens_on = forms.DateField(label="Opens on", help_text="For example, 2026-01-05.")
-    closes_on = forms.DateField(label="Closes on", help_text="For example, 2026-03-31.")
+    name = forms.CharField(
+        max_length=100,
+        label="Name",
+        help_text="For example, Spring term 2026.",
+        error_messages={
+            "required": "Enter the round's name, for example Spring term 2026",
+            "max_length": "The round's name must be 100 characters or fewer",
+        },
+    )
+    opens_on = _date_field("the date the round opens", label="Opens on", required=True)
+    closes_on = _date_field("the date the round closes", label="Closes on", required=True)
 
 
 class ArrangementForm(forms.Form):
@@ -92,8 +169,9 @@ class ArrangementForm(forms.Form):
         required=False,
         label="Who agreed the arrangement",
         help_text="Name and role of the official who agreed the out-of-round proposal.",
+        error_messages={"max_length": "Who agreed the arrangement must be 200 characters or fewer"},
     )
-    agreed_on = forms.DateField(required=False, label="Date agreed", help_text="For example, 2026-02-14.")
+    agreed_on = _date_field("the date the arrangement was agreed", label="Date agreed")
 
 
 class LedSchoolsForm(forms.Form):
@@ -101,75 +179,133 @@ class LedSchoolsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="URNs of the schools the provider leads now",
-        help_text="Registry URNs separated by commas. Leave empty if it leads none.",
+        help_text="Unique reference numbers (URNs) from the register of schools, separated by commas. "
+        "Leave empty if it leads none.",
     )
 
     def clean_urns(self):
         codes = _codes(self.cleaned_data.get("urns", ""))
         bad = [code for code in codes if not code.isdigit()]
         if bad:
-            raise forms.ValidationError(f"URNs are numbers: {', '.join(bad)}.")
+            raise forms.ValidationError(f"URNs of the schools led must be numbers: {', '.join(bad)} is not")
         urns = [int(code) for code in codes]
         found = {e.urn: e for e in Establishment.objects.filter(urn__in=urns)}
         missing = [str(u) for u in urns if u not in found]
         if missing:
-            raise forms.ValidationError(f"No school has URN {', '.join(missing)}.")
+            raise forms.ValidationError(
+                f"No school has URN {', '.join(missing)}: check the URNs of the schools led"
+            )
         return [found[u] for u in dict.fromkeys(urns)]
+
+
+def _round_field(label: str = "Application round", *, required: bool = False):
+    return forms.ModelChoiceField(
+        queryset=None,
+        required=required,
+        label=label,
+        empty_label="Out of round (by arrangement with the department)",
+        help_text="Proposals are made in termly rounds. Apply out of round only by arrangement with the "
+        "department.",
+        error_messages=_choice_messages("an application round"),
+    )
+
+
+def _rounds_open_or_coming():
+    """Rounds an applicant can still apply in: open now or not yet open (a closed round is no choice)."""
+    from schoolsystem.accreditation.models import Round
+
+    return Round.objects.filter(closes_on__gte=timezone.localdate()).order_by("opens_on")
 
 
 class StartForm(forms.Form):
     accreditation_type = forms.ChoiceField(
-        choices=c.AccreditationType.choices,
+        choices=[
+            (c.AccreditationType.ASP, "Accredited School Provider (ASP)"),
+            (c.AccreditationType.ASG, "Accredited Schools Group (ASG)"),
+        ],
         widget=forms.RadioSelect,
         label="What do you want to be accredited as?",
-        help_text="ASPs lead improvement in one or two schools; ASGs already lead two or more through a formal "
-        "partnership and will be accountable for three or more.",
+        help_text="Accredited School Providers (ASPs) lead improvement in one or two schools; Accredited Schools "
+        "Groups (ASGs) already lead two or more through a formal partnership and will be accountable for three "
+        "or more.",
+        error_messages=_choice_messages("whether to be accredited as an ASP or an ASG"),
     )
-    round = forms.ModelChoiceField(
-        queryset=None, required=False, label="Application round", empty_label="Out of round"
-    )
+    round = _round_field()
 
-    def __init__(self, *args, **kwargs):
-        from schoolsystem.accreditation.models import Round
-
+    def __init__(self, *args, open_round=None, **kwargs):
+        """`open_round`: the round open today, chosen unless the applicant picks another (seed 000: termly
+        rounds; out of round only by arrangement)."""
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = Round.objects.all()
+        self.fields["round"].queryset = _rounds_open_or_coming()
+        if open_round is not None and "round" not in self.initial:
+            self.initial["round"] = open_round.pk
 
 
 class DetailsForm(forms.Form):
-    route = forms.ChoiceField(choices=c.Route.choices, label="How is the organisation applying?")
+    round = _round_field()
+    route = forms.ChoiceField(
+        choices=c.Route.choices,
+        label="How is the organisation applying?",
+        error_messages=_choice_messages("how the organisation is applying"),
+    )
     phases = forms.MultipleChoiceField(
-        choices=c.Phase.choices, widget=forms.CheckboxSelectMultiple, label="Phases", required=False
+        choices=c.Phase.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Phases",
+        required=False,
+        error_messages=_choice_messages("the phases"),
     )
     la_codes = forms.CharField(
         required=False,
-        label="Areas",
-        help_text="Three-digit LA codes, separated by commas, for example 936, 938.",
+        label="Local authority areas",
+        help_text="Three-digit local authority (LA) codes, separated by commas, for example 936, 938.",
     )
     proposed_capacity = forms.IntegerField(
         min_value=1,
         max_value=100,
         label="How many schools could you lead?",
-        help_text="ASP: 1 or 2. ASG: 3 or more.",
+        help_text="An ASP leads 1 or 2 schools; an ASG 3 or more.",
+        error_messages=_number_messages("the number of schools you could lead", 1, 100),
     )
     schools_led_in_formal_partnership = forms.IntegerField(
-        min_value=0, max_value=100, label="Schools you lead now through a formal partnership"
+        min_value=0,
+        max_value=100,
+        label="Schools you lead now through a formal partnership",
+        error_messages=_number_messages(
+            "the number of schools you lead now through a formal partnership", 0, 100
+        ),
     )
     primary_schools_governed = forms.IntegerField(
-        min_value=0, max_value=100, label="Primary schools you are accountable for governing"
+        min_value=0,
+        max_value=100,
+        label="Primary schools you are accountable for governing",
+        error_messages=_number_messages(
+            "the number of primary schools you are accountable for governing", 0, 100
+        ),
     )
     out_of_round_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Reason for applying out of round",
-        help_text="Only if no round is open: the arrangement agreed with the department (§3.4).",
+        help_text="Only if you are not applying in a round: the arrangement agreed with the department.",
     )
     education_strategy = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Education strategy (non-educational organisations)",
-        help_text="§2.10: your education strategy and how you will access primary expertise.",
+        help_text="Organisations that are not educational: your education strategy and how you will access "
+        "primary expertise and school-improvement experience.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rounds = _rounds_open_or_coming()
+        current = self.initial.get("round")
+        if current is not None:  # keep the proposal's own round listed even if it has closed
+            from schoolsystem.accreditation.models import Round
+
+            rounds = rounds | Round.objects.filter(pk=getattr(current, "pk", current))
+        self.fields["round"].queryset = rounds.order_by("opens_on")
 
     def clean_la_codes(self):
         return _codes(self.cleaned_data.get("la_codes", ""))
@@ -180,8 +316,19 @@ class EvidenceForm(forms.Form):
 
 
 class PartnerForm(forms.Form):
-    name = forms.CharField(max_length=250, label="Partner's name")
-    kind = forms.ChoiceField(choices=c.PartnerKind.choices, label="Kind of partner")
+    name = forms.CharField(
+        max_length=250,
+        label="Partner's name",
+        error_messages={
+            "required": "Enter the partner's name",
+            "max_length": "The partner's name must be 250 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        choices=c.PartnerKind.choices,
+        label="Kind of partner",
+        error_messages=_choice_messages("the kind of partner"),
+    )
     is_educational = forms.BooleanField(
         required=False, initial=True, label="The partner is an educational organisation"
     )
@@ -189,29 +336,45 @@ class PartnerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         label="Partner's track record",
-        help_text="§2.12: co-partners need not be accredited but must meet the track-record criteria.",
+        help_text="Co-partners need not be accredited but must meet the track-record criteria.",
     )
 
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(
-        label="Upload a file", help_text="PDF, Word, Excel, OpenDocument, CSV or text; 5 MB at most."
+        label="Upload a file",
+        help_text="PDF, Word, Excel, OpenDocument, CSV or text; 5 MB at most.",
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The selected file is empty",
+            "invalid": "The selected file could not be read: choose another file",
+        },
     )
     criterion = forms.ChoiceField(
-        choices=[("", "General"), *c.Criterion.choices], required=False, label="Supports"
+        choices=[("", "General"), *c.Criterion.choices],
+        required=False,
+        label="Supports",
+        error_messages=_choice_messages("which part of the proposal the file supports"),
     )
 
 
 class AssignForm(forms.Form):
-    assessor = forms.ModelChoiceField(queryset=None, label="Assessor")
+    assessor = forms.ModelChoiceField(
+        queryset=None,
+        label="Assessor",
+        empty_label="Choose an assessor",
+        error_messages=_choice_messages("an assessor"),
+    )
 
     def __init__(self, *args, **kwargs):
         from schoolsystem.accounts.models import User
 
         super().__init__(*args, **kwargs)
-        self.fields["assessor"].queryset = User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by(
-            "username"
+        field = self.fields["assessor"]
+        field.queryset = User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by(
+            "first_name", "last_name", "username"
         )
+        field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class TextForm(forms.Form):
@@ -230,7 +393,11 @@ class ScoresForm(forms.Form):
         super().__init__(*args, **kwargs)
         for heading, label in c.Heading.choices:
             self.fields[f"score-{heading}"] = forms.TypedChoiceField(
-                choices=[("", "Not scored"), *c.SCORE_CHOICES], coerce=int, required=False, label=label
+                choices=[("", "Not scored"), *c.SCORE_CHOICES],
+                coerce=int,
+                required=False,
+                label=label,
+                error_messages={"invalid_choice": f"Choose a score from 1 to 4 for “{label}”"},
             )
             self.fields[f"notes-{heading}"] = forms.CharField(
                 required=False, widget=forms.Textarea(attrs={"rows": 2}), label=f"Notes: {label}"
@@ -238,18 +405,35 @@ class ScoresForm(forms.Form):
 
 
 class RecommendForm(forms.Form):
-    recommendation = forms.ChoiceField(choices=c.Recommendation.choices, widget=forms.RadioSelect)
+    recommendation = forms.ChoiceField(
+        choices=c.Recommendation.choices,
+        widget=forms.RadioSelect,
+        label="Your recommendation",
+        error_messages=_choice_messages("whether to recommend accreditation"),
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)
 
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(
-        choices=[("accredit", "Accredit"), ("refuse", "Do not accredit")], widget=forms.RadioSelect
+        choices=[("accredit", "Accredit"), ("refuse", "Do not accredit")],
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages=_choice_messages("whether to accredit the organisation"),
     )
     capacity = forms.IntegerField(
-        required=False, min_value=1, max_value=100, label="Accredited capacity (schools)"
+        required=False,
+        min_value=1,
+        max_value=100,
+        label="Accredited capacity (schools)",
+        help_text="How many schools the provider may lead: an ASP 1 or 2, an ASG 3 or more.",
+        error_messages=_number_messages("the accredited capacity", 1, 100),
     )
-    review_due_on = forms.DateField(required=False, label="Review date", help_text="For example 2029-09-01.")
+    review_due_on = _date_field(
+        "the review date",
+        label="Review date",
+        help_text="Leave empty for three years from today. " + DATE_HINT,
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)
 
 
@@ -260,13 +444,18 @@ class FeedbackReviewForm(forms.Form):
             ("return", "Return it to the assessor"),
         ],
         widget=forms.RadioSelect,
+        label="What should happen to the feedback?",
+        error_messages=_choice_messages("whether to release the feedback or return it to the assessor"),
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note", required=False)
 
 
 class ConflictForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=None, label="Organisation", empty_label="Choose an organisation"
+        queryset=None,
+        label="Organisation",
+        empty_label="Choose an organisation",
+        error_messages=_choice_messages("the organisation you have a conflict of interest with"),
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Nature of the conflict", required=False
@@ -288,8 +477,10 @@ class SuspendForm(forms.Form):
             ("withdraw", "Withdraw after review"),
         ],
         widget=forms.RadioSelect,
+        label="What do you want to record?",
+        error_messages=_choice_messages("whether to suspend, reinstate, renew or withdraw the accreditation"),
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Reason or findings", required=False
     )
-    next_review_on = forms.DateField(required=False, label="Next review date (when renewing)")
+    next_review_on = _date_field("the next review date", label="Next review date (when renewing)")

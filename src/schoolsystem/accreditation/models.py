@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from schoolsystem.accreditation.constants import (
+    HISTORY_LABELS,
     SCORE_CHOICES,
     AccreditationStatus,
     AccreditationType,
@@ -21,6 +22,7 @@ from schoolsystem.accreditation.constants import (
     Route,
     Status,
 )
+from schoolsystem.accreditation.formatting import govuk_date, user_name
 from schoolsystem.core.models import TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -77,7 +79,7 @@ class Round(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.opens_on:%d %b %Y} to {self.closes_on:%d %b %Y})"
+        return f"{self.name} ({govuk_date(self.opens_on)} to {govuk_date(self.closes_on)})"
 
     def is_open_on(self, day) -> bool:
         return self.opens_on <= day <= self.closes_on
@@ -274,8 +276,20 @@ class HistoryEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        labels = dict(Action.choices)
+        labels = {**dict(Action.choices), **HISTORY_LABELS}
         return labels.get(self.action, self.action.replace("_", " ").capitalize())
+
+    @property
+    def actor_name(self) -> str:
+        """The person's name (their username only if they have none); empty for the system."""
+        return user_name(self.actor)
+
+    @property
+    def actor_role(self) -> str:
+        """The person's role in words, e.g. "Accreditation assessor"."""
+        if self.actor is None:
+            return ""
+        return "Administrator" if self.actor.is_superuser else self.actor.get_role_display()
 
     @property
     def to_status_label(self) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
@@ -32,6 +32,7 @@ from schoolsystem.accreditation.models import (
 )
 from schoolsystem.core.errors import NotFound
 from schoolsystem.engines import accreditation as rules
+from schoolsystem.registry.models import LocalAuthority
 
 # After advisory review the advisory group still sees the ASGs it reviewed.
 ADVISORY_ASG_STATES = {
@@ -176,6 +177,12 @@ def rounds_for_user(user) -> QuerySet[Round]:
     return Round.objects.order_by("-opens_on")
 
 
+def open_round(*, today: date | None = None) -> Round | None:
+    """The application round open today, if any (rounds never overlap)."""
+    today = today or timezone.localdate()
+    return Round.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("opens_on").first()
+
+
 def organisation_for_user(user) -> Organisation | None:
     org_id = _organisation_id(user)
     return Organisation.objects.filter(pk=org_id).first() if org_id else None
@@ -227,6 +234,25 @@ def public_register(
     if la_code:
         qs = qs.filter(_covers(Coverage.Kind.LA, la_code))
     return qs
+
+
+def la_names(codes) -> dict[str, str]:
+    """{LA code: "Surrey (936)"} for the codes given (one query); an unknown code stands for itself."""
+    codes = list(codes or [])
+    names = dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "name"))
+    return {code: f"{names[code]} ({code})" if code in names else code for code in codes}
+
+
+def register_areas() -> list[tuple[str, str]]:
+    """The areas current providers cover, as (LA code, "Surrey (936)") by name, in one query: the public
+    register's area filter and the names of its providers' areas."""
+    name = LocalAuthority.objects.filter(code=OuterRef("code")).values("name")[:1]
+    rows = (
+        Coverage.objects.filter(kind=Coverage.Kind.LA, accreditation__status=AccreditationStatus.ACTIVE)
+        .values_list("code", Subquery(name))
+        .distinct()
+    )
+    return sorted(((code, f"{la} ({code})" if la else code) for code, la in rows), key=lambda item: item[1])
 
 
 def _covers(kind: str, code: str) -> Exists:

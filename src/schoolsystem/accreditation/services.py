@@ -13,6 +13,7 @@ from django.utils import timezone
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
 from schoolsystem.accreditation.constants import Action, Status
+from schoolsystem.accreditation.formatting import govuk_date, user_name, without_section_refs
 from schoolsystem.accreditation.models import (
     Accreditation,
     Application,
@@ -176,7 +177,7 @@ def organisation_add_member(*, organisation: Organisation, user, by) -> Organisa
         )
     if OrganisationMember.objects.filter(user=user).exists():
         raise ValidationFailed(
-            f"{user} already acts for an organisation.",
+            f"{user_name(user)} already acts for an organisation.",
             extra={"errors": {"username": ["This user already acts for an organisation."]}},
         )
     member = OrganisationMember.objects.create(user=user, organisation=organisation)
@@ -226,7 +227,8 @@ def _organisation_errors(fields: dict) -> dict[str, list[str]]:
         and rules.OrgType(org_type) not in rules.NSS_TYPES
     ):
         errors["national_support_school"] = [
-            "§2.9: only maintained primary schools are National Support Schools."
+            "Only maintained primary schools are National Support Schools: untick National Support School "
+            "or change the type of organisation."
         ]
     return errors
 
@@ -312,7 +314,8 @@ def conflict_declare(*, assessor, organisation: Organisation, reason: str, by) -
         raise PermissionDenied("Assessors declare their own conflicts.")
     if not reason.strip():
         raise ValidationFailed(
-            "Say why there is a conflict of interest.", extra={"errors": {"reason": ["Enter a reason."]}}
+            "Say why there is a conflict of interest.",
+            extra={"errors": {"reason": ["Enter the nature of the conflict of interest"]}},
         )
     decl, created = ConflictDeclaration.objects.get_or_create(
         assessor=assessor, organisation=organisation, defaults={"reason": reason.strip()}
@@ -342,7 +345,8 @@ def application_start(
         raise PermissionDenied("Only applicants start proposals.")
     if accreditation_type not in c.AccreditationType.values:
         raise ValidationFailed(
-            "Choose ASP or ASG.", extra={"errors": {"accreditation_type": ["Choose a type."]}}
+            "Choose ASP or ASG.",
+            extra={"errors": {"accreditation_type": ["Choose whether to be accredited as an ASP or an ASG"]}},
         )
     app = Application.objects.create(
         organisation=organisation,
@@ -490,7 +494,11 @@ def attachment_add(*, application: Application, upload, by, criterion: str = "")
         raise ValidationFailed("Unknown criterion.")
     head = upload.read(8)
     upload.seek(0)
-    validate_document(upload.name, upload.size, head)
+    try:
+        validate_document(upload.name, upload.size, head)
+    except ValidationFailed as exc:
+        # core's field messages are terse ("Allowed: ..."); beside the field, show the full sentence.
+        raise ValidationFailed(exc.message, extra={"errors": {"file": [exc.message]}}) from exc
     attachment = Attachment(
         application=application,
         criterion=criterion,
@@ -558,14 +566,31 @@ def completeness_errors(application: Application, *, today: date | None = None) 
     if not application.phases:
         errors["phases"] = ["Choose at least one phase."]
     if not application.la_codes:
-        errors["la_codes"] = ["Give at least one area (LA code) you will work in."]
+        errors["la_codes"] = ["Give at least one local authority area you will work in."]
     in_round = application.round is not None and application.round.is_open_on(today)
     if not in_round and not application.out_of_round_reason.strip():
-        errors["out_of_round_reason"] = [
-            "No application round is open: say why this proposal is made out of round, as arranged with the "
-            "department (§3.4)."
-        ]
+        errors["out_of_round_reason"] = [_out_of_round_message(application, today)]
     return errors
+
+
+def _out_of_round_message(application: Application, today: date) -> str:
+    """Why a reason for applying out of round is needed, true to the rounds there are (seed 000 §3.4: termly
+    rounds; out of round only by arrangement)."""
+    open_round = Round.objects.filter(opens_on__lte=today, closes_on__gte=today).first()
+    ask = "say why this proposal is made out of round, as arranged with the department."
+    if application.round is not None and open_round is not None:
+        return (
+            f"The round you chose, {application.round.name}, is not open: choose {open_round} in the details "
+            f"of the proposal, or {ask}"
+        )
+    if application.round is not None:
+        return f"The round you chose, {application.round}, is not open and no other round is open: {ask}"
+    if open_round is not None:
+        return (
+            f"You chose to apply out of round, but {open_round} is open: choose it in the details of the "
+            f"proposal, or {ask}"
+        )
+    return f"No application round is open: {ask}"
 
 
 @transaction.atomic
@@ -582,9 +607,14 @@ def application_submit(*, application: Application, by, today: date | None = Non
     result = rules.check_eligibility(engine_applicant(application))
     before = snapshot(application)
     if not result.eligible:
-        application.ineligibility_reasons = list(result.reasons)
+        # Users read what the rule says; the seed's section numbers stay in the engine's code.
+        application.ineligibility_reasons = [without_section_refs(r) for r in result.reasons]
         return _move(
-            application, Action.REFUSE_INELIGIBLE, by=by, before=before, note=" ".join(result.reasons)
+            application,
+            Action.REFUSE_INELIGIBLE,
+            by=by,
+            before=before,
+            note=" ".join(application.ineligibility_reasons),
         )
     application.submitted_on = timezone.now()
     application.ineligibility_reasons = []
@@ -621,7 +651,9 @@ def application_record_arrangement(
     before = snapshot(application)
     application.out_of_round_agreed_by, application.out_of_round_agreed_on = agreed_by.strip(), agreed_on
     application.save()
-    note = f"Out-of-round arrangement agreed by {application.out_of_round_agreed_by} on {agreed_on:%d %B %Y}."
+    note = (
+        f"Out-of-round arrangement agreed by {application.out_of_round_agreed_by} on {govuk_date(agreed_on)}."
+    )
     audit(obj=application, action="accreditation.arrangement_recorded", actor=by, before=before, note=note)
     HistoryEntry.objects.create(application=application, action="arrangement_recorded", actor=by, note=note)
     return application
@@ -642,11 +674,12 @@ def application_assign_assessor(*, application: Application, assessor, by) -> Ap
     ).first()
     if conflict:
         raise NotEligible(
-            f"{assessor} has declared a conflict of interest with {application.organisation}: {conflict.reason}"
+            f"{user_name(assessor)} has declared a conflict of interest with {application.organisation}: "
+            f"{conflict.reason}"
         )
     before = snapshot(application)
     application.assessor = assessor
-    return _move(application, Action.ASSIGN, by=by, before=before, note=f"Assessor: {assessor}")
+    return _move(application, Action.ASSIGN, by=by, before=before, note=f"Assessor: {user_name(assessor)}")
 
 
 @transaction.atomic
@@ -660,7 +693,12 @@ def score_record(*, application: Application, heading: str, score: int, notes: s
         raise ValidationFailed("Unknown heading.", extra={"errors": {"heading": ["Choose a heading."]}})
     if not isinstance(score, int) or score not in rules.SCORE_LABELS:
         raise ValidationFailed(
-            "Scores run from 1 to 4.", extra={"errors": {f"score-{heading}": ["Choose a score from 1 to 4."]}}
+            "Scores run from 1 to 4.",
+            extra={
+                "errors": {
+                    f"score-{heading}": [f"Choose a score from 1 to 4 for “{c.Heading(heading).label}”"]
+                }
+            },
         )
     existing = Score.objects.filter(application=application, heading=heading).first()
     if existing:
@@ -683,7 +721,8 @@ def information_request(*, application: Application, request: str, by) -> Inform
     _require_assessor(by, application)
     if not request.strip():
         raise ValidationFailed(
-            "Say what information is needed.", extra={"errors": {"request": ["Enter the request."]}}
+            "Say what information is needed.",
+            extra={"errors": {"request": ["Enter what further information you need"]}},
         )
     _move(application, Action.REQUEST_INFORMATION, by=by, note=request.strip())
     req = InformationRequest.objects.create(
@@ -700,7 +739,8 @@ def information_provide(*, application: Application, response: str, by) -> Infor
     _require_member(by, application)
     if not response.strip():
         raise ValidationFailed(
-            "Enter the information requested.", extra={"errors": {"response": ["Enter a response."]}}
+            "Enter the information requested.",
+            extra={"errors": {"response": ["Enter the information requested"]}},
         )
     req = (
         InformationRequest.objects.select_for_update()
@@ -725,7 +765,8 @@ def application_recommend(*, application: Application, recommendation: str, note
     _require_assessor(by, application)
     if recommendation not in c.Recommendation.values:
         raise ValidationFailed(
-            "Choose a recommendation.", extra={"errors": {"recommendation": ["Choose one."]}}
+            "Choose a recommendation.",
+            extra={"errors": {"recommendation": ["Choose whether to recommend accreditation"]}},
         )
     scores = {s.heading: s.score for s in application.scores.all()}
     if len(scores) < len(c.Heading.values):
@@ -736,7 +777,8 @@ def application_recommend(*, application: Application, recommendation: str, note
             raise ValidationFailed("The scores do not support accreditation: " + " ".join(reasons))
     if not note.strip():
         raise ValidationFailed(
-            "Give the reasons for the recommendation.", extra={"errors": {"note": ["Enter the reasons."]}}
+            "Give the reasons for the recommendation.",
+            extra={"errors": {"note": ["Enter the reasons for the recommendation"]}},
         )
     before = snapshot(application)
     application.recommendation, application.recommendation_note = recommendation, note.strip()
@@ -751,7 +793,8 @@ def application_advisory_review(*, application: Application, note: str, by) -> A
     _require_role(by, {Role.ADVISORY_GROUP})
     if not note.strip():
         raise ValidationFailed(
-            "Record the advisory group's view.", extra={"errors": {"note": ["Enter the group's view."]}}
+            "Record the advisory group's view.",
+            extra={"errors": {"note": ["Enter the advisory group's view"]}},
         )
     before = snapshot(application)
     application.advisory_note = note.strip()
@@ -779,7 +822,8 @@ def application_decide(
         _move(application, Action.DECIDE_ACCREDIT if accredit else Action.DECIDE_REFUSE, by=by)
     if not note.strip():
         raise ValidationFailed(
-            "Give the reasons for the decision.", extra={"errors": {"note": ["Enter the reasons."]}}
+            "Give the reasons for the decision.",
+            extra={"errors": {"note": ["Enter the reasons for the decision"]}},
         )
     today = today or timezone.localdate()
     before = snapshot(application)
@@ -795,16 +839,25 @@ def application_decide(
     limits = rules.THRESHOLDS
     if kind == rules.AccreditationType.ASP and not 1 <= capacity <= limits.asp_max_capacity:
         raise ValidationFailed(
-            "An ASP leads one or two schools (§1.3).", extra={"errors": {"capacity": ["1 or 2."]}}
+            "An ASP leads improvement in one or two schools.",
+            extra={"errors": {"capacity": ["Enter an accredited capacity of 1 or 2 schools for an ASP"]}},
         )
     if kind == rules.AccreditationType.ASG and capacity < limits.asg_min_capacity:
         raise ValidationFailed(
-            "An ASG is accountable for three or more schools.", extra={"errors": {"capacity": ["3 or more."]}}
+            "An ASG is accountable for three or more schools.",
+            extra={
+                "errors": {
+                    "capacity": [
+                        f"Enter an accredited capacity of {limits.asg_min_capacity} or more schools for an ASG"
+                    ]
+                }
+            },
         )
     review_due_on = review_due_on or today.replace(year=today.year + c.REVIEW_AFTER_YEARS)
     if review_due_on <= today:
         raise ValidationFailed(
-            "The review date must be in the future.", extra={"errors": {"review_due_on": ["A future date."]}}
+            "The review date must be in the future.",
+            extra={"errors": {"review_due_on": ["The review date must be in the future"]}},
         )
     _move(application, Action.DECIDE_ACCREDIT, by=by, before=before, note=note.strip())
     try:
@@ -833,7 +886,9 @@ def feedback_write(*, application: Application, feedback: str, by) -> Applicatio
     application = _lock(application)
     _require_assessor(by, application)
     if not feedback.strip():
-        raise ValidationFailed("Write the feedback.", extra={"errors": {"feedback": ["Enter the feedback."]}})
+        raise ValidationFailed(
+            "Write the feedback.", extra={"errors": {"feedback": ["Enter the feedback for the applicant"]}}
+        )
     before = snapshot(application)
     application.feedback = feedback.strip()
     return _move(application, Action.WRITE_FEEDBACK, by=by, before=before)
@@ -846,7 +901,8 @@ def feedback_review(*, application: Application, release: bool, note: str, by) -
     _require_role(by, {Role.ADVISORY_GROUP})
     if not release and not note.strip():
         raise ValidationFailed(
-            "Say what the assessor should change.", extra={"errors": {"note": ["Enter a note."]}}
+            "Say what the assessor should change.",
+            extra={"errors": {"note": ["Enter a note saying what the assessor should change"]}},
         )
     before = snapshot(application)
     application.feedback_review_note = note.strip()
@@ -870,7 +926,8 @@ def complaint_lodge(*, application: Application, text: str, by) -> Complaint:
         )
     if not text.strip():
         raise ValidationFailed(
-            "Describe your concerns.", extra={"errors": {"text": ["Enter your concerns."]}}
+            "Describe your concerns.",
+            extra={"errors": {"text": ["Enter your concerns about the assessment"]}},
         )
     complaint = Complaint.objects.create(application=application, text=text.strip(), lodged_by=by)
     audit(obj=complaint, action="accreditation.complaint_lodged", actor=by, before={})
@@ -903,14 +960,18 @@ def _complaint_move(complaint: Complaint, action: str, *, by, **fields) -> Compl
 @transaction.atomic
 def complaint_review(*, complaint: Complaint, note: str, by) -> Complaint:
     if not note.strip():
-        raise ValidationFailed("Record the review.", extra={"errors": {"note": ["Enter a note."]}})
+        raise ValidationFailed(
+            "Record the review.", extra={"errors": {"note": ["Enter a review note for the complaint"]}}
+        )
     return _complaint_move(complaint, "review", by=by, review_note=note.strip(), reviewed_by=by)
 
 
 @transaction.atomic
 def complaint_answer(*, complaint: Complaint, answer: str, by) -> Complaint:
     if not answer.strip():
-        raise ValidationFailed("Write the answer.", extra={"errors": {"answer": ["Enter the answer."]}})
+        raise ValidationFailed(
+            "Write the answer.", extra={"errors": {"answer": ["Enter the answer to the applicant"]}}
+        )
     return _complaint_move(
         complaint, "answer", by=by, answer=answer.strip(), answered_on=timezone.now(), answered_by=by
     )
@@ -948,7 +1009,8 @@ def accreditation_suspend(
     """Suspend: the provider leaves the public register's current list and brokerage's candidates."""
     if not reason.strip():
         raise ValidationFailed(
-            "Give the reason for suspension.", extra={"errors": {"reason": ["Enter a reason."]}}
+            "Give the reason for suspension.",
+            extra={"errors": {"reason": ["Enter the reason for suspending the accreditation"]}},
         )
     return _accreditation_move(
         accreditation,
@@ -981,7 +1043,8 @@ def accreditation_review(
     today = today or timezone.localdate()
     if not note.strip():
         raise ValidationFailed(
-            "Record the review's findings.", extra={"errors": {"note": ["Enter the findings."]}}
+            "Record the review's findings.",
+            extra={"errors": {"note": ["Enter the findings of the review"]}},
         )
     if not renew:
         return _accreditation_move(
@@ -989,7 +1052,10 @@ def accreditation_review(
         )
     next_review_on = next_review_on or today.replace(year=today.year + c.REVIEW_AFTER_YEARS)
     if next_review_on <= today:
-        raise ValidationFailed("The next review must be in the future.")
+        raise ValidationFailed(
+            "The next review must be in the future.",
+            extra={"errors": {"next_review_on": ["The next review date must be in the future"]}},
+        )
     return _accreditation_move(
         accreditation,
         "renew",

@@ -15,25 +15,34 @@ from schoolsystem.accreditation import constants as c
 from schoolsystem.accreditation import forms as f
 from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.constants import Status
+from schoolsystem.accreditation.formatting import user_name
 from schoolsystem.core.errors import ApplicationError, NotFound
-from schoolsystem.registry.models import LocalAuthority
+
+# A service's name for an input -> the page field that holds it, when they differ (e.g. the one text box).
+FIELD_ALIASES = {"request": "text", "response": "text", "feedback": "text", "note": "text", "reason": "note"}
 
 
 def _errors(form=None, exc: ApplicationError | None = None) -> list[tuple[str, str]]:
-    """[(field id, message)] for the error summary."""
+    """[(link target, message)] for the error summary, GOV.UK style: one entry per field error, each naming
+    the field. A service's field errors are put on `form` too, so they show beside the field; its summary
+    message is shown only when it names no field."""
     out: list[tuple[str, str]] = []
+    if exc is not None:
+        field_errors = exc.extra.get("errors") or {}
+        for name, errs in field_errors.items():
+            if form is not None and name not in form.fields and FIELD_ALIASES.get(name) in form.fields:
+                name = FIELD_ALIASES[name]
+            for e in errs:
+                if form is not None and name in form.fields:
+                    form.add_error(name, e)
+                else:
+                    out.append((f"#id_{name}", e))
+        if not field_errors:
+            out.append(("#main-content", exc.message))
     if form is not None:
         for name, errs in form.errors.items():
             for e in errs:
-                out.append((f"id_{name}" if name != "__all__" else "main-content", e))
-    if exc is not None:
-        field_errors = exc.extra.get("errors") or {}
-        if field_errors:
-            for name, errs in field_errors.items():
-                for e in errs:
-                    out.append((f"id_{name}", e))
-        if not field_errors or exc.message not in {m for _, m in out}:
-            out.insert(0, ("main-content", exc.message))
+                out.append((f"#id_{name}" if name != "__all__" else "#main-content", e))
     return out
 
 
@@ -45,7 +54,7 @@ def _submit(form, call) -> list[tuple[str, str]]:
     try:
         call(form.cleaned_data)
     except ApplicationError as exc:
-        return _errors(exc=exc)
+        return _errors(form, exc)
     return []
 
 
@@ -81,8 +90,11 @@ def register(request):
     )
     providers = list(providers)
     labels = dict(c.Phase.choices)
+    area_choices = selectors.register_areas()
+    areas = dict(area_choices)
     for a in providers:
         a.phase_text = ", ".join(labels.get(p, p) for p in a.phases)
+        a.area_text = ", ".join(areas.get(code, code) for code in a.la_codes)
     suspended = selectors.register_queryset(status=c.AccreditationStatus.SUSPENDED)
     return render(
         request,
@@ -93,6 +105,7 @@ def register(request):
             "params": params,
             "types": c.AccreditationType.choices,
             "phases": c.Phase.choices,
+            "areas": area_choices,
             "phase_labels": dict(c.Phase.choices),
         },
     )
@@ -125,7 +138,7 @@ def organisation_new(request):
             messages.success(request, f"{org.name} is registered.")
             return redirect("accreditation:home")
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
+            errors = _errors(form, exc)
     errors = errors or _errors(form)
     return render(
         request,
@@ -143,7 +156,7 @@ def application_new(request):
         if _is(request.user, Role.APPLICANT):
             return redirect("accreditation:organisation-new")
         raise Http404("Only applicants start proposals.")
-    form = f.StartForm(request.POST or None)
+    form = f.StartForm(request.POST or None, open_round=selectors.open_round())
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -155,7 +168,7 @@ def application_new(request):
             )
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
+            errors = _errors(form, exc)
     errors = errors or _errors(form)
     return render(
         request,
@@ -189,7 +202,19 @@ def _tasks(app) -> list[dict]:
     return tasks
 
 
-def _detail_context(request, app, **extra) -> dict:
+# The label of the one text box each text action has.
+TEXT_LABELS = {
+    "request_information": "What information do you need?",
+    "provide_information": "The information requested",
+    "advisory_review": "The advisory group's view",
+    "write_feedback": "Feedback",
+    "complain": "Your concerns about the assessment",
+    "withdraw": "Reason for withdrawing",
+}
+
+
+def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict:
+    """`bound`: {action: the form as posted}, shown instead of a blank one (with its errors)."""
     user = request.user
     is_applicant = _is(user, Role.APPLICANT) and not user.is_superuser
     can_assess = _is(user, Role.ASSESSOR) and (user.is_superuser or app.assessor_id == user.pk)
@@ -219,26 +244,26 @@ def _detail_context(request, app, **extra) -> dict:
             "scores": f.ScoresForm(initial=initial)
             if can_assess and app.status in {Status.IN_ASSESSMENT, Status.AWAITING_INFORMATION}
             else None,
-            "request_information": f.TextForm(label="What information do you need?")
+            "request_information": f.TextForm(label=TEXT_LABELS["request_information"])
             if can_assess and app.status == Status.IN_ASSESSMENT
             else None,
             "recommend": f.RecommendForm() if can_assess and app.status == Status.IN_ASSESSMENT else None,
-            "provide_information": f.TextForm(label="The information requested")
+            "provide_information": f.TextForm(label=TEXT_LABELS["provide_information"])
             if is_applicant and open_request
             else None,
-            "advisory_review": f.TextForm(label="The advisory group's view")
+            "advisory_review": f.TextForm(label=TEXT_LABELS["advisory_review"])
             if _is(user, Role.ADVISORY_GROUP) and app.status == Status.ADVISORY_REVIEW
             else None,
             "decide": f.DecideForm(initial={"capacity": app.proposed_capacity})
             if _is(user, Role.DECISION_MAKER) and app.status == Status.AWAITING_DECISION
             else None,
-            "write_feedback": f.TextForm(initial={"text": app.feedback}, label="Feedback")
+            "write_feedback": f.TextForm(initial={"text": app.feedback}, label=TEXT_LABELS["write_feedback"])
             if can_assess and app.status == Status.NOT_ACCREDITED
             else None,
             "review_feedback": f.FeedbackReviewForm()
             if _is(user, Role.ADVISORY_GROUP) and app.status == Status.FEEDBACK_REVIEW
             else None,
-            "complain": f.TextForm(label="Your concerns about the assessment")
+            "complain": f.TextForm(label=TEXT_LABELS["complain"])
             if is_applicant and app.status == Status.FEEDBACK_RELEASED
             else None,
             "withdraw": is_applicant and app.status in c.TRANSITIONS[c.Action.WITHDRAW][0],
@@ -252,6 +277,10 @@ def _detail_context(request, app, **extra) -> dict:
         "complaints": list(app.complaints.all()),
         "complaint_roles": _is(user, Role.DECISION_MAKER),
     }
+    for action, form in (bound or {}).items():
+        key = "scores" if action == "score" else action
+        if isinstance(ctx["forms"].get(key), f.forms.Form):
+            ctx["forms"][key] = form
     ctx.update(extra)
     return ctx
 
@@ -340,19 +369,26 @@ def application_action(request, pk, action):
     app = _app_or_404(request, pk)
     if action not in ACTION_FORMS:
         raise Http404("No such action.")
-    form = ACTION_FORMS[action](request.POST)
+    form_class = ACTION_FORMS[action]
+    if form_class is f.TextForm:
+        form = form_class(request.POST, label=TEXT_LABELS.get(action, ""))
+    else:
+        form = form_class(request.POST)
     if form.is_valid():
         try:
             _run(action, app, form, request.user)
             messages.success(request, "Saved.")
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
+            errors = _errors(form, exc)
     else:
         errors = _errors(form)
     app = _app_or_404(request, pk)
     return render(
-        request, "accreditation/application.html", _detail_context(request, app, errors=errors), status=400
+        request,
+        "accreditation/application.html",
+        _detail_context(request, app, bound={action: form}, errors=errors),
+        status=400,
     )
 
 
@@ -374,7 +410,7 @@ def application_details(request, pk):
                 messages.success(request, "Details saved.")
                 return redirect("accreditation:application", pk=app.pk)
             except ApplicationError as exc:
-                errors = _errors(exc=exc)
+                errors = _errors(form, exc)
         else:
             errors = _errors(form)
     return render(
@@ -415,7 +451,7 @@ def evidence_edit(request, pk, criterion):
             messages.success(request, "Evidence saved.")
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
+            errors = _errors(form, exc)
     return render(
         request,
         "accreditation/form.html",
@@ -528,6 +564,7 @@ def application_submit(request, pk):
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
             errors = _errors(exc=exc)
+            errors = [(_gap_link(app, target), message) for target, message in errors]
     app = _app_or_404(request, pk)
     return render(
         request,
@@ -540,6 +577,16 @@ def application_submit(request, pk):
         },
         status=400 if errors else 200,
     )
+
+
+def _gap_link(app, target: str) -> str:
+    """Where to fix a gap the submit page lists: the evidence page or the details page, not this page."""
+    name = target.removeprefix("#id_")
+    if name.startswith("evidence-"):
+        return reverse("accreditation:evidence", args=[app.pk, name.removeprefix("evidence-")])
+    if name in f.DetailsForm.base_fields:
+        return reverse("accreditation:details", args=[app.pk]) + target
+    return target
 
 
 # --- complaints, conflicts, the pool -------------------------------------------------------------------------
@@ -582,7 +629,7 @@ def conflict_declare(request):
             messages.success(request, "Conflict of interest recorded.")
             return redirect("accreditation:home")
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
+            errors = _errors(form, exc)
     else:
         errors = _errors(form)
     queue = selectors.queue_for_user(request.user)
@@ -650,11 +697,11 @@ def accreditation_action(request, pk):
                     next_review_on=d["next_review_on"],
                     by=request.user,
                 )
-            messages.success(request, f"{acc.organisation.name}: {form['action'].value()} recorded.")
+            done = dict(form.fields["action"].choices)[d["action"]].lower()
+            messages.success(request, f"{acc.organisation.name}: “{done}” recorded.")
             return redirect("accreditation:accreditation", pk=acc.pk)
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
-            errors = [("id_note" if t == "id_reason" else t, m) for t, m in errors]
+            errors = _errors(form, exc)
     else:
         errors = _errors(form)
     return _accreditation_page(request, acc, status_form=form, errors=errors, status=400)
@@ -765,7 +812,7 @@ def organisation_edit(request, pk):
                 messages.success(request, "Organisation updated.")
                 return redirect("accreditation:organisation", pk=org.pk)
             except ApplicationError as exc:
-                errors = _errors(exc=exc)
+                errors = _errors(bound, exc)
         else:
             errors = _errors(bound)
     return render(
@@ -785,7 +832,7 @@ def member_remove(request, pk, member_pk):
         raise Http404("No such member.")
     try:
         services.organisation_remove_member(member=member, by=request.user)
-        messages.success(request, f"{member.user} no longer acts for {org.name}.")
+        messages.success(request, f"{user_name(member.user)} no longer acts for {org.name}.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("accreditation:organisation", pk=org.pk)
@@ -793,5 +840,5 @@ def member_remove(request, pk, member_pk):
 
 def _la_names(codes) -> list[str]:
     """'Wealdshire (936)' for each LA code the proposal covers (one query); an unknown code as it was given."""
-    names = dict(LocalAuthority.objects.filter(code__in=list(codes or [])).values_list("code", "name"))
-    return [f"{names[code]} ({code})" if code in names else code for code in codes or []]
+    names = selectors.la_names(codes)
+    return [names[code] for code in codes or []]
