@@ -104,7 +104,10 @@ def test_missing_data_treatment_is_configurable():
     rules = copy.deepcopy(DEFAULT_RULES)
     rules["missing"]["progress"] = "major"
     out = run(no_progress, rules=rules).iloc[0]
-    assert out["progress_flag"] == 2 and out["progress_reason"] == "No data: the rules count missing data as a major concern"
+    assert (
+        out["progress_flag"] == 2
+        and out["progress_reason"] == "No data: the rules count missing data as a major concern"
+    )
     rules["missing"]["progress"] = "sometimes"
     with pytest.raises(RuleError):
         run(no_progress, rules=rules)
@@ -161,7 +164,10 @@ def test_attendance_missing_is_ignored_by_default_and_can_be_a_flag():
     rules = copy.deepcopy(DEFAULT_RULES)
     rules["missing"]["attendance"] = "minor"
     out = run(_primary(), rules=rules).iloc[0]
-    assert out["attendance_flag"] == 1 and out["attendance_reason"] == "No data: the rules count missing data as a minor concern"
+    assert (
+        out["attendance_flag"] == 1
+        and out["attendance_reason"] == "No data: the rules count missing data as a minor concern"
+    )
 
 
 def test_a_version_1_rule_set_without_attendance_screens_as_it_did():
