@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.registry.pages_seed import seed_system
 
@@ -54,6 +55,10 @@ def browser(monkeypatch):
         try:
             yield browser
         finally:
+            # The test's database connection was opened while Playwright's loop ran, in a context Django's own
+            # teardown does not see: close it here, or PostgreSQL refuses to drop the test database at the end
+            # of the run ("being accessed by other users").
+            connections.close_all()
             browser.close()
 
 
