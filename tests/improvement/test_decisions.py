@@ -198,6 +198,12 @@ def test_bad_filters_are_400_with_field_names(client, db):
     assert {"type", "decided_from"} <= set(response.json())
     page = client.get(reverse("decisions:register"), {"decided_from": "yesterday"})
     assert page.status_code == 400 and "govuk-error-summary" in page.content.decode()
+    # A reversed range is an error the user can see, not an empty list.
+    page = client.get(
+        reverse("decisions:register"), {"decided_from": "2026-12-01", "decided_to": "2026-11-01"}
+    )
+    assert page.status_code == 400
+    assert "must be the same as or after the" in page.content.decode().replace("&#x27;", "'")
 
 
 def test_api_is_paginated(client, school_a, officer):

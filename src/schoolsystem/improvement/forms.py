@@ -274,6 +274,15 @@ class DecisionSearchForm(forms.Form):
         offered = [c for c in DecisionType.choices if types is None or c[0] in types]
         self.fields["decision_type"].choices = [("", "Any type"), *offered]
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("decided_from"), data.get("decided_to")
+        if start and end and start > end:
+            self.add_error(
+                "decided_to", "The 'decided to' date must be the same as or after the 'decided from' date."
+            )
+        return data
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Support
