@@ -70,14 +70,26 @@ def test_a_second_approval_supersedes_the_first_explicitly_and_audited(client, r
     first.refresh_from_db()
     deferred.refresh_from_db()
     assert first.superseded_by == second and not first.is_live_approval
-    assert deferred.superseded_by is None  # only approvals stand, so only approvals are superseded
+    assert deferred.superseded_by == second  # the deferral awaited this decision
     assert second.is_live_approval
     live = Decision.objects.filter(establishment=school_a, outcome="approved", superseded_by__isnull=True)
     assert list(live) == [second]
-    event = AuditEvent.objects.get(action="decision.superseded")
-    assert event.object_id == str(first.pk) and second.reference in event.note
+    event = AuditEvent.objects.get(action="decision.superseded", object_id=str(first.pk))
+    assert second.reference in event.note
     body = client.get(reverse("decisions:register")).content.decode()
     assert "Superseded by <a" in body and second.reference in body
+
+
+def test_a_later_decision_answers_a_deferral_but_a_refusal_leaves_a_standing_approval(regional, school_a):
+    approved = publish(regional, school_a, subject="Alder Primary: Oak Trust")
+    deferred = publish(regional, school_a, subject="Alder Primary: Elm Trust", outcome="deferred")
+    declined = publish(regional, school_a, subject="Alder Primary: Elm Trust", outcome="declined")
+    approved.refresh_from_db()
+    deferred.refresh_from_db()
+    assert deferred.superseded_by == declined  # no longer "no decision yet"
+    assert (
+        approved.superseded_by is None and approved.is_live_approval
+    )  # a refusal of another trust changes nothing
 
 
 def test_approvals_of_different_questions_or_schools_do_not_supersede(regional, school_a, inadequate_a):

@@ -251,11 +251,16 @@ def decision_publish(*, by, decision: Decision, redactions: Iterable[dict] = ())
 
 
 def _supersede_standing(*, by, decision: Decision) -> None:
-    """One live approval per school and question: publishing an approval supersedes any published approval of the
-    same question for the same school still standing, explicitly (the register says by which decision), audited."""
+    """One live answer per school and question, said explicitly (the register names the later decision), audited:
+    publishing an approval supersedes any standing approval of the same question for the same school; publishing
+    any decision supersedes a standing deferral of it (a deferral means "no decision yet", so the later decision
+    answers it)."""
     question = DECISION_QUESTIONS.get(decision.decision_type)
-    if question is None or decision.outcome != DecisionOutcome.APPROVED or decision.establishment_id is None:
+    if question is None or decision.establishment_id is None:
         return
+    replaced = [DecisionOutcome.DEFERRED]
+    if decision.outcome == DecisionOutcome.APPROVED:
+        replaced.append(DecisionOutcome.APPROVED)
     same_question = [t for t, q in DECISION_QUESTIONS.items() if q == question]
     standing = (
         Decision.objects.select_for_update()
@@ -263,7 +268,7 @@ def _supersede_standing(*, by, decision: Decision) -> None:
             establishment_id=decision.establishment_id,
             decision_type__in=same_question,
             status=DecisionStatus.PUBLISHED,
-            outcome=DecisionOutcome.APPROVED,
+            outcome__in=replaced,
             superseded_by__isnull=True,
         )
         .exclude(pk=decision.pk)
@@ -277,7 +282,7 @@ def _supersede_standing(*, by, decision: Decision) -> None:
             actor=by,
             actor_label="" if by else "system",
             changes={"superseded_by": [None, decision.reference]},
-            note=f"Superseded by {decision.reference}, a later approval for the same school.",
+            note=f"Superseded by {decision.reference}, a later decision for the same school.",
         )
 
 
