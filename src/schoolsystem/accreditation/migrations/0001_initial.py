@@ -7,783 +7,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("registry", "0001_initial"),
+        ('registry', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Application",
+            name='Application',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "accreditation_type",
-                    models.CharField(
-                        choices=[("ASP", "Accredited School Provider"), ("ASG", "Accredited Schools Group")],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("ineligible", "Not eligible"),
-                            ("submitted", "Submitted"),
-                            ("in_assessment", "Being assessed"),
-                            ("awaiting_information", "Further information requested"),
-                            ("advisory_review", "With the advisory group"),
-                            ("awaiting_decision", "With the Secretary of State"),
-                            ("accredited", "Accredited"),
-                            ("not_accredited", "Not accredited: feedback being written"),
-                            ("feedback_review", "Not accredited: feedback with the advisory group"),
-                            ("feedback_released", "Not accredited: feedback sent"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        max_length=30,
-                    ),
-                ),
-                ("out_of_round_reason", models.TextField(blank=True)),
-                (
-                    "route",
-                    models.CharField(
-                        choices=[
-                            ("own_right", "In its own right"),
-                            ("with_co_partner", "With an educational co-partner"),
-                            ("consortium", "As a consortium led by a non-educational organisation"),
-                        ],
-                        default="own_right",
-                        max_length=20,
-                    ),
-                ),
-                ("education_strategy", models.TextField(blank=True)),
-                ("phases", models.JSONField(blank=True, default=list)),
-                ("la_codes", models.JSONField(blank=True, default=list, verbose_name="areas (LA codes)")),
-                ("proposed_capacity", models.PositiveSmallIntegerField(default=1)),
-                ("schools_led_in_formal_partnership", models.PositiveSmallIntegerField(default=0)),
-                ("primary_schools_governed", models.PositiveSmallIntegerField(default=0)),
-                ("ineligibility_reasons", models.JSONField(blank=True, default=list)),
-                ("submitted_on", models.DateTimeField(blank=True, null=True)),
-                (
-                    "recommendation",
-                    models.CharField(
-                        blank=True,
-                        choices=[("accredit", "Accredit"), ("do_not_accredit", "Do not accredit")],
-                        max_length=20,
-                    ),
-                ),
-                ("recommendation_note", models.TextField(blank=True)),
-                ("advisory_note", models.TextField(blank=True)),
-                ("decision_note", models.TextField(blank=True)),
-                ("decided_on", models.DateTimeField(blank=True, null=True)),
-                ("feedback", models.TextField(blank=True)),
-                ("feedback_review_note", models.TextField(blank=True)),
-                ("feedback_released_on", models.DateTimeField(blank=True, null=True)),
-                (
-                    "assessor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('accreditation_type', models.CharField(choices=[('ASP', 'Accredited School Provider'), ('ASG', 'Accredited Schools Group')], max_length=3)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('ineligible', 'Not eligible'), ('submitted', 'Submitted'), ('in_assessment', 'Being assessed'), ('awaiting_information', 'Further information requested'), ('advisory_review', 'With the advisory group'), ('awaiting_decision', 'With the Secretary of State'), ('accredited', 'Accredited'), ('not_accredited', 'Not accredited: feedback being written'), ('feedback_review', 'Not accredited: feedback with the advisory group'), ('feedback_released', 'Not accredited: feedback sent'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=30)),
+                ('out_of_round_reason', models.TextField(blank=True)),
+                ('route', models.CharField(choices=[('own_right', 'In its own right'), ('with_co_partner', 'With an educational co-partner'), ('consortium', 'As a consortium led by a non-educational organisation')], default='own_right', max_length=20)),
+                ('education_strategy', models.TextField(blank=True)),
+                ('phases', models.JSONField(blank=True, default=list)),
+                ('la_codes', models.JSONField(blank=True, default=list, verbose_name='areas (LA codes)')),
+                ('proposed_capacity', models.PositiveSmallIntegerField(default=1)),
+                ('schools_led_in_formal_partnership', models.PositiveSmallIntegerField(default=0)),
+                ('primary_schools_governed', models.PositiveSmallIntegerField(default=0)),
+                ('ineligibility_reasons', models.JSONField(blank=True, default=list)),
+                ('submitted_on', models.DateTimeField(blank=True, null=True)),
+                ('recommendation', models.CharField(blank=True, choices=[('accredit', 'Accredit'), ('do_not_accredit', 'Do not accredit')], max_length=20)),
+                ('recommendation_note', models.TextField(blank=True)),
+                ('advisory_note', models.TextField(blank=True)),
+                ('decision_note', models.TextField(blank=True)),
+                ('decided_on', models.DateTimeField(blank=True, null=True)),
+                ('feedback', models.TextField(blank=True)),
+                ('feedback_review_note', models.TextField(blank=True)),
+                ('feedback_released_on', models.DateTimeField(blank=True, null=True)),
+                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_on"],
+                'ordering': ['-created_on'],
             },
         ),
         migrations.CreateModel(
-            name="Attachment",
+            name='Attachment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "criterion",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("vision", "Part One: vision"),
-                            ("capacity", "Part One: capacity"),
-                            ("leadership_management", "Part Two: leadership and management"),
-                            ("pupil_achievement", "Part Two: pupil achievement"),
-                            ("partnership_working", "Part Two: partnership working"),
-                            ("education_strategy", "Education strategy (non-educational organisations)"),
-                            ("co_partner_track_record", "Part Two: the education co-partner's track record"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("file", models.FileField(upload_to=schoolsystem.accreditation.models.attachment_path)),
-                ("original_name", models.CharField(max_length=200)),
-                ("size", models.PositiveIntegerField()),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attachments",
-                        to="accreditation.application",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('criterion', models.CharField(blank=True, choices=[('vision', 'Part One: vision'), ('capacity', 'Part One: capacity'), ('leadership_management', 'Part Two: leadership and management'), ('pupil_achievement', 'Part Two: pupil achievement'), ('partnership_working', 'Part Two: partnership working'), ('education_strategy', 'Education strategy (non-educational organisations)'), ('co_partner_track_record', "Part Two: the education co-partner's track record")], max_length=30)),
+                ('file', models.FileField(upload_to=schoolsystem.accreditation.models.attachment_path)),
+                ('original_name', models.CharField(max_length=200)),
+                ('size', models.PositiveIntegerField()),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='accreditation.application')),
+                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Complaint",
+            name='Complaint',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("lodged", "Received"),
-                            ("under_review", "Being reviewed"),
-                            ("answered", "Answered"),
-                        ],
-                        default="lodged",
-                        max_length=20,
-                    ),
-                ),
-                ("text", models.TextField()),
-                ("review_note", models.TextField(blank=True)),
-                ("answer", models.TextField(blank=True)),
-                ("answered_on", models.DateTimeField(blank=True, null=True)),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="complaints",
-                        to="accreditation.application",
-                    ),
-                ),
-                (
-                    "lodged_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('status', models.CharField(choices=[('lodged', 'Received'), ('under_review', 'Being reviewed'), ('answered', 'Answered')], default='lodged', max_length=20)),
+                ('text', models.TextField()),
+                ('review_note', models.TextField(blank=True)),
+                ('answer', models.TextField(blank=True)),
+                ('answered_on', models.DateTimeField(blank=True, null=True)),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='accreditation.application')),
+                ('lodged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_on"],
+                'ordering': ['-created_on'],
             },
         ),
         migrations.CreateModel(
-            name="HistoryEntry",
+            name='HistoryEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("occurred_on", models.DateTimeField(auto_now_add=True)),
-                ("action", models.CharField(max_length=40)),
-                ("from_status", models.CharField(blank=True, max_length=30)),
-                ("to_status", models.CharField(blank=True, max_length=30)),
-                ("note", models.TextField(blank=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="history",
-                        to="accreditation.application",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('occurred_on', models.DateTimeField(auto_now_add=True)),
+                ('action', models.CharField(max_length=40)),
+                ('from_status', models.CharField(blank=True, max_length=30)),
+                ('to_status', models.CharField(blank=True, max_length=30)),
+                ('note', models.TextField(blank=True)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='accreditation.application')),
             ],
             options={
-                "verbose_name_plural": "history entries",
-                "ordering": ["occurred_on", "id"],
+                'verbose_name_plural': 'history entries',
+                'ordering': ['occurred_on', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Organisation",
+            name='Organisation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=250)),
-                (
-                    "org_type",
-                    models.CharField(
-                        choices=[
-                            ("maintained_infant", "Maintained infant school"),
-                            ("maintained_junior", "Maintained junior school"),
-                            ("maintained_primary", "Maintained primary school"),
-                            ("maintained_middle", "Maintained middle school"),
-                            ("maintained_secondary", "Maintained secondary school"),
-                            ("independent_primary", "Independent primary school"),
-                            ("independent_secondary", "Independent secondary school"),
-                            ("fe_college", "Further education or sixth-form college"),
-                            ("university", "University"),
-                            ("academy_trust", "Academy trust"),
-                            ("maintained_school_trust", "Maintained school trust"),
-                            ("federation", "Federation of maintained schools"),
-                            ("private_sector", "Private sector organisation"),
-                            ("third_sector", "Third sector organisation"),
-                            (
-                                "educational_organisation",
-                                "Educational consultancy, charity or other educational organisation",
-                            ),
-                            ("diocese_cofe", "Church of England diocese"),
-                            ("diocese_rc", "Roman Catholic diocese"),
-                            ("other_faith_group", "Other faith group"),
-                            (
-                                "other_governance_body",
-                                "Other organisation accountable for governance in schools",
-                            ),
-                            ("local_authority", "Local authority"),
-                            ("other", "Other"),
-                        ],
-                        max_length=40,
-                        verbose_name="type of organisation",
-                    ),
-                ),
-                (
-                    "is_educational",
-                    models.BooleanField(
-                        default=True,
-                        help_text="False for private and third sector organisations without educational expertise.",
-                    ),
-                ),
-                ("national_support_school", models.BooleanField(default=False)),
-                (
-                    "denomination",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "None"),
-                            ("CofE", "Church of England"),
-                            ("RC", "Roman Catholic"),
-                            ("other", "Other faith"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("diocese", models.CharField(blank=True, max_length=100)),
-                (
-                    "establishment",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.establishment",
-                    ),
-                ),
-                (
-                    "group",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.group",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=250)),
+                ('org_type', models.CharField(choices=[('maintained_infant', 'Maintained infant school'), ('maintained_junior', 'Maintained junior school'), ('maintained_primary', 'Maintained primary school'), ('maintained_middle', 'Maintained middle school'), ('maintained_secondary', 'Maintained secondary school'), ('independent_primary', 'Independent primary school'), ('independent_secondary', 'Independent secondary school'), ('fe_college', 'Further education or sixth-form college'), ('university', 'University'), ('academy_trust', 'Academy trust'), ('maintained_school_trust', 'Maintained school trust'), ('federation', 'Federation of maintained schools'), ('private_sector', 'Private sector organisation'), ('third_sector', 'Third sector organisation'), ('educational_organisation', 'Educational consultancy, charity or other educational organisation'), ('diocese_cofe', 'Church of England diocese'), ('diocese_rc', 'Roman Catholic diocese'), ('other_faith_group', 'Other faith group'), ('other_governance_body', 'Other organisation accountable for governance in schools'), ('local_authority', 'Local authority'), ('other', 'Other')], max_length=40, verbose_name='type of organisation')),
+                ('is_educational', models.BooleanField(default=True, help_text='False for private and third sector organisations without educational expertise.')),
+                ('national_support_school', models.BooleanField(default=False)),
+                ('denomination', models.CharField(blank=True, choices=[('', 'None'), ('CofE', 'Church of England'), ('RC', 'Roman Catholic'), ('other', 'Other faith')], max_length=10)),
+                ('diocese', models.CharField(blank=True, max_length=100)),
+                ('establishment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.establishment')),
+                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.group')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="application",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="accreditation.organisation",
-            ),
+            model_name='application',
+            name='organisation',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accreditation.organisation'),
         ),
         migrations.CreateModel(
-            name="OrganisationMember",
+            name='OrganisationMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="members",
-                        to="accreditation.organisation",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="accreditation_membership",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='accreditation.organisation')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='accreditation_membership', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Partner",
+            name='Partner',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("co_partner", "Educational co-partner"),
-                            ("consortium_member", "Consortium member"),
-                        ],
-                        default="co_partner",
-                        max_length=20,
-                    ),
-                ),
-                ("name", models.CharField(max_length=250)),
-                ("is_educational", models.BooleanField(default=True)),
-                ("track_record", models.TextField(blank=True)),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="partners",
-                        to="accreditation.application",
-                    ),
-                ),
-                (
-                    "establishment",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.establishment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('kind', models.CharField(choices=[('co_partner', 'Educational co-partner'), ('consortium_member', 'Consortium member')], default='co_partner', max_length=20)),
+                ('name', models.CharField(max_length=250)),
+                ('is_educational', models.BooleanField(default=True)),
+                ('track_record', models.TextField(blank=True)),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='accreditation.application')),
+                ('establishment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.establishment')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Round",
+            name='Round',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=100, unique=True)),
-                ("opens_on", models.DateField()),
-                ("closes_on", models.DateField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('opens_on', models.DateField()),
+                ('closes_on', models.DateField()),
             ],
             options={
-                "ordering": ["-opens_on"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="round_dates"
-                    )
-                ],
+                'ordering': ['-opens_on'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='round_dates')],
             },
         ),
         migrations.AddField(
-            model_name="application",
-            name="round",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="accreditation.round",
-            ),
+            model_name='application',
+            name='round',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accreditation.round'),
         ),
         migrations.CreateModel(
-            name="Score",
+            name='Score',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "heading",
-                    models.CharField(
-                        choices=[
-                            ("vision", "A strong vision for leading improvement in schools"),
-                            ("governance", "Strong governance, leadership and management"),
-                            (
-                                "track_record",
-                                "A successful track record of improving outcomes for children and young people",
-                            ),
-                            ("expertise", "Educational expertise and school improvement experience"),
-                            (
-                                "capacity",
-                                "The capacity to achieve transformational change in the schools they support",
-                            ),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "score",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "1 – Not met"),
-                            (2, "2 – Partly met"),
-                            (3, "3 – Met"),
-                            (4, "4 – Strongly met"),
-                        ]
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scores",
-                        to="accreditation.application",
-                    ),
-                ),
-                (
-                    "scored_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('heading', models.CharField(choices=[('vision', 'A strong vision for leading improvement in schools'), ('governance', 'Strong governance, leadership and management'), ('track_record', 'A successful track record of improving outcomes for children and young people'), ('expertise', 'Educational expertise and school improvement experience'), ('capacity', 'The capacity to achieve transformational change in the schools they support')], max_length=20)),
+                ('score', models.PositiveSmallIntegerField(choices=[(1, '1 – Not met'), (2, '2 – Partly met'), (3, '3 – Met'), (4, '4 – Strongly met')])),
+                ('notes', models.TextField(blank=True)),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='accreditation.application')),
+                ('scored_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Evidence",
+            name='Evidence',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "criterion",
-                    models.CharField(
-                        choices=[
-                            ("vision", "Part One: vision"),
-                            ("capacity", "Part One: capacity"),
-                            ("leadership_management", "Part Two: leadership and management"),
-                            ("pupil_achievement", "Part Two: pupil achievement"),
-                            ("partnership_working", "Part Two: partnership working"),
-                            ("education_strategy", "Education strategy (non-educational organisations)"),
-                            ("co_partner_track_record", "Part Two: the education co-partner's track record"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("text", models.TextField()),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="evidence",
-                        to="accreditation.application",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('criterion', models.CharField(choices=[('vision', 'Part One: vision'), ('capacity', 'Part One: capacity'), ('leadership_management', 'Part Two: leadership and management'), ('pupil_achievement', 'Part Two: pupil achievement'), ('partnership_working', 'Part Two: partnership working'), ('education_strategy', 'Education strategy (non-educational organisations)'), ('co_partner_track_record', "Part Two: the education co-partner's track record")], max_length=30)),
+                ('text', models.TextField()),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='accreditation.application')),
             ],
             options={
-                "ordering": ["id"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("application", "criterion"), name="one_evidence_per_criterion"
-                    )
-                ],
+                'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('application', 'criterion'), name='one_evidence_per_criterion')],
             },
         ),
         migrations.CreateModel(
-            name="InformationRequest",
+            name='InformationRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                ("request", models.TextField()),
-                ("requested_on", models.DateTimeField()),
-                ("response", models.TextField(blank=True)),
-                ("answered_on", models.DateTimeField(blank=True, null=True)),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="information_requests",
-                        to="accreditation.application",
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('request', models.TextField()),
+                ('requested_on', models.DateTimeField()),
+                ('response', models.TextField(blank=True)),
+                ('answered_on', models.DateTimeField(blank=True, null=True)),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='information_requests', to='accreditation.application')),
+                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["requested_on", "id"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("answered_on__isnull", True)),
-                        fields=("application",),
-                        name="one_open_information_request",
-                    )
-                ],
+                'ordering': ['requested_on', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('answered_on__isnull', True)), fields=('application',), name='one_open_information_request')],
             },
         ),
         migrations.CreateModel(
-            name="ConflictDeclaration",
+            name='ConflictDeclaration',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                ("reason", models.TextField()),
-                (
-                    "assessor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="accreditation_conflicts",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="conflicts",
-                        to="accreditation.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('reason', models.TextField()),
+                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accreditation_conflicts', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='accreditation.organisation')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("assessor", "organisation"), name="one_conflict_per_pair")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('assessor', 'organisation'), name='one_conflict_per_pair')],
             },
         ),
         migrations.CreateModel(
-            name="Accreditation",
+            name='Accreditation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "accreditation_type",
-                    models.CharField(
-                        choices=[("ASP", "Accredited School Provider"), ("ASG", "Accredited Schools Group")],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("active", "Accredited"),
-                            ("suspended", "Suspended"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        db_index=True,
-                        default="active",
-                        max_length=20,
-                    ),
-                ),
-                ("phases", models.JSONField(default=list)),
-                ("la_codes", models.JSONField(default=list)),
-                ("capacity", models.PositiveSmallIntegerField()),
-                ("current_schools", models.PositiveSmallIntegerField(default=0)),
-                ("accredited_on", models.DateField()),
-                ("review_due_on", models.DateField()),
-                ("last_reviewed_on", models.DateField(blank=True, null=True)),
-                ("suspended_on", models.DateField(blank=True, null=True)),
-                ("suspension_reason", models.TextField(blank=True)),
-                (
-                    "application",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accreditation",
-                        to="accreditation.application",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accreditations",
-                        to="accreditation.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('accreditation_type', models.CharField(choices=[('ASP', 'Accredited School Provider'), ('ASG', 'Accredited Schools Group')], max_length=3)),
+                ('status', models.CharField(choices=[('active', 'Accredited'), ('suspended', 'Suspended'), ('withdrawn', 'Withdrawn')], db_index=True, default='active', max_length=20)),
+                ('phases', models.JSONField(default=list)),
+                ('la_codes', models.JSONField(default=list)),
+                ('capacity', models.PositiveSmallIntegerField()),
+                ('current_schools', models.PositiveSmallIntegerField(default=0)),
+                ('accredited_on', models.DateField()),
+                ('review_due_on', models.DateField()),
+                ('last_reviewed_on', models.DateField(blank=True, null=True)),
+                ('suspended_on', models.DateField(blank=True, null=True)),
+                ('suspension_reason', models.TextField(blank=True)),
+                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='accreditation', to='accreditation.application')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accreditations', to='accreditation.organisation')),
             ],
             options={
-                "ordering": ["organisation__name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("status__in", ["active", "suspended"])),
-                        fields=("organisation",),
-                        name="one_current_accreditation_per_organisation",
-                    )
-                ],
+                'ordering': ['organisation__name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'suspended'])), fields=('organisation',), name='one_current_accreditation_per_organisation')],
             },
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["assessor", "status"], name="accreditati_assesso_b282de_idx"),
+            model_name='application',
+            index=models.Index(fields=['assessor', 'status'], name='accreditati_assesso_b282de_idx'),
         ),
         migrations.AddConstraint(
-            model_name="score",
-            constraint=models.UniqueConstraint(
-                fields=("application", "heading"), name="one_score_per_heading"
-            ),
+            model_name='score',
+            constraint=models.UniqueConstraint(fields=('application', 'heading'), name='one_score_per_heading'),
         ),
         migrations.AddConstraint(
-            model_name="score",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", 1), ("score__lte", 4)), name="score_1_to_4"
-            ),
+            model_name='score',
+            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 4)), name='score_1_to_4'),
         ),
     ]

@@ -15,92 +15,49 @@ def fill_coverage(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accreditation", "0001_initial"),
-        ("registry", "0001_initial"),
+        ('accreditation', '0001_initial'),
+        ('registry', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="application",
-            name="out_of_round_agreed_by",
+            model_name='application',
+            name='out_of_round_agreed_by',
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name="application",
-            name="out_of_round_agreed_on",
+            model_name='application',
+            name='out_of_round_agreed_on',
             field=models.DateField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name="Coverage",
+            name='Coverage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("kind", models.CharField(choices=[("phase", "Phase"), ("la", "LA code")], max_length=5)),
-                ("code", models.CharField(max_length=20)),
-                (
-                    "accreditation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="coverage",
-                        to="accreditation.accreditation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('phase', 'Phase'), ('la', 'LA code')], max_length=5)),
+                ('code', models.CharField(max_length=20)),
+                ('accreditation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coverage', to='accreditation.accreditation')),
             ],
             options={
-                "indexes": [models.Index(fields=["kind", "code"], name="accreditati_kind_f2d56d_idx")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("accreditation", "kind", "code"), name="one_coverage_row")
-                ],
+                'indexes': [models.Index(fields=['kind', 'code'], name='accreditati_kind_f2d56d_idx')],
+                'constraints': [models.UniqueConstraint(fields=('accreditation', 'kind', 'code'), name='one_coverage_row')],
             },
         ),
         migrations.CreateModel(
-            name="LedSchool",
+            name='LedSchool',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_on", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("modified_on", models.DateTimeField(auto_now=True)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("recorded", "Recorded by an officer"), ("registry", "From the registry")],
-                        default="recorded",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "accreditation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="led_schools",
-                        to="accreditation.accreditation",
-                    ),
-                ),
-                (
-                    "establishment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.establishment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_on', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('modified_on', models.DateTimeField(auto_now=True)),
+                ('source', models.CharField(choices=[('recorded', 'Recorded by an officer'), ('registry', 'From the registry')], default='recorded', max_length=10)),
+                ('accreditation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='led_schools', to='accreditation.accreditation')),
+                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.establishment')),
             ],
             options={
-                "ordering": ["establishment__name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("accreditation", "establishment", "source"), name="one_led_school_per_source"
-                    )
-                ],
+                'ordering': ['establishment__name'],
+                'constraints': [models.UniqueConstraint(fields=('accreditation', 'establishment', 'source'), name='one_led_school_per_source')],
             },
         ),
         migrations.RunPython(fill_coverage, migrations.RunPython.noop),
