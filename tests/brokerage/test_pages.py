@@ -48,8 +48,13 @@ def test_round_page_shows_plan_and_orphans_without_query_per_row(
     placed, orphans = planned.plan_summary["placed"], planned.plan_summary["orphans"]
     assert f"{placed} school{'s' if placed != 1 else ''} placed" in html
     assert (f"{orphans} left without a partner" if orphans else "none left without a partner") in html
-    # The add-school form explains its checkboxes and the group field to the officer.
+    # Once the plan is made no school can be added: the page offers neither the form nor new shortlists.
+    assert "Add a school" not in html and "Draw up shortlists" not in html
+    # In an open round the add-school form explains its checkboxes and the group field to the officer.
+    fresh = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Open")
+    html = client.get(reverse("brokerage:round", args=[fresh.pk])).content.decode()
     assert 'aria-describedby="id_estate_flag-hint"' in html and "go to the same partner" in html
+    assert "Add a school" in html and "Draw up shortlists" in html
 
 
 def test_round_page_query_count_does_not_grow_with_schools(

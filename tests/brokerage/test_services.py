@@ -208,7 +208,7 @@ def test_board_decision_is_atomic_when_publishing_fails(area, officer, monkeypat
             proposal=p,
             outcome="approved",
             reasons="r",
-            decided_on=date(2026, 1, 2),
+            decided_on=date(2026, 1, 12),  # after the consultation of 5 January
             decided_by_name="X",
         )
     p.refresh_from_db()

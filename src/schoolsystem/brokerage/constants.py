@@ -122,6 +122,8 @@ WEIGHT_LABELS = {
 
 # Registry group types that can take schools as trusts/sponsors.
 PARTNER_GROUP_TYPES = ("mat", "sat", "sponsor", "trust")
+# Those a school is a member of; an academy sponsor record is not a trust (its trust has the same name).
+TRUST_GROUP_TYPES = ("mat", "sat", "trust")
 
 # Default capacity for new schools when a trust's profile does not set one (by current size): a small trust
 # can take one school, a mid-sized two, a large one three. A regional officer overrides it in the profile.

@@ -139,3 +139,20 @@ class DecisionForm(forms.Form):
 class HandOffForm(forms.Form):
     effective_on = forms.DateField(label="Effective date (YYYY-MM-DD)")
     note = forms.CharField(required=False, widget=forms.Textarea)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why is the proposal withdrawn?",
+        error_messages={"required": "Give a reason."},
+    )
+
+
+class CloseRoundForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why is the round closing?",
+        help_text="Recorded as the reason each open proposal of the round is withdrawn.",
+        error_messages={"required": "Give a reason."},
+    )

@@ -11,6 +11,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Count, F, Prefetch, Q
 
 from schoolsystem.accounts.constants import Role
@@ -19,6 +20,7 @@ from schoolsystem.brokerage.constants import (
     DEFAULT_CAPACITY_BY_SIZE,
     DEFAULT_CAPACITY_LARGE,
     PARTNER_GROUP_TYPES,
+    TRUST_GROUP_TYPES,
     WEIGHT_LABELS,
     MoveType,
     ProposalStatus,
@@ -292,6 +294,60 @@ def current_group_key(est_id: int) -> str:
     return f"group:{m.group_id}" if m else ""
 
 
+def same_named_sponsors(group_keys: set[str]) -> dict[str, set[str]]:
+    """Partner key of a trust -> keys of the open sponsor records GIAS holds under the same name
+    (engines.gias.group_key): the school's own trust in another guise, never a partner to move to."""
+    from schoolsystem.engines.gias import group_key
+
+    ids = {int(k.partition(":")[2]) for k in group_keys if k.startswith("group:")}
+    if not ids:
+        return {}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for pk, name in (
+        Group.objects.filter(pk__in=ids).exclude(group_type=GroupType.SPONSOR).values_list("pk", "name")
+    ):
+        by_name[group_key(name)].append(f"group:{pk}")
+    out: dict[str, set[str]] = defaultdict(set)
+    if not by_name:
+        return out
+    firsts = Q()
+    for key in by_name:
+        firsts |= Q(name__istartswith=key.split(" ")[0])
+    sponsors = Group.objects.filter(firsts, group_type=GroupType.SPONSOR, status=GroupStatus.OPEN)
+    for pk, name in sponsors.values_list("pk", "name"):
+        for trust_key in by_name.get(group_key(name), ()):
+            out[trust_key].add(f"group:{pk}")
+    return out
+
+
+class BrokerageProblem(Problem):
+    """The engine's Problem, where a school may have more than one current partner: its trust and the sponsor
+    record of the same name (the 'current trust' rule then fails for both)."""
+
+    def __init__(self, schools, partners, rules=None, weights=None, *, also_current=None):
+        super().__init__(schools, partners, rules, weights)
+        n = len(self.partners)
+        keys = [
+            i * n + self.partner_index[pid]
+            for i, s in enumerate(self.schools)
+            for pid in (also_current or {}).get(s.id, ())
+            if pid in self.partner_index
+        ]
+        self.also_current_keys = np.unique(np.array(keys, dtype=np.int64))
+
+    def failures(self, s, p, dist_km):
+        out = super().failures(s, p, dist_km)
+        if "current" in out and len(self.also_current_keys):
+            pairs = np.asarray(s, dtype=np.int64) * len(self.partners) + np.asarray(p, dtype=np.int64)
+            out["current"] = out["current"] | np.isin(pairs, self.also_current_keys)
+        return out
+
+
+def _also_current(schools: list[SchoolNeed]) -> dict[str, set[str]]:
+    sponsors = same_named_sponsors({s.current_partner_id for s in schools if s.current_partner_id})
+    return {s.id: sponsors[s.current_partner_id] for s in schools if sponsors.get(s.current_partner_id)}
+
+
 def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> SchoolNeed:
     est = rs.establishment
     needs = list(rs.needs)
@@ -351,11 +407,12 @@ def round_problem(
             replace(p, capacity=int(capacity_overrides[p.id])) if p.id in capacity_overrides else p
             for p in partners
         ]
-    problem = Problem(
+    problem = BrokerageProblem(
         schools,
         partners,
         RuleSet.from_dict(round_.rules),
         Weights.from_dict(weights if weights is not None else round_.weights),
+        also_current=_also_current(schools),
     )
     return RoundProblem(problem, {str(r.establishment.urn): r for r in rows})
 
@@ -379,7 +436,9 @@ def school_shortlist(est: Establishment, round_school: RoundSchool | None, limit
         ofsted_outcome=est.ofsted_rating,
         current_partner_id=current_group_key(est.pk),
     )
-    problem = Problem([need], partners_for(None, Scenario.ACADEMY_ORDER))
+    problem = BrokerageProblem(
+        [need], partners_for(None, Scenario.ACADEMY_ORDER), also_current=_also_current([need])
+    )
     return problem, problem.shortlist(0, limit=limit)
 
 
@@ -501,10 +560,14 @@ def academy_order_issued(est: Establishment) -> bool | None:
 # effect is caught by approved_move_for).
 ENDED_PROPOSAL_STATUSES = (ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED, ProposalStatus.HANDED_OVER)
 
+# An approved proposal with no group in the register (a lead partner from the accredited pool, a new trust GIAS
+# has yet to open) has no hand-off to record: its brokerage ends with the board's approval.
+
 
 def school_active_elsewhere(est: Establishment, round_: Round) -> RoundSchool | None:
     """The school's row in another round that is not closed, unless every proposal for it there has ended
-    (withdrawn, declined or handed over): a school is brokered in one round at a time."""
+    (withdrawn, declined, handed over, or approved with nothing to hand over): one round at a time. A school
+    without a proposal in a live round is still in it until the officer removes it or closes the round."""
     rows = (
         RoundSchool.objects.filter(establishment=est)
         .exclude(round=round_)
@@ -514,25 +577,47 @@ def school_active_elsewhere(est: Establishment, round_: Round) -> RoundSchool | 
         .order_by("-round__created_on")
     )
     for rs in rows:
-        statuses = {p.status for p in rs.proposals.all()}
-        if not statuses or statuses - set(ENDED_PROPOSAL_STATUSES):
+        props = list(rs.proposals.all())
+        if not props or any(not _ended(p) for p in props):
             return rs
     return None
 
 
+def _ended(p: Proposal) -> bool:
+    return p.status in ENDED_PROPOSAL_STATUSES or (p.status == ProposalStatus.APPROVED and p.group_id is None)
+
+
 def approved_move_for(est: Establishment, today) -> Proposal | None:
-    """An approved move of the school still to take effect: approved and not yet handed over, or handed over
-    with an effective date still to come."""
+    """An approved move of the school still to take effect: approved and not yet handed over (into a group of
+    the register), or handed over with an effective date still to come."""
     return (
         Proposal.objects.filter(round_school__establishment=est)
         .filter(
-            Q(status=ProposalStatus.APPROVED)
+            Q(status=ProposalStatus.APPROVED, group__isnull=False)
             | Q(status=ProposalStatus.HANDED_OVER, hand_off__effective_on__gt=today)
         )
         .select_related("round")
         .prefetch_related("decisions")
         .order_by("-status_changed_on", "-id")
         .first()
+    )
+
+
+def trust_for_sponsor(sponsor: Group) -> Group | None:
+    """The open trust (not a sponsor record) GIAS holds under the sponsor's name (engines.gias.group_key)."""
+    from schoolsystem.engines.gias import group_key
+
+    key = group_key(sponsor.name)
+    first = key.split(" ")[0] if key else ""
+    matches = [
+        g
+        for g in Group.objects.filter(
+            group_type__in=TRUST_GROUP_TYPES, status=GroupStatus.OPEN, name__istartswith=first
+        ).order_by("pk")
+        if group_key(g.name) == key
+    ]
+    return next((g for g in matches if g.group_type == GroupType.MULTI_ACADEMY_TRUST), None) or next(
+        iter(matches), None
     )
 
 

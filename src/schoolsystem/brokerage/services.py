@@ -16,6 +16,7 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import is_national
 from schoolsystem.brokerage import selectors
 from schoolsystem.brokerage.constants import (
+    OPEN_PROPOSAL_STATUSES,
     PARTNER_GROUP_TYPES,
     PROPOSAL_TRANSITIONS,
     ROUND_TRANSITIONS,
@@ -42,6 +43,7 @@ from schoolsystem.brokerage.models import (
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
 from schoolsystem.engines.matching import RuleSet, Weights, plan_problem
+from schoolsystem.registry.constants import GroupType
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
 
 log = logging.getLogger(__name__)
@@ -152,7 +154,8 @@ def round_add_school(
     if establishment.la_id != round_.la_id and not is_national(by) and not in_region:
         raise NotEligible("The school is outside this round's area.")
     if not establishment.is_open:
-        raise NotEligible(f"{establishment.name} is closed.")
+        msg = f"{establishment.name} is closed."
+        raise NotEligible(msg, extra=_urn_error(msg))
     if move_type and move_type not in MoveType.values:
         raise ValidationFailed(
             "Choose the kind of move.", extra={"errors": {"move_type": ["Choose the kind of move."]}}
@@ -161,7 +164,8 @@ def round_add_school(
         msg = "The kind of move applies only to re-brokerage rounds."
         raise ValidationFailed(msg, extra={"errors": {"move_type": [msg]}})
     if RoundSchool.objects.filter(round=round_, establishment=establishment).exists():
-        raise ValidationFailed(f"{establishment.name} is already in this round.")
+        msg = f"{establishment.name} is already in this round."
+        raise ValidationFailed(msg, extra=_urn_error(msg))
     _check_not_brokered_elsewhere(establishment, round_)
     if round_.scenario == Scenario.ACADEMY_ORDER:
         _check_academy_order(establishment)
@@ -233,26 +237,81 @@ def _check_academy_order(establishment: Establishment) -> None:
         raise NotEligible(msg, extra=_urn_error(msg))
 
 
+class TrustSchoolsAdded(list):
+    """The round's new rows (a list, as before), with `skipped`: (school, reason) for each school left out."""
+
+    def __init__(self, rows=(), skipped=()):
+        super().__init__(rows)
+        self.skipped: list[tuple[Establishment, str]] = list(skipped)
+
+
 @transaction.atomic
 def round_add_leaving_trust_schools(
     *, by, round: Round, performing_urns: set[int] = frozenset()
-) -> list[RoundSchool]:
-    """Whole-MAT closure (seed 003 re-brokerage 4): every current school of the closing trust joins the round."""
+) -> TrustSchoolsAdded:
+    """Whole-MAT closure (seed 003 re-brokerage 4): every current school of the closing trust joins the round.
+    A school that cannot join (brokered in another live round, an approved move still to happen) is skipped with
+    the reason; the others are still added."""
     from schoolsystem.registry.models import Membership
 
     if round.leaving_group_id is None:
         raise ValidationFailed("This round names no closing trust.")
-    ests = Establishment.objects.filter(
-        pk__in=Membership.objects.filter(group_id=round.leaving_group_id, left_on__isnull=True).values(
-            "establishment_id"
+    round_ = _lock_round(round)
+    _require_officer_for(by, round_.la)
+    ests = (
+        Establishment.objects.filter(
+            pk__in=Membership.objects.filter(group_id=round_.leaving_group_id, left_on__isnull=True).values(
+                "establishment_id"
+            )
         )
-    ).select_related("la")
-    existing = set(RoundSchool.objects.filter(round=round).values_list("establishment_id", flat=True))
-    return [
-        round_add_school(by=by, round=round, establishment=e, performing=e.urn in performing_urns)
-        for e in ests
-        if e.pk not in existing and e.is_open
-    ]
+        .select_related("la")
+        .order_by("name")
+    )
+    existing = set(RoundSchool.objects.filter(round=round_).values_list("establishment_id", flat=True))
+    result = TrustSchoolsAdded()
+    for e in ests:
+        if e.pk in existing or not e.is_open:
+            continue
+        try:
+            result.append(
+                round_add_school(by=by, round=round_, establishment=e, performing=e.urn in performing_urns)
+            )
+        except (NotEligible, ValidationFailed) as exc:  # round_add_school's savepoint undid its writes
+            result.skipped.append((e, exc.message))
+    return result
+
+
+@transaction.atomic
+def round_remove_school(*, by, round_school: RoundSchool) -> None:
+    """Take a school out of a round that is not closed (an orphan, or one added by mistake), so it is free to be
+    brokered elsewhere. A school with a proposal here keeps its row: withdraw the proposal instead."""
+    rs = (
+        RoundSchool.objects.select_for_update()
+        .select_related("round__la", "establishment")
+        .get(pk=round_school.pk)
+    )
+    round_ = _lock_round(rs.round)
+    _require_officer_for(by, round_.la)
+    if round_.status == RoundStatus.CLOSED:
+        raise InvalidTransition(f"Round {round_.reference} is closed: its schools are already free.")
+    if rs.proposals.exists():
+        raise InvalidTransition(
+            f"{rs.establishment.name} has a proposal in this round: withdraw the proposal instead of removing "
+            "the school."
+        )
+    before = snapshot(rs, ["round_id", "establishment_id", "orphan_reason", "orphan_detail"])
+    audit(
+        obj=rs,
+        action="brokerage.round_school_removed",
+        actor=by,
+        before=before,
+        changes={"removed": [False, True]},
+        note=f"{rs.establishment.name} (URN {rs.establishment.urn}) removed from round {round_.reference}.",
+    )
+    if rs.orphan_reason and round_.plan_summary.get("orphans"):
+        round_.plan_summary["orphans"] -= 1
+        round_.save(update_fields=["plan_summary", "modified_on"])
+    rs.delete()
 
 
 @transaction.atomic
@@ -379,13 +438,33 @@ def round_plan(*, by, round: Round, weights: dict | None = None) -> Round:
 
 
 @transaction.atomic
-def round_close(*, by, round: Round) -> Round:
+def round_close(*, by, round: Round, reason: str = "") -> Round:
+    """Close the round. Its proposals still open (not approved or handed over) are withdrawn with the reason,
+    audited, so the round's schools are free to be brokered again."""
     round_ = _lock_round(round)
     _require_officer_for(by, round_.la)
     before = snapshot(round_, ["status"])
     _move_round(round_, RoundStatus.CLOSED)
+    why = f"Round {round_.reference} was closed" + (f": {reason.strip()}" if reason.strip() else ".")
+    open_ = (
+        Proposal.objects.select_for_update()
+        .filter(round=round_, status__in=OPEN_PROPOSAL_STATUSES)
+        .order_by("id")
+    )
+    withdrawn = 0
+    for p in open_:
+        _move(p, ProposalStatus.WITHDRAWN, by=by, action="brokerage.proposal_withdrawn", note=why)
+        withdrawn += 1
     round_.save(update_fields=["status", "modified_on"])
-    audit(obj=round_, action="brokerage.round_closed", actor=by, before=before)
+    audit(
+        obj=round_,
+        action="brokerage.round_closed",
+        actor=by,
+        before=before,
+        note=why
+        + (f" {withdrawn} open proposal{'s' if withdrawn != 1 else ''} withdrawn." if withdrawn else ""),
+    )
+    round_.withdrawn_count = withdrawn
     return round_
 
 
@@ -404,6 +483,15 @@ def _move(proposal: Proposal, to: str, *, by, action: str, note: str = "") -> No
     audit(obj=proposal, action=action, actor=by, before=before, note=note)
 
 
+def _require_live_round(proposal: Proposal) -> None:
+    """A proposal in a closed round can no longer be worked (closing withdrew the open ones)."""
+    if proposal.round.status == RoundStatus.CLOSED:
+        raise InvalidTransition(
+            f"Round {proposal.round.reference} is closed: its proposals can no longer be worked. Add the school "
+            "to a new round to broker it again."
+        )
+
+
 def _require_trust_or_officer(by, proposal: Proposal) -> None:
     if by.role == Role.TRUST_LEADER and proposal.group_id and by.scope_group_id == proposal.group_id:
         return
@@ -415,6 +503,7 @@ def proposal_start_due_diligence(*, by, proposal: Proposal) -> Proposal:
     """The trust starts its due diligence: one check per item (diocesan consent only for church schools)."""
     p = _lock_proposal(proposal)
     _require_trust_or_officer(by, p)
+    _require_live_round(p)
     _move(p, ProposalStatus.DUE_DILIGENCE, by=by, action="brokerage.due_diligence_started")
     church = p.round_school.establishment.religious_character.lower() not in {"", "none", "does not apply"}
     DueDiligenceCheck.objects.bulk_create(
@@ -439,6 +528,7 @@ def due_diligence_record(
 ) -> DueDiligenceCheck:
     p = _lock_proposal(proposal)
     _require_trust_or_officer(by, p)
+    _require_live_round(p)
     if p.status != ProposalStatus.DUE_DILIGENCE:
         raise InvalidTransition("Due diligence can only be recorded while it is under way.")
     if item not in DueDiligenceItem.values:
@@ -458,7 +548,10 @@ def due_diligence_record(
         msg = f"Say how the concern about {check.get_item_display().lower()} was resolved."
         raise ValidationFailed(msg, extra={"errors": {"note": [msg]}})
     before = snapshot(check, ["outcome", "note"])
-    check.outcome, check.note = outcome, note.strip()
+    note = note.strip()
+    if check.outcome == DueDiligenceOutcome.CONCERN and outcome != DueDiligenceOutcome.CONCERN and check.note:
+        note = f"Concern: {check.note} Resolved: {note}"  # the concern stays on the record
+    check.outcome, check.note = outcome, note
     check.save(update_fields=["outcome", "note", "modified_on"])
     audit(obj=check, action="brokerage.due_diligence_recorded", actor=by, before=before)
     return check
@@ -468,6 +561,7 @@ def due_diligence_record(
 def proposal_complete_due_diligence(*, by, proposal: Proposal) -> Proposal:
     p = _lock_proposal(proposal)
     _require_trust_or_officer(by, p)
+    _require_live_round(p)
     checks = list(p.checks.all())
     pending = [c.get_item_display() for c in checks if c.outcome == DueDiligenceOutcome.PENDING]
     if pending and p.status == ProposalStatus.DUE_DILIGENCE:
@@ -492,6 +586,7 @@ def consultation_record(*, by, proposal: Proposal, held_on: date, summary: str, 
     """The school's consultation (seed 003 proposal 6); the proposal then goes to the advisory board."""
     p = _lock_proposal(proposal)
     _require_officer_for(by, p.round.la)
+    _require_live_round(p)
     errors = {}
     if not summary.strip():
         errors["summary"] = ["Summarise what the school said."]
@@ -517,6 +612,7 @@ def board_decide(
     improvement app offers it (seed 003 proposal 7: open and transparent decisions)."""
     p = _lock_proposal(proposal)
     _require_officer_for(by, p.round.la)
+    _require_live_round(p)
     errors = {}
     if outcome not in BoardOutcome.values:
         errors["outcome"] = ["Choose the board's decision."]
@@ -528,6 +624,18 @@ def board_decide(
         errors["decided_on"] = ["Enter the date of the decision."]
     elif decided_on > timezone.localdate():
         errors["decided_on"] = ["The date decided must be today or in the past."]
+    else:
+        consulted = p.consultations.order_by("-held_on").first()
+        earlier = p.decisions.order_by("-decided_on").first()
+        if consulted and consulted.held_on and decided_on < consulted.held_on:
+            errors["decided_on"] = [
+                f"The date decided must be on or after the consultation on {consulted.held_on:%-d %B %Y}."
+            ]
+        elif earlier and decided_on < earlier.decided_on:
+            errors["decided_on"] = [
+                "The date decided must be on or after the board's earlier decision on "
+                f"{earlier.decided_on:%-d %B %Y}."
+            ]
     if errors:
         raise ValidationFailed("Check the decision.", extra={"errors": errors})
     _move(p, outcome, by=by, action=f"brokerage.board_{outcome}", note=reasons.strip())
@@ -596,6 +704,7 @@ def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:
 def proposal_resubmit(*, by, proposal: Proposal) -> Proposal:
     p = _lock_proposal(proposal)
     _require_officer_for(by, p.round.la)
+    _require_live_round(p)
     _move(p, ProposalStatus.AWAITING_DECISION, by=by, action="brokerage.proposal_resubmitted")
     return p
 
@@ -616,14 +725,36 @@ def hand_off_refusal(proposal: Proposal) -> str:
     if kind == "new":
         return (
             "A new trust does not exist in the register until GIAS opens it: record the hand-off by adding the "
-            "school to the new trust once it appears in the register."
+            "school to the new trust once it appears in the register. The brokerage ended with the board's "
+            "approval, so the school is free to be brokered again."
         )
-    if kind == "provider" or proposal.group_id is None:
+    if kind == "provider":
         return (
-            f"{proposal.partner_name} is a lead partner from the accredited pool, not a trust in the register: "
-            "the school's membership does not change, so there is no registry hand-off to record."
+            f"{proposal.partner_name} is a lead partner from the accredited pool: the school's trust membership "
+            "does not change, so there is no registry hand-off to record. The brokerage ended with the board's "
+            "approval."
+        )
+    if proposal.group_id is None:
+        return (
+            f"{proposal.partner_name} is not a group in the register: the school's membership does not change, "
+            "so there is no registry hand-off to record."
+        )
+    if proposal.group.group_type == GroupType.SPONSOR and selectors.trust_for_sponsor(proposal.group) is None:
+        return (
+            f"{proposal.partner_name} is an academy sponsor record in the register, and no open trust of the same "
+            "name was found: a school joins a trust, not a sponsor record. Record the hand-off once the "
+            "sponsor's trust is in the register."
         )
     return ""
+
+
+def hand_off_group(proposal: Proposal) -> Group | None:
+    """The trust the school joins on hand-off: the proposal's trust, or for a sponsor record (GIAS keeps a
+    sponsor and its trust as two groups of one name) the trust of the same name."""
+    group = proposal.group
+    if group is not None and group.group_type == GroupType.SPONSOR:
+        return selectors.trust_for_sponsor(group)
+    return group
 
 
 @transaction.atomic
@@ -653,10 +784,13 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     ref = f"brokerage {p.round.reference}" + (
         f", decision {decision.register_decision_id}" if decision else ""
     )
+    to_group = hand_off_group(p)
+    if to_group != p.group:
+        ref += f", sponsor {p.group.name} (group {p.group_id}) joins as its trust (group {to_group.pk})"
     membership, _ended = membership_move_brokered(
         by=by,
         establishment=p.round_school.establishment,
-        to_group=p.group,
+        to_group=to_group,
         effective_on=effective_on,
         leave_group_types=PARTNER_GROUP_TYPES,
         note=ref,

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from schoolsystem.brokerage import forms, selectors, services
-from schoolsystem.brokerage.constants import DueDiligenceOutcome, ProposalStatus
+from schoolsystem.brokerage.constants import (
+    OPEN_PROPOSAL_STATUSES,
+    DueDiligenceOutcome,
+    ProposalStatus,
+    RoundStatus,
+)
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
@@ -105,7 +110,30 @@ def round_detail(request, pk):
                 messages.success(request, "Plan proposed.")
                 return redirect("brokerage:round", pk=r.pk)
             elif action == "add_trust_schools":
-                services.round_add_leaving_trust_schools(by=request.user, round=r)
+                added = services.round_add_leaving_trust_schools(by=request.user, round=r)
+                n = len(added)
+                messages.success(
+                    request,
+                    f"{n} school{'s' if n != 1 else ''} of {r.leaving_group.name} added"
+                    + (": " + ", ".join(rs.establishment.name for rs in added) + "." if n else "."),
+                )
+                if added.skipped:
+                    messages.warning(
+                        request,
+                        f"{len(added.skipped)} not added: "
+                        + " ".join(f"{e.name} (URN {e.urn}): {why}" for e, why in added.skipped),
+                    )
+                return redirect("brokerage:round", pk=r.pk)
+            elif action == "remove":
+                rs = (
+                    r.schools.select_related("establishment")
+                    .filter(pk=request.POST.get("round_school"))
+                    .first()
+                )
+                if rs is None:
+                    raise Http404("No such school in this round.")
+                services.round_remove_school(by=request.user, round_school=rs)
+                messages.success(request, f"{rs.establishment.name} removed from the round.")
                 return redirect("brokerage:round", pk=r.pk)
             elif action != "add":
                 action_error = "Choose an action."
@@ -120,8 +148,47 @@ def round_detail(request, pk):
     return render(
         request,
         "brokerage/round.html",
-        {"round": r, "schools": schools, "add_form": add_form, "action_error": action_error},
+        {
+            "round": r,
+            "schools": schools,
+            "add_form": add_form,
+            "action_error": action_error,
+            "can_run": selectors.can_run_rounds(request.user),
+        },
         status=400 if (request.method == "POST" and (action_error or add_form.errors)) else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_close(request, pk):
+    """Confirm closing a round: its open proposals are withdrawn with the reason given."""
+    r = _get(selectors.round_for_user, request.user, pk)
+    if not selectors.can_run_rounds(request.user):
+        raise Http404("Not found")
+    form = forms.CloseRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = services.round_close(by=request.user, round=r, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            _add_errors(form, exc)
+        else:
+            n = closed.withdrawn_count
+            messages.success(
+                request,
+                f"Round {r.reference} closed"
+                + (f"; {n} open proposal{'s' if n != 1 else ''} withdrawn." if n else ".")
+                + " Its schools are free to be brokered again.",
+            )
+            return redirect("brokerage:round", pk=r.pk)
+    open_proposals = list(
+        r.proposals.filter(status__in=OPEN_PROPOSAL_STATUSES).select_related("round_school__establishment")
+    )
+    return render(
+        request,
+        "brokerage/round_close.html",
+        {"round": r, "form": form, "open_proposals": open_proposals},
+        status=400 if form.errors else 200,
     )
 
 
@@ -191,6 +258,7 @@ def proposal_detail(request, pk):
         "consultation": forms.ConsultationForm,
         "decision": forms.DecisionForm,
         "hand_off": forms.HandOffForm,
+        "withdraw": forms.WithdrawForm,
     }
     form_objs = {k: cls(request.POST if action == k else None, prefix=k) for k, cls in bound.items()}
     error = ""
@@ -215,6 +283,8 @@ def proposal_detail(request, pk):
                     services.board_decide(by=request.user, proposal=p, **d)
                 elif action == "hand_off":
                     services.proposal_hand_off(by=request.user, proposal=p, **d)
+                elif action == "withdraw":
+                    services.proposal_withdraw(by=request.user, proposal=p, **d)
             if not error and (form is None or not form.errors):
                 messages.success(request, "Saved.")
                 return redirect("brokerage:proposal", pk=p.pk)
@@ -238,6 +308,9 @@ def proposal_detail(request, pk):
             "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
             "today": timezone.localdate(),
             "hand_off_refusal": services.hand_off_refusal(p) if p.status == ProposalStatus.APPROVED else "",
+            "hand_off_group": services.hand_off_group(p) if p.status == ProposalStatus.APPROVED else None,
+            "can_withdraw": p.status in OPEN_PROPOSAL_STATUSES and p.round.status != RoundStatus.CLOSED,
+            "round_closed": p.round.status == RoundStatus.CLOSED,
             "round_url": reverse("brokerage:round", args=[p.round_id])
             if selectors.can_run_rounds(request.user)
             else "",
