@@ -129,3 +129,7 @@ TRUST_GROUP_TYPES = ("mat", "sat", "trust")
 # can take one school, a mid-sized two, a large one three. A regional officer overrides it in the profile.
 DEFAULT_CAPACITY_BY_SIZE = ((5, 1), (15, 2))
 DEFAULT_CAPACITY_LARGE = 3
+
+# A performing school in a whole-MAT closure ranks at most this many partners (seed 003 re-brokerage 4).
+MAX_PREFERENCES = 3
+PREFERENCE_ORDINALS = ("1st", "2nd", "3rd")

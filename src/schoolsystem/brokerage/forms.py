@@ -3,6 +3,8 @@
 from django import forms
 
 from schoolsystem.brokerage.constants import (
+    MAX_PREFERENCES,
+    PREFERENCE_ORDINALS,
     WEIGHT_LABELS,
     BoardOutcome,
     ConsultationOutcome,
@@ -156,3 +158,44 @@ class CloseRoundForm(forms.Form):
         help_text="Recorded as the reason each open proposal of the round is withdrawn.",
         error_messages={"required": "Give a reason."},
     )
+
+
+class PreferencesForm(forms.Form):
+    """A performing school's ranked choice of partners: a select per rank, the 1st required. `partners`:
+    (key, label) of the partners eligible for the school; `current`: the keys recorded so far, by rank."""
+
+    def __init__(self, *args, partners=(), current=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(current)
+        for k, ordinal in enumerate(PREFERENCE_ORDINALS[:MAX_PREFERENCES]):
+            self.fields[f"choice_{k + 1}"] = forms.ChoiceField(
+                label=f"{ordinal} choice",
+                required=k == 0,
+                choices=[("", "Choose a partner" if k == 0 else "No further choice"), *partners],
+                initial=current[k] if k < len(current) else "",
+                error_messages={
+                    "required": "Choose the partner the school would most like to join.",
+                    "invalid_choice": "Choose a partner from the list: that one is not eligible for this school.",
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        names = list(self.fields)
+        picks = [data.get(n) or "" for n in names]
+        for k, name in enumerate(names):
+            if name in self.errors:
+                continue
+            later = [PREFERENCE_ORDINALS[j] for j in range(k + 1, len(picks)) if picks[j]]
+            if not picks[k] and later and k > 0:
+                self.add_error(
+                    name,
+                    f"Choose a {PREFERENCE_ORDINALS[k]} choice, or leave the {later[0]} choice empty.",
+                )
+            elif picks[k] and picks[k] in picks[:k]:
+                first = PREFERENCE_ORDINALS[picks.index(picks[k])]
+                self.add_error(name, f"Choose a different partner: that one is already the {first} choice.")
+        return data
+
+    def preferences(self) -> list[str]:
+        return [self.cleaned_data[n] for n in self.fields if self.cleaned_data.get(n)]

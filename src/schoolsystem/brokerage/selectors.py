@@ -387,9 +387,19 @@ class RoundProblem:
 
 
 def round_problem(
-    round_: Round, *, weights: dict | None = None, capacity_overrides: dict[str, int] | None = None
+    round_: Round,
+    *,
+    weights: dict | None = None,
+    capacity_overrides: dict[str, int] | None = None,
+    unlisted: RoundSchool | None = None,
 ) -> RoundProblem:
+    """The round as the engine's Problem. `unlisted`: a row whose recorded preferences are left out, so its
+    shortlist shows every partner it could choose (listed preferences narrow it to those alone)."""
     rows = list(round_.schools.select_related("establishment"))
+    if unlisted is not None:
+        for r in rows:
+            if r.pk == unlisted.pk:
+                r.preferences = []
     current = {}
     if not round_.leaving_group_id:  # a school's current trust is never its new partner, in any scenario
         for est_id, gid in Membership.objects.filter(
@@ -536,6 +546,37 @@ def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
     )
     labels = partner_labels((k, n, t or k.partition(":")[0]) for k, n, t in rows)
     return sorted(labels.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+
+
+def preference_choices(round_school: RoundSchool, limit: int | None = None) -> list[tuple[str, str]]:
+    """(partner key, label) of the partners a performing school may list, best fit first: its shortlist from the
+    engine in the round's setting, ignoring the preferences already recorded. Sponsors and same-named trusts are
+    labelled as on the other pages."""
+    rp = round_problem(round_school.round, unlisted=round_school)
+    sl = rp.problem.shortlist(rp.problem.school_index[str(round_school.establishment.urn)], limit=limit)
+    labels = partner_labels((p.id, p.name, _partner_kind(p)) for p in rp.problem.partners)
+    return [(c.partner_id, labels[c.partner_id]) for c in sl.ranked]
+
+
+def preference_labels(keys) -> dict[str, str]:
+    """Partner key -> label for recorded preferences (two queries at most, none without a group key). A name
+    shared with another open trust or sponsor record says which kind each one is, as partner_labels does."""
+    ids = {int(k.partition(":")[2]) for k in keys if k.startswith("group:") and k.partition(":")[2].isdigit()}
+    if not ids:
+        return {}
+    rows = list(Group.objects.filter(pk__in=ids).values_list("pk", "name", "group_type"))
+    rows += list(
+        Group.objects.filter(
+            name__in={name for _pk, name, _t in rows},
+            group_type__in=PARTNER_GROUP_TYPES,
+            status=GroupStatus.OPEN,
+        )
+        .exclude(pk__in=ids)
+        .values_list("pk", "name", "group_type")
+    )
+    return partner_labels(
+        (f"group:{pk}", name, "sponsor" if t == GroupType.SPONSOR else "trust") for pk, name, t in rows
+    )
 
 
 def weights_in_words(weights: Weights | dict | None) -> str:

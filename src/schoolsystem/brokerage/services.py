@@ -16,8 +16,10 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import is_national
 from schoolsystem.brokerage import selectors
 from schoolsystem.brokerage.constants import (
+    MAX_PREFERENCES,
     OPEN_PROPOSAL_STATUSES,
     PARTNER_GROUP_TYPES,
+    PREFERENCE_ORDINALS,
     PROPOSAL_TRANSITIONS,
     ROUND_TRANSITIONS,
     BoardOutcome,
@@ -314,17 +316,61 @@ def round_remove_school(*, by, round_school: RoundSchool) -> None:
     rs.delete()
 
 
+def preferences_refusal(round_: Round) -> str:
+    """Why the performing schools' preferences of the round can no longer change ("" when they can): they
+    shape the plan, so they change only while the plan can still be (re-)made."""
+    if round_.status == RoundStatus.CLOSED:
+        return f"Round {round_.reference} is closed: its schools' preferences can no longer change."
+    if round_.proposals.exclude(status=ProposalStatus.PROPOSED).exists():
+        return (
+            "Some proposals of this round are already under way, so the plan cannot be made again: "
+            "the preferences can no longer change."
+        )
+    return ""
+
+
 @transaction.atomic
 def round_school_set_preferences(*, by, round_school: RoundSchool, preferences: list[str]) -> RoundSchool:
-    """A performing school's ranked choice of trusts (seed 003 re-brokerage 4)."""
-    rs = RoundSchool.objects.select_for_update().select_related("round__la").get(pk=round_school.pk)
+    """A performing school's ranked choice of trusts (seed 003 re-brokerage 4): at most MAX_PREFERENCES
+    different partners, each eligible for the school (its shortlist from the engine). The plan then proposes
+    the school only to a partner it lists. Field errors are keyed choice_1, choice_2... by rank."""
+    rs = (
+        RoundSchool.objects.select_for_update()
+        .select_related("round__la", "establishment")
+        .get(pk=round_school.pk)
+    )
     _require_officer_for(by, rs.round.la)
     if not rs.performing:
         raise NotEligible("Only performing schools choose their trust; for others the department decides.")
+    refusal = preferences_refusal(rs.round)
+    if refusal:
+        raise InvalidTransition(refusal)
+    prefs = [str(p).strip() for p in preferences]
+    if len(prefs) > MAX_PREFERENCES:
+        raise ValidationFailed(f"A school lists at most {MAX_PREFERENCES} partners.")
+    errors: dict[str, list[str]] = {}
+    eligible = dict(selectors.preference_choices(rs)) if prefs else {}
+    for k, key in enumerate(prefs):
+        field = f"choice_{k + 1}"
+        if key in prefs[:k]:
+            first = PREFERENCE_ORDINALS[prefs.index(key)]
+            errors[field] = [f"Choose a different partner: that one is already the {first} choice."]
+        elif key not in eligible:
+            errors[field] = ["Choose a partner from the list: that one is not eligible for this school."]
+    if errors:
+        raise ValidationFailed("Check the school's choices.", extra={"errors": errors})
     before = snapshot(rs, ["preferences"])
-    rs.preferences = [str(p) for p in preferences]
+    rs.preferences = prefs
     rs.save(update_fields=["preferences", "modified_on"])
-    audit(obj=rs, action="brokerage.preferences_set", actor=by, before=before)
+    audit(
+        obj=rs,
+        action="brokerage.preferences_set",
+        actor=by,
+        before=before,
+        note=f"{rs.establishment.name} (URN {rs.establishment.urn}) ranks: "
+        + (", ".join(f"{n}. {eligible[k]}" for n, k in enumerate(prefs, start=1)) or "no partner")
+        + ".",
+    )
     return rs
 
 

@@ -145,6 +145,11 @@ def round_detail(request, pk):
     schools = list(selectors.round_schools(r))
     for rs in schools:
         rs.proposal = next(iter(rs.proposals.all()), None)
+    performing = [rs for rs in schools if rs.performing]
+    if performing:
+        labels = selectors.preference_labels({k for rs in performing for k in rs.preferences})
+        for rs in performing:
+            rs.preference_names = [labels.get(k, k) for k in rs.preferences]
     return render(
         request,
         "brokerage/round.html",
@@ -154,6 +159,8 @@ def round_detail(request, pk):
             "add_form": add_form,
             "action_error": action_error,
             "can_run": selectors.can_run_rounds(request.user),
+            "has_performing": bool(performing),
+            "preferences_refusal": services.preferences_refusal(r) if performing else "",
         },
         status=400 if (request.method == "POST" and (action_error or add_form.errors)) else 200,
     )
@@ -189,6 +196,55 @@ def round_close(request, pk):
         "brokerage/round_close.html",
         {"round": r, "form": form, "open_proposals": open_proposals},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_school_preferences(request, pk, school_pk):
+    """Record a performing school's ranked choice of partners (seed 003 re-brokerage 4)."""
+    r = _get(selectors.round_for_user, request.user, pk)
+    if not selectors.can_run_rounds(request.user):
+        raise Http404("Not found")
+    rs = r.schools.select_related("establishment").filter(pk=school_pk, performing=True).first()
+    if rs is None:
+        raise Http404("No such performing school in this round.")
+    rs.round = r
+    refusal = services.preferences_refusal(r)
+    partners = selectors.preference_choices(rs)
+    form = forms.PreferencesForm(request.POST or None, partners=partners, current=rs.preferences)
+    error = ""
+    if request.method == "POST":
+        if refusal:
+            error = refusal
+        elif form.is_valid():
+            try:
+                services.round_school_set_preferences(
+                    by=request.user, round_school=rs, preferences=form.preferences()
+                )
+            except ApplicationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Preferences of {rs.establishment.name} saved."
+                    + (" Propose the plan again to take them into account." if r.plan_summary else ""),
+                )
+                return redirect("brokerage:round", pk=r.pk)
+    labels = selectors.preference_labels(rs.preferences)
+    return render(
+        request,
+        "brokerage/preferences.html",
+        {
+            "round": r,
+            "round_school": rs,
+            "form": form,
+            "error": error,
+            "refusal": refusal,
+            "has_partners": bool(partners),
+            "current": [labels.get(k, k) for k in rs.preferences],
+        },
+        status=400 if (error or form.errors) else 200,
     )
 
 
