@@ -11,7 +11,6 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 from django.db.models import Count, F, Prefetch, Q
 
 from schoolsystem.accounts.constants import Role
@@ -320,32 +319,18 @@ def same_named_sponsors(group_keys: set[str]) -> dict[str, set[str]]:
     return out
 
 
-class BrokerageProblem(Problem):
-    """The engine's Problem, where a school may have more than one current partner: its trust and the sponsor
-    record of the same name (the 'current trust' rule then fails for both)."""
+def _with_own_sponsors(schools: list[SchoolNeed]) -> list[SchoolNeed]:
+    """Each school with the sponsor records of its own trust (same name in GIAS) as further current partners:
+    never a trust to move it to (engine rule "current")."""
+    from dataclasses import replace
 
-    def __init__(self, schools, partners, rules=None, weights=None, *, also_current=None):
-        super().__init__(schools, partners, rules, weights)
-        n = len(self.partners)
-        keys = [
-            i * n + self.partner_index[pid]
-            for i, s in enumerate(self.schools)
-            for pid in (also_current or {}).get(s.id, ())
-            if pid in self.partner_index
-        ]
-        self.also_current_keys = np.unique(np.array(keys, dtype=np.int64))
-
-    def failures(self, s, p, dist_km):
-        out = super().failures(s, p, dist_km)
-        if "current" in out and len(self.also_current_keys):
-            pairs = np.asarray(s, dtype=np.int64) * len(self.partners) + np.asarray(p, dtype=np.int64)
-            out["current"] = out["current"] | np.isin(pairs, self.also_current_keys)
-        return out
-
-
-def _also_current(schools: list[SchoolNeed]) -> dict[str, set[str]]:
     sponsors = same_named_sponsors({s.current_partner_id for s in schools if s.current_partner_id})
-    return {s.id: sponsors[s.current_partner_id] for s in schools if sponsors.get(s.current_partner_id)}
+    return [
+        replace(s, also_current_ids=tuple(sorted(sponsors[s.current_partner_id])))
+        if sponsors.get(s.current_partner_id)
+        else s
+        for s in schools
+    ]
 
 
 def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> SchoolNeed:
@@ -417,12 +402,11 @@ def round_problem(
             replace(p, capacity=int(capacity_overrides[p.id])) if p.id in capacity_overrides else p
             for p in partners
         ]
-    problem = BrokerageProblem(
-        schools,
+    problem = Problem(
+        _with_own_sponsors(schools),
         partners,
         RuleSet.from_dict(round_.rules),
         Weights.from_dict(weights if weights is not None else round_.weights),
-        also_current=_also_current(schools),
     )
     return RoundProblem(problem, {str(r.establishment.urn): r for r in rows})
 
@@ -446,9 +430,7 @@ def school_shortlist(est: Establishment, round_school: RoundSchool | None, limit
         ofsted_outcome=est.ofsted_rating,
         current_partner_id=current_group_key(est.pk),
     )
-    problem = BrokerageProblem(
-        [need], partners_for(None, Scenario.ACADEMY_ORDER), also_current=_also_current([need])
-    )
+    problem = Problem(_with_own_sponsors([need]), partners_for(None, Scenario.ACADEMY_ORDER))
     return problem, problem.shortlist(0, limit=limit)
 
 

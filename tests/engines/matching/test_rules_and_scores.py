@@ -193,3 +193,22 @@ def test_edges_match_shortlists():
     }
     assert set(from_edges) == set(from_lists)
     assert all(math.isclose(from_edges[k], from_lists[k], abs_tol=0.01) for k in from_lists)
+
+
+def test_other_records_of_the_current_trust_are_excluded_like_the_trust_itself():
+    """GIAS holds a trust's sponsor record beside the trust: moving a school to it would move it nowhere."""
+    s = school(current_partner_id="trust", also_current_ids=("trust-sponsor",))
+    partners = [partner("trust"), partner("trust-sponsor", kind="sponsor"), partner("other")]
+    problem = Problem([s], partners)
+    edges = problem.edges()
+    assert [problem.partners[j].id for j in edges.partner.tolist()] == ["other"]
+    excluded = {e.partner_id: [r.code for r in e.reasons] for e in problem.shortlist(0).excluded}
+    assert excluded == {"trust": ["current"], "trust-sponsor": ["current"]}
+    # An id that names no candidate is ignored; without the list the sponsor record is a candidate again.
+    assert (
+        len(
+            Problem([school(current_partner_id="trust", also_current_ids=("gone",))], partners).edges().school
+        )
+        == 2
+    )
+    assert len(Problem([school(current_partner_id="trust")], partners).edges().school) == 2

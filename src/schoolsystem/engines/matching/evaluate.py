@@ -135,6 +135,19 @@ class Problem:
         self.s_estate = np.array([s.estate_flag for s in schools], dtype=bool)
         get_partner = self.partner_index.get
         self.s_current = np.array([get_partner(s.current_partner_id, -1) for s in schools], dtype=np.int64)
+        # Further "current" partners, as (school * n_partners + partner) keys, sorted (few: only re-brokerage).
+        n_p = max(len(self.partners), 1)
+        self.current_keys = np.unique(
+            np.array(
+                [
+                    i * n_p + get_partner(pid)
+                    for i, s in enumerate(schools)
+                    for pid in s.also_current_ids
+                    if pid in self.partner_index
+                ],
+                dtype=np.int64,
+            )
+        )
         # Faith: up to two denominations per school, as codes shared with partners.
         self._denom_codes: dict[str, int] = {}
         self._denom_cache: dict[str, tuple[str, ...]] = {}
@@ -267,7 +280,10 @@ class Problem:
         if rules.on("concern"):
             out["concern"] = self.p_concern[p]
         if rules.on("current"):
-            out["current"] = self.s_current[s] == p
+            current = self.s_current[s] == p
+            if len(self.current_keys):
+                current |= _member(s * max(n, 1) + p, self.current_keys)
+            out["current"] = current
         if rules.on("faith"):
             p_den = self.p_den[p]
             fail = self.s_church[s] & (p_den != self.s_den1[s]) & (p_den != self.s_den2[s])

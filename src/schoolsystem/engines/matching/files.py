@@ -28,6 +28,7 @@ SCHOOL_OPTIONAL = (
     "group_key",
     "preferences",
     "current_partner_id",
+    "also_current_ids",
     "year",
 )
 PARTNER_COLUMNS = ("id", "name", "capacity")
@@ -109,6 +110,7 @@ def read_schools(path: str | Path) -> list[SchoolNeed]:
                 group_key=row.get("group_key", "").strip(),
                 preferences=_list(row.get("preferences", "")),
                 current_partner_id=row.get("current_partner_id", "").strip(),
+                also_current_ids=_list(row.get("also_current_ids", "")),
                 year=_num(row.get("year", ""), int, f"{w} year"),
             )
         )

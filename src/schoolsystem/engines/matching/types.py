@@ -40,6 +40,9 @@ class SchoolNeed:
     group_key: str = ""  # schools with the same key must go to the same partner (or all stay unassigned)
     preferences: tuple[str, ...] = ()  # ranked partner ids, for performing schools (seed 003 scenario 4)
     current_partner_id: str = ""  # re-brokerage: the trust the school is leaving is never a candidate
+    # Other records of that same organisation (GIAS holds a trust's sponsor record beside the trust): never a
+    # candidate either, under the same "current trust" rule.
+    also_current_ids: tuple[str, ...] = ()
     year: int | None = None  # the year the school would join (for "at most N new schools a year")
 
 
