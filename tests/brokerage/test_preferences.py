@@ -45,7 +45,8 @@ def test_officer_records_ranked_preferences_shown_on_the_round_page_and_audited(
     rs = performing(closure)
     client.force_login(officer)
     page = client.get(reverse("brokerage:round", args=[closure.pk])).content.decode()
-    assert url(closure, rs) in page and "No preferences recorded" in page
+    assert url(closure, rs) in page
+    assert "No preferences recorded: until some are, the plan treats it like any other school" in page
     assert "only to a partner it lists" in page
     form = client.get(url(closure, rs)).content.decode()
     assert (
