@@ -12,7 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from schoolsystem.core.errors import NotFound
 from schoolsystem.improvement import forms, selectors, services
-from schoolsystem.improvement.constants import CASE_WRITE_ROLES, DecisionType
+from schoolsystem.improvement.constants import DecisionType
 from schoolsystem.improvement.models import Case, Decision, Offer, PeerReview, SupportRequest
 from schoolsystem.improvement.views import (
     _action_spec,
@@ -189,7 +189,7 @@ class IsCasework(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return bool(user.is_superuser or user.role in CASE_WRITE_ROLES)
+        return selectors.can_change_casework(user)
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -10,6 +10,7 @@ from schoolsystem.accounts.scope import can_see_casework, establishment_q
 from schoolsystem.core.errors import NotFound
 from schoolsystem.engines.support import OfferFacts, RankedOffer, SupportNeed, rank_offers, term_for
 from schoolsystem.improvement.constants import (
+    CASE_WRITE_ROLES,
     COMMITTED_SUPPORT_STATES,
     OPEN_CASE_STATES,
     ActionStatus,
@@ -29,6 +30,12 @@ from schoolsystem.improvement.models import (
 
 # ---------------------------------------------------------------------------------------------------------------
 # Cases
+
+
+def can_change_casework(user) -> bool:
+    """Who opens and moves cases on: local authority and regional officers (and superusers). The one rule, used by
+    the pages, the API, the services and other apps' links ("Open a case" on the risk screen)."""
+    return bool(user is not None and (user.is_superuser or getattr(user, "role", None) in CASE_WRITE_ROLES))
 
 
 def cases_for_user(user, *, state: str = "", q: str = "", open_only: bool = False) -> QuerySet[Case]:

@@ -16,7 +16,6 @@ from schoolsystem.core.exports import csv_response
 from schoolsystem.core.pages import apply_error, govuk, page, posted, submit
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
-    CASE_WRITE_ROLES,
     CaseAction,
     CaseSource,
     CaseState,
@@ -45,10 +44,6 @@ def casework_page(view):
         return view(request, *args, **kwargs)
 
     return page(wrapped)
-
-
-def _is_writer(user) -> bool:
-    return user.is_superuser or user.role in CASE_WRITE_ROLES
 
 
 def school_field(user, urn, field: str = "urn"):
@@ -95,7 +90,7 @@ def case_list(request):
             "states": CaseState.choices,
             "state": state,
             "q": q,
-            "can_open": _is_writer(request.user),
+            "can_open": selectors.can_change_casework(request.user),
         },
     )
 
@@ -146,13 +141,13 @@ def school_cases(request, urn):
     return render(
         request,
         "improvement/school_cases.html",
-        {"school": school, "cases": cases, "can_open": _is_writer(request.user)},
+        {"school": school, "cases": cases, "can_open": selectors.can_change_casework(request.user)},
     )
 
 
 @casework_page
 def case_open(request):
-    if not _is_writer(request.user):
+    if not selectors.can_change_casework(request.user):
         raise PermissionDenied("Only officers open cases.")
     source = request.GET.get("source", CaseSource.MANUAL)
     source = source if source in CaseSource.values else CaseSource.MANUAL
@@ -191,9 +186,9 @@ def case_detail(request, pk):
             "history": selectors.case_history(case)[:200],
             "consultations": case.consultations.select_related("recorded_by"),
             "actions": [(a, CaseAction(a).label) for a in selectors.case_actions(case)]
-            if _is_writer(request.user)
+            if selectors.can_change_casework(request.user)
             else [],
-            "can_write": _is_writer(request.user) and case.is_open,
+            "can_write": selectors.can_change_casework(request.user) and case.is_open,
             "can_respond": case.is_open
             and (request.user.is_superuser or request.user.role in services.CONSULTATION_RESPONDER_ROLES),
             "order": order,
@@ -205,7 +200,7 @@ def case_detail(request, pk):
 @casework_page
 def case_edit(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    if not _is_writer(request.user):
+    if not selectors.can_change_casework(request.user):
         raise PermissionDenied("Only officers edit cases.")
     initial = {
         "version": case.version,
@@ -345,7 +340,7 @@ def _action_spec(action: str, case, user):
 @casework_page
 def case_action(request, pk, action):
     case = selectors.case_for_user(request.user, pk)
-    if not _is_writer(request.user):
+    if not selectors.can_change_casework(request.user):
         raise PermissionDenied("Only officers change cases.")
     spec = _action_spec(action, case, request.user)
     if spec is None:

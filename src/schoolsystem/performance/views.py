@@ -20,15 +20,15 @@ from schoolsystem.performance.models import Monitoring
 from schoolsystem.registry.pagination import paginate, pagination
 
 
-def _case_url(user, urn: int) -> str | None:
-    """Link to open an improvement case from the risk screen, when the improvement app provides it and the user's
-    role opens cases (officers; a trust or school leader would only be refused)."""
-    from schoolsystem.improvement.constants import CASE_WRITE_ROLES
+def _case_url(user) -> str | None:
+    """The start of the link that opens an improvement case from the risk screen (the URN goes on the end), when
+    the improvement app provides it and the user's role opens cases (a trust or school leader would be refused)."""
+    from schoolsystem.improvement.selectors import can_change_casework
 
-    if not (user.is_superuser or user.role in CASE_WRITE_ROLES):
+    if not can_change_casework(user):
         return None
     try:
-        return reverse("improvement:case-open") + f"?urn={urn}&source=risk_screen"
+        return reverse("improvement:case-open") + "?source=risk_screen&urn="
     except NoReverseMatch:
         return None
 
@@ -104,9 +104,10 @@ def at_risk(request):
     page = paginate(request, results, per_page=50)
     rows = list(page.object_list)
     cases = _open_cases(request.user, (r.establishment.urn for r in rows))
+    case_url = _case_url(request.user)
     for r in rows:
         r.reasons = [f for f in r.flags if f["flag"] != "none"]
-        r.case_url = _case_url(request.user, r.establishment.urn)
+        r.case_url = f"{case_url}{r.establishment.urn}" if case_url else None
         r.open_case = cases.get(r.establishment.urn)
     query = request.GET.copy()
     query.pop("page", None)
@@ -178,7 +179,7 @@ def school_risk(request, urn: int):
             "can_write": can_write,
             "intel_form": intel_form,
             "monitor_form": monitor_form,
-            "case_url": _case_url(request.user, urn),
+            "case_url": f"{case_url}{urn}" if (case_url := _case_url(request.user)) else None,
             "open_case": _open_cases(request.user, [urn]).get(urn),
         },
     )

@@ -26,7 +26,6 @@ from schoolsystem.core.errors import (
 from schoolsystem.improvement.constants import (
     ACADEMY_REGIONAL_ONLY,
     CASE_TRANSITIONS,
-    CASE_WRITE_ROLES,
     CONSULTED_OUTCOMES,
     DEFAULT_DEADLINES,
     INTERVENTION_RULES,
@@ -42,6 +41,7 @@ from schoolsystem.improvement.constants import (
     options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent, Consultation
+from schoolsystem.improvement.selectors import can_change_casework
 from schoolsystem.improvement.services.decisions import decision_create
 
 log = logging.getLogger("schoolsystem.improvement")
@@ -63,7 +63,7 @@ def _today() -> date:
 
 
 def _require_writer(by, school) -> None:
-    if by is None or not (by.is_superuser or by.role in CASE_WRITE_ROLES):
+    if not can_change_casework(by):
         raise PermissionDenied("Only local authority and regional officers change casework.")
     from schoolsystem.registry.models import Establishment
 

@@ -182,21 +182,23 @@ def establishment_values(frame: pd.DataFrame) -> pd.DataFrame:
 class GiasEstablishmentImport(ImportPipeline):
     schema = SCHEMA
 
-    def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:
+    def parse(self, path, year, name) -> pd.DataFrame:
+        """The validated file as Establishment values, derived once for both `check` and `write`."""
+        return establishment_values(super().parse(path, year, name))
+
+    def check(self, values: pd.DataFrame, ctx: ImportContext) -> None:
         """Values longer than the registry's fields (PostgreSQL would refuse them part-way through)."""
-        values = establishment_values(frame)
         headers = {**HEADERS, "head_name": "HeadLastName"}
         limits = {f: headers[f] for f in FIELDS if f not in {"status", "state_funded"} and f in headers}
-        la = frame[["la_code", "la_name"]].rename(columns={"la_code": "code", "la_name": "name"})
+        la = values[["la_code", "la_name"]].rename(columns={"la_code": "code", "la_name": "name"})
         raise_if(
             too_long(values, Establishment, limits, ctx.name)
             + too_long(la, LocalAuthority, {"code": "LA (code)", "name": "LA (name)"}, ctx.name)
         )
 
-    def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:
+    def write(self, values: pd.DataFrame, ctx: ImportContext) -> Counts:
         counts = Counts()
         auditor = Auditor(ctx)
-        values = establishment_values(frame)
         la_ids = self._local_authorities(values, ctx, auditor)
         values["la_id"] = values["la_code"].map(la_ids)
         fields = [*FIELDS, "la_id"]
