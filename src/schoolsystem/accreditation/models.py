@@ -11,7 +11,6 @@ from schoolsystem.accreditation.constants import (
     SCORE_CHOICES,
     AccreditationStatus,
     AccreditationType,
-    Action,
     ComplaintStatus,
     Criterion,
     Denomination,
@@ -276,8 +275,7 @@ class HistoryEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        labels = {**dict(Action.choices), **HISTORY_LABELS}
-        return labels.get(self.action, self.action.replace("_", " ").capitalize())
+        return HISTORY_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
 
     @property
     def actor_name(self) -> str:

@@ -220,7 +220,12 @@ def published_decisions(
 
 def published_decision_types() -> list[str]:
     """Decision types with at least one published decision: the register offers only these as filters."""
-    return sorted(set(Decision.objects.published().values_list("decision_type", flat=True).distinct()))
+    return list(
+        Decision.objects.published()
+        .order_by("decision_type")
+        .values_list("decision_type", flat=True)
+        .distinct()
+    )
 
 
 def published_decision(pk) -> Decision:

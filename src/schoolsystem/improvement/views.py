@@ -14,12 +14,12 @@ from schoolsystem.accounts.scope import can_see_casework
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
 from schoolsystem.core.pages import apply_error, govuk, page, posted, submit
+from schoolsystem.engines.support import NO_NEED_MET
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
     CaseAction,
     CaseSource,
     CaseState,
-    SupportKind,
     SupportState,
     options_for,
 )
@@ -650,9 +650,10 @@ def support_detail(request, pk):
             "provider"
         )
     }
-    ranked = []
+    assessed = []  # every offer, eligible ones first: ranked once for the list and for "why nothing matches"
     if req.state in {SupportState.REQUESTED, SupportState.MATCHED}:
-        ranked = selectors.rank_offers_for(req.school, req.needs, req.days_needed)[:10]
+        assessed = selectors.rank_offers_for(req.school, req.needs, req.days_needed, include_excluded=True)
+    ranked = [r for r in assessed if r.eligible][:10]
     steps = {
         SupportState.REQUESTED: ["match", "withdraw"],
         SupportState.MATCHED: ["match", "agree", "withdraw"],
@@ -665,7 +666,7 @@ def support_detail(request, pk):
     milestones = list(req.milestones.all())
     if "milestone" in steps and all(m.done_on for m in milestones):
         steps.remove("milestone")
-    no_match = _why_no_match(req) if req.state == SupportState.REQUESTED and not ranked else None
+    no_match = _why_no_match(req, assessed) if req.state == SupportState.REQUESTED and not ranked else None
     return render(
         request,
         "improvement/support_detail.html",
@@ -765,11 +766,11 @@ def _support_spec(step: str, req, user):
     return form_class, kwargs, title, call
 
 
-def _why_no_match(req) -> dict:
+def _why_no_match(req, assessed) -> dict:
     """Why no offer in the directory matches the request: each offer that addresses a need, with the conditions
-    that excluded it (phase, area covered, spare days, places), and how many address none of the needs."""
-    assessed = selectors.rank_offers_for(req.school, req.needs, req.days_needed, include_excluded=True)
-    off_need = [r for r in assessed if any("does not address any of the needs" in why for why in r.reasons)]
+    that excluded it (phase, area covered, spare days, places), and how many address none of the needs.
+    `assessed`: every offer, as `selectors.rank_offers_for(..., include_excluded=True)` gives them."""
+    off_need = [r for r in assessed if NO_NEED_MET in r.reasons]
     return {
         "excluded": [r for r in assessed if not r.eligible and r not in off_need],
         "off_need_count": len(off_need),
@@ -786,8 +787,10 @@ def _no_match_page(request, req, status=200):
         "improvement/support_no_match.html",
         {
             "req": req,
-            "needs": [SupportKind(n).label if n in SupportKind.values else n for n in req.needs],
-            **_why_no_match(req),
+            "needs": req.needs_labels,
+            **_why_no_match(
+                req, selectors.rank_offers_for(req.school, req.needs, req.days_needed, include_excluded=True)
+            ),
         },
         status=status,
     )

@@ -65,6 +65,10 @@ class RankedOffer:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+# The reason an offer is excluded when it addresses none of the school's needs (pages count those apart).
+NO_NEED_MET = "does not address any of the needs"
+
+
 def distance_m(e1: float | None, n1: float | None, e2: float | None, n2: float | None) -> float | None:
     """Straight-line distance in metres between two British National Grid points (Easting/Northing)."""
     if None in (e1, n1, e2, n2):
@@ -88,7 +92,7 @@ def assess(need: SupportNeed, offer: OfferFacts, weights: Weights = DEFAULT_WEIG
     matched = need.needs & offer.needs
     excluded: list[str] = []
     if not matched:
-        excluded.append("does not address any of the needs")
+        excluded.append(NO_NEED_MET)
     if not _phase_fits(need.phase, offer.phases):
         excluded.append(f"does not serve {need.phase.lower()} schools")
     if offer.radius_m is not None and d is not None and d > offer.radius_m:
@@ -155,6 +159,7 @@ def rank_offers(
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "NO_NEED_MET",
     "TERM_STARTS",
     "OfferFacts",
     "RankedOffer",
