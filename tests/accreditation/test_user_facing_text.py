@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from schoolsystem.accreditation import forms, services
 from schoolsystem.accreditation.constants import HISTORY_LABELS, Action, Status
-from schoolsystem.accreditation.formatting import govuk_date, without_section_refs
+from schoolsystem.accreditation.formatting import without_section_refs
 from schoolsystem.accreditation.models import Round
+from schoolsystem.core.formatting import govuk_date
 
 pytestmark = pytest.mark.django_db
 

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 # "§2.2: ", "§2.3–2.4: ", "§1.3 and foreword: " at the start of a reason, "(§2.10)" or "under §2.2" inside it.
 _LEADING_REF = re.compile(r"^\s*§\s*[\d.]+(?:\s*[–-]\s*[\d.]+)?(?:\s+and\s+foreword)?\s*:\s*")
 _INNER_REF = re.compile(r"\s*(?:\(\s*§[^)]*\)|\bunder\s+§\s*[\d.]+(?:\s*[–-]\s*[\d.]+)?)")
-
-
-def govuk_date(day: date | None) -> str:
-    """2 February 2027: no leading zero, month in full (GOV.UK style)."""
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def user_name(user) -> str:

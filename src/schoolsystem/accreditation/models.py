@@ -21,7 +21,8 @@ from schoolsystem.accreditation.constants import (
     Route,
     Status,
 )
-from schoolsystem.accreditation.formatting import govuk_date, user_name
+from schoolsystem.accreditation.formatting import user_name
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.core.models import TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL

@@ -13,7 +13,7 @@ from django.utils import timezone
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
 from schoolsystem.accreditation.constants import Action, Status
-from schoolsystem.accreditation.formatting import govuk_date, user_name, without_section_refs
+from schoolsystem.accreditation.formatting import user_name, without_section_refs
 from schoolsystem.accreditation.models import (
     Accreditation,
     Application,
@@ -33,6 +33,7 @@ from schoolsystem.accreditation.models import (
 )
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.core.uploads import validate_document
 from schoolsystem.engines import accreditation as rules
 from schoolsystem.registry.constants import MembershipRole

@@ -44,6 +44,7 @@ from schoolsystem.brokerage.models import (
 )
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines.matching import RuleSet, Weights, plan_problem
 from schoolsystem.registry.constants import GroupType
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
@@ -209,7 +210,7 @@ def _check_not_brokered_elsewhere(establishment: Establishment, round_: Round) -
             (d for d in move.decisions.all() if d.outcome == BoardOutcome.APPROVED),
             None,
         )
-        when = f" on {decision.decided_on:%-d %B %Y}" if decision else ""
+        when = f" on {govuk_date(decision.decided_on)}" if decision else ""
         msg = (
             f"{establishment.name} already has an approved move to {move.partner_name}: the advisory board "
             f"approved it{when} in round {move.round.reference}. It cannot be brokered again until that move "
@@ -229,7 +230,9 @@ def _check_academy_order(establishment: Establishment) -> None:
         )
         raise NotEligible(msg, extra=_urn_error(msg))
     rating = (establishment.ofsted_rating or "").strip()
-    inadequate = any(w in rating.lower() for w in ("inadequate", "special measures", "serious weaknesses"))
+    from schoolsystem.improvement.services.cases import is_inadequate
+
+    inadequate = is_inadequate(rating)
     if rating and not inadequate and not selectors.academy_order_issued(establishment):
         msg = (
             f"{establishment.name} has no academy order and its Ofsted judgement is {rating}: an academy order "
@@ -675,12 +678,12 @@ def board_decide(
         earlier = p.decisions.order_by("-decided_on").first()
         if consulted and consulted.held_on and decided_on < consulted.held_on:
             errors["decided_on"] = [
-                f"The date decided must be on or after the consultation on {consulted.held_on:%-d %B %Y}."
+                f"The date decided must be on or after the consultation on {govuk_date(consulted.held_on)}."
             ]
         elif earlier and decided_on < earlier.decided_on:
             errors["decided_on"] = [
                 "The date decided must be on or after the board's earlier decision on "
-                f"{earlier.decided_on:%-d %B %Y}."
+                f"{govuk_date(earlier.decided_on)}."
             ]
     if errors:
         raise ValidationFailed("Check the decision.", extra={"errors": errors})
@@ -824,7 +827,7 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     if decision and effective_on < decision.decided_on:
         msg = (
             "The effective date must be on or after the advisory board's decision on "
-            f"{decision.decided_on:%-d %B %Y}."
+            f"{govuk_date(decision.decided_on)}."
         )
         raise ValidationFailed(msg, extra={"errors": {"effective_on": [msg]}})
     ref = f"brokerage {p.round.reference}" + (

@@ -273,10 +273,6 @@ def school_shortlist(request, urn):
             "columns": [c.replace("_", " ").capitalize() for c in problem.weights.COMPONENTS],
             "weights": selectors.weights_in_words(problem.weights),
             "svg": svg,
-            # GIAS writes "None" or "Does not apply" for a school without a religious character.
-            "religious_character": ""
-            if est.religious_character.lower() in {"", "none", "does not apply"}
-            else est.religious_character,
         },
     )
 

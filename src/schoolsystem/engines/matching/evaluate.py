@@ -133,17 +133,16 @@ class Problem:
         )
         self.s_pupils = np.array([s.pupils if s.pupils else np.nan for s in schools], dtype=np.float64)
         self.s_estate = np.array([s.estate_flag for s in schools], dtype=bool)
-        get_partner = self.partner_index.get
-        self.s_current = np.array([get_partner(s.current_partner_id, -1) for s in schools], dtype=np.int64)
-        # Further "current" partners, as (school * n_partners + partner) keys, sorted (few: only re-brokerage).
-        n_p = max(len(self.partners), 1)
+        # The partners each school may not go to under the "current" rule (the trust it is leaving and other records
+        # of that trust), as sorted (school * n_partners + partner) keys: few, only in re-brokerage.
+        get_partner, n_p = self.partner_index.get, max(len(self.partners), 1)
         self.current_keys = np.unique(
             np.array(
                 [
-                    i * n_p + get_partner(pid)
+                    i * n_p + j
                     for i, s in enumerate(schools)
-                    for pid in s.also_current_ids
-                    if pid in self.partner_index
+                    for pid in (s.current_partner_id, *s.also_current_ids)
+                    if (j := get_partner(pid)) is not None
                 ],
                 dtype=np.int64,
             )
@@ -280,10 +279,7 @@ class Problem:
         if rules.on("concern"):
             out["concern"] = self.p_concern[p]
         if rules.on("current"):
-            current = self.s_current[s] == p
-            if len(self.current_keys):
-                current |= _member(s * max(n, 1) + p, self.current_keys)
-            out["current"] = current
+            out["current"] = _member(s * max(n, 1) + p, self.current_keys)
         if rules.on("faith"):
             p_den = self.p_den[p]
             fail = self.s_church[s] & (p_den != self.s_den1[s]) & (p_den != self.s_den2[s])

@@ -8,46 +8,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import fields
 from pathlib import Path
 
 from schoolsystem.engines.matching.types import PartnerCandidate, Plan, SchoolNeed
 
 SCHOOL_COLUMNS = ("id", "name")
-SCHOOL_OPTIONAL = (
-    "urn",
-    "phase",
-    "easting",
-    "northing",
-    "pupils",
-    "religious_character",
-    "diocese",
-    "ofsted_outcome",
-    "finance_flag",
-    "estate_flag",
-    "needs",
-    "group_key",
-    "preferences",
-    "current_partner_id",
-    "also_current_ids",
-    "year",
-)
+# Every other field of the dataclass is an optional column of the same name: the files and the engine cannot drift.
+# (The URN first, as docs/data-formats.md lists it, then the dataclass's order.)
+SCHOOL_OPTIONAL = ("urn", *(f.name for f in fields(SchoolNeed) if f.name not in {*SCHOOL_COLUMNS, "urn"}))
 PARTNER_COLUMNS = ("id", "name", "capacity")
-PARTNER_OPTIONAL = (
-    "kind",
-    "phases",
-    "locations",
-    "track_record",
-    "accreditation",
-    "current_schools",
-    "denomination",
-    "diocesan_consent",
-    "open_serious_concern",
-    "max_distance_km",
-    "max_new_per_year",
-    "typical_pupils",
-    "expertise",
-    "accepts_estate_risk",
-)
+PARTNER_OPTIONAL = tuple(f.name for f in fields(PartnerCandidate) if f.name not in PARTNER_COLUMNS)
 TRUE = {"1", "true", "yes", "y"}
 
 
