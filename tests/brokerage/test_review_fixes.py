@@ -242,5 +242,5 @@ def test_lead_partner_hand_off_message_does_not_deny_a_trust_is_in_the_register(
     p = approve(planned_round(area, officer).proposals.get(), officer)
     Proposal.objects.filter(pk=p.pk).update(partner_key="provider:7", group=None)
     p.refresh_from_db()
-    refusal = services.hand_off_refusal(p)
+    _, refusal = services.hand_off_target(p)
     assert "accredited pool" in refusal and "not a trust in the register" not in refusal

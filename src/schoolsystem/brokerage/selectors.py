@@ -493,7 +493,7 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
                 "after": names.get(c.after, c.after) if c.after else "",
             }
         )
-    return {"plan": after, "changes": changes, "rows": rows, "before": before, "partner_names": names}
+    return {"plan": after, "changes": changes, "rows": rows, "before": before}
 
 
 _KIND_WORD = {"sponsor": "sponsor", "provider": "accredited provider", "new": "new trust"}
@@ -581,10 +581,9 @@ def academy_order_issued(est: Establishment) -> bool | None:
 
 # A school's brokerage in a round is over once its proposal there is one of these (a hand-off still to take
 # effect is caught by approved_move_for).
-ENDED_PROPOSAL_STATUSES = (ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED, ProposalStatus.HANDED_OVER)
-
 # An approved proposal with no group in the register (a lead partner from the accredited pool, a new trust GIAS
 # has yet to open) has no hand-off to record: its brokerage ends with the board's approval.
+ENDED_PROPOSAL_STATUSES = (ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED, ProposalStatus.HANDED_OVER)
 
 
 def school_active_elsewhere(est: Establishment, round_: Round) -> RoundSchool | None:

@@ -333,10 +333,18 @@ def preferences_refusal(round_: Round) -> str:
 
 
 @transaction.atomic
-def round_school_set_preferences(*, by, round_school: RoundSchool, preferences: list[str]) -> RoundSchool:
+def round_school_set_preferences(
+    *, by, round_school: RoundSchool, preferences: list[str], choices: list[tuple[str, str]] | None = None
+) -> RoundSchool:
     """A performing school's ranked choice of trusts (seed 003 re-brokerage 4): at most MAX_PREFERENCES
     different partners, each eligible for the school (its shortlist from the engine). The plan then proposes
-    the school only to a partner it lists. Field errors are keyed choice_1, choice_2... by rank."""
+    the school only to a partner it lists. Field errors are keyed choice_1, choice_2... by rank.
+    `choices`: the school's eligible (key, label) pairs when the caller has just built them for its form
+    (`selectors.preference_choices`, a whole round's matching problem: built once, and not under the row lock)."""
+    prefs = [str(p).strip() for p in preferences]
+    if prefs and choices is None:
+        choices = selectors.preference_choices(round_school)
+    eligible = dict(choices or ())
     rs = (
         RoundSchool.objects.select_for_update()
         .select_related("round__la", "establishment")
@@ -348,11 +356,9 @@ def round_school_set_preferences(*, by, round_school: RoundSchool, preferences: 
     refusal = preferences_refusal(rs.round)
     if refusal:
         raise InvalidTransition(refusal)
-    prefs = [str(p).strip() for p in preferences]
     if len(prefs) > MAX_PREFERENCES:
         raise ValidationFailed(f"A school lists at most {MAX_PREFERENCES} partners.")
     errors: dict[str, list[str]] = {}
-    eligible = dict(selectors.preference_choices(rs)) if prefs else {}
     for k, key in enumerate(prefs):
         field = f"choice_{k + 1}"
         if key in prefs[:k]:
@@ -768,42 +774,38 @@ def proposal_withdraw(*, by, proposal: Proposal, reason: str) -> Proposal:
     return p
 
 
-def hand_off_refusal(proposal: Proposal) -> str:
-    """Why this approved proposal cannot be handed over through the register ('' when it can)."""
+def hand_off_target(proposal: Proposal) -> tuple[Group | None, str]:
+    """The trust the school joins on hand-off, and why the hand-off cannot go through the register ('' when it
+    can). For a sponsor record (GIAS keeps a sponsor and its trust as two groups of one name) the school joins the
+    trust of the same name: looked up once here for both answers."""
     kind = proposal.partner_key.partition(":")[0]
     if kind == "new":
-        return (
+        return None, (
             "A new trust does not exist in the register until GIAS opens it: record the hand-off by adding the "
             "school to the new trust once it appears in the register. The brokerage ended with the board's "
             "approval, so the school is free to be brokered again."
         )
     if kind == "provider":
-        return (
+        return None, (
             f"{proposal.partner_name} is a lead partner from the accredited pool: the school's trust membership "
             "does not change, so there is no registry hand-off to record. The brokerage ended with the board's "
             "approval."
         )
     if proposal.group_id is None:
-        return (
+        return None, (
             f"{proposal.partner_name} is not a group in the register: the school's membership does not change, "
             "so there is no registry hand-off to record."
         )
-    if proposal.group.group_type == GroupType.SPONSOR and selectors.trust_for_sponsor(proposal.group) is None:
-        return (
+    if proposal.group.group_type != GroupType.SPONSOR:
+        return proposal.group, ""
+    trust = selectors.trust_for_sponsor(proposal.group)
+    if trust is None:
+        return None, (
             f"{proposal.partner_name} is an academy sponsor record in the register, and no open trust of the same "
             "name was found: a school joins a trust, not a sponsor record. Record the hand-off once the "
             "sponsor's trust is in the register."
         )
-    return ""
-
-
-def hand_off_group(proposal: Proposal) -> Group | None:
-    """The trust the school joins on hand-off: the proposal's trust, or for a sponsor record (GIAS keeps a
-    sponsor and its trust as two groups of one name) the trust of the same name."""
-    group = proposal.group
-    if group is not None and group.group_type == GroupType.SPONSOR:
-        return selectors.trust_for_sponsor(group)
-    return group
+    return trust, ""
 
 
 @transaction.atomic
@@ -820,7 +822,7 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
         raise ValidationFailed("Enter the date.", extra={"errors": {"effective_on": ["Enter the date."]}})
     if p.status != ProposalStatus.APPROVED:
         _move(p, ProposalStatus.HANDED_OVER, by=by, action="brokerage.handed_over")  # raises the clear error
-    refusal = hand_off_refusal(p)
+    to_group, refusal = hand_off_target(p)
     if refusal:
         raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
     decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()
@@ -833,7 +835,6 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     ref = f"brokerage {p.round.reference}" + (
         f", decision {decision.register_decision_id}" if decision else ""
     )
-    to_group = hand_off_group(p)
     if to_group != p.group:
         ref += f", sponsor {p.group.name} (group {p.group_id}) joins as its trust (group {to_group.pk})"
     membership, _ended = membership_move_brokered(

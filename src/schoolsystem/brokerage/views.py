@@ -211,7 +211,7 @@ def round_school_preferences(request, pk, school_pk):
         raise Http404("No such performing school in this round.")
     rs.round = r
     refusal = services.preferences_refusal(r)
-    partners = selectors.preference_choices(rs)
+    partners = [] if refusal else selectors.preference_choices(rs)  # the refused page shows no form
     form = forms.PreferencesForm(request.POST or None, partners=partners, current=rs.preferences)
     error = ""
     if request.method == "POST":
@@ -220,7 +220,7 @@ def round_school_preferences(request, pk, school_pk):
         elif form.is_valid():
             try:
                 services.round_school_set_preferences(
-                    by=request.user, round_school=rs, preferences=form.preferences()
+                    by=request.user, round_school=rs, preferences=form.preferences(), choices=partners
                 )
             except ApplicationError as exc:
                 _add_errors(form, exc)
@@ -347,6 +347,7 @@ def proposal_detail(request, pk):
                 error = exc.message
     candidates = Candidate.objects.filter(round_school=p.round_school, eligible=True)[:5]
     has_errors = bool(error) or any(f.errors for f in form_objs.values())
+    hand_off = services.hand_off_target(p) if p.status == ProposalStatus.APPROVED else (None, "")
     return render(
         request,
         "brokerage/proposal.html",
@@ -359,8 +360,8 @@ def proposal_detail(request, pk):
             "pending": DueDiligenceOutcome.PENDING,
             "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
             "today": timezone.localdate(),
-            "hand_off_refusal": services.hand_off_refusal(p) if p.status == ProposalStatus.APPROVED else "",
-            "hand_off_group": services.hand_off_group(p) if p.status == ProposalStatus.APPROVED else None,
+            "hand_off_group": hand_off[0],
+            "hand_off_refusal": hand_off[1],
             "can_withdraw": p.status in OPEN_PROPOSAL_STATUSES and p.round.status != RoundStatus.CLOSED,
             "round_closed": p.round.status == RoundStatus.CLOSED,
             "round_url": reverse("brokerage:round", args=[p.round_id])
