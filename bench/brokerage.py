@@ -181,7 +181,40 @@ def main() -> None:
         f"greedy leaves {len(greedy.orphans) - len(optimal.orphans)} more school(s) orphaned; "
         f"greedy cost / optimal cost = {greedy.objective / optimal.objective:.3f}"
     )
+    stage_wall = engine_stages(schools, partners, runs)
+    print(
+        "engine stages, median ms: "
+        + ", ".join(f"{name} {1000 * med(times):.1f}" for name, times in stage_wall.items())
+    )
     print(f"ratio={med(e_wall) / med(b_wall):.3f}")
+
+
+def engine_stages(schools, partners, runs: int) -> dict[str, list[float]]:
+    """Wall seconds of each step of the engine (as timed above), over `runs` runs after a warm-up: where the
+    overhead over the bare solve goes. Not part of the ratio."""
+    from schoolsystem.engines.matching import Problem
+    from schoolsystem.engines.matching.plan import build_flow_graph, plan_from_choice, solve_flow_graph
+
+    stages: dict[str, list[float]] = {}
+    for run in range(runs + 1):
+        t = [time.perf_counter()]
+        problem = Problem(schools, partners)  # arrays from the dataclasses
+        t.append(time.perf_counter())
+        edges = problem.edges()  # spatial pairs, rules, fit
+        t.append(time.perf_counter())
+        graph = build_flow_graph(problem, edges)
+        t.append(time.perf_counter())
+        flows = solve_flow_graph(graph)
+        t.append(time.perf_counter())
+        chosen = np.flatnonzero(flows[: graph.n_edges] > 0)
+        plan_from_choice(problem, edges, chosen, "min_cost_flow", explain_orphans=False)
+        t.append(time.perf_counter())
+        if run:  # the first run is the warm-up
+            for name, start, end in zip(
+                ("arrays", "edges", "graph", "solve", "plan"), t, t[1:], strict=False
+            ):
+                stages.setdefault(name, []).append(end - start)
+    return stages
 
 
 if __name__ == "__main__":

@@ -7,21 +7,32 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schoolsystem.engines.matching import PartnerCandidate, Problem, SchoolNeed
-from schoolsystem.engines.matching.evaluate import _min_per_key
+from schoolsystem.engines.matching.evaluate import _min_per_pair, round_2dp
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30), st.floats(0, 1e5)), min_size=1, max_size=200))
-def test_min_per_key_is_the_smallest_value_of_each_key(pairs):
-    key = np.array([k for k, _ in pairs], dtype=np.int64)
-    value = np.array([v for _, v in pairs], dtype=np.float64)
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.floats(0, 1e5)), min_size=1, max_size=200),
+    st.sampled_from([np.int16, np.int32, np.int64]),
+)
+def test_min_per_pair_is_the_smallest_value_of_each_pair(triples, index_type):
+    school = np.array([i for i, _, _ in triples], dtype=index_type)
+    partner = np.array([j for _, j, _ in triples], dtype=index_type)
+    value = np.array([v for _, _, v in triples], dtype=np.float64)
     want = {}
-    for k, v in pairs:
-        want[k] = min(v, want.get(k, math.inf))
-    for bound in (31, 1 << 62):  # packed sort, and the argsort fallback when keys are too wide to pack
-        keys, best = _min_per_key(key.copy(), value, bound)
-        assert keys.tolist() == sorted(want)
-        assert best.tolist() == [want[k] for k in sorted(want)]
+    for i, j, v in triples:
+        want[(i, j)] = min(v, want.get((i, j), math.inf))
+    schools, partners, best = _min_per_pair(school, partner, value)
+    assert list(zip(schools.tolist(), partners.tolist(), strict=True)) == sorted(want)
+    assert best.tolist() == [want[pair] for pair in sorted(want)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=False) | st.integers(0, 20_000).map(lambda k: k / 200), max_size=50))
+def test_round_2dp_is_round_to_two_places(values):
+    # Halves such as 2.675 and 0.125 included: round() rounds the exact binary value, half to even.
+    got = round_2dp(np.array(values + [2.675, 1.005, 0.125, math.inf], dtype=np.float64))
+    assert got == [round(v, 2) for v in values + [2.675, 1.005, 0.125, math.inf]]
 
 
 def test_church_schools_only_meet_partners_that_could_pass_the_faith_rule():

@@ -22,7 +22,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from schoolsystem.engines.matching.evaluate import FIT_SCALE, EdgeSet, Problem
+from schoolsystem.engines.matching.evaluate import FIT_SCALE, EdgeSet, Problem, round_2dp
 from schoolsystem.engines.matching.types import (
     RULES,
     Assignment,
@@ -196,8 +196,8 @@ def plan_from_choice(
         zip(
             [schools[i].id for i in edges.school[chosen].tolist()],
             [partners[j].id for j in edges.partner[chosen].tolist()],
-            [round(f, 2) for f in edges.fit[chosen].tolist()],
-            [round(d, 2) for d in edges.distance_km[chosen].tolist()],
+            round_2dp(edges.fit[chosen]),
+            round_2dp(edges.distance_km[chosen]),
             strict=True,
         )
     )
