@@ -159,6 +159,26 @@ def test_no_arrangement_for_a_proposal_made_in_a_round(drive, make_org, open_rou
         )
 
 
+@pytest.mark.parametrize(
+    "day,in_round", [(D(2027, 1, 4), True), (D(2027, 3, 31), True), (D(2027, 4, 1), False)]
+)
+def test_a_proposal_is_in_round_while_the_open_round_is_its_round(make_org, people, day, in_round):
+    """One answer to "which round is open on a day" (selectors.open_round), used by the form's default and by
+    completeness: the first and last days count."""
+    spring = services.round_create(
+        name="Spring", opens_on=D(2027, 1, 4), closes_on=D(2027, 3, 31), by=people["dm"]
+    )
+    org, applicant = make_org()
+    app = services.application_start(organisation=org, accreditation_type="ASP", round=spring, by=applicant)
+    assert (selectors.open_round(today=day) == spring) is in_round
+    gaps = services.completeness_errors(app, today=day)
+    assert ("out_of_round_reason" not in gaps) is in_round
+    if not in_round:
+        assert gaps["out_of_round_reason"][0].startswith(
+            "The round you chose, Spring (4 January 2027 to 31 March"
+        )
+
+
 # --- bank holidays ---------------------------------------------------------------------------------------------
 
 

@@ -1,16 +1,17 @@
 """What users read on the accreditation pages: rounds, history, error messages, areas, dates, no codes."""
 
+import importlib
 import re
 from datetime import date, timedelta
 
 import pytest
 from django import forms as django_forms
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
 from schoolsystem.accreditation import forms, services
 from schoolsystem.accreditation.constants import HISTORY_LABELS, Action, Status
-from schoolsystem.accreditation.formatting import without_section_refs
 from schoolsystem.accreditation.models import Round
 from schoolsystem.core.formatting import govuk_date
 
@@ -52,8 +53,9 @@ def test_new_proposal_defaults_to_out_of_round_when_no_round_is_open(client, mak
     _, me = make_org()
     html = _login(client, me).get(reverse("accreditation:application-new")).content.decode()
     select = html.split('name="round"', 1)[1].split("</select>", 1)[0]
-    assert " selected" not in select  # the first option, out of round, is the one shown
-    assert select.split("<option", 2)[1].startswith(' value="">Out of round')
+    options = select.split("<option")[1:]
+    assert options[0].startswith(' value="" selected>Out of round')  # the one shown
+    assert not any(" selected" in option for option in options[1:])
 
 
 def test_closed_rounds_are_not_offered_to_a_new_proposal(client, make_org, people):
@@ -263,16 +265,37 @@ def test_pages_say_what_the_rules_say_without_section_numbers(page, client, driv
     assert "§" not in client.get(url).content.decode()
 
 
-def test_section_numbers_are_taken_out_of_rule_texts():
-    assert (
-        without_section_refs("§2.2: a local authority is not eligible.")
-        == "A local authority is not eligible."
+def test_reasons_stored_with_section_numbers_are_rewritten_in_words_by_the_migration(make_org):
+    migration = importlib.import_module(
+        "schoolsystem.accreditation.migrations.0004_ineligibility_reasons_without_section_numbers"
     )
-    assert (
-        without_section_refs("§2.3–2.4: a university may not (it may apply as an ASP under §2.2).")
-        == "A university may not (it may apply as an ASP)."
-    )
-    assert without_section_refs("§1.3 and foreword: an ASG leads.") == "An ASG leads."
+    org, me = make_org()
+    app = services.application_start(organisation=org, accreditation_type="ASG", by=me)
+    app.ineligibility_reasons = [
+        "§2.2: a local authority is not eligible.",
+        "§2.3–2.4: a university may not (it may apply as an ASP under §2.2).",
+        "§1.3 and foreword: an ASG leads.",
+        "Already in words.",
+    ]
+    app.save(update_fields=["ineligibility_reasons"])
+    migration.forwards(django_apps, None)
+    app.refresh_from_db()
+    assert app.ineligibility_reasons == [
+        "A local authority is not eligible.",
+        "A university may not (it may apply as an ASP).",
+        "An ASG leads.",
+        "Already in words.",
+    ]
+
+
+def test_refused_proposal_shows_the_rules_in_words(client, make_org, people):
+    org, me = make_org()
+    app = services.application_start(organisation=org, accreditation_type="ASP", by=me)
+    app.proposed_capacity = 9
+    app.save(update_fields=["proposed_capacity"])
+    html = _login(client, me).get(reverse("accreditation:submit", args=[app.pk])).content.decode()
+    assert "An ASP leads improvement in one or two schools; the proposed capacity is 9." in html
+    assert "§" not in html
 
 
 # --- 5. dates -----------------------------------------------------------------------------------------------
@@ -299,11 +322,17 @@ def test_accreditation_pages_write_dates_in_full(client, drive, people):
         assert not re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", html), url
 
 
-def test_date_fields_accept_and_show_day_month_year(people):
-    form = forms.RoundForm(data={"name": "Summer", "opens_on": "2/2/2027", "closes_on": "2 March 2027"})
+def test_date_fields_take_day_month_and_year_boxes(people):
+    data = {"name": "Summer", "opens_on_day": "2", "opens_on_month": "2", "opens_on_year": "2027"}
+    form = forms.RoundForm(
+        data={**data, "closes_on_day": "2", "closes_on_month": "3", "closes_on_year": "2027"}
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["opens_on"] == date(2027, 2, 2)
-    assert 'value="2/2/2027"' in str(forms.RoundForm(initial={"opens_on": date(2027, 2, 2)})["opens_on"])
+    form = forms.RoundForm(
+        data={**data, "closes_on_day": "31", "closes_on_month": "2", "closes_on_year": "2027"}
+    )
+    assert form.errors["closes_on"] == ["The date the round closes must be a real date"]
 
 
 # --- 6. no codes or "None" ----------------------------------------------------------------------------------
@@ -333,4 +362,5 @@ def test_round_edit_page_shows_dates_as_typed_day_month_year(client, people):
         name="Winter", opens_on=date(2026, 11, 20), closes_on=date(2027, 2, 2), by=people["dm"]
     )
     html = _login(client, people["dm"]).get(reverse("accreditation:round", args=[rnd.pk])).content.decode()
-    assert 'value="20/11/2026"' in html and 'value="2/2/2027"' in html
+    assert 'name="opens_on_day" type="text" inputmode="numeric" value="20"' in html
+    assert 'name="closes_on_year" type="text" inputmode="numeric" value="2027"' in html

@@ -85,7 +85,7 @@ def test_shortlist_page_has_breakdown_exclusions_and_map(
     assert "<svg" in body and " km</text>" in body
     assert "Faith ethos" in body and "Oak Trust" in body
     assert ">Track record</th>" in body and "Track_record" not in body
-    assert "Oak Trust (sponsor)" in body and ">Oak Trust</td>" in body
+    assert "Oak Trust (sponsor)" in body and "Oak Trust (trust)" in body  # labelled as on every page
     assert "weighted: distance to the partner&#x27;s nearest school 30%, track record (scorecard) 25%" in body
 
 

@@ -60,8 +60,7 @@ def test_future_decision_date_on_the_page_is_shown_in_the_error_summary(client, 
     body = resp.content.decode()
     assert resp.status_code == 400
     assert (
-        'href="#id_decision-decided_on">Date decided (YYYY-MM-DD): The date decided must be today or in the past.'
-        in body
+        'href="#id_decision-decided_on">Date decided: The date decided must be today or in the past.' in body
     )
 
 
@@ -90,7 +89,7 @@ def test_early_hand_off_on_the_page_names_the_field(client, area, officer):
     )
     assert resp.status_code == 400
     assert (
-        'href="#id_hand_off-effective_on">Effective date (YYYY-MM-DD): The effective date must be on or after '
+        'href="#id_hand_off-effective_on">Effective date: The effective date must be on or after '
         "the advisory board&#x27;s decision on 20 January 2026." in resp.content.decode()
     )
 
@@ -226,7 +225,7 @@ def test_move_type_is_asked_only_in_re_brokerage_rounds(client, area, officer, r
 def test_start_round_trust_list_has_a_real_empty_label(client, officer):
     client.force_login(officer)
     page = client.get(reverse("brokerage:home")).content.decode()
-    assert '<option value="">Not a trust closure or a move from a trust</option>' in page
+    assert '<option value="" selected>Not a trust closure or a move from a trust</option>' in page
     assert ">None</option>" not in page
 
 

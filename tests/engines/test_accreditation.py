@@ -1,5 +1,6 @@
 """The accreditation rules of seed 000, one test per rule, every organisation type."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from schoolsystem.engines.accreditation import (
     CoPartner,
     Criterion,
     OrgType,
+    Reason,
     Route,
     check_eligibility,
     church_denomination,
@@ -69,8 +71,8 @@ def test_every_section_2_2_type_may_seek_asp(org_type):
 def test_types_outside_section_2_2_are_refused_asp_with_the_paragraph(org_type):
     result = check_eligibility(asp(org_type))
     assert not result.eligible
-    assert result.reasons[0].startswith("§2.2:")
-    assert "ASP" in result.reasons[0]
+    assert result.reasons[0].section == "2.2"
+    assert "ASP" in result.reasons[0].text
 
 
 @pytest.mark.parametrize("capacity,ok", [(0, False), (1, True), (2, True), (3, False)])
@@ -79,7 +81,9 @@ def test_asp_leads_one_or_two_schools(capacity, ok):
     assert result.eligible is ok
     if not ok:
         assert result.reasons == (
-            f"§1.3: an ASP leads improvement in one or two schools; the proposed capacity is {capacity}.",
+            Reason(
+                "1.3", f"An ASP leads improvement in one or two schools; the proposed capacity is {capacity}."
+            ),
         )
 
 
@@ -95,12 +99,14 @@ def test_every_section_2_3_and_2_4_type_may_seek_asg(org_type):
 def test_other_types_are_refused_asg_citing_2_3_to_2_4(org_type):
     result = check_eligibility(for_type(org_type, asg))
     assert not result.eligible
-    assert result.reasons[0].startswith("§2.3–2.4:")
+    assert result.reasons[0].section == "2.3–2.4"
 
 
 def test_secondary_school_refused_asg_is_told_it_may_apply_as_asp():
     reason = check_eligibility(asg(OrgType.MAINTAINED_SECONDARY)).reasons[0]
-    assert reason.endswith("(it may apply as an ASP under §2.2).")
+    assert reason.text == (
+        "A maintained secondary school may not seek accreditation as an ASG (it may apply as an ASP)."
+    )
 
 
 @pytest.mark.parametrize("led,ok", [(0, False), (1, False), (2, True), (5, True)])
@@ -108,7 +114,7 @@ def test_asg_needs_a_track_record_in_two_or_more_schools(led, ok):
     result = check_eligibility(asg(schools_led_in_formal_partnership=led))
     assert result.eligible is ok
     if not ok:
-        assert any(r.startswith("§2.3:") and f"gives {led}" in r for r in result.reasons)
+        assert any(r.section == "2.3" and f"gives {led}" in r.text for r in result.reasons)
 
 
 @pytest.mark.parametrize("capacity,ok", [(2, False), (3, True), (10, True)])
@@ -122,11 +128,61 @@ def test_asg_governing_bodies_need_two_or_more_primary_schools(governed, ok):
     result = check_eligibility(asg(OrgType.ACADEMY_TRUST, primary_schools_governed=governed))
     assert result.eligible is ok
     if not ok:
-        assert result.reasons[0].startswith("§2.4:")
+        assert result.reasons[0].section == "2.4"
 
 
 def test_asg_primary_school_is_not_asked_about_governance():
     assert check_eligibility(asg(OrgType.MAINTAINED_PRIMARY, primary_schools_governed=0)).eligible
+
+
+def _every_reason() -> list[Reason]:
+    """The reasons of every organisation type, either accreditation, with the rules failed in every way."""
+    bare = {"schools_led_in_formal_partnership": 0, "primary_schools_governed": 0}
+    partners = (CoPartner("Sums Ltd", False), CoPartner("Oak Primary", True))
+    reasons: list[Reason] = []
+    for org_type in OrgType:
+        for make in (asp, asg):
+            for route in Route:
+                for educational, capacity in ((True, 0), (False, 9)):
+                    applicant = make(org_type, is_educational=educational, route=route, co_partners=partners)
+                    reasons += check_eligibility(
+                        replace(applicant, proposed_capacity=capacity, **bare)
+                    ).reasons
+    result = diocese_first_opportunity("Church of England", "", [UNACCREDITED_DIOCESE, UNACCREDITED_SCHOOL])
+    reasons += [reason for _, reason in result.excluded] + [result.note]
+    reasons += diocese_lead_partner_reasons(is_diocese=True, accredited=False, new_faith_provision=True)
+    return reasons
+
+
+def test_every_reason_is_a_sentence_for_users_with_its_section_kept_apart():
+    reasons = _every_reason()
+    assert {r.section for r in reasons} >= {
+        "1.3",
+        "1.3 and foreword",
+        "2.2",
+        "2.3",
+        "2.3–2.4",
+        "2.4",
+        "2.5",
+        "2.6",
+    }
+    for reason in reasons:
+        assert "§" not in reason.text and reason.section and "§" not in reason.section, reason
+        assert reason.text[0].isupper() and reason.text.endswith("."), reason
+        assert str(reason) == reason.text
+
+
+def test_organisation_types_read_as_words_in_a_sentence():
+    texts = {r.text for r in _every_reason()}
+    assert (
+        "A further education or sixth-form college may not seek accreditation as an ASG (it may apply as an ASP)."
+        in texts
+    )
+    assert (
+        "An independent secondary school may not seek accreditation as an ASG (it may apply as an ASP)."
+        in texts
+    )
+    assert "A local authority is not among the organisations that may seek accreditation as an ASP." in texts
 
 
 def test_all_failing_rules_are_reported_together():
@@ -138,7 +194,7 @@ def test_all_failing_rules_are_reported_together():
             proposed_capacity=1,
         )
     )
-    assert [r[:5] for r in result.reasons] == ["§2.4:", "§2.3:", "§1.3 "]
+    assert [r.section for r in result.reasons] == ["2.4", "2.3", "1.3 and foreword"]
 
 
 # --- §2.10–2.12 non-educational organisations and co-partners ------------------------------------------------
@@ -147,7 +203,7 @@ def test_all_failing_rules_are_reported_together():
 def test_non_educational_own_right_needs_an_education_strategy():
     result = check_eligibility(asp(OrgType.PRIVATE_SECTOR, is_educational=False))
     assert not result.eligible
-    assert result.reasons[0].startswith("§2.10:")
+    assert result.reasons[0].section == "2.10"
     assert check_eligibility(
         asp(OrgType.PRIVATE_SECTOR, is_educational=False, education_strategy="x")
     ).eligible
@@ -165,8 +221,11 @@ def test_non_educational_with_co_partner_needs_an_educational_one():
         )
     )
     assert result.reasons == (
-        "§2.10–2.11: a non-educational organisation applying with a co-partner or as a consortium must name an "
-        "educational co-partner.",
+        Reason(
+            "2.10–2.11",
+            "A non-educational organisation applying with a co-partner or as a consortium must name an "
+            "educational co-partner.",
+        ),
     )
 
 
@@ -181,17 +240,22 @@ def test_co_partner_must_meet_the_track_record_criteria_but_need_not_be_accredit
             co_partners=(partner,),
         )
     )
-    assert len(result.reasons) == 1 and result.reasons[0].startswith("§2.12: co-partner 'Oak Primary'")
+    assert len(result.reasons) == 1 and result.reasons[0].section == "2.12"
+    assert result.reasons[0].text.startswith("Co-partner “Oak Primary” need not be accredited")
 
 
 def test_consortium_is_the_route_for_non_educational_leads():
     result = check_eligibility(asp(route=Route.CONSORTIUM, co_partners=(CoPartner("A", True, "t"),)))
-    assert result.reasons == ("§2.11: consortia are the route for non-educational lead organisations.",)
+    assert result.reasons == (
+        Reason("2.11", "Consortia are the route for non-educational lead organisations."),
+    )
 
 
 def test_own_right_application_names_no_partners():
     result = check_eligibility(asp(co_partners=(CoPartner("A", True, "t"),)))
-    assert result.reasons[0].startswith("§2.10: an application in the organisation's own right")
+    assert result.reasons[0] == Reason(
+        "2.10", "An application in the organisation's own right names no co-partners."
+    )
 
 
 def test_educational_organisation_with_a_co_partner_is_eligible():
@@ -263,7 +327,9 @@ def test_church_school_of_concern_goes_to_its_own_diocese_first():
     assert result.applies
     assert result.first == (GUILDFORD,)
     assert result.then == (OAK, ARUNDEL)
-    assert result.note.startswith("§2.6:")
+    assert result.note == Reason(
+        "2.6", "Diocese of Guildford is approached first to protect the school's faith ethos."
+    )
 
 
 def test_rc_school_goes_to_its_rc_diocese_not_a_cofe_one():
@@ -278,8 +344,8 @@ def test_diocese_without_accreditation_is_excluded_and_others_are_approached():
     assert result.first == ()
     assert result.then == (OAK,)
     assert [c for c, _ in result.excluded] == [UNACCREDITED_DIOCESE, UNACCREDITED_SCHOOL]
-    assert result.excluded[0][1].startswith("§2.5:")
-    assert "other accredited providers" in result.note
+    assert [reason.section for _, reason in result.excluded] == ["2.5", "2.13–2.14"]
+    assert "other accredited providers" in result.note.text
 
 
 def test_non_church_school_has_no_first_opportunity():
@@ -303,9 +369,8 @@ def test_church_denomination_from_gias_religious_character(character, expected):
 
 
 def test_diocese_needs_accreditation_for_new_faith_provision():
-    assert diocese_lead_partner_reasons(is_diocese=True, accredited=False, new_faith_provision=True)[
-        0
-    ].startswith("§2.5:")
+    (reason,) = diocese_lead_partner_reasons(is_diocese=True, accredited=False, new_faith_provision=True)
+    assert reason.section == "2.5" and reason.text.startswith("A diocese must be accredited")
     assert diocese_lead_partner_reasons(is_diocese=True, accredited=True, new_faith_provision=True) == ()
     assert diocese_lead_partner_reasons(is_diocese=True, accredited=False, new_faith_provision=False) == ()
 

@@ -450,3 +450,28 @@ def test_side_effects_run_only_after_commit(school_a, officer, django_capture_on
     with django_capture_on_commit_callbacks() as callbacks:
         services.case_open(school=school_a, by=officer, reasons=["x"])
     assert len(callbacks) == 1
+
+
+def test_register_names_who_decided_by_role_not_username_when_they_gave_no_name(inadequate_a, regional):
+    """The decision register is public: a username is a sign-in detail, so a nameless officer is their role."""
+    regional.first_name = regional.last_name = ""
+    regional.save(update_fields=["first_name", "last_name"])
+    case = case_in_state(CaseState.WARNING_NOTICE, school=inadequate_a, by=regional)
+    consult(case, regional)
+    services.case_choose_intervention(
+        case=case,
+        by=regional,
+        option=InterventionOption.SPONSORED_ACADEMY,
+        rationale="Inadequate.",
+        options_considered=[],
+        criteria=[],
+    )
+    names = set(Decision.objects.filter(establishment=inadequate_a).values_list("decided_by_name", flat=True))
+    assert names == {regional.get_role_display()}
+    regional.first_name, regional.last_name = "Rita", "Reed"
+    regional.save(update_fields=["first_name", "last_name"])
+    order = services.academy_order_revoke(
+        order=AcademyOrder.objects.get(case=case), by=regional, reason="Significant, sustained improvement."
+    )
+    assert Decision.objects.get(decision_type="academy_order_revocation").decided_by_name == "Rita Reed"
+    assert order.state == AcademyOrderState.REVOKED

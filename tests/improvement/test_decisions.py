@@ -445,3 +445,37 @@ def test_the_publish_page_takes_a_passage(client, decision, officer):
         services.public_values(decision)["rationale"]
         == "Governance broke down after [Withheld: Child's data]."
     )
+
+
+@pytest.mark.parametrize(
+    "who, decision_type, allowed",
+    [
+        ("officer", "intervention", True),
+        ("regional", "academy_order", True),
+        ("officer", "accreditation", False),
+        ("decision_maker", "accreditation", True),
+        ("decision_maker", "intervention", False),
+        ("leader_a", "other", False),
+        ("leader_a", "not-a-type", False),
+    ],
+)
+def test_one_rule_says_who_records_decisions_for_pages_and_services(
+    request, make_user, who, decision_type, allowed
+):
+    user = make_user("decision_maker") if who == "decision_maker" else request.getfixturevalue(who)
+    assert services.can_record_decision(user, decision_type) is allowed
+    record = {
+        "by": user,
+        "subject": "s",
+        "decision_type": decision_type,
+        "decided_by_name": "x",
+        "decided_on": date(2026, 1, 1),
+        "options_considered": ["a"],
+        "criteria": ["b"],
+        "rationale": "r",
+    }
+    if allowed:
+        services.decision_publish(by=user, decision=services.decision_create(**record))
+    else:
+        with pytest.raises(PermissionDenied, match="You may not record"):
+            services.decision_create(**record)

@@ -25,7 +25,7 @@ class TokenSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(help_text="Full name, or the username when no name is given")
     role = serializers.CharField()
     role_label = serializers.CharField()
     scope = serializers.CharField(help_text="Where the user's role applies")
@@ -77,7 +77,7 @@ class MeView(APIView):
             MeSerializer(
                 {
                     "username": user.get_username(),
-                    "name": user.get_full_name(),
+                    "name": user.display_name,
                     "role": user.role,
                     "role_label": user.get_role_display(),
                     "scope": user.scope_label,

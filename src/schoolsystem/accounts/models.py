@@ -41,6 +41,18 @@ class User(AbstractUser):
             )
 
     @property
+    def display_name(self) -> str:
+        """The person as pages, messages and the API show them: their full name, or their username when they
+        gave no name."""
+        return self.get_full_name().strip() or self.get_username()
+
+    @property
+    def public_name(self) -> str:
+        """The person as records published outside the service name them (the public decision register): their
+        full name, else their role in words. Never the username: that is a sign-in detail, not a name."""
+        return self.get_full_name().strip() or self.get_role_display()
+
+    @property
     def scope_label(self) -> str:
         if self.is_superuser:
             return "England (administrator)"

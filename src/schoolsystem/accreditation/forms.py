@@ -5,11 +5,8 @@ from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
+from schoolsystem.core.forms import DateField
 from schoolsystem.registry.models import Establishment, Group
-
-# Dates are typed as text: accept what people write, and show them as 31/3/2026 (the GOV.UK hint style).
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d-%m-%Y"]
-DATE_HINT = "For example, 31/3/2026."
 
 
 def _codes(value: str) -> list[str]:
@@ -28,21 +25,6 @@ def _number_messages(what: str, low: int, high: int) -> dict[str, str]:
         "min_value": f"{_cap(what)} must be between {low} and {high}",
         "max_value": f"{_cap(what)} must be between {low} and {high}",
     }
-
-
-def _date_field(what: str, *, label: str, required: bool = False, help_text: str = DATE_HINT):
-    """A date typed as text, with messages that name it (`what`, e.g. "the date the round opens")."""
-    return forms.DateField(
-        required=required,
-        label=label,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(format="%-d/%-m/%Y"),
-        error_messages={
-            "required": f"Enter {what}",
-            "invalid": f"{_cap(what)} must be a real date, for example 31/3/2026",
-        },
-    )
 
 
 def _choice_messages(what: str) -> dict[str, str]:
@@ -159,8 +141,8 @@ class RoundForm(forms.Form):
             "max_length": "The round's name must be 100 characters or fewer",
         },
     )
-    opens_on = _date_field("the date the round opens", label="Opens on", required=True)
-    closes_on = _date_field("the date the round closes", label="Closes on", required=True)
+    opens_on = DateField(label="Opens on", required=True, what="the date the round opens")
+    closes_on = DateField(label="Closes on", required=True, what="the date the round closes")
 
 
 class ArrangementForm(forms.Form):
@@ -171,7 +153,7 @@ class ArrangementForm(forms.Form):
         help_text="Name and role of the official who agreed the out-of-round proposal.",
         error_messages={"max_length": "Who agreed the arrangement must be 200 characters or fewer"},
     )
-    agreed_on = _date_field("the date the arrangement was agreed", label="Date agreed")
+    agreed_on = DateField(label="Date agreed", required=False, what="the date the arrangement was agreed")
 
 
 class LedSchoolsForm(forms.Form):
@@ -233,8 +215,8 @@ class StartForm(forms.Form):
     round = _round_field()
 
     def __init__(self, *args, open_round=None, **kwargs):
-        """`open_round`: the round open today, chosen unless the applicant picks another (seed 000: termly
-        rounds; out of round only by arrangement)."""
+        """`open_round`: the round open today (`selectors.open_round`), chosen unless the applicant picks another
+        (seed 000: termly rounds; out of round only by arrangement)."""
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = _rounds_open_or_coming()
         if open_round is not None and "round" not in self.initial:
@@ -374,7 +356,7 @@ class AssignForm(forms.Form):
         field.queryset = User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by(
             "first_name", "last_name", "username"
         )
-        field.label_from_instance = lambda u: u.get_full_name() or u.username
+        field.label_from_instance = lambda u: u.display_name
 
 
 class TextForm(forms.Form):
@@ -429,10 +411,11 @@ class DecideForm(forms.Form):
         help_text="How many schools the provider may lead: an ASP 1 or 2, an ASG 3 or more.",
         error_messages=_number_messages("the accredited capacity", 1, 100),
     )
-    review_due_on = _date_field(
-        "the review date",
+    review_due_on = DateField(
         label="Review date",
-        help_text="Leave empty for three years from today. " + DATE_HINT,
+        required=False,
+        help_text="Leave empty for three years from today.",
+        what="the review date",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)
 
@@ -483,4 +466,6 @@ class SuspendForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Reason or findings", required=False
     )
-    next_review_on = _date_field("the next review date", label="Next review date (when renewing)")
+    next_review_on = DateField(
+        label="Next review date (when renewing)", required=False, what="the next review date"
+    )

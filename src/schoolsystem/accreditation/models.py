@@ -21,7 +21,6 @@ from schoolsystem.accreditation.constants import (
     Route,
     Status,
 )
-from schoolsystem.accreditation.formatting import user_name
 from schoolsystem.core.formatting import govuk_date
 from schoolsystem.core.models import TimeStampedModel
 
@@ -80,9 +79,6 @@ class Round(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({govuk_date(self.opens_on)} to {govuk_date(self.closes_on)})"
-
-    def is_open_on(self, day) -> bool:
-        return self.opens_on <= day <= self.closes_on
 
 
 class Application(TimeStampedModel):
@@ -281,7 +277,7 @@ class HistoryEntry(models.Model):
     @property
     def actor_name(self) -> str:
         """The person's name (their username only if they have none); empty for the system."""
-        return user_name(self.actor)
+        return self.actor.display_name if self.actor else ""
 
     @property
     def actor_role(self) -> str:

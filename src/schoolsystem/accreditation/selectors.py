@@ -178,7 +178,8 @@ def rounds_for_user(user) -> QuerySet[Round]:
 
 
 def open_round(*, today: date | None = None) -> Round | None:
-    """The application round open today, if any (rounds never overlap)."""
+    """The application round open today, if any (rounds never overlap): the one answer to "which round is
+    open" for the pages (the new-proposal form's default), the API and the services (is a proposal in round)."""
     today = today or timezone.localdate()
     return Round.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("opens_on").first()
 

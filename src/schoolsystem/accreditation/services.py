@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
+from schoolsystem.accreditation import selectors
 from schoolsystem.accreditation.constants import Action, Status
-from schoolsystem.accreditation.formatting import user_name, without_section_refs
 from schoolsystem.accreditation.models import (
     Accreditation,
     Application,
@@ -178,7 +178,7 @@ def organisation_add_member(*, organisation: Organisation, user, by) -> Organisa
         )
     if OrganisationMember.objects.filter(user=user).exists():
         raise ValidationFailed(
-            f"{user_name(user)} already acts for an organisation.",
+            f"{user.display_name} already acts for an organisation.",
             extra={"errors": {"username": ["This user already acts for an organisation."]}},
         )
     member = OrganisationMember.objects.create(user=user, organisation=organisation)
@@ -568,16 +568,16 @@ def completeness_errors(application: Application, *, today: date | None = None) 
         errors["phases"] = ["Choose at least one phase."]
     if not application.la_codes:
         errors["la_codes"] = ["Give at least one local authority area you will work in."]
-    in_round = application.round is not None and application.round.is_open_on(today)
+    open_round = selectors.open_round(today=today)
+    in_round = open_round is not None and application.round_id == open_round.pk
     if not in_round and not application.out_of_round_reason.strip():
-        errors["out_of_round_reason"] = [_out_of_round_message(application, today)]
+        errors["out_of_round_reason"] = [_out_of_round_message(application, open_round)]
     return errors
 
 
-def _out_of_round_message(application: Application, today: date) -> str:
+def _out_of_round_message(application: Application, open_round: Round | None) -> str:
     """Why a reason for applying out of round is needed, true to the rounds there are (seed 000 §3.4: termly
     rounds; out of round only by arrangement)."""
-    open_round = Round.objects.filter(opens_on__lte=today, closes_on__gte=today).first()
     ask = "say why this proposal is made out of round, as arranged with the department."
     if application.round is not None and open_round is not None:
         return (
@@ -608,8 +608,7 @@ def application_submit(*, application: Application, by, today: date | None = Non
     result = rules.check_eligibility(engine_applicant(application))
     before = snapshot(application)
     if not result.eligible:
-        # Users read what the rule says; the seed's section numbers stay in the engine's code.
-        application.ineligibility_reasons = [without_section_refs(r) for r in result.reasons]
+        application.ineligibility_reasons = [r.text for r in result.reasons]
         return _move(
             application,
             Action.REFUSE_INELIGIBLE,
@@ -675,12 +674,12 @@ def application_assign_assessor(*, application: Application, assessor, by) -> Ap
     ).first()
     if conflict:
         raise NotEligible(
-            f"{user_name(assessor)} has declared a conflict of interest with {application.organisation}: "
+            f"{assessor.display_name} has declared a conflict of interest with {application.organisation}: "
             f"{conflict.reason}"
         )
     before = snapshot(application)
     application.assessor = assessor
-    return _move(application, Action.ASSIGN, by=by, before=before, note=f"Assessor: {user_name(assessor)}")
+    return _move(application, Action.ASSIGN, by=by, before=before, note=f"Assessor: {assessor.display_name}")
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,35 +16,24 @@ from schoolsystem.accreditation import constants as c
 from schoolsystem.accreditation import forms as f
 from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.constants import Status
-from schoolsystem.accreditation.formatting import user_name
 from schoolsystem.core.errors import ApplicationError, NotFound
+from schoolsystem.core.pages import apply_error
 
 # A service's name for an input -> the page field that holds it, when they differ (e.g. the one text box).
 FIELD_ALIASES = {"request": "text", "response": "text", "feedback": "text", "note": "text", "reason": "note"}
 
 
-def _errors(form=None, exc: ApplicationError | None = None) -> list[tuple[str, str]]:
-    """[(link target, message)] for the error summary, GOV.UK style: one entry per field error, each naming
-    the field. A service's field errors are put on `form` too, so they show beside the field; its summary
-    message is shown only when it names no field."""
-    out: list[tuple[str, str]] = []
+def _errors(form, exc: ApplicationError | None = None) -> list[tuple[str, str]]:
+    """[(link target, message)] for the error summary, GOV.UK style: one entry per error of `form`, each naming
+    its field. A service's error `exc` is put on the form first (core.pages.apply_error), so its messages also
+    show beside their fields."""
     if exc is not None:
-        field_errors = exc.extra.get("errors") or {}
-        for name, errs in field_errors.items():
-            if form is not None and name not in form.fields and FIELD_ALIASES.get(name) in form.fields:
-                name = FIELD_ALIASES[name]
-            for e in errs:
-                if form is not None and name in form.fields:
-                    form.add_error(name, e)
-                else:
-                    out.append((f"#id_{name}", e))
-        if not field_errors:
-            out.append(("#main-content", exc.message))
-    if form is not None:
-        for name, errs in form.errors.items():
-            for e in errs:
-                out.append((f"#id_{name}" if name != "__all__" else "#main-content", e))
-    return out
+        apply_error(form, exc, aliases=FIELD_ALIASES)
+    return [
+        ("#main-content" if name == NON_FIELD_ERRORS else f"#id_{name}", message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
 
 
 def _submit(form, call) -> list[tuple[str, str]]:
@@ -563,8 +553,10 @@ def application_submit(request, pk):
                 messages.success(request, "Proposal submitted. It can no longer be changed.")
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
-            errors = _errors(exc=exc)
-            errors = [(_gap_link(app, target), message) for target, message in errors]
+            gaps = exc.extra.get("errors") or {}
+            errors = [(_gap_link(app, name), m) for name, messages in gaps.items() for m in messages] or [
+                ("#main-content", exc.message)
+            ]
     app = _app_or_404(request, pk)
     return render(
         request,
@@ -579,14 +571,14 @@ def application_submit(request, pk):
     )
 
 
-def _gap_link(app, target: str) -> str:
-    """Where to fix a gap the submit page lists: the evidence page or the details page, not this page."""
-    name = target.removeprefix("#id_")
+def _gap_link(app, name: str) -> str:
+    """Where to fix a gap the submit page lists (`name`: the service's name for it): the evidence page or the
+    details page, not this page."""
     if name.startswith("evidence-"):
         return reverse("accreditation:evidence", args=[app.pk, name.removeprefix("evidence-")])
     if name in f.DetailsForm.base_fields:
-        return reverse("accreditation:details", args=[app.pk]) + target
-    return target
+        return reverse("accreditation:details", args=[app.pk]) + f"#id_{name}"
+    return f"#id_{name}"
 
 
 # --- complaints, conflicts, the pool -------------------------------------------------------------------------
@@ -832,7 +824,7 @@ def member_remove(request, pk, member_pk):
         raise Http404("No such member.")
     try:
         services.organisation_remove_member(member=member, by=request.user)
-        messages.success(request, f"{user_name(member.user)} no longer acts for {org.name}.")
+        messages.success(request, f"{member.user.display_name} no longer acts for {org.name}.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("accreditation:organisation", pk=org.pk)

@@ -13,6 +13,7 @@ from schoolsystem.brokerage.constants import (
     MoveType,
     Scenario,
 )
+from schoolsystem.core.forms import DateField
 from schoolsystem.engines.matching import Weights
 
 
@@ -126,7 +127,7 @@ class DueDiligenceForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    held_on = forms.DateField(label="Date held (YYYY-MM-DD)")
+    held_on = DateField(label="Date held", what="the date the consultation was held")
     outcome = forms.ChoiceField(choices=ConsultationOutcome.choices)
     summary = forms.CharField(widget=forms.Textarea)
 
@@ -134,12 +135,12 @@ class ConsultationForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(choices=BoardOutcome.choices)
     reasons = forms.CharField(widget=forms.Textarea)
-    decided_on = forms.DateField(label="Date decided (YYYY-MM-DD)")
+    decided_on = DateField(label="Date decided", what="the date of the decision")
     decided_by_name = forms.CharField(max_length=200, label="Decided by")
 
 
 class HandOffForm(forms.Form):
-    effective_on = forms.DateField(label="Effective date (YYYY-MM-DD)")
+    effective_on = DateField(label="Effective date", what="the date the move takes effect")
     note = forms.CharField(required=False, widget=forms.Textarea)
 
 

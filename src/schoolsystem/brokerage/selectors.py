@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q
@@ -28,6 +29,7 @@ from schoolsystem.brokerage.constants import (
 )
 from schoolsystem.brokerage.models import Candidate, PartnerProfile, Proposal, Round, RoundSchool
 from schoolsystem.core.errors import NotFound
+from schoolsystem.engines.gias import group_key
 from schoolsystem.engines.matching import (
     PartnerCandidate,
     PartnerKind,
@@ -293,30 +295,40 @@ def current_group_key(est_id: int) -> str:
     return f"group:{m.group_id}" if m else ""
 
 
-def same_named_sponsors(group_keys: set[str]) -> dict[str, set[str]]:
-    """Partner key of a trust -> keys of the open sponsor records GIAS holds under the same name
-    (engines.gias.group_key): the school's own trust in another guise, never a partner to move to."""
-    from schoolsystem.engines.gias import group_key
+def same_named_groups(names: Iterable[str], group_types: Iterable[str]) -> dict[str, list[Group]]:
+    """Name key (engines.gias.group_key) -> the open groups of `group_types` with that name, by pk; one query.
+    GIAS keeps an academy sponsor and its trust as two groups of one name (case and spacing aside): this is the
+    one place the two are matched, for the school's own sponsor record, the trust a sponsor's school joins and
+    the labels that say which is which."""
+    keys = {key for key in map(group_key, names) if key}
+    if not keys:
+        return {}
+    firsts = Q()
+    for first in {key.split(" ")[0] for key in keys}:
+        firsts |= Q(name__istartswith=first)  # narrows the rows in the database; group_key decides
+    out: dict[str, list[Group]] = defaultdict(list)
+    groups = Group.objects.filter(firsts, group_type__in=list(group_types), status=GroupStatus.OPEN)
+    for group in groups.order_by("pk"):
+        if (key := group_key(group.name)) in keys:
+            out[key].append(group)
+    return out
 
+
+def same_named_sponsors(group_keys: set[str]) -> dict[str, set[str]]:
+    """Partner key of a trust -> keys of the open sponsor records GIAS holds under the same name: the school's
+    own trust in another guise, never a partner to move to. Two queries."""
     ids = {int(k.partition(":")[2]) for k in group_keys if k.startswith("group:")}
     if not ids:
         return {}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for pk, name in (
+    trusts = list(
         Group.objects.filter(pk__in=ids).exclude(group_type=GroupType.SPONSOR).values_list("pk", "name")
-    ):
-        by_name[group_key(name)].append(f"group:{pk}")
-    out: dict[str, set[str]] = defaultdict(set)
-    if not by_name:
-        return out
-    firsts = Q()
-    for key in by_name:
-        firsts |= Q(name__istartswith=key.split(" ")[0])
-    sponsors = Group.objects.filter(firsts, group_type=GroupType.SPONSOR, status=GroupStatus.OPEN)
-    for pk, name in sponsors.values_list("pk", "name"):
-        for trust_key in by_name.get(group_key(name), ()):
-            out[trust_key].add(f"group:{pk}")
-    return out
+    )
+    sponsors = same_named_groups((name for _pk, name in trusts), (GroupType.SPONSOR,))
+    return {
+        f"group:{pk}": {f"group:{s.pk}" for s in sponsors[group_key(name)]}
+        for pk, name in trusts
+        if group_key(name) in sponsors
+    }
 
 
 def _with_own_sponsors(schools: list[SchoolNeed]) -> list[SchoolNeed]:
@@ -480,7 +492,7 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
     after = plan_problem(rp.problem)
     before = current_plan(round_)
     names = dict(Proposal.objects.filter(round=round_).values_list("partner_key", "partner_name"))
-    names |= partner_labels((p.id, p.name, _partner_kind(p)) for p in rp.problem.partners)
+    names |= problem_partner_labels(rp.problem)
     changes = diff_plans(before, after)
     rows = []  # for pages: names, not keys (the API keeps the keys in `changes`)
     for c in changes:
@@ -506,17 +518,23 @@ def partner_labels(partners) -> dict[str, str]:
     partners = list(partners)
     seen: dict[str, int] = defaultdict(int)
     for _key, name, _kind in partners:
-        seen[name.lower()] += 1
+        seen[group_key(name)] += 1
     out = {}
     for key, name, kind in partners:
         word = _KIND_WORD.get(kind or "", "")
-        if seen[name.lower()] > 1:
+        if seen[group_key(name)] > 1:
             out[key] = f"{name} ({word or 'trust'})"
         elif word == "sponsor":
             out[key] = f"{name} (sponsor)"
         else:
             out[key] = name
     return out
+
+
+def problem_partner_labels(problem: Problem) -> dict[str, str]:
+    """Partner key -> label of every partner of an engine problem (partner_labels), for the shortlist, the
+    preferences and what-if pages."""
+    return partner_labels((p.id, p.name, _partner_kind(p)) for p in problem.partners)
 
 
 def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
@@ -536,7 +554,7 @@ def preference_choices(round_school: RoundSchool, limit: int | None = None) -> l
     labelled as on the other pages."""
     rp = round_problem(round_school.round, unlisted=round_school)
     sl = rp.problem.shortlist(rp.problem.school_index[str(round_school.establishment.urn)], limit=limit)
-    labels = partner_labels((p.id, p.name, _partner_kind(p)) for p in rp.problem.partners)
+    labels = problem_partner_labels(rp.problem)
     return [(c.partner_id, labels[c.partner_id]) for c in sl.ranked]
 
 
@@ -547,15 +565,8 @@ def preference_labels(keys) -> dict[str, str]:
     if not ids:
         return {}
     rows = list(Group.objects.filter(pk__in=ids).values_list("pk", "name", "group_type"))
-    rows += list(
-        Group.objects.filter(
-            name__in={name for _pk, name, _t in rows},
-            group_type__in=PARTNER_GROUP_TYPES,
-            status=GroupStatus.OPEN,
-        )
-        .exclude(pk__in=ids)
-        .values_list("pk", "name", "group_type")
-    )
+    namesakes = same_named_groups((name for _pk, name, _t in rows), PARTNER_GROUP_TYPES)
+    rows += [(g.pk, g.name, g.group_type) for gs in namesakes.values() for g in gs if g.pk not in ids]
     return partner_labels(
         (f"group:{pk}", name, "sponsor" if t == GroupType.SPONSOR else "trust") for pk, name, t in rows
     )
@@ -626,18 +637,8 @@ def approved_move_for(est: Establishment, today) -> Proposal | None:
 
 
 def trust_for_sponsor(sponsor: Group) -> Group | None:
-    """The open trust (not a sponsor record) GIAS holds under the sponsor's name (engines.gias.group_key)."""
-    from schoolsystem.engines.gias import group_key
-
-    key = group_key(sponsor.name)
-    first = key.split(" ")[0] if key else ""
-    matches = [
-        g
-        for g in Group.objects.filter(
-            group_type__in=TRUST_GROUP_TYPES, status=GroupStatus.OPEN, name__istartswith=first
-        ).order_by("pk")
-        if group_key(g.name) == key
-    ]
+    """The open trust (not a sponsor record) GIAS holds under the sponsor's name; a multi-academy trust first."""
+    matches = same_named_groups([sponsor.name], TRUST_GROUP_TYPES).get(group_key(sponsor.name), [])
     return next((g for g in matches if g.group_type == GroupType.MULTI_ACADEMY_TRUST), None) or next(
         iter(matches), None
     )

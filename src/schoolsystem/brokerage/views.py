@@ -18,17 +18,8 @@ from schoolsystem.brokerage.constants import (
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
-from schoolsystem.engines.matching import PartnerKind
+from schoolsystem.core.pages import apply_error
 from schoolsystem.registry.models import Establishment
-
-
-def _add_errors(form, exc: ApplicationError) -> None:
-    field_errors = exc.extra.get("errors") or {}
-    for field, errs in field_errors.items():
-        for err in errs:
-            form.add_error(field if field in form.fields else None, err)
-    if not field_errors:
-        form.add_error(None, exc.message)
 
 
 def _get(fetch, *args):
@@ -59,7 +50,7 @@ def home(request):
                     leaving_group=d["leaving_group"],
                 )
             except ApplicationError as exc:
-                _add_errors(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, f"Round {r.reference} started.")
                 return redirect("brokerage:round", pk=r.pk)
@@ -139,7 +130,7 @@ def round_detail(request, pk):
                 action_error = "Choose an action."
         except ApplicationError as exc:
             if action == "add":
-                _add_errors(add_form, exc)
+                apply_error(add_form, exc)
             else:
                 action_error = exc.message
     schools = list(selectors.round_schools(r))
@@ -178,7 +169,7 @@ def round_close(request, pk):
         try:
             closed = services.round_close(by=request.user, round=r, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
-            _add_errors(form, exc)
+            apply_error(form, exc)
         else:
             n = closed.withdrawn_count
             messages.success(
@@ -223,7 +214,7 @@ def round_school_preferences(request, pk, school_pk):
                     by=request.user, round_school=rs, preferences=form.preferences(), choices=partners
                 )
             except ApplicationError as exc:
-                _add_errors(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -248,9 +239,6 @@ def round_school_preferences(request, pk, school_pk):
     )
 
 
-_KIND_SUFFIX = {PartnerKind.SPONSOR: " (sponsor)", PartnerKind.ACCREDITED_PROVIDER: " (accredited provider)"}
-
-
 @login_required
 def school_shortlist(request, urn):
     est = _get(selectors.establishment_for_user, request.user, urn)
@@ -259,8 +247,7 @@ def school_shortlist(request, urn):
     i = problem.school_index[str(est.urn)]
     points = nearest_points(problem, i, [c.partner_id for c in sl.ranked])
     svg = shortlist_svg(est, sl.ranked, points)
-    # A sponsor and its trust often share a name in GIAS: say which is which.
-    names = {p.id: f"{p.name}{_KIND_SUFFIX.get(p.kind, '')}" for p in problem.partners}
+    names = selectors.problem_partner_labels(problem)  # a sponsor and its trust often share a name in GIAS
     return render(
         request,
         "brokerage/shortlist.html",
@@ -342,7 +329,7 @@ def proposal_detail(request, pk):
                 return redirect("brokerage:proposal", pk=p.pk)
         except ApplicationError as exc:
             if action in form_objs:
-                _add_errors(form_objs[action], exc)
+                apply_error(form_objs[action], exc)
             else:
                 error = exc.message
     candidates = Candidate.objects.filter(round_school=p.round_school, eligible=True)[:5]

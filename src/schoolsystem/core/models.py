@@ -56,7 +56,7 @@ class AuditEvent(models.Model):
         """Who, for a page: the user's name, or the import that wrote it ("import:gias_links" -> "GIAS links
         import")."""
         if self.actor_id:
-            return self.actor.get_full_name() or self.actor.get_username()
+            return self.actor.display_name
         kind = self.actor_label.removeprefix("import:")
         if kind != self.actor_label:
             words = [w.upper() if w in _ACRONYMS else w for w in kind.split("_")]

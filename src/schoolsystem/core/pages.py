@@ -2,6 +2,7 @@
 that turns domain errors into 404/403. Shared by the apps' views."""
 
 import functools
+from collections.abc import Mapping
 
 from django import forms as djforms
 from django.contrib import messages
@@ -29,26 +30,20 @@ def page(view):
     return wrapped
 
 
-def govuk(form: djforms.Form) -> djforms.Form:
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, djforms.NumberInput | djforms.DateInput):
-            w.attrs.setdefault("class", "govuk-input govuk-input--width-10")
-        elif isinstance(w, djforms.TextInput | djforms.EmailInput | djforms.URLInput):
-            w.attrs.setdefault("class", "govuk-input")
-    return form
-
-
-def apply_error(form: djforms.Form, exc: ApplicationError) -> None:
-    """Show a domain error on the form: on its fields when the service named them, else at the top."""
-    placed = False
-    if not isinstance(exc, StaleEdit):
-        for field, msgs in (exc.extra.get("errors") or {}).items():
-            if field in form.fields:
-                for msg in msgs:
-                    form.add_error(field, msg)
-                placed = True
-    if not placed:
+def apply_error(
+    form: djforms.Form, exc: ApplicationError, *, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Show a domain error on the form. Each message the service gave for a field goes beside that field
+    (`aliases`: the service's name for an input -> the form's field for it, when they differ); one for an input
+    the form does not have goes at the top, so no message is lost. The error's own message goes at the top when
+    it names no field, and always for a StaleEdit (the record changed under the user: no field is at fault)."""
+    field_errors = {} if isinstance(exc, StaleEdit) else exc.extra.get("errors") or {}
+    for name, msgs in field_errors.items():
+        if name not in form.fields:
+            name = (aliases or {}).get(name, name)
+        for msg in msgs:
+            form.add_error(name if name in form.fields else None, msg)
+    if not field_errors:
         form.add_error(None, exc.message)
 
 
@@ -68,7 +63,7 @@ def form_page(
         request,
         "core/form.html",
         {
-            "form": govuk(form),
+            "form": form,
             "title": title,
             "submit_label": submit_label,
             "back_url": back_url,

@@ -2,7 +2,8 @@
 
 Pure Python, no Django. The accreditation app builds `Applicant` from its models, calls `check_eligibility`
 at submission and stores the reasons; brokerage calls `diocese_first_opportunity` when a church school of
-concern needs a lead partner. Every reason names the paragraph of seed 000 it comes from.
+concern needs a lead partner. Every reason is a `Reason`: the words users read, and apart from them the
+paragraph of seed 000 it comes from.
 """
 
 from __future__ import annotations
@@ -192,10 +193,34 @@ class Applicant:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a rule refuses something. `text` is what users read, a sentence with no section numbers; `section`
+    is the paragraph of seed 000 the rule comes from ("2.2", "2.3–2.4", "1.3 and foreword"), for the code,
+    its tests and docs."""
+
+    section: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Eligibility:
     eligible: bool
-    reasons: tuple[str, ...]  # why not, each naming its paragraph; empty when eligible
+    reasons: tuple[Reason, ...]  # why not; empty when eligible
     required_evidence: tuple[Criterion, ...]
+
+
+def _a(label: str) -> str:
+    """An organisation type inside a sentence: "Academy trust" -> "an academy trust", "University" -> "a
+    university"; proper names keep their capitals ("a Roman Catholic diocese")."""
+    noun = label if label.split(" ")[0] in {"Church", "Roman"} else label[:1].lower() + label[1:]
+    return f"{'an' if noun[:1] in 'aeio' else 'a'} {noun}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def required_evidence(applicant: Applicant) -> tuple[Criterion, ...]:
@@ -213,73 +238,97 @@ def required_evidence(applicant: Applicant) -> tuple[Criterion, ...]:
     return tuple(sections)
 
 
-def _type_reasons(a: Applicant, t: Thresholds) -> list[str]:
-    label = ORG_TYPE_LABELS[a.org_type]
+def _type_reasons(a: Applicant, t: Thresholds) -> list[Reason]:
+    org = _a(ORG_TYPE_LABELS[a.org_type])
     if a.accreditation_type == AccreditationType.ASP:
         if a.org_type not in ASP_ELIGIBLE_TYPES:
             return [
-                f"§2.2: a {label.lower()} is not among the organisations that may seek accreditation as an ASP."
+                Reason(
+                    "2.2",
+                    f"{_sentence(org)} is not among the organisations that may seek accreditation as an ASP.",
+                )
             ]
         return []
     if a.org_type not in ASG_ELIGIBLE_TYPES:
-        return [
-            f"§2.3–2.4: a {label.lower()} may not seek accreditation as an ASG"
-            + (" (it may apply as an ASP under §2.2)." if a.org_type in ASP_ELIGIBLE_TYPES else ".")
-        ]
+        # The §2.2 types may still apply as an ASP: say so.
+        also_asp = " (it may apply as an ASP)." if a.org_type in ASP_ELIGIBLE_TYPES else "."
+        return [Reason("2.3–2.4", f"{_sentence(org)} may not seek accreditation as an ASG{also_asp}")]
     reasons = []
     if (
         a.org_type in ASG_GOVERNING_BODY_TYPES
         and a.primary_schools_governed < t.asg_min_primary_schools_governed
     ):
         reasons.append(
-            f"§2.4: an ASG must be accountable for governance in {t.asg_min_primary_schools_governed} or more "
-            f"primary schools; this proposal gives {a.primary_schools_governed}."
+            Reason(
+                "2.4",
+                f"An ASG must be accountable for governance in {t.asg_min_primary_schools_governed} or more "
+                f"primary schools; this proposal gives {a.primary_schools_governed}.",
+            )
         )
     if a.schools_led_in_formal_partnership < t.asg_min_schools_led:
         reasons.append(
-            f"§2.3: an ASG must already lead improvement in {t.asg_min_schools_led} or more schools through a "
-            f"formal partnership; this proposal gives {a.schools_led_in_formal_partnership}."
+            Reason(
+                "2.3",
+                f"An ASG must already lead improvement in {t.asg_min_schools_led} or more schools through a "
+                f"formal partnership; this proposal gives {a.schools_led_in_formal_partnership}.",
+            )
         )
     return reasons
 
 
-def _capacity_reasons(a: Applicant, t: Thresholds) -> list[str]:
+def _capacity_reasons(a: Applicant, t: Thresholds) -> list[Reason]:
     if a.accreditation_type == AccreditationType.ASP and not 1 <= a.proposed_capacity <= t.asp_max_capacity:
         return [
-            f"§1.3: an ASP leads improvement in one or two schools; the proposed capacity is {a.proposed_capacity}."
+            Reason(
+                "1.3",
+                "An ASP leads improvement in one or two schools; the proposed capacity is "
+                f"{a.proposed_capacity}.",
+            )
         ]
     if a.accreditation_type == AccreditationType.ASG and a.proposed_capacity < t.asg_min_capacity:
         return [
-            f"§1.3 and foreword: an ASG's lead organisation is accountable for {t.asg_min_capacity} or more other "
-            f"schools; the proposed capacity is {a.proposed_capacity}."
+            Reason(
+                "1.3 and foreword",
+                f"An ASG's lead organisation is accountable for {t.asg_min_capacity} or more other schools; the "
+                f"proposed capacity is {a.proposed_capacity}.",
+            )
         ]
     return []
 
 
-def _partner_reasons(a: Applicant) -> list[str]:
+def _partner_reasons(a: Applicant) -> list[Reason]:
     reasons = []
     if not a.is_educational:
         if not a.education_strategy.strip():
             reasons.append(
-                "§2.10: a non-educational organisation must set out its education strategy and how it will "
-                "access primary expertise and school-improvement experience."
+                Reason(
+                    "2.10",
+                    "A non-educational organisation must set out its education strategy and how it will access "
+                    "primary expertise and school-improvement experience.",
+                )
             )
         if a.route in (Route.WITH_CO_PARTNER, Route.CONSORTIUM) and not any(
             p.is_educational for p in a.co_partners
         ):
             reasons.append(
-                "§2.10–2.11: a non-educational organisation applying with a co-partner or as a consortium "
-                "must name an educational co-partner."
+                Reason(
+                    "2.10–2.11",
+                    "A non-educational organisation applying with a co-partner or as a consortium must name an "
+                    "educational co-partner.",
+                )
             )
     elif a.route == Route.CONSORTIUM:
-        reasons.append("§2.11: consortia are the route for non-educational lead organisations.")
+        reasons.append(Reason("2.11", "Consortia are the route for non-educational lead organisations."))
     if a.route == Route.OWN_RIGHT and a.co_partners:
-        reasons.append("§2.10: an application in the organisation's own right names no co-partners.")
+        reasons.append(Reason("2.10", "An application in the organisation's own right names no co-partners."))
     for partner in a.co_partners:
         if not partner.track_record.strip():
             reasons.append(
-                f"§2.12: co-partner {partner.name!r} need not be accredited but must meet the track-record "
-                "criteria: describe its track record."
+                Reason(
+                    "2.12",
+                    f"Co-partner “{partner.name}” need not be accredited but must meet the track-record "
+                    "criteria: describe its track record.",
+                )
             )
     return reasons
 
@@ -359,8 +408,8 @@ class FirstOpportunity:
     diocese: str
     first: tuple[Candidate, ...]  # the responsible diocese (accredited), approached first
     then: tuple[Candidate, ...]  # other accredited providers, approached if the diocese has no package
-    excluded: tuple[tuple[Candidate, str], ...] = field(default=())  # (candidate, reason)
-    note: str = ""
+    excluded: tuple[tuple[Candidate, Reason], ...] = field(default=())  # (candidate, why)
+    note: Reason | None = None
 
 
 def diocese_first_opportunity(
@@ -372,14 +421,21 @@ def diocese_first_opportunity(
     at other accredited providers. Unaccredited candidates are excluded with their reason.
     """
     denomination = church_denomination(school_religious_character)
-    excluded: list[tuple[Candidate, str]] = []
+    excluded: list[tuple[Candidate, Reason]] = []
     accredited: list[Candidate] = []
     for c in candidates:
         if not c.accredited:
             reason = (
-                "§2.5: a diocese needs accreditation to lead a majority trust or federation set up as an intervention."
+                Reason(
+                    "2.5",
+                    "A diocese needs accreditation to lead a majority trust or federation set up as an "
+                    "intervention.",
+                )
                 if c.is_diocese
-                else "Not an accredited provider: only accredited providers lead intervention partnerships (§2.13–2.14)."
+                else Reason(
+                    "2.13–2.14",
+                    "Not an accredited provider: only accredited providers lead intervention partnerships.",
+                )
             )
             excluded.append((c, reason))
         else:
@@ -391,7 +447,9 @@ def diocese_first_opportunity(
             first=(),
             then=tuple(accredited),
             excluded=tuple(excluded),
-            note="Not a Church of England or Roman Catholic school: no diocese has first opportunity.",
+            note=Reason(
+                "2.6", "Not a Church of England or Roman Catholic school: no diocese has first opportunity."
+            ),
         )
     first = tuple(
         c
@@ -399,13 +457,14 @@ def diocese_first_opportunity(
         if c.is_diocese and c.denomination == denomination and _same_diocese(c.diocese, school_diocese)
     )
     then = tuple(c for c in accredited if c not in first)
+    diocese = school_diocese or "The responsible diocese"
     if first:
-        note = f"§2.6: {school_diocese or 'the responsible diocese'} is approached first to protect the school's faith ethos."
+        note = Reason("2.6", f"{diocese} is approached first to protect the school's faith ethos.")
     else:
-        note = (
-            f"§2.6: {school_diocese or 'the responsible diocese'} has no accredited lead partner, so an Academy or "
-            "majority trust or federation cannot be led by the diocese; the LA and the diocese look at other "
-            "accredited providers."
+        note = Reason(
+            "2.6",
+            f"{diocese} has no accredited lead partner, so an Academy or majority trust or federation cannot be "
+            "led by the diocese; the LA and the diocese look at other accredited providers.",
         )
     return FirstOpportunity(
         applies=True, diocese=school_diocese, first=first, then=then, excluded=tuple(excluded), note=note
@@ -414,12 +473,15 @@ def diocese_first_opportunity(
 
 def diocese_lead_partner_reasons(
     *, is_diocese: bool, accredited: bool, new_faith_provision: bool
-) -> tuple[str, ...]:
+) -> tuple[Reason, ...]:
     """§2.5: why a diocese may not be proposed as lead partner (empty when it may)."""
     if is_diocese and new_faith_provision and not accredited:
         return (
-            "§2.5: a diocese must be accredited to be considered for new faith provision through an Academy "
-            "project or a majority trust or federation set up as an intervention.",
+            Reason(
+                "2.5",
+                "A diocese must be accredited to be considered for new faith provision through an Academy "
+                "project or a majority trust or federation set up as an intervention.",
+            ),
         )
     return ()
 

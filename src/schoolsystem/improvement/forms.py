@@ -8,6 +8,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from schoolsystem.core.forms import DateField
 from schoolsystem.improvement.constants import (
     PHASES,
     REDACTABLE_FIELDS,
@@ -23,13 +24,6 @@ from schoolsystem.improvement.constants import (
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class VersionedForm(forms.Form):
@@ -79,12 +73,12 @@ class RequiredNoteForm(VersionedForm):
 
 
 class VisitForm(VersionedForm):
-    visited_on = forms.DateField(label="Date of visit", widget=DateInput)
+    visited_on = DateField(label="Date of visit", what="the date of the visit")
     notes = forms.CharField(label="Notes of the visit", widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class EarlyConversationForm(VersionedForm):
-    held_on = forms.DateField(label="Date of the conversation", widget=DateInput)
+    held_on = DateField(label="Date of the conversation", what="the date of the conversation")
     note = forms.CharField(label="What was discussed and agreed", widget=forms.Textarea(attrs={"rows": 5}))
 
 
@@ -92,8 +86,8 @@ class WarningNoticeForm(VersionedForm):
     grounds = forms.MultipleChoiceField(
         label="Grounds", choices=WarningGround.choices, widget=forms.CheckboxSelectMultiple
     )
-    compliance_by = forms.DateField(
-        label="Compliance date", help_text="The school must comply by this date.", widget=DateInput
+    compliance_by = DateField(
+        label="Compliance date", help_text="The school must comply by this date.", what="the compliance date"
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -104,7 +98,7 @@ class WarningNoticeForm(VersionedForm):
 
 class ConsultationForm(VersionedForm):
     proposal = forms.CharField(label="What was proposed", widget=forms.Textarea(attrs={"rows": 3}))
-    consulted_on = forms.DateField(label="Date consulted", widget=DateInput)
+    consulted_on = DateField(label="Date consulted", what="the date of the consultation")
     outcome = forms.ChoiceField(
         label="The school's response", choices=ConsultationOutcome.choices, widget=forms.RadioSelect
     )
@@ -158,7 +152,7 @@ class InterventionForm(VersionedForm):
 
 
 class CaseReviewForm(VersionedForm):
-    reviewed_on = forms.DateField(label="Date of review", widget=DateInput)
+    reviewed_on = DateField(label="Date of review", what="the date of the review")
     progress = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
     criteria_met = forms.TypedMultipleChoiceField(
         label="Exit criteria now met", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -263,8 +257,8 @@ class DecisionSearchForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "No decisions of this type are published on the register."},
     )
-    decided_from = forms.DateField(label="Decided from", required=False, widget=DateInput)
-    decided_to = forms.DateField(label="Decided to", required=False, widget=DateInput)
+    decided_from = DateField(label="Decided from", required=False, what="the earliest decision date")
+    decided_to = DateField(label="Decided to", required=False, what="the latest decision date")
 
     def __init__(self, *args, types: list[str] | None = None, **kwargs):
         """`types`: the decision types to offer (those the register holds); None offers every type."""
@@ -377,7 +371,7 @@ class DeployForm(forms.Form):
 
 
 class SupportReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label="Date of review", widget=DateInput)
+    reviewed_on = DateField(label="Date of review", what="the date of the review")
     rag = forms.ChoiceField(label="Progress rating", choices=Rag.choices, widget=forms.RadioSelect)
     progress = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -442,7 +436,7 @@ class OfferForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     milestone = forms.TypedChoiceField(label="Milestone", coerce=int, widget=forms.RadioSelect)
-    done_on = forms.DateField(label="Date done", widget=DateInput)
+    done_on = DateField(label="Date done", what="the date it was done")
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -463,7 +457,7 @@ class PeerReviewPlanForm(forms.Form):
         label="Partnership", queryset=None, empty_label="Choose a partnership"
     )
     urn = forms.IntegerField(label="URN of the school reviewed", min_value=1)
-    review_on = forms.DateField(label="Date of the review", widget=DateInput)
+    review_on = DateField(label="Date of the review", what="the date of the review")
     focus_areas = forms.CharField(
         label="Focus areas", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -506,7 +500,7 @@ class PeerReviewFindingsForm(forms.Form):
 class PeerReviewActionForm(forms.Form):
     text = forms.CharField(label="Action agreed", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label="Owner", max_length=200)
-    due_on = forms.DateField(label="Due by", widget=DateInput)
+    due_on = DateField(label="Due by", what="the date it is due by")
 
 
 class DecisionForm(forms.Form):
@@ -525,8 +519,8 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    decided_on = forms.DateField(
-        label="Date of the decision", help_text="Today or earlier.", widget=DateInput
+    decided_on = DateField(
+        label="Date of the decision", help_text="Today or earlier.", what="the date of the decision"
     )
     options_considered = forms.CharField(
         label="Options considered", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})

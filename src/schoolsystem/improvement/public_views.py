@@ -10,7 +10,6 @@ from schoolsystem.improvement import selectors
 from schoolsystem.improvement.constants import REDACTABLE_FIELDS
 from schoolsystem.improvement.forms import DecisionSearchForm
 from schoolsystem.improvement.services import public_headline, public_redactions, public_values
-from schoolsystem.improvement.views import govuk
 
 
 def _search(request):
@@ -43,7 +42,7 @@ def register(request):
     return render(
         request,
         "decisions/register.html",
-        {"form": govuk(form), "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
         status=400 if form.errors else 200,
     )
 

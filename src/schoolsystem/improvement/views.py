@@ -13,7 +13,7 @@ from schoolsystem.accounts.constants import OFFICER_ROLES
 from schoolsystem.accounts.scope import can_see_casework
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
-from schoolsystem.core.pages import apply_error, govuk, page, posted, submit
+from schoolsystem.core.pages import apply_error, page, posted, submit
 from schoolsystem.engines.support import NO_NEED_MET
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
@@ -520,8 +520,8 @@ def decision_manage(request, pk):
         "improvement/decision_manage.html",
         {
             "decision": decision,
-            "publish_form": govuk(publish_form),
-            "minutes_form": govuk(minutes_form),
+            "publish_form": publish_form,
+            "minutes_form": minutes_form,
             "form": publish_form if publish_form.errors else minutes_form,
             "public": services.public_values(decision),
             "can_write": services.can_record_decision(request.user, decision.decision_type),
@@ -556,7 +556,7 @@ def offer_search(request):
     return render(
         request,
         "improvement/offer_search.html",
-        {"form": govuk(form), "results": results, "school": school, "offers": offers},
+        {"form": form, "results": results, "school": school, "offers": offers},
         status=400 if form.errors else 200,
     )
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from schoolsystem.core.forms import DateField
 from schoolsystem.performance.constants import ConcernLevel, SoftIntelligenceKind
 
 
@@ -43,9 +44,7 @@ class AtRiskFilterForm(forms.Form):
 
 class SoftIntelligenceForm(forms.Form):
     kind = forms.ChoiceField(choices=SoftIntelligenceKind.choices, label="What kind of intelligence")
-    noted_on = forms.DateField(
-        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    noted_on = DateField(label="Date", initial=timezone.localdate, what="the date of the intelligence")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note")
 
 

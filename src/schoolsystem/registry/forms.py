@@ -2,6 +2,7 @@
 
 from django import forms
 
+from schoolsystem.core.forms import DateField
 from schoolsystem.registry.constants import (
     FORMAL_GROUP_TYPES,
     EstablishmentStatus,
@@ -42,13 +43,6 @@ class SchoolSearchForm(forms.Form):
 # --- Informal partnerships and system leaders (writes go through registry.services) -------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 INFORMAL_CHOICES = [(t.value, t.label) for t in GroupType if t not in FORMAL_GROUP_TYPES]
 
 
@@ -58,17 +52,17 @@ class PartnershipForm(forms.Form):
     description = forms.CharField(
         required=False, label="About the partnership", widget=forms.Textarea(attrs={"rows": 3})
     )
-    opened_on = forms.DateField(required=False, label="Started on", widget=DateInput)
+    opened_on = DateField(required=False, label="Started on", what="the date it started")
 
 
 class MembershipAddForm(forms.Form):
     urn = forms.IntegerField(label="URN of the school", min_value=100000, max_value=999999)
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER, label="Role")
-    joined_on = forms.DateField(label="Joined on", widget=DateInput)
+    joined_on = DateField(label="Joined on", what="the date the school joined")
 
 
 class MembershipEndForm(forms.Form):
-    left_on = forms.DateField(label="Left on", widget=DateInput)
+    left_on = DateField(label="Left on", what="the date the school left")
 
 
 class SystemLeaderForm(forms.Form):
@@ -89,8 +83,10 @@ class SystemLeaderForm(forms.Form):
         choices=[("", "Not recorded"), ("Primary", "Primary"), ("Secondary", "Secondary"), ("All-through", "All-through"),
                  ("Special", "Special"), ("Nursery", "Nursery"), ("16 plus", "16 plus")],
     )  # fmt: skip
-    designated_on = forms.DateField(required=False, label="Designated on", widget=DateInput)
-    designation_ends_on = forms.DateField(required=False, label="Designation ends on", widget=DateInput)
+    designated_on = DateField(required=False, label="Designated on", what="the designation date")
+    designation_ends_on = DateField(
+        required=False, label="Designation ends on", what="the date the designation ends"
+    )
     days_per_term = forms.IntegerField(
         min_value=0, max_value=65, initial=0, label="Days of support they can give each term"
     )

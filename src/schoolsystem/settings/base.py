@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -65,6 +66,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates too (core/widgets/: the GOV.UK date input); "django.forms" above
+# supplies Django's own widget templates to that engine.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": database_config(VAR_DIR / "schoolsystem.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -123,11 +128,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Schools, partnerships, performance, risk, casework, brokerage and accreditation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # The docs pages' JavaScript and CSS come from drf-spectacular-sidecar's static files (no CDN; our CSP allows
+    # The docs page's JavaScript and CSS come from drf-spectacular-sidecar's static files (no CDN; our CSP allows
     # only 'self'), and Swagger UI's start-up script is a separate request (SpectacularSwaggerSplitView).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "TAGS": API_TAGS,  # one tag per part of the service (core.openapi)
     "ENUM_NAME_OVERRIDES": {
         "EstablishmentStatusEnum": "schoolsystem.registry.constants.EstablishmentStatus",

@@ -94,7 +94,7 @@ def _lock(case: Case, version: int | None) -> Case:
     locked = Case.objects.select_for_update().select_related("school", "school__la").get(pk=case.pk)
     if version is not None and locked.version != int(version):
         last = locked.events.select_related("actor").first()
-        who = last.actor.get_full_name() or last.actor.username if last and last.actor else "another user"
+        who = last.actor.display_name if last and last.actor else "another user"
         when = timezone.localtime(last.occurred_on).strftime("%d %B %Y at %H:%M") if last else ""
         raise StaleEdit(
             f"This case was changed by {who} {('on ' + when) if when else ''} after you opened it. "
@@ -487,7 +487,7 @@ def case_choose_intervention(
             subject=f"{InterventionOption(option).label} for {c.school.name}",
             decision_type=DecisionType.INTERVENTION,
             establishment=c.school,
-            decided_by_name=decided_by_name or by.get_full_name() or by.get_role_display(),
+            decided_by_name=decided_by_name or by.public_name,
             decided_on=_today(),
             options_considered=options_considered or [InterventionOption(option).label],
             criteria=criteria or [WarningGround(g).label for g in c.warning_grounds],
@@ -509,7 +509,7 @@ def case_choose_intervention(
                 subject=f"Academy order for {c.school.name}",
                 decision_type=DecisionType.ACADEMY_ORDER,
                 establishment=c.school,
-                decided_by_name=decided_by_name or by.get_full_name() or by.get_role_display(),
+                decided_by_name=decided_by_name or by.public_name,
                 decided_on=_today(),
                 options_considered=options_considered or [InterventionOption(option).label],
                 criteria=["Maintained school judged inadequate by Ofsted"],
@@ -680,7 +680,7 @@ def academy_order_record_sponsor(*, order: AcademyOrder, by, sponsor_group, rati
         subject=f"{sponsor_group.name} to sponsor {order.case.school.name}",
         decision_type=DecisionType.SPONSOR_MATCH,
         establishment=order.case.school,
-        decided_by_name=by.get_full_name() or by.get_role_display(),
+        decided_by_name=by.public_name,
         decided_on=_today(),
         options_considered=[sponsor_group.name],
         criteria=["Capacity", "Geography", "Phase experience", "Track record"],
@@ -710,7 +710,7 @@ def academy_order_revoke(*, order: AcademyOrder, by, reason: str) -> AcademyOrde
         subject=f"Academy order for {order.case.school.name} revoked",
         decision_type=DecisionType.ACADEMY_ORDER_REVOCATION,
         establishment=order.case.school,
-        decided_by_name=by.get_full_name() or by.get_role_display(),
+        decided_by_name=by.public_name,
         decided_on=_today(),
         options_considered=["Continue the academy order", "Revoke the academy order"],
         criteria=["Significant improvement since the order", "Improvement likely to be sustained"],

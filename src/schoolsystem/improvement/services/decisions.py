@@ -21,7 +21,6 @@ from schoolsystem.improvement.constants import (
 )
 from schoolsystem.improvement.models import Decision
 
-DECISION_WRITE_ROLES = frozenset({*OFFICER_ROLES, Role.DECISION_MAKER})
 # Intervention and structural decisions about schools are the officers' (LA officer for maintained schools, regional
 # officer for academies and academy orders). The decision maker (Secretary of State) records accreditation decisions.
 DECISION_TYPE_ROLES: dict[str, frozenset[str]] = {
@@ -29,33 +28,31 @@ DECISION_TYPE_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def roles_for_decision_type(decision_type: str) -> frozenset[str]:
-    return DECISION_TYPE_ROLES.get(decision_type, frozenset(OFFICER_ROLES))
-
-
 def can_record_decision(user, decision_type: str | None = None) -> bool:
-    """May this user record (and publish) decisions of this type; with no type, any type improvement pages offer
-    (intervention and structural decisions: officers only)."""
+    """The one rule for who records, publishes and attaches minutes to decisions, used by the pages and by the
+    services. `decision_type` None (or not a known type): the types the improvement pages offer, intervention
+    and structural decisions, which are the officers'. `user` None is the system itself (demo loader, imports)."""
     if user is None:
-        return True  # the system itself (demo loader, imports)
+        return True
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return user.role in roles_for_decision_type(decision_type or DecisionType.INTERVENTION)
+    if decision_type not in DecisionType.values:
+        decision_type = DecisionType.INTERVENTION
+    return user.role in DECISION_TYPE_ROLES.get(decision_type, OFFICER_ROLES)
+
+
+def _require_can_record(by, decision_type: str, doing: str) -> None:
+    if not can_record_decision(by, decision_type):
+        kind = DecisionType(decision_type).label.lower() if decision_type in DecisionType.values else "these"
+        raise PermissionDenied(f"You may not {doing} {kind} decisions.")
 
 
 def _fields(decision: Decision) -> dict:
     # The minutes file is recorded by name (a FieldFile is not JSON); every other field as it is.
     names = [f.attname for f in Decision._meta.concrete_fields if f.name != "minutes"]
     return {**snapshot(decision, names), "minutes": decision.minutes.name or ""}
-
-
-def _can_write(by, decision_type: str | None = None) -> bool:
-    # `by=None` is the system itself (demo loader, imports); users need the role of the decision type.
-    if decision_type is None:
-        return by is None or by.is_superuser or by.role in DECISION_WRITE_ROLES
-    return can_record_decision(by, decision_type)
 
 
 def _outcome_of(outcome: str | None, source) -> str:
@@ -95,10 +92,7 @@ def decision_create(
     reference. Decisions are published separately (`decision_publish`), possibly with redactions. `outcome` is
     approved, declined, deferred or withdrawn (by default the source's own outcome, else approved). The decision
     date cannot be in the future."""
-    if not _can_write(by):
-        raise PermissionDenied("Only officers and decision makers record decisions.")
-    if decision_type in DecisionType.values and not _can_write(by, decision_type):
-        raise PermissionDenied(f"You may not record {DecisionType(decision_type).label.lower()} decisions.")
+    _require_can_record(by, decision_type, "record")
     outcome = _outcome_of(outcome, source)
     errors: dict[str, list[str]] = {}
     if not subject.strip():
@@ -231,8 +225,7 @@ def _public_text(decision: Decision) -> str:
 @transaction.atomic
 def decision_publish(*, by, decision: Decision, redactions: Iterable[dict] = ()) -> Decision:
     """Publish a decision on the public register, with explicit redactions (what was withheld and why)."""
-    if not _can_write(by, decision.decision_type):
-        raise PermissionDenied("You may not publish this kind of decision.")
+    _require_can_record(by, decision.decision_type, "publish")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status == DecisionStatus.PUBLISHED:
         raise InvalidTransition("This decision is already published.")
@@ -289,8 +282,7 @@ def _supersede_standing(*, by, decision: Decision) -> None:
 @transaction.atomic
 def decision_attach_minutes(*, by, decision: Decision, file) -> Decision:
     """Attach the minutes of the meeting that took the decision (published with it)."""
-    if not _can_write(by, decision.decision_type):
-        raise PermissionDenied("You may not attach minutes to this kind of decision.")
+    _require_can_record(by, decision.decision_type, "attach minutes to")
     if not file or not getattr(file, "name", ""):
         raise ValidationFailed("Choose a file of minutes.", extra={"errors": {"file": ["Choose a file."]}})
     decision = Decision.objects.select_for_update().get(pk=decision.pk)

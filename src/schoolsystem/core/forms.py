@@ -1,0 +1,113 @@
+"""Form parts every app shares. Dates are entered as the GOV.UK date input: three boxes, day, month and year
+(the Design System's pattern for dates people know or can look up; it avoids the browser's date picker and
+any question of format). Messages follow the Design System's wording and name the date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django import forms
+
+PARTS = ("day", "month", "year")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class DateInput(forms.MultiWidget):
+    """Day, month and year boxes (`<name>_day`, `<name>_month`, `<name>_year`). The day box carries the field's
+    own id, so its label and the error summary's link land on it.
+
+    A single value under the field's own name (`2026-03-31` or `31/3/2026`) is read too: links and scripts that
+    post one date keep working."""
+
+    template_name = "core/widgets/date_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            value = DateField.parse_text(value) or value
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        parts = super().value_from_datadict(data, files, name)
+        if not any(parts) and data.get(name):
+            return data.get(name)
+        return parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        base_id = widget["attrs"].get("id")
+        widget["has_error"] = widget["attrs"].get("aria-invalid") == "true"
+        for part, sub in zip(PARTS, widget["subwidgets"], strict=True):
+            sub["part"] = part
+            sub["label"] = _cap(part)
+            if base_id:
+                sub["attrs"]["id"] = base_id if part == "day" else f"{base_id}_{part}"
+            sub["attrs"].pop("aria-invalid", None)
+            sub["attrs"].pop("aria-describedby", None)
+        return context
+
+    def id_for_label(self, id_):
+        return id_
+
+
+class DateField(forms.DateField):
+    """A date entered in the GOV.UK date input. `what` names it in messages ("the date of the visit"); by
+        default the label, e.g. "Enter date of visit", "Date of visit must include a month". The hint ends with
+    an example date, as the Design System shows one."""
+
+    widget = DateInput
+    TEXT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+    EXAMPLE = "For example, 31 3 2026"
+
+    def __init__(self, *, what: str | None = None, **kwargs):
+        kwargs.setdefault("input_formats", self.TEXT_FORMATS)
+        kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), self.EXAMPLE]))
+        given = dict(kwargs.get("error_messages") or {})
+        super().__init__(**kwargs)
+        self.what = what or (self.label[:1].lower() + self.label[1:] if self.label else "the date")
+        self.error_messages["required"] = given.get("required", f"Enter {self.what}")
+        self.error_messages["invalid"] = given.get("invalid", f"{_cap(self.what)} must be a real date")
+
+    @classmethod
+    def parse_text(cls, text: str) -> date | None:
+        for fmt in cls.TEXT_FORMATS:
+            try:
+                return datetime.strptime(text.strip(), fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    def to_python(self, value):
+        if not isinstance(value, list | tuple):
+            return super().to_python(value)
+        day, month, year = (str(part or "").strip() for part in value)
+        if not (day or month or year):
+            return None
+        missing = [name for name, part in zip(PARTS, (day, month, year), strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(
+                f"{_cap(self.what)} must include a {' and '.join(missing)}", code="incomplete"
+            )
+        if not all(re.fullmatch(r"\d{1,4}", part) for part in (day, month, year)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -1,0 +1,44 @@
+"""GIAS keeps an academy sponsor and its trust as two groups of one name: one match (selectors.same_named_groups)
+for the school's own sponsor record, the trust a sponsor's school joins, and the labels that say which is which."""
+
+import pytest
+
+from schoolsystem.brokerage import selectors
+from tests.brokerage.conftest import make_school, make_trust
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(area):
+    """The trust as the groups file spells it, the sponsor record as the establishment file does."""
+    school = make_school(area["la"], "Tenacity Primary", 505_000, 150_300)
+    trust = make_trust("Tenacity Academy Trust", [school])
+    sponsor = make_trust("TENACITY  ACADEMY TRUST", [], group_type="sponsor")
+    make_trust("Tenacity Academy Trust", [], group_type="sponsor", status="closed")
+    return trust, sponsor
+
+
+def test_the_same_name_is_matched_case_and_spacing_aside(pair):
+    trust, sponsor = pair
+    assert selectors.trust_for_sponsor(sponsor) == trust
+    assert selectors.same_named_sponsors({f"group:{trust.pk}"}) == {
+        f"group:{trust.pk}": {f"group:{sponsor.pk}"}
+    }
+
+
+def test_labels_of_recorded_preferences_say_which_is_the_sponsor(pair, django_assert_num_queries):
+    trust, sponsor = pair
+    with django_assert_num_queries(2):
+        labels = selectors.preference_labels({f"group:{trust.pk}"})
+    assert labels == {
+        f"group:{trust.pk}": "Tenacity Academy Trust (trust)",
+        f"group:{sponsor.pk}": "TENACITY  ACADEMY TRUST (sponsor)",
+    }
+
+
+def test_a_sponsor_with_no_open_trust_of_its_name_has_none(area):
+    sponsor = make_trust("Lonely Learning Trust", [], group_type="sponsor")
+    make_trust("Lonely Learning Trust", [], status="closed")
+    assert selectors.trust_for_sponsor(sponsor) is None
+    assert selectors.same_named_groups(["", "  "], ["mat"]) == {}
