@@ -89,6 +89,20 @@ class Round(TimeStampedModel):
         return PLAN_METHODS.get(self.plan_summary.get("solver", ""), "")
 
 
+class RoundPlan(TimeStampedModel):
+    """The inputs the engine planned the round from, and the plan it proposed: the baseline of every what-if.
+    The register moves on after a plan (hand-offs change memberships, profiles change capacities), so a what-if
+    re-built from it would compare unlike with unlike; it changes the stored inputs instead. Replaced when the
+    round is planned again. Kept apart from Round so pages that list rounds do not load it."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="plan_record")
+    inputs = models.JSONField(help_text="schools, partners, rules and weights as the engine saw them")
+    result = models.JSONField(help_text="assignments, orphans and totals of the plan proposed")
+
+    def __str__(self) -> str:
+        return f"Plan of {self.round_id}"
+
+
 class RoundSchool(TimeStampedModel):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="schools")
     establishment = models.ForeignKey("registry.Establishment", on_delete=models.PROTECT, related_name="+")
@@ -157,7 +171,7 @@ class Proposal(TimeStampedModel):
         ordering = ["round_school__establishment__name"]
 
     def __str__(self) -> str:
-        return f"{self.round_school.establishment.name} -> {self.partner_name}"
+        return f"{self.round_school.establishment.name} to {self.partner_name}"
 
 
 class DueDiligenceCheck(TimeStampedModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 
 from django.db.models import Count, F, Prefetch, Q
 
@@ -27,10 +27,19 @@ from schoolsystem.brokerage.constants import (
     RoundStatus,
     Scenario,
 )
-from schoolsystem.brokerage.models import Candidate, PartnerProfile, Proposal, Round, RoundSchool
+from schoolsystem.brokerage.models import (
+    Candidate,
+    PartnerProfile,
+    Proposal,
+    Round,
+    RoundPlan,
+    RoundSchool,
+)
 from schoolsystem.core.errors import NotFound
 from schoolsystem.engines.gias import group_key
 from schoolsystem.engines.matching import (
+    Assignment,
+    Orphan,
     PartnerCandidate,
     PartnerKind,
     Plan,
@@ -334,8 +343,6 @@ def same_named_sponsors(group_keys: set[str]) -> dict[str, set[str]]:
 def _with_own_sponsors(schools: list[SchoolNeed]) -> list[SchoolNeed]:
     """Each school with the sponsor records of its own trust (same name in GIAS) as further current partners:
     never a trust to move it to (engine rule "current")."""
-    from dataclasses import replace
-
     sponsors = same_named_sponsors({s.current_partner_id for s in schools if s.current_partner_id})
     return [
         replace(s, also_current_ids=tuple(sorted(sponsors[s.current_partner_id])))
@@ -408,8 +415,6 @@ def round_problem(
     schools = [school_need(r, round_, current) for r in rows]
     partners = partners_for(round_, round_.scenario)
     if capacity_overrides:
-        from dataclasses import replace
-
         partners = [
             replace(p, capacity=int(capacity_overrides[p.id])) if p.id in capacity_overrides else p
             for p in partners
@@ -456,25 +461,70 @@ def latest_round_school(user, est: Establishment) -> RoundSchool | None:
     )
 
 
-def current_plan(round_: Round) -> Plan:
-    """The stored plan (open and decided proposals) as an engine Plan, for what-if comparisons."""
-    from schoolsystem.engines.matching import Assignment
+def plan_record_data(problem: Problem, plan: Plan) -> tuple[dict, dict]:
+    """(inputs, result) of a plan as JSON for RoundPlan: the engine's dataclasses as dicts."""
+    inputs = {
+        "schools": [asdict(x) for x in problem.schools],
+        "partners": [asdict(x) for x in problem.partners],
+        "rules": asdict(problem.rules),
+        "weights": asdict(problem.weights),
+    }
+    return inputs, asdict(plan)
 
-    props = (
-        Proposal.objects.filter(round=round_)
-        .exclude(status__in=["withdrawn", "declined"])
-        .select_related("round_school__establishment")
+
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _rebuild(cls, data: dict):
+    """A frozen engine dataclass from its JSON dict: lists back to tuples; a field the engine no longer has is
+    dropped, one it has since gained takes its default."""
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: _tuples(v) for k, v in data.items() if k in known})
+
+
+def stored_problem(record: RoundPlan) -> Problem:
+    """The engine problem the round was planned from."""
+    i = record.inputs
+    return Problem(
+        [_rebuild(SchoolNeed, x) for x in i["schools"]],
+        [_rebuild(PartnerCandidate, x) for x in i["partners"]],
+        _rebuild(RuleSet, i["rules"]),
+        _rebuild(Weights, i["weights"]),
     )
+
+
+def stored_plan(record: RoundPlan) -> Plan:
+    """The plan the round proposed, as the engine returned it."""
+    r = record.result
     return Plan(
-        assignments=tuple(
-            Assignment(str(p.round_school.establishment.urn), p.partner_key, p.fit, p.distance_km or 0.0)
-            for p in props
-        ),
-        orphans=(),
-        total_fit=round(sum(p.fit for p in props), 2),
-        objective=0,
-        solver="stored",
+        assignments=tuple(_rebuild(Assignment, a) for a in r["assignments"]),
+        orphans=tuple(_rebuild(Orphan, o) for o in r["orphans"]),
+        total_fit=r["total_fit"],
+        objective=r["objective"],
+        solver=r["solver"],
+        load=_tuples(r.get("load", [])),
     )
+
+
+def what_if_problem(
+    problem: Problem, *, weights: dict | None, capacity_overrides: dict[str, int] | None
+) -> Problem:
+    """`problem` with other weights (merged into its own) or partner capacities; `problem` itself when they
+    change nothing, so "no change" is the same problem and so the same plan."""
+    new_weights = (
+        problem.weights if weights is None else Weights.from_dict({**asdict(problem.weights), **weights})
+    )
+    overrides = {k: int(v) for k, v in (capacity_overrides or {}).items()}
+    partners = [
+        replace(p, capacity=overrides[p.id]) if p.id in overrides and overrides[p.id] != p.capacity else p
+        for p in problem.partners
+    ]
+    if new_weights == problem.weights and all(
+        a is b for a, b in zip(partners, problem.partners, strict=True)
+    ):
+        return problem
+    return Problem(problem.schools, partners, problem.rules, new_weights)
 
 
 def _partner_kind(p: PartnerCandidate) -> str:
@@ -486,26 +536,52 @@ def _partner_kind(p: PartnerCandidate) -> str:
 
 
 def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: dict[str, int] | None):
-    """Re-plan with other weights or capacities and compare with the stored plan. Writes nothing.
+    """Re-plan with other weights or capacities and compare with the plan proposed. Writes nothing.
+
+    Both plans are made from the same inputs: those the round was planned from (RoundPlan), so with no change
+    the what-if is the proposed plan itself, with no school changing partner and the same total fit. Inputs
+    re-read from the register would not be the same: by then the round's own hand-offs have moved its schools
+    into their new trusts (which the "current trust" rule then excludes) and changed the partners' sizes and
+    capacities. A round planned before its inputs were kept is compared with a plan from today's register.
     Each change names the school (with its URN) and the partners, never their internal keys."""
-    rp = round_problem(round_, weights=weights, capacity_overrides=capacity_overrides)
-    after = plan_problem(rp.problem)
-    before = current_plan(round_)
-    names = dict(Proposal.objects.filter(round=round_).values_list("partner_key", "partner_name"))
-    names |= problem_partner_labels(rp.problem)
+    record = RoundPlan.objects.filter(round=round_).first()
+    if record is not None:
+        problem, before = stored_problem(record), stored_plan(record)
+    else:
+        problem = round_problem(round_).problem
+        before = plan_problem(problem)
+    changed = what_if_problem(problem, weights=weights, capacity_overrides=capacity_overrides)
+    after = before if changed is problem else plan_problem(changed)
+    names = problem_partner_labels(problem)
+    schools = {s.id: s for s in problem.schools}
+    status = dict(
+        Proposal.objects.filter(round=round_)
+        .order_by("id")
+        .values_list("round_school__establishment__urn", "status")
+    )
     changes = diff_plans(before, after)
     rows = []  # for pages: names, not keys (the API keeps the keys in `changes`)
     for c in changes:
-        rs = rp.round_schools.get(c.school_id)
+        school = schools.get(c.school_id)
+        urn = school.urn if school and school.urn else c.school_id
+        st = status.get(urn)
         rows.append(
             {
-                "school": rs.establishment.name if rs else c.school_id,
-                "urn": rs.establishment.urn if rs else c.school_id,
+                "school": school.name if school else c.school_id,
+                "urn": urn,
                 "before": names.get(c.before, c.before) if c.before else "",
                 "after": names.get(c.after, c.after) if c.after else "",
+                # A school whose proposal has moved on: the what-if is only what the plan would have been.
+                "now": ProposalStatus(st).label if st and st != ProposalStatus.PROPOSED else "",
             }
         )
-    return {"plan": after, "changes": changes, "rows": rows, "before": before}
+    return {
+        "plan": after,
+        "changes": changes,
+        "rows": rows,
+        "before": before,
+        "planned_on": record.modified_on if record is not None else None,
+    }
 
 
 _KIND_WORD = {"sponsor": "sponsor", "provider": "accredited provider", "new": "new trust"}

@@ -40,6 +40,7 @@ from schoolsystem.brokerage.models import (
     PartnerProfile,
     Proposal,
     Round,
+    RoundPlan,
     RoundSchool,
 )
 from schoolsystem.core.audit import audit, snapshot
@@ -477,6 +478,8 @@ def round_plan(*, by, round: Round, weights: dict | None = None) -> Round:
         o = orphans.get(school_id)
         rs.orphan_reason, rs.orphan_detail = (o.reason, o.detail) if o else ("", "")
     RoundSchool.objects.bulk_update(rp.round_schools.values(), ["orphan_reason", "orphan_detail"])
+    inputs, stored = selectors.plan_record_data(rp.problem, result)
+    RoundPlan.objects.update_or_create(round=round_, defaults={"inputs": inputs, "result": stored})
     round_.plan_summary = {
         "solver": result.solver,
         "total_fit": result.total_fit,
