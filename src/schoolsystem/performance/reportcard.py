@@ -17,7 +17,7 @@ from schoolsystem.engines.similar import nearest
 from schoolsystem.performance.charts import line_chart
 from schoolsystem.performance.constants import LEGACY_GRADES, REPORT_CARD_AREAS, REPORT_CARD_SCALE, KeyStage
 from schoolsystem.performance.models import AbsenceRecord, CensusRecord, ExclusionRecord, KeyStageResult
-from schoolsystem.performance.selectors import benchmarks, inspections_frame, results_frame
+from schoolsystem.performance.selectors import benchmarks, inspections_frame, owners, results_frame
 
 MEASURES = {
     KeyStage.KS2: [
@@ -42,6 +42,13 @@ def decimals(field: str, unit: str) -> int:
 
 
 HEADLINE = {KeyStage.KS2: ("rwm_expected", "reading_progress"), KeyStage.KS4: ("attainment8", "progress8")}
+# The charts' value axes, with their units (progress scores are centred on the national average, 0).
+AXIS_LABELS = {
+    "rwm_expected": "Pupils meeting the standard (%)",
+    "reading_progress": "Progress score (0 = national average)",
+    "attainment8": "Attainment 8 score (points, 0 to 90)",
+    "progress8": "Progress 8 score (0 = national average)",
+}
 
 
 def _v(x) -> float | None:
@@ -80,7 +87,8 @@ def _similar(school, ks: str, year: str, measures: list[str]) -> dict:
 
 
 def build(school) -> dict:
-    results = results_frame([school.urn])
+    owned = owners([school.urn])  # predecessor links, looked up once for results and inspections
+    results = results_frame([school.urn], owned=owned)
     stages = [
         ks for ks in (KeyStage.KS4, KeyStage.KS2) if not results.empty and (results["key_stage"] == ks).any()
     ]
@@ -112,7 +120,7 @@ def build(school) -> dict:
 
         charts = []
         for field in HEADLINE[ks]:
-            label = next(lbl for f, lbl, _ in measures if f == field)
+            label, unit = next((lbl, u) for f, lbl, u in measures if f == field)
             charts.append(
                 line_chart(
                     {
@@ -120,11 +128,13 @@ def build(school) -> dict:
                         school.la.name: (years, bench_series("LA", field)),
                         "England": (years, bench_series("England", field)),
                     },
-                    title=f"{label}: {school.name} compared with {school.la.name} and England, {years[0][:4]} to {years[-1][5:]}",
-                    ylabel=label
-                    if len(label) < 25
-                    else ("%" if "standard" in label or "Grade" in label else "score"),
+                    chart_id=f"chart-{ks}-{field}",
+                    title=f"{label}: {school.name} compared with {school.la.name} and England, "
+                    f"{years[0][:4]} to {years[-1][5:]}",
+                    ylabel=AXIS_LABELS[field],
                     zero_line="progress" in field,
+                    decimals=decimals(field, unit),
+                    unit=unit,
                 )
             )
         latest = years[-1]
@@ -157,7 +167,7 @@ def build(school) -> dict:
                 ),
             }
         )
-    inspections = inspections_frame([school.urn])
+    inspections = inspections_frame([school.urn], owned=owned)
     history = []
     for _, i in inspections.iterrows():
         if i["framework"] == "legacy":

@@ -23,7 +23,7 @@ from schoolsystem.engines.scorecards import (
 )
 from schoolsystem.performance.charts import line_chart
 from schoolsystem.performance.constants import LEGACY_GRADES, KeyStage
-from schoolsystem.performance.selectors import inspections_frame, results_frame
+from schoolsystem.performance.selectors import inspections_frame, owners, results_frame
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
 
 MEASURES = {
@@ -124,8 +124,9 @@ def _weak_at_joining(
 def build(*, group: Group | None = None, la: LocalAuthority | None = None) -> dict:
     members = _members(group, la)
     urns = members["urn"].astype(int).tolist()
-    results = results_frame(urns)
-    inspections = inspections_frame(urns)
+    owned = owners(urns)  # predecessor links, looked up once for results and inspections
+    results = results_frame(urns, owned=owned)
+    inspections = inspections_frame(urns, owned=owned)
     weak = _weak_at_joining(members, results, inspections)
     joined = dict(zip(members["urn"], members["joined_on"], strict=True))
     left = dict(zip(members["urn"], members["left_on"], strict=True))
@@ -160,7 +161,15 @@ def build(*, group: Group | None = None, la: LocalAuthority | None = None) -> di
                     "Counted schools (3+ full years)": (years, [_v(mat_vals.get(y)) for y in years])
                 } | series
                 title = f"{label}: pupil-weighted, counted schools and all schools"
-            charts.append(line_chart(series, title=title, ylabel=label, zero_line=True))
+            charts.append(
+                line_chart(
+                    series,
+                    chart_id=f"chart-{ks}-{f}",
+                    title=title,
+                    ylabel=f"{label} score (0 = national average)",
+                    zero_line=True,
+                )
+            )
         latest_year = years[-1]
         flags = counted(part, 3)
         schools = []

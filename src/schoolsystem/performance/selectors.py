@@ -111,8 +111,9 @@ KS_FIELDS = [
 ]  # fmt: skip
 
 
-def _owners(urns) -> tuple[dict[int, int], Q]:
-    """URN -> the school it is attributed to (itself or its successor), and a filter selecting all of them."""
+def owners(urns) -> tuple[dict[int, int], Q]:
+    """URN -> the school it is attributed to (itself or its successor), and a filter selecting all of them.
+    A page that reads both results and inspections of the same URNs looks this up once and passes it to both."""
     preds = predecessors(urns)
     owner = {u: u for u in preds}
     for u, ps in preds.items():
@@ -123,11 +124,13 @@ def _owners(urns) -> tuple[dict[int, int], Q]:
     return owner, (base | Q(urn__in=extra)) if extra and isinstance(urns, QuerySet) else base
 
 
-def results_frame(urns, key_stage: str | None = None, fields: list[str] = KS_FIELDS) -> pd.DataFrame:
+def results_frame(
+    urns, key_stage: str | None = None, fields: list[str] = KS_FIELDS, *, owned=None
+) -> pd.DataFrame:
     """KS results of these URNs (a list, or a QuerySet of URN values for whole tables) *and their
     predecessors*, attributed to the school asked for (`source_urn` says which URN the row was published
-    under). One query for links, one for results."""
-    owner, where = _owners(urns)
+    under). One query for links (none when `owned`, from `owners(urns)`, is given), one for results."""
+    owner, where = owned or owners(urns)
     qs = KeyStageResult.objects.filter(where, level__in=SCHOOL_LEVELS)
     if key_stage:
         qs = qs.filter(key_stage=key_stage)
@@ -171,9 +174,10 @@ def benchmarks(key_stage: str, la_code: str | None) -> pd.DataFrame:
     return pd.concat([la, eng], ignore_index=True)
 
 
-def inspections_frame(urns) -> pd.DataFrame:
-    """Every inspection of these URNs and their predecessors, newest first, attributed to the school."""
-    owner, where = _owners(urns)
+def inspections_frame(urns, *, owned=None) -> pd.DataFrame:
+    """Every inspection of these URNs and their predecessors, newest first, attributed to the school.
+    `owned`: `owners(urns)` if the caller has it already."""
+    owner, where = owned or owners(urns)
     cols = ["urn", "framework", "start_date", "overall_effectiveness", "category_of_concern", "evaluations",
             "safeguarding_met", "inspection_type", "quality_of_education", "behaviour_and_attitudes",
             "personal_development", "leadership_and_management"]  # fmt: skip
