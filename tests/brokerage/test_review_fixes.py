@@ -189,8 +189,10 @@ def test_school_is_not_moved_to_the_sponsor_record_of_its_own_trust(area, region
     rp = selectors.round_problem(r)
     sl = rp.problem.shortlist(0)
     assert f"group:{own.pk}" not in {c.partner_id for c in sl.ranked}
+    # The sponsor record is its trust (one candidate per organisation), which is the school's current trust.
+    assert f"group:{own.pk}" not in {p.id for p in rp.problem.partners}
     excluded = {e.partner_id: {x.code for x in e.reasons} for e in sl.excluded}
-    assert "current" in excluded[f"group:{own.pk}"]
+    assert "current" in excluded[f"group:{area['oak'].pk}"]
     services.round_plan(by=regional, round=r)
     assert not Proposal.objects.filter(round=r, group__in=[own, area["oak"]]).exists()
 

@@ -195,14 +195,16 @@ def test_academy_order_round_refuses_a_school_not_judged_inadequate(client, area
 # 5. What-if names; 7. form wording ----------------------------------------------------------------------------
 
 
-def test_partner_choices_say_which_is_the_sponsor_and_which_the_trust(area, officer):
-    near = [make_school(area["la"], f"Tenacity {i}", 505_000 + 200 * i, 150_300) for i in range(2)]
+def test_partner_choices_list_a_sponsor_and_its_trust_once_and_a_lone_sponsor_as_a_sponsor(area, officer):
+    near = [make_school(area["la"], f"Tenacity {i}", 505_000 + 200 * i, 150_300) for i in range(3)]
     trust = make_trust("Tenacity Academy Trust", [near[0]])
     sponsor = make_trust("Tenacity Academy Trust", [near[1]], group_type="sponsor")
+    lone = make_trust("Lone Sponsor Trust", [near[2]], group_type="sponsor")
     r = planned_round(area, officer)
     choices = dict(selectors.round_partner_choices(r))
-    assert choices[f"group:{trust.pk}"] == "Tenacity Academy Trust (trust)"
-    assert choices[f"group:{sponsor.pk}"] == "Tenacity Academy Trust (sponsor)"
+    assert choices[f"group:{trust.pk}"] == "Tenacity Academy Trust"
+    assert f"group:{sponsor.pk}" not in choices
+    assert choices[f"group:{lone.pk}"] == "Lone Sponsor Trust (sponsor)"
     assert choices[f"group:{area['oak'].pk}"] == "Oak Trust"
 
 
@@ -239,10 +241,12 @@ def test_shortlist_distances_have_one_format_with_the_unit(client, area, officer
     import re
 
     cells = re.findall(r'govuk-table__cell--numeric">([^<]*km[^<]*)</td>', page)
-    assert len(cells) >= 3  # ranked and excluded tables
+    excluded = re.findall(r"<li>[^<(]+\(([^<)]*km[^<)]*)\)</li>", page)
+    assert cells and len(excluded) >= 2  # the ranked table and the excluded partners
     assert all(re.fullmatch(r"\d+\.\d km", c) for c in cells), cells
+    assert all(re.fullmatch(r"\d+\.\d km away", c) for c in excluded), excluded
     assert ">km</th>" not in page
-    assert page.count('govuk-table__header--numeric">Nearest school</th>') == 2
+    assert page.count('govuk-table__header--numeric">Distance to its nearest school</th>') == 1
 
 
 def test_shortlist_caption_leaves_out_gias_none(client, area, officer):

@@ -169,7 +169,9 @@ def _track_records(group_ids: list[int], members: dict[int, list[dict]]) -> dict
 
 
 def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[PartnerCandidate]:
-    """Open trusts and sponsors from the registry, located by head office and member schools: 2 queries."""
+    """Open trusts and sponsors from the registry, located by head office and member schools: 2 queries.
+    One candidate per organisation: a sponsor record with an open trust of the same name is that trust
+    (merge_sponsor_records)."""
     groups = list(
         Group.objects.filter(group_type__in=PARTNER_GROUP_TYPES, status="open").select_related(
             "brokerage_profile"
@@ -229,6 +231,47 @@ def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[Par
                 accepts_estate_risk=profile.accepts_estate_risk if profile else True,
             )
         )
+    return merge_sponsor_records(out, {g.pk: g.group_type for g in groups})
+
+
+def merge_sponsor_records(
+    partners: list[PartnerCandidate], group_types: dict[int, str]
+) -> list[PartnerCandidate]:
+    """GIAS keeps an academy sponsor and its trust as two groups of one name (engines.gias.group_key): one
+    organisation, so one candidate, or a shortlist lists it twice and a plan could give it two schools on two
+    capacities. The sponsor record folds into the trust (a multi-academy trust first, as trust_for_sponsor): its
+    schools and head office join the trust's locations, its phases the trust's; the trust's own capacity, profile
+    and track record stand, since a school joins the trust. A sponsor with no open trust of its name stays."""
+
+    def gid(p: PartnerCandidate) -> int:
+        return int(p.id.partition(":")[2])
+
+    trusts: dict[str, PartnerCandidate] = {}
+    for p in partners:
+        t = group_types.get(gid(p))
+        if t in TRUST_GROUP_TYPES and (key := group_key(p.name)):
+            held = trusts.get(key)
+            if held is None or (t == GroupType.MULTI_ACADEMY_TRUST and group_types[gid(held)] != t):
+                trusts[key] = p
+    folded: dict[str, list[PartnerCandidate]] = defaultdict(list)
+    for p in partners:
+        if group_types.get(gid(p)) == GroupType.SPONSOR and group_key(p.name) in trusts:
+            folded[trusts[group_key(p.name)].id].append(p)
+    if not folded:
+        return partners
+    out = []
+    for p in partners:
+        if group_types.get(gid(p)) == GroupType.SPONSOR and group_key(p.name) in trusts:
+            continue
+        extra = folded.get(p.id)
+        if extra:
+            locations = list(dict.fromkeys([*p.locations, *(loc for s in extra for loc in s.locations)]))
+            p = replace(
+                p,
+                locations=tuple(locations),
+                phases=tuple(sorted({*p.phases, *(ph for s in extra for ph in s.phases)})),
+            )
+        out.append(p)
     return out
 
 
@@ -611,6 +654,18 @@ def problem_partner_labels(problem: Problem) -> dict[str, str]:
     """Partner key -> label of every partner of an engine problem (partner_labels), for the shortlist, the
     preferences and what-if pages."""
     return partner_labels((p.id, p.name, _partner_kind(p)) for p in problem.partners)
+
+
+def exclusions_by_reason(excluded, labels: dict[str, str]) -> list[dict]:
+    """A shortlist's excluded partners grouped by the rules they fail (the same rules, the same group), the
+    largest group first: each group's rules (label and message) and its partners (label, distance in km),
+    nearest first, as the engine lists them."""
+    groups: dict[tuple[str, ...], dict] = {}
+    for e in excluded:
+        key = tuple(r.code for r in e.reasons)
+        group = groups.setdefault(key, {"reasons": e.reasons, "partners": []})
+        group["partners"].append((labels.get(e.partner_id, e.partner_name), e.distance_km))
+    return sorted(groups.values(), key=lambda g: -len(g["partners"]))
 
 
 def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
