@@ -148,7 +148,7 @@ def round_detail(request, pk):
             "round": r,
             "schools": schools,
             "add_form": add_form,
-            "action_error": action_error,
+            "error": action_error,  # shown in the error summary, and puts "Error: " in the page title
             "can_run": selectors.can_run_rounds(request.user),
             "has_performing": bool(performing),
             "preferences_refusal": services.preferences_refusal(r) if performing else "",
@@ -342,6 +342,7 @@ def proposal_detail(request, pk):
         {
             "proposal": p,
             "forms": form_objs,
+            "form": form_objs.get(action),  # the form posted: with errors, "Error: " leads the page title
             "error": error,
             "candidates": candidates,
             "S": ProposalStatus,
