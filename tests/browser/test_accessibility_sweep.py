@@ -49,8 +49,10 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
     assessor_pages = ["/accreditation/", f"/accreditation/applications/{waiting.pk}/"]
     public = [
         f"/performance/schools/{school.urn}/report-card/", "/decisions/", f"/decisions/{decision.pk}/",
-        "/accredited-providers/",
+        "/accredited-providers/", "/performance/report-cards/", f"/performance/report-cards/?q={school.urn}",
+        "/performance/report-cards/?q=",
     ]  # fmt: skip
+    leader_homes = {"school_leader": "/my-school/", "trust_leader": "/my-trust/"}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     for path in public:
@@ -71,3 +73,11 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
         assert response.status == 200, path
         assert_accessible(page, path)
     context.close()
+    for username, path in leader_homes.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        _sign_in(context, live_server, User.objects.get(username=username))
+        page = context.new_page()
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert_accessible(page, path)
+        context.close()

@@ -125,7 +125,8 @@ def test_sign_in_search_open_school_and_group_accessibly(live_server, browser, m
     page.get_by_label("Name, URN or postcode").fill("Oakwood")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/schools/?*q=Oakwood*")
-    assert "2 establishments" in page.locator("#results-heading").inner_text()
+    # Open schools by default: the closed Oakwood Junior School only with "Any status, including closed".
+    assert "1 establishment" in page.locator("#results-heading").inner_text()
     assert_accessible(page, "search results")
 
     # The school.

@@ -52,9 +52,14 @@ def test_casework_areas_are_shown_to_casework_roles_only(client, users):
     client.logout()
     page = client.get("/decisions/")
     anonymous = page.context["nav_items"]
-    # Signed out, only what is public: school search and the overview would only ask for a sign-in.
-    assert {i["label"] for i in anonymous} == {"Decisions", "Accredited providers"}
-    assert 'href="/decisions/" class="govuk-generic-header__homepage-link"' in page.content.decode()
+    # Signed out, only what is public: the public school search (report cards), decisions and providers; the
+    # signed-in school search and the overview would only ask for a sign-in. The service name leads to the
+    # public school search.
+    assert {i["label"] for i in anonymous} == {"Find a school", "Decisions", "Accredited providers"}
+    assert (
+        'href="/performance/report-cards/" class="govuk-generic-header__homepage-link"'
+        in page.content.decode()
+    )
 
 
 @pytest.mark.django_db

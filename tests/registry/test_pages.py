@@ -66,25 +66,17 @@ def test_overview_defaults_to_the_la_officers_la(client, la_officer):
     assert overview.open == 7  # the closed predecessor is not open; proposed-to-close is
 
 
-def test_school_leader_sees_their_school_and_trust_leader_their_trust(client, make_user, system):
+def test_school_and_trust_leaders_are_sent_from_the_overview_to_their_home(client, make_user, system):
+    # Their homes (registry:my-school, registry:my-trust) are tested in test_role_homes.
     head = make_user("school_leader", scope_establishment=system["lone"])
     client.force_login(head)
-    overview = client.get(reverse("registry:overview")).context["overview"]
-    assert (overview.area.label, overview.total) == ("Lone Pine School", 1)
+    assert client.get(reverse("registry:overview")).url == reverse("registry:my-school")
 
     leader = make_user("trust_leader", scope_group=system["mat"])
     client.force_login(leader)
-    response = client.get(reverse("registry:overview"))
-    overview = response.context["overview"]
-    assert overview.area.label == "Oak Trust"
-    assert overview.total == 2  # current members only: Ash left
-    # A trust leader's overview leads to the trust's own group page and scorecard.
-    page = text(response)
-    assert reverse("registry:group", args=[system["mat"].pk]) in page
-    assert reverse("performance:scorecard", args=[system["mat"].pk]) in page
-    networks = re.search(r"(\d+) networks? of schools joined", page)
-    n = int(networks.group(1))
-    assert networks.group(0).endswith("network of schools joined" if n == 1 else "networks of schools joined")
+    assert client.get(reverse("registry:overview")).url == reverse("registry:my-trust")
+    # Their own area is still what the school search shows by default.
+    assert client.get(reverse("registry:school-search")).context["area"].label == "Oak Trust"
 
 
 def test_regional_officer_defaults_to_their_region(client, make_user, system):
@@ -154,7 +146,8 @@ def test_overview_shows_coverage_and_links_the_isolated_count(client, la_officer
 @pytest.mark.parametrize(
     "params,expected",
     [
-        ({"q": "oak"}, [140001, 125000]),
+        ({"q": "oak"}, [140001]),  # open schools by default: not the closed Oakwood Junior School
+        ({"q": "oak", "status": "any"}, [140001, 125000]),
         ({"q": "125004"}, [125004]),
         ({"q": "gu1 2bb"}, [140002]),
         ({"q": "GU12BB"}, [140002]),
@@ -188,7 +181,8 @@ def test_school_search_csv_exports_every_matching_row_with_the_same_filters(clie
     client.force_login(la_officer)
     response = client.get(reverse("registry:school-search"), {"q": "academy", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == 'attachment; filename="schools-surrey.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="schools-surrey-{today}.csv"'
     rows = csv_rows(response)
     assert rows[0][:3] == ["URN", "Name", "LA code"]
     assert sorted(r[0] for r in rows[1:]) == ["140001", "140002"]

@@ -68,8 +68,8 @@ def test_officer_creates_a_partnership_adds_a_school_and_ends_its_membership(cli
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"name": "", "group_type": "collaborative_partnership"}, "name", "This field is required."),
-        ({"name": "X", "group_type": "mat"}, "group_type", "Select a valid choice."),
+        ({"name": "", "group_type": "collaborative_partnership"}, "name", "Enter name"),
+        ({"name": "X", "group_type": "mat"}, "group_type", "Select kind of partnership from the list"),
         (
             {"name": "Ashford Teaching School Alliance", "group_type": "teaching_school_alliance"},
             "name",

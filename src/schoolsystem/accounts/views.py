@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from schoolsystem.accounts import services, throttle
+from schoolsystem.accounts.home import home_url
 
 
 def client_ip(request) -> str:
@@ -34,7 +35,17 @@ class ThrottledMixin:
 
 
 class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):
-    pass
+    """The service's sign-in, in the Design System's words (Django's say "Please enter a correct username ...")."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account cannot sign in. Ask an administrator to reactivate it.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class ThrottledAdminAuthenticationForm(ThrottledMixin, AdminAuthenticationForm):
@@ -45,6 +56,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a `next` page, each role lands on its own home (accounts.home)."""
+        return home_url(self.request.user)
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.home import OVERVIEW, PUBLIC_START, home_route, home_url
 from schoolsystem.accounts.scope import can_see_casework, has_role
 
 ACCREDITATION_ROLES = (Role.APPLICANT, Role.ASSESSOR, Role.ADVISORY_GROUP, Role.DECISION_MAKER)
@@ -8,7 +9,11 @@ ACCREDITATION_ROLES = (Role.APPLICANT, Role.ASSESSOR, Role.ADVISORY_GROUP, Role.
 # (label, url name, predicate on user). A user sees only the areas their role works in (a member of the public
 # does not see casework links that would refuse them). Apps add their entry point here; a missing route is not shown.
 NAVIGATION = [
-    ("Overview", "registry:overview", lambda u: u.is_authenticated),
+    ("Find a school", PUBLIC_START, lambda u: not u.is_authenticated),
+    # Each role's home first: the area overview, or the page that replaces it (accounts.home).
+    ("Overview", OVERVIEW, lambda u: u.is_authenticated and home_route(u) == OVERVIEW),
+    ("Your school", "registry:my-school", lambda u: home_route(u) == "registry:my-school"),
+    ("Your trust", "registry:my-trust", lambda u: home_route(u) == "registry:my-trust"),
     ("Schools", "registry:school-search", lambda u: u.is_authenticated),
     ("Schools at risk", "performance:at-risk", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Support and casework", "improvement:home", lambda u: u.is_authenticated and can_see_casework(u)),
@@ -31,4 +36,4 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
-    return {"nav_items": items, "csp_nonce": getattr(request, "csp_nonce", "")}
+    return {"nav_items": items, "csp_nonce": getattr(request, "csp_nonce", ""), "home_url": home_url(user)}

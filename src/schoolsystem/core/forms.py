@@ -111,3 +111,69 @@ class DateField(forms.DateField):
             return date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# --- Messages that name the field -----------------------------------------------------------------------------
+
+# Django's default messages ("This field is required.") do not say which field; the Design System's do ("Enter
+# the URN", "Select the kind of partnership"). A form that mixes in GovukMessages gets them for every field whose
+# message is still Django's default; a message the form set itself is kept.
+_DEFAULTS: dict[str, set[str]] = {}
+for _field_class in (
+    forms.Field,
+    forms.CharField,
+    forms.IntegerField,
+    forms.DecimalField,
+    forms.ChoiceField,
+    forms.MultipleChoiceField,
+    forms.FileField,
+):
+    for _code, _message in _field_class.default_error_messages.items():
+        _DEFAULTS.setdefault(_code, set()).add(str(_message))
+# Messages of the validators behind min_value, max_value, max_length and min_length (set on the field by code).
+for _code, _message in {
+    "min_value": "Ensure this value is greater than or equal to %(limit_value)s.",
+    "max_value": "Ensure this value is less than or equal to %(limit_value)s.",
+}.items():
+    _DEFAULTS.setdefault(_code, set()).add(_message)
+_SELECTED = (forms.ChoiceField, forms.BooleanField, forms.FileField, forms.ModelChoiceField)
+
+
+def field_what(field: forms.Field, name: str) -> str:
+    """The field as a message names it: its label with a lower-case first letter, unless it starts with an
+    acronym ("URN of the school")."""
+    label = str(field.label or name.replace("_", " ").capitalize())
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def govuk_messages(field: forms.Field, name: str) -> None:
+    """Replace Django's default messages of `field` with ones that name it, in the Design System's words."""
+    what = field_what(field, name)
+    subject = _cap(what)
+    wording = {
+        "required": f"{'Select' if isinstance(field, _SELECTED) else 'Enter'} {what}",
+        "invalid_choice": f"Select {what} from the list",
+        "invalid": f"{subject} must be a number" if isinstance(field, forms.IntegerField) else None,
+        "min_value": f"{subject} must be %(limit_value)s or more",
+        "max_value": f"{subject} must be %(limit_value)s or less",
+        "max_length": f"{subject} must be %(limit_value)s characters or fewer",
+        "min_length": f"{subject} must be %(limit_value)s characters or more",
+    }
+    messages = field.error_messages
+    for code, text in wording.items():
+        if text is None:
+            continue
+        current = str(messages.get(code, ""))
+        if not current or current in _DEFAULTS.get(code, ()):
+            messages[code] = text
+
+
+class GovukMessages:
+    """Form mixin: every field's default messages name the field (`govuk_messages`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            govuk_messages(field, name)

@@ -64,6 +64,15 @@ class AuditEvent(models.Model):
         return self.actor_label or "system"
 
     @property
+    def change_sentences(self) -> list[str]:
+        """The changes as sentences with field labels ("URN set to 120716"), for pages (core.formatting). The
+        model comes from ContentType's cache: no query per event."""
+        from schoolsystem.core.formatting import change_sentences
+
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return change_sentences(model, self.changes or {})
+
+    @property
     def action_label(self) -> str:
         """The action in words: "membership.ended" -> "Membership ended"."""
         subject, _, verb = self.action.partition(".")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from schoolsystem.core.forms import DateField
+from schoolsystem.core.forms import DateField, GovukMessages
 from schoolsystem.performance.constants import ConcernLevel, SoftIntelligenceKind
 
 
@@ -50,3 +50,19 @@ class SoftIntelligenceForm(forms.Form):
 
 class MonitoringForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why monitor this school")
+
+
+class PublicSchoolSearchForm(GovukMessages, forms.Form):
+    """The public search for a school's report card (no sign-in): a name, URN or postcode; open schools unless
+    closed ones are asked for."""
+
+    q = forms.CharField(
+        max_length=100,
+        label="School name, URN or postcode",
+        help_text="For example, St Mary's, 125000 or GU1 3AA",
+        error_messages={
+            "required": "Enter a school name, URN or postcode",
+            "max_length": "School name, URN or postcode must be 100 characters or fewer",
+        },
+    )
+    closed = forms.BooleanField(required=False, label="Include schools that have closed")

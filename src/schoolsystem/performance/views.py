@@ -15,9 +15,17 @@ from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenie
 from schoolsystem.performance import reportcard as rc
 from schoolsystem.performance import scorecard as sc
 from schoolsystem.performance import selectors, services
-from schoolsystem.performance.forms import AtRiskFilterForm, MonitoringForm, SoftIntelligenceForm
+from schoolsystem.performance.forms import (
+    AtRiskFilterForm,
+    MonitoringForm,
+    PublicSchoolSearchForm,
+    SoftIntelligenceForm,
+)
 from schoolsystem.performance.models import Monitoring
+from schoolsystem.registry.constants import OPEN_STATUSES
+from schoolsystem.registry.models import Establishment
 from schoolsystem.registry.pagination import paginate, pagination
+from schoolsystem.registry.selectors import text_search
 
 
 def _case_url(user) -> str | None:
@@ -183,6 +191,20 @@ def school_risk(request, urn: int):
             "open_case": _open_cases(request.user, [urn]).get(urn),
         },
     )
+
+
+def find_school(request):
+    """Public, no sign-in: find a school by name, URN or postcode and open its report card. Open schools unless
+    closed ones are asked for; only what GIAS publishes is shown (no casework, no risk)."""
+    form = PublicSchoolSearchForm(request.GET if "q" in request.GET else None)
+    context = {"form": form, "page": None}
+    if form.is_valid():
+        schools = text_search(Establishment.objects.select_related("la"), form.cleaned_data["q"])
+        if not form.cleaned_data["closed"]:
+            schools = schools.filter(status__in=OPEN_STATUSES)
+        page = paginate(request, schools.order_by("name", "urn"), per_page=20)
+        context.update(page=page, pagination=pagination(request, page))
+    return render(request, "performance/find_school.html", context)
 
 
 def report_card(request, urn: int):

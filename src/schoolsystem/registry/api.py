@@ -28,7 +28,7 @@ from schoolsystem.core.api import (
 )
 from schoolsystem.core.audit import history_for
 from schoolsystem.core.errors import NotFound
-from schoolsystem.registry import services
+from schoolsystem.registry import selectors, services
 from schoolsystem.registry.constants import (
     FORMAL_GROUP_TYPES,
     EstablishmentStatus,
@@ -509,12 +509,8 @@ class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
         ]:
             if param in f:
                 qs = qs.filter(**{field: f[param]})
-        if "q" in f:
-            q = f["q"].strip()
-            match = Q(name__icontains=q) | Q(postcode__iexact=q) | Q(postcode__istartswith=q)
-            if q.isdigit():
-                match |= Q(urn=int(q))
-            qs = qs.filter(match)
+        if "q" in f:  # the pages' rule: punctuation in names ignored ("St Marys" finds "St Mary's")
+            qs = selectors.text_search(qs, f["q"])
         return qs.order_by("name", "urn")
 
     @history_schema("establishment")

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from schoolsystem.core.forms import DateField
+from schoolsystem.core.forms import DateField, GovukMessages
 from schoolsystem.registry.constants import (
     FORMAL_GROUP_TYPES,
     EstablishmentStatus,
@@ -10,17 +10,23 @@ from schoolsystem.registry.constants import (
     MembershipRole,
     SystemLeaderDesignation,
 )
-from schoolsystem.registry.selectors import SearchFilters
+from schoolsystem.registry.selectors import ANY_STATUS, SearchFilters
 
 
-class SchoolSearchForm(forms.Form):
+class SchoolSearchForm(GovukMessages, forms.Form):
     """School search filters. Type and phase choices are the values present in the area shown."""
 
     q = forms.CharField(required=False, max_length=100, label="Name, URN or postcode")
     type = forms.ChoiceField(required=False, label="Type")
     phase = forms.ChoiceField(required=False, label="Phase")
     status = forms.ChoiceField(
-        required=False, label="Status", choices=[("", "Any status"), *EstablishmentStatus.choices]
+        required=False,
+        label="Status",
+        choices=[
+            ("", "Open schools"),
+            (ANY_STATUS, "Any status, including closed"),
+            *EstablishmentStatus.choices,
+        ],
     )
 
     def __init__(self, data, *, types: list[str], phases: list[str]):
@@ -46,7 +52,7 @@ class SchoolSearchForm(forms.Form):
 INFORMAL_CHOICES = [(t.value, t.label) for t in GroupType if t not in FORMAL_GROUP_TYPES]
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(GovukMessages, forms.Form):
     name = forms.CharField(max_length=250, label="Name")
     group_type = forms.ChoiceField(choices=INFORMAL_CHOICES, label="Kind of partnership")
     description = forms.CharField(
@@ -55,17 +61,17 @@ class PartnershipForm(forms.Form):
     opened_on = DateField(required=False, label="Started on", what="the date it started")
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(GovukMessages, forms.Form):
     urn = forms.IntegerField(label="URN of the school", min_value=100000, max_value=999999)
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER, label="Role")
     joined_on = DateField(label="Joined on", what="the date the school joined")
 
 
-class MembershipEndForm(forms.Form):
+class MembershipEndForm(GovukMessages, forms.Form):
     left_on = DateField(label="Left on", what="the date the school left")
 
 
-class SystemLeaderForm(forms.Form):
+class SystemLeaderForm(GovukMessages, forms.Form):
     name = forms.CharField(max_length=200, label="Name")
     designation = forms.ChoiceField(choices=SystemLeaderDesignation.choices, label="Designation")
     urn = forms.IntegerField(
@@ -92,7 +98,7 @@ class SystemLeaderForm(forms.Form):
     )
 
 
-class PartnershipUploadForm(forms.Form):
+class PartnershipUploadForm(GovukMessages, forms.Form):
     kind = forms.ChoiceField(
         label="What the file holds",
         choices=[

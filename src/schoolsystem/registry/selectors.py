@@ -14,6 +14,7 @@ from schoolsystem.accounts import scope
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.core.errors import NotFound
 from schoolsystem.core.models import AuditEvent
+from schoolsystem.core.search import normalise_query, normalised_name
 from schoolsystem.engines import gias, network
 from schoolsystem.registry.constants import (
     FORMAL_GROUP_TYPES,
@@ -199,40 +200,51 @@ def isolated_schools(area: Area) -> QuerySet[Establishment]:
 # --------------------------------------------------------------------------------------------------------- search
 
 
+ANY_STATUS = "any"  # the `status` filter that includes closed establishments
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     q: str = ""
     type_name: str = ""
     phase: str = ""
-    status: str = ""
+    status: str = ""  # "" = open (GIAS "Open" or "Open, but proposed to close"); ANY_STATUS = every status
 
     @property
     def active(self) -> bool:
         return bool(self.q or self.type_name or self.phase or self.status)
 
 
+def text_search(qs: QuerySet[Establishment], text: str) -> QuerySet[Establishment]:
+    """Establishments matching `text`: a URN exactly, part of the name ignoring case and punctuation ("St Marys"
+    finds "St Mary's": core.search), or a postcode (spaces ignored)."""
+    text = text.strip()
+    if not text:
+        return qs
+    name = normalise_query(text)
+    by_name = Q(search_name__contains=name) if name else Q(pk__in=[])
+    qs = qs.annotate(search_name=normalised_name("name"))
+    if text.isdigit():
+        return qs.filter(Q(urn=int(text)) | by_name)
+    compact = text.replace(" ", "").upper()
+    postcode = Q(postcode__iexact=text)
+    if len(compact) >= 2:
+        # "GU1 1AA", "gu11aa" and "GU1" all find GU1 1AA.
+        postcode |= Q(postcode__istartswith=text) | Q(postcode__iexact=f"{compact[:-3]} {compact[-3:]}")
+    return qs.filter(by_name | postcode)
+
+
 def establishment_search(area: Area, filters: SearchFilters) -> QuerySet[Establishment]:
-    """The area's establishments matching every filter. `q` matches a URN exactly, or part of the name or postcode
-    (spaces in postcodes ignored)."""
-    qs = area.establishments().select_related("la")
-    text = filters.q.strip()
-    if text:
-        if text.isdigit():
-            qs = qs.filter(Q(urn=int(text)) | Q(name__icontains=text))
-        else:
-            compact = text.replace(" ", "").upper()
-            postcode = Q(postcode__iexact=text)
-            if len(compact) >= 2:
-                # "GU1 1AA", "gu11aa" and "GU1" all find GU1 1AA.
-                postcode |= Q(postcode__istartswith=text) | Q(
-                    postcode__iexact=f"{compact[:-3]} {compact[-3:]}"
-                )
-            qs = qs.filter(Q(name__icontains=text) | postcode)
+    """The area's establishments matching every filter, by name: open ones unless a status (or ANY_STATUS) is
+    asked for. `q` as `text_search`."""
+    qs = text_search(area.establishments().select_related("la"), filters.q)
     if filters.type_name:
         qs = qs.filter(type_name=filters.type_name)
     if filters.phase:
         qs = qs.filter(phase=filters.phase)
-    if filters.status:
+    if not filters.status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status != ANY_STATUS:
         qs = qs.filter(status=filters.status)
     return qs.order_by("name", "urn")
 

@@ -7,6 +7,8 @@ from schoolsystem.registry import views
 app_name = "registry"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("my-school/", views.my_school, name="my-school"),
+    path("my-trust/", views.my_trust, name="my-trust"),
     path("schools/", views.school_search, name="school-search"),
     path("schools/<int:urn>/", views.school_detail, name="school"),
     path("groups/<int:pk>/", views.group_detail, name="group"),

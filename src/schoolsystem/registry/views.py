@@ -12,14 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
+from schoolsystem.accounts.home import OVERVIEW, home_route
 from schoolsystem.core.audit import history_for
 from schoolsystem.core.errors import NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
 from schoolsystem.core.imports import PIPELINES, ImportFailed
 from schoolsystem.core.pages import page, posted, submit
-from schoolsystem.registry import forms, selectors, services
+from schoolsystem.registry import forms, home, selectors, services
 from schoolsystem.registry.forms import SchoolSearchForm
 from schoolsystem.registry.maps import svg_map
 from schoolsystem.registry.models import Establishment
@@ -82,6 +84,15 @@ def _area_context(request):
     return area, {"area": area, "own_area": own, "la_choices": selectors.la_choices(), "la": area.code}
 
 
+def _csv_name(*parts: str, filters: selectors.SearchFilters | None = None) -> str:
+    """A download's file name that says what it holds and when: "schools-surrey-2026-12-05.csv",
+    "schools-surrey-any-status-2026-12-05.csv"."""
+    words = [*parts]
+    if filters is not None and filters.status:
+        words.append("any-status" if filters.status == selectors.ANY_STATUS else filters.status)
+    return "-".join([*(slugify(w) for w in words if w), timezone.localdate().isoformat()]) + ".csv"
+
+
 def _wants_csv(request) -> bool:
     return request.GET.get("format") == "csv"
 
@@ -89,11 +100,41 @@ def _wants_csv(request) -> bool:
 @login_required
 @not_found_as_404
 def overview(request):
+    """The overview of the user's area; the site root. A role whose home is another page (a school leader's
+    school, a trust leader's trust, the accreditation home: accounts.home) is sent there, unless it asked for an
+    area with `?la=`."""
+    route = home_route(request.user)
+    if route != OVERVIEW and not request.GET.get("la"):
+        return redirect(route)
     area, context = _area_context(request)
     context["overview"] = selectors.overview(area)
     user = request.user
     context["can_create_partnership"] = user.is_superuser or user.role in services.PARTNERSHIP_CREATE_RULES
     return render(request, "registry/overview.html", context)
+
+
+@page
+def my_school(request):
+    """A school leader's home: their school, its risk status, open cases and support requests, what is due."""
+    data = home.school_home(request.user)
+    school = data.school
+    return render(
+        request,
+        "registry/my_school.html",
+        {
+            "home": data,
+            "school": school,
+            "items": data.items,
+            "more_links": links_for(request.user, school.urn),
+        },
+    )
+
+
+@page
+def my_trust(request):
+    """A trust leader's home: their trust's schools with their status, and what is open for them."""
+    data = home.trust_home(request.user)
+    return render(request, "registry/my_trust.html", {"home": data, "group": data.group, "items": data.items})
 
 
 @login_required
@@ -104,7 +145,7 @@ def school_search(request):
     results = selectors.establishment_search(area, form.filters())
     if _wants_csv(request):
         return csv_response(
-            f"schools-{slugify(area.label)}.csv",
+            _csv_name("schools", area.label, filters=form.filters()),
             header=SCHOOL_CSV_HEADER,
             rows=(_school_row(s) for s in results.iterator(chunk_size=2000)),
         )
@@ -158,7 +199,7 @@ def group_detail(request, pk: int):
     members = selectors.group_members(group)
     if _wants_csv(request):
         return csv_response(
-            f"group-{group.pk}-members.csv",
+            _csv_name(group.name, "members"),
             header=["URN", "Name", "Local authority", "Role", "Joined", "Left"],
             rows=(
                 (
@@ -202,7 +243,7 @@ def isolated_schools(request):
     schools = selectors.isolated_schools(area)
     if _wants_csv(request):
         return csv_response(
-            f"isolated-schools-{slugify(area.label)}.csv",
+            _csv_name("isolated-schools", area.label),
             header=SCHOOL_CSV_HEADER,
             rows=(_school_row(s) for s in schools.iterator(chunk_size=2000)),
         )
