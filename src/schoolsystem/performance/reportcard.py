@@ -413,15 +413,21 @@ def write_csv(out, school, card: dict) -> None:
                         v["missing"],
                     ]
                 )
+    # The comparison figures say whose average they are in words, as the page's column headings do.
+    averages = {
+        "la": f"{school.la.name} average",
+        "england": "England average",
+        "similar": "similar schools average",
+    }
     for s in card["sections"]:
         for c in s["comparison"]:
-            for who in ("la", "england", "similar"):
+            for who, whose in averages.items():
                 writer.writerow(
                     [
                         school.urn,
                         school.name,
                         s["label"],
-                        f"{c['label']} ({who})",
+                        f"{c['label']}, {whose}",
                         s["latest"],
                         "" if c[who] is None else round(c[who], 2),
                         "",
