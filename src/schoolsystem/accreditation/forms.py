@@ -214,10 +214,13 @@ class StartForm(forms.Form):
     )
     round = _round_field()
 
-    def __init__(self, *args, open_round=None, **kwargs):
+    def __init__(self, *args, open_round=None, refusals=None, **kwargs):
         """`open_round`: the round open today (`selectors.open_round`), chosen unless the applicant picks another
-        (seed 000: termly rounds; out of round only by arrangement)."""
+        (seed 000: termly rounds; out of round only by arrangement). `refusals`: type -> why the organisation
+        may not apply for it (`selectors.start_refusals`); those types are not offered."""
         super().__init__(*args, **kwargs)
+        field = self.fields["accreditation_type"]
+        field.choices = [(value, label) for value, label in field.choices if value not in (refusals or {})]
         self.fields["round"].queryset = _rounds_open_or_coming()
         if open_round is not None and "round" not in self.initial:
             self.initial["round"] = open_round.pk

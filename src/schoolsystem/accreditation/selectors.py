@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import is_national
-from schoolsystem.accreditation.constants import AccreditationStatus, AccreditationType, Status
+from schoolsystem.accreditation.constants import (
+    EDITABLE_STATES,
+    OPEN_STATES,
+    AccreditationStatus,
+    AccreditationType,
+    Status,
+)
 from schoolsystem.accreditation.models import (
     Accreditation,
     Application,
@@ -31,6 +37,7 @@ from schoolsystem.accreditation.models import (
     Round,
 )
 from schoolsystem.core.errors import NotFound
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines import accreditation as rules
 from schoolsystem.registry.models import LocalAuthority
 
@@ -182,6 +189,49 @@ def open_round(*, today: date | None = None) -> Round | None:
     open" for the pages (the new-proposal form's default), the API and the services (is a proposal in round)."""
     today = today or timezone.localdate()
     return Round.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("opens_on").first()
+
+
+def start_refusals(organisation: Organisation) -> dict[str, str]:
+    """Accreditation type -> why `organisation` may not start a proposal of that type now (a type not in the
+    answer may be applied for). Two queries.
+
+    Seed 000 has no renewal by a new proposal: the department reviews an accreditation periodically and renews
+    or withdraws it (`services.accreditation_review`). So an accreditation of a type that is current (accredited
+    or suspended) refuses a new proposal of the same type, and so does a proposal of that type already being
+    written or with the department. After a withdrawal, a refusal or a withdrawn proposal the organisation may
+    apply again; an ASP may apply to become an ASG (§2: ASPs build up the capacity to become ASGs)."""
+    refusals: dict[str, str] = {}
+    current = Accreditation.objects.filter(
+        organisation=organisation,
+        status__in=[AccreditationStatus.ACTIVE, AccreditationStatus.SUSPENDED],
+    )
+    for acc in current:
+        kind = AccreditationType(acc.accreditation_type).label
+        since = f"since {govuk_date(acc.accredited_on)}"
+        if acc.status == AccreditationStatus.SUSPENDED:
+            since += (
+                f", suspended since {govuk_date(acc.suspended_on)}" if acc.suspended_on else ", now suspended"
+            )
+        refusals[acc.accreditation_type] = (
+            f"{organisation.name} is already accredited as an {kind} ({since}). An accreditation is renewed at "
+            f"the department's periodic review, due {govuk_date(acc.review_due_on)}, not by a new proposal."
+        )
+    pending = Application.objects.filter(
+        organisation=organisation, status__in=EDITABLE_STATES | OPEN_STATES
+    ).order_by("created_on")
+    for app in pending:
+        if app.accreditation_type in refusals:
+            continue
+        kind = AccreditationType(app.accreditation_type).label
+        then = (
+            "It is still a draft: continue with it, or withdraw it before starting another."
+            if app.status in EDITABLE_STATES
+            else "It is with the department: wait for its outcome before starting another."
+        )
+        refusals[app.accreditation_type] = (
+            f"{organisation.name} already has a proposal to be accredited as an {kind}, {app.reference}. {then}"
+        )
+    return refusals
 
 
 def organisation_for_user(user) -> Organisation | None:

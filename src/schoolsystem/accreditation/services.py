@@ -337,7 +337,9 @@ def application_start(
     by,
     round: Round | None = None,
 ) -> Application:
-    """Start a draft proposal for the applicant's organisation."""
+    """Start a draft proposal for the applicant's organisation. Refused (NotEligible) while the organisation holds
+    a current accreditation of the type, or has a proposal of the type in draft or with the department
+    (`selectors.start_refusals`: seed 000 renews accreditations by periodic review, not by a new proposal)."""
     if by.role == Role.APPLICANT:
         membership = getattr(by, "accreditation_membership", None)
         if membership is None or membership.organisation_id != organisation.pk:
@@ -349,6 +351,11 @@ def application_start(
             "Choose ASP or ASG.",
             extra={"errors": {"accreditation_type": ["Choose whether to be accredited as an ASP or an ASG"]}},
         )
+    # Lock the organisation: two starts at once cannot both pass the check below.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    refusal = selectors.start_refusals(organisation).get(accreditation_type)
+    if refusal:
+        raise NotEligible(refusal, extra={"errors": {"accreditation_type": [refusal]}})
     app = Application.objects.create(
         organisation=organisation,
         accreditation_type=accreditation_type,

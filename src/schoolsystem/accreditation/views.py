@@ -65,7 +65,15 @@ def _is(user, *roles) -> bool:
 @login_required
 def home(request):
     queue = selectors.queue_for_user(request.user)
-    context = {"queue": queue, "organisation": selectors.organisation_for_user(request.user)}
+    organisation = selectors.organisation_for_user(request.user)
+    refusals = selectors.start_refusals(organisation) if organisation else {}
+    context = {
+        "queue": queue,
+        "organisation": organisation,
+        "start_refusals": list(refusals.values()),
+        # The start button only while some type of accreditation can still be applied for.
+        "can_start": len(refusals) < len(c.AccreditationType.values),
+    }
     if _is(request.user, Role.ASSESSOR):
         context["conflict_form"] = f.ConflictForm()
         context["conflicts"] = request.user.accreditation_conflicts.select_related("organisation")
@@ -146,7 +154,11 @@ def application_new(request):
         if _is(request.user, Role.APPLICANT):
             return redirect("accreditation:organisation-new")
         raise Http404("Only applicants start proposals.")
-    form = f.StartForm(request.POST or None, open_round=selectors.open_round())
+    refusals = selectors.start_refusals(organisation)
+    if len(refusals) == len(c.AccreditationType.values):
+        # Nothing can be applied for: the home page says why, instead of a form with no choices.
+        return redirect("accreditation:home")
+    form = f.StartForm(request.POST or None, open_round=selectors.open_round(), refusals=refusals)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +175,12 @@ def application_new(request):
     return render(
         request,
         "accreditation/form.html",
-        {"form": form, "errors": errors, "title": f"Apply for accreditation: {organisation.name}"},
+        {
+            "form": form,
+            "errors": errors,
+            "title": f"Apply for accreditation: {organisation.name}",
+            "intro": list(refusals.values()),
+        },
         status=400 if errors else 200,
     )
 
@@ -565,7 +582,12 @@ def application_submit(request, pk):
             "app": app,
             "errors": errors,
             "eligibility": selectors.eligibility_for(app),
-            "gaps": services.completeness_errors(app),
+            # Each thing still to do links to the page (and field) where it is done.
+            "gaps": [
+                (_gap_link(app, name), message)
+                for name, gap_messages in services.completeness_errors(app).items()
+                for message in gap_messages
+            ],
         },
         status=400 if errors else 200,
     )
