@@ -54,8 +54,13 @@ def _step(case, by, target):
             case=case, by=by, held_on=today(), note="Talked to the head."
         )
     if target == CaseState.WARNING_NOTICE:
+        # Issued a month ago and its compliance date passed yesterday: an intervention may follow (once consulted).
         return services.case_issue_warning_notice(
-            case=case, by=by, grounds=[WarningGround.STANDARDS], compliance_by=today() + timedelta(days=21)
+            case=case,
+            by=by,
+            grounds=[WarningGround.STANDARDS],
+            issued_on=today() - timedelta(days=30),
+            compliance_by=today() - timedelta(days=1),
         )
     if target == CaseState.INTERVENTION_CHOSEN:
         consult(case, by)

@@ -183,9 +183,13 @@ def test_full_journey_through_pages(client, officer, school_a):
         assert r.status_code == 302, r.content.decode()[:3000]
 
     post("start_monitoring", {})
-    post(
+    post(  # a notice issued three weeks ago, recorded now: its compliance date has passed
         "issue_warning_notice",
-        {"grounds": ["standards", "leadership"], "compliance_by": (today() + timedelta(days=20)).isoformat()},
+        {
+            "grounds": ["standards", "leadership"],
+            "issued_on": (today() - timedelta(days=21)).isoformat(),
+            "compliance_by": (today() - timedelta(days=1)).isoformat(),
+        },
     )
     post(
         "record_consultation",

@@ -175,7 +175,7 @@ def test_warning_notice_records_grounds_and_dates(school_a, officer):
 
 def test_intervention_refused_without_consultation(school_a, officer):
     case = case_in_state(CaseState.WARNING_NOTICE, school=school_a, by=officer)
-    with pytest.raises(ValidationFailed, match="Consult the school"):
+    with pytest.raises(ValidationFailed, match="Record a consultation with the school held on or after"):
         services.case_choose_intervention(
             case=case,
             by=officer,

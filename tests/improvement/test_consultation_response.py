@@ -40,7 +40,7 @@ def choose(case, officer):
 
 
 def test_head_answers_then_intervention_may_be_chosen(officer, leader_a, awaiting):
-    with pytest.raises(ValidationFailed, match="Consult the school"):
+    with pytest.raises(ValidationFailed, match="is awaiting the school's response"):
         choose(awaiting.case, officer)  # awaiting is not yet a consultation
     answered = services.consultation_respond(
         by=leader_a,

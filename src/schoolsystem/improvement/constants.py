@@ -9,6 +9,7 @@ third-party support, federation, majority trust with an accredited lead partner,
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 
 from schoolsystem.accounts.constants import Role
@@ -161,6 +162,27 @@ def options_for(sector: str, role: str, *, superuser: bool = False) -> list[str]
     return out
 
 
+def is_inadequate(ofsted_rating: str) -> bool:
+    """Ofsted's inadequate judgement, including its two categories (special measures, serious weaknesses)."""
+    rating = (ofsted_rating or "").lower()
+    return any(word in rating for word in ("inadequate", "special measures", "serious weaknesses"))
+
+
+def compliance_period_applies(option: str, *, sector: str, ofsted_rating: str) -> bool:
+    """Whether choosing `option` waits for the warning notice's compliance date to pass.
+
+    An intervention that rests on the warning notice waits: the notice gives the school until its compliance date
+    to comply, and the authority intervenes only if it has not (seed 002: warning notice, then intervention if
+    the school cannot secure its own improvement). An academy order for a maintained school judged inadequate
+    rests on Ofsted's judgement, not on the notice (seed 003: inadequate maintained schools get an academy order),
+    so it does not wait."""
+    return not (
+        option == InterventionOption.SPONSORED_ACADEMY
+        and sector == CaseSector.MAINTAINED
+        and is_inadequate(ofsted_rating)
+    )
+
+
 class ConsultationOutcome(models.TextChoices):
     AGREED = "agreed", "The school agreed"
     AGREED_WITH_CONDITIONS = "agreed_with_conditions", "The school agreed with conditions"
@@ -190,10 +212,18 @@ ACADEMY_ORDER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 DEFAULT_DEADLINES = {
     "visit_interval_days": 91,  # a monitoring visit every term
     "review_interval_days": 91,  # a termly review during implementation
-    "warning_notice_compliance_days": 21,  # default compliance period offered on the warning-notice form
+    # default compliance period offered on the warning-notice form, moved on to a working day (not a weekend or an
+    # England and Wales bank holiday: engines.working_days)
+    "warning_notice_compliance_days": 21,
     "consultation_response_days": 14,
     "support_review_interval_days": 91,
 }
+
+
+def deadline_days(name: str) -> int:
+    """A configurable deadline (settings.IMPROVEMENT_DEADLINES overrides DEFAULT_DEADLINES)."""
+    return int({**DEFAULT_DEADLINES, **getattr(settings, "IMPROVEMENT_DEADLINES", {})}[name])
+
 
 # --------------------------------------------------------------------------------------------------------------
 # Open decisions (seed 003 proposal 7)

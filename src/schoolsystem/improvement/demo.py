@@ -104,7 +104,7 @@ def _academy_order_story(ctx, school, la_officer, regional, today) -> None:
         case=case,
         by=la_officer,
         grounds=[WarningGround.LEADERSHIP],
-        compliance_by=today + timedelta(days=services.deadline_days("warning_notice_compliance_days")),
+        compliance_by=services.default_compliance_date(today),
     )
     consultation = services.case_record_consultation(
         case=case,
@@ -225,26 +225,33 @@ def load(ctx) -> None:
     case = services.case_start_monitoring(
         case=case, by=la_officer, note="Termly visits agreed with the head."
     )
+    # The story is recorded after the fact: the notice went out six weeks ago, its compliance date has passed
+    # without the school complying, and the school was consulted since (both needed to choose an intervention).
+    notice_on = today - timedelta(days=42)
     case = services.case_record_visit(
         case=case,
         by=la_officer,
-        visited_on=today,
+        visited_on=notice_on - timedelta(days=14),
         notes="Leadership capacity is thin; governors unaware of data.",
     )
     case = services.case_hold_early_conversation(
-        case=case, by=la_officer, held_on=today, note="Head and chair told a warning notice may follow."
+        case=case,
+        by=la_officer,
+        held_on=notice_on - timedelta(days=7),
+        note="Head and chair told a warning notice may follow.",
     )
     case = services.case_issue_warning_notice(
         case=case,
         by=la_officer,
         grounds=[WarningGround.STANDARDS, WarningGround.LEADERSHIP],
-        compliance_by=today + timedelta(days=services.deadline_days("warning_notice_compliance_days")),
+        issued_on=notice_on,
+        compliance_by=services.default_compliance_date(notice_on),
     )
     consultation = services.case_record_consultation(
         case=case,
         by=la_officer,
         proposal=f"Third-party support from {lead.name} (National Support School)",
-        consulted_on=today,
+        consulted_on=today - timedelta(days=14),
         school_response="",
         outcome=ConsultationOutcome.AWAITING,
     )

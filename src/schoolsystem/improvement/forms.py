@@ -3,7 +3,7 @@
 The API reuses the same forms for its write endpoints, so pages and API refuse bad input alike.
 """
 
-from datetime import timedelta
+from datetime import date
 
 from django import forms
 from django.utils import timezone
@@ -40,9 +40,15 @@ class CaseOpenForm(forms.Form):
     reasons = forms.CharField(
         label="Reasons for concern",
         help_text="One reason per line.",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
-    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, school=None, **kwargs):
+        """`school`: the school already chosen (from its risk page): the page names it, so the URN travels hidden."""
+        super().__init__(*args, **kwargs)
+        if school is not None:
+            self.fields["urn"].widget = forms.HiddenInput()
 
     def clean_reasons(self):
         value = lines(self.cleaned_data["reasons"])
@@ -86,14 +92,24 @@ class WarningNoticeForm(VersionedForm):
     grounds = forms.MultipleChoiceField(
         label="Grounds", choices=WarningGround.choices, widget=forms.CheckboxSelectMultiple
     )
+    issued_on = DateField(
+        label="Date the notice was issued",
+        required=False,
+        help_text="Today, unless you are recording a notice issued earlier.",
+        what="the date the notice was issued",
+    )
     compliance_by = DateField(
-        label="Compliance date", help_text="The school must comply by this date.", what="the compliance date"
+        label="Compliance date",
+        help_text="The school must comply by this date. An intervention can be chosen only after it has passed.",
+        what="the compliance date",
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, compliance_days: int = 21, **kwargs):
+    def __init__(self, *args, default_compliance_by: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["compliance_by"].initial = timezone.localdate() + timedelta(days=compliance_days)
+        self.fields["issued_on"].initial = timezone.localdate()
+        if default_compliance_by:
+            self.fields["compliance_by"].initial = default_compliance_by
 
 
 class ConsultationForm(VersionedForm):
@@ -191,46 +207,61 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(label="Exceptional circumstances", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-REDACTION_ROWS = 3
+MAX_REDACTIONS = 10
+REDACTION_PARTS = ("field", "withheld", "reason", "passage")
 
 
 class PublishForm(forms.Form):
-    """Publish a decision with up to three explicit redactions (field, what was withheld, why)."""
+    """Publish a decision with explicit redactions (field, what was withheld, why, optionally the exact words).
+
+    Redaction is the exception, so the form shows only the blocks the user needs: those filled in and one empty
+    one (GOV.UK "add another", without JavaScript: the page's "Add another redaction" button posts the form and
+    it comes back with one more empty block)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        values = self.data if self.is_bound else self.initial
+        filled = [
+            i
+            for i in range(1, MAX_REDACTIONS + 1)
+            if any(str(values.get(f"redaction_{i}_{k}") or "").strip() for k in REDACTION_PARTS)
+        ]
+        self.rows = min(MAX_REDACTIONS, (max(filled) if filled else 0) + 1)
         choices = [("", "No redaction")] + list(REDACTABLE_FIELDS.items())
-        for i in range(1, REDACTION_ROWS + 1):
+        for i in range(1, self.rows + 1):
             self.fields[f"redaction_{i}_field"] = forms.ChoiceField(
-                label=f"Redaction {i}: field", choices=choices, required=False
+                label="Field", choices=choices, required=False
             )
-            self.fields[f"redaction_{i}_withheld"] = forms.CharField(
-                label=f"Redaction {i}: what is withheld", required=False
-            )
-            self.fields[f"redaction_{i}_reason"] = forms.CharField(
-                label=f"Redaction {i}: why", required=False
-            )
+            self.fields[f"redaction_{i}_withheld"] = forms.CharField(label="What is withheld", required=False)
+            self.fields[f"redaction_{i}_reason"] = forms.CharField(label="Why it is withheld", required=False)
             self.fields[f"redaction_{i}_passage"] = forms.CharField(
-                label=f"Redaction {i}: the exact words to withhold (optional)",
+                label="The exact words to withhold (optional)",
                 required=False,
                 help_text="Copied from the field. Leave blank to withhold the whole field.",
             )
 
+    @property
+    def blocks(self) -> list[list]:
+        """The bound fields of each redaction, in order (the template puts each in its own fieldset)."""
+        return [[self[f"redaction_{i}_{k}"] for k in REDACTION_PARTS] for i in range(1, self.rows + 1)]
+
+    @property
+    def can_add_another(self) -> bool:
+        return self.rows < MAX_REDACTIONS
+
     def clean(self):
         data = super().clean()
         redactions = []
-        for i in range(1, REDACTION_ROWS + 1):
-            field, withheld, reason, passage = (
-                data.get(f"redaction_{i}_{k}", "") for k in ("field", "withheld", "reason", "passage")
-            )
+        for i in range(1, self.rows + 1):
+            field, withheld, reason, passage = (data.get(f"redaction_{i}_{k}", "") for k in REDACTION_PARTS)
             if not (field or withheld or reason or passage):
                 continue
             if not field:
-                self.add_error(f"redaction_{i}_field", "Choose the field to redact.")
+                self.add_error(f"redaction_{i}_field", f"Choose the field to redact in redaction {i}.")
             if not withheld:
-                self.add_error(f"redaction_{i}_withheld", "Say what is withheld.")
+                self.add_error(f"redaction_{i}_withheld", f"Say what is withheld in redaction {i}.")
             if not reason:
-                self.add_error(f"redaction_{i}_reason", "Give the reason it is withheld.")
+                self.add_error(f"redaction_{i}_reason", f"Give the reason it is withheld in redaction {i}.")
             redactions.append({"field": field, "withheld": withheld, "reason": reason, "passage": passage})
         data["redactions"] = redactions
         return data

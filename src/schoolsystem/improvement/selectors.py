@@ -1,25 +1,35 @@
 """Reads of the improvement app. Scoped reads fetch and authorise in one function (docs/decisions/0003)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from schoolsystem.accounts.scope import can_see_casework, establishment_q
 from schoolsystem.core.errors import NotFound
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines.support import OfferFacts, RankedOffer, SupportNeed, rank_offers, term_for
 from schoolsystem.improvement.constants import (
     CASE_WRITE_ROLES,
     COMMITTED_SUPPORT_STATES,
+    CONSULTED_OUTCOMES,
     OPEN_CASE_STATES,
     ActionStatus,
-    CaseState,
+    ConsultationOutcome,
+    DecisionStatus,
     SupportState,
     allowed_actions,
+    compliance_period_applies,
+    deadline_days,
+    options_for,
 )
 from schoolsystem.improvement.models import (
+    AcademyOrder,
     Case,
+    Consultation,
     Decision,
     Offer,
     PeerReview,
@@ -61,6 +71,16 @@ def case_for_user(user, pk) -> Case:
         raise NotFound("No such case.") from None
 
 
+def own_school_urn(user) -> int | None:
+    """The URN of the one school a user's scope is (a school leader's own school), else None: forms for a school
+    start with it filled in."""
+    from schoolsystem.registry.models import Establishment
+
+    if not user.is_authenticated or not getattr(user, "scope_establishment_id", None):
+        return None
+    return Establishment.objects.filter(pk=user.scope_establishment_id).values_list("urn", flat=True).first()
+
+
 def school_for_user(user, urn):
     """An establishment within the user's casework scope, by URN."""
     from schoolsystem.registry.models import Establishment
@@ -73,12 +93,137 @@ def school_for_user(user, urn):
         raise NotFound("No such school in your area.") from None
 
 
+def school_casework(user, school) -> tuple[bool, tuple[int, str] | None]:
+    """(whether `school` is in the user's casework scope, (pk, state) of its open case or None), in one query: what
+    the links to a school's casework from other apps' pages need."""
+    from schoolsystem.registry.models import Establishment
+
+    if not user.is_authenticated or not can_see_casework(user):
+        return False, None
+    open_case = Case.objects.open().filter(school=OuterRef("pk")).order_by("-created_on")
+    row = (
+        Establishment.objects.filter(establishment_q(user), pk=school.pk)
+        .annotate(
+            case_pk=Subquery(open_case.values("pk")[:1]), case_state=Subquery(open_case.values("state")[:1])
+        )
+        .values_list("case_pk", "case_state")
+        .first()
+    )
+    if row is None:
+        return False, None
+    return True, (row[0], row[1]) if row[0] else None
+
+
 def case_actions(case: Case) -> list[str]:
     return allowed_actions(case.state) if case.is_open else []
 
 
 def case_history(case: Case):
     return case.events.select_related("actor").all()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Choosing an intervention: what must hold first
+
+
+def compliance_pending(case: Case, today: date | None = None) -> bool:
+    """The warning notice's compliance date has not passed yet: the school still has time to comply."""
+    return bool(case.compliance_by) and (today or timezone.localdate()) <= case.compliance_by
+
+
+def intervention_options_now(case: Case, user, *, today: date | None = None) -> list[str]:
+    """The options `user` may choose for the case today: those their role may choose for the school's sector
+    (`constants.INTERVENTION_RULES`), less those that wait for the compliance date while it has not passed."""
+    options = options_for(case.sector, user.role, superuser=user.is_superuser)
+    if compliance_pending(case, today):
+        rating = case.school.ofsted_rating
+        options = [
+            o for o in options if not compliance_period_applies(o, sector=case.sector, ofsted_rating=rating)
+        ]
+    return options
+
+
+def intervention_preconditions(
+    case: Case,
+    *,
+    options: Iterable[str],
+    today: date | None = None,
+    consultations: Iterable[Consultation] | None = None,
+) -> dict[str, str]:
+    """What must hold before one of `options` is chosen, and does not yet, in words: {"compliance": ...,
+    "consultation": ...} (empty: nothing is missing). The service refuses the choice with these messages and the
+    case page names them instead of offering the step.
+
+    - compliance: the warning notice's compliance date has passed (seed 002: the school is given until then to
+      comply), unless every option is exempt (`constants.compliance_period_applies`: an academy order for an
+      inadequate maintained school);
+    - consultation: the school was consulted on or after the day the warning notice was issued and gave its response
+      (seed 003 proposal 6: consulted before being brokered; a consultation before the notice was about something
+      else, one awaiting the school's response is not yet a consultation).
+    """
+    today = today or timezone.localdate()
+    missing: dict[str, str] = {}
+    rating = case.school.ofsted_rating
+    if compliance_pending(case, today) and all(
+        compliance_period_applies(o, sector=case.sector, ofsted_rating=rating) for o in options
+    ):
+        missing["compliance"] = (
+            f"The school has until {govuk_date(case.compliance_by)} to comply with the warning notice. "
+            f"An intervention can be chosen from {govuk_date(case.compliance_by + timedelta(days=1))} "
+            "if it has not complied."
+        )
+    since = case.warning_notice_issued_on
+    rows = list(case.consultations.all() if consultations is None else consultations)
+    current = [c for c in rows if since is None or c.consulted_on >= since]
+    if not any(c.outcome in CONSULTED_OUTCOMES for c in current):
+        if since:
+            need = (
+                f"Record a consultation with the school held on or after {govuk_date(since)}, the day the "
+                "warning notice was issued, with the school's response."
+            )
+        else:
+            need = "Record a consultation with the school, with the school's response."
+        awaiting = [c for c in current if c.outcome == ConsultationOutcome.AWAITING]
+        refused = [c for c in current if c.outcome == ConsultationOutcome.REFUSED_TO_ENGAGE]
+        earlier = [c for c in rows if c not in current and c.outcome in CONSULTED_OUTCOMES]
+        if awaiting:
+            need += f" The consultation of {govuk_date(awaiting[0].consulted_on)} is awaiting the school's response."
+        elif refused:
+            need += f" The school refused to engage with the consultation of {govuk_date(refused[0].consulted_on)}."
+        elif earlier:
+            need += (
+                f" The consultation of {govuk_date(earlier[0].consulted_on)} was held before the warning notice, "
+                "so it does not count."
+            )
+        missing["consultation"] = need
+    return missing
+
+
+def case_decisions(case: Case) -> list[Decision]:
+    """The decisions taken through the case: its intervention's and those of its academy order (the order itself,
+    its sponsor match, a revocation), oldest first. Two queries whatever their number."""
+    types = ContentType.objects.get_for_models(Case, AcademyOrder)
+    order_ids = [str(pk) for pk in AcademyOrder.objects.filter(case=case).values_list("pk", flat=True)]
+    return list(
+        Decision.objects.filter(
+            Q(source_type=types[Case], source_id=str(case.pk))
+            | Q(source_type=types[AcademyOrder], source_id__in=order_ids)
+        ).order_by("created_on", "id")
+    )
+
+
+def case_for_decision(user, decision: Decision) -> Case | None:
+    """The case a decision was taken through (directly or through its academy order), if `user` may see it."""
+    types = ContentType.objects.get_for_models(Case, AcademyOrder)
+    if not decision.source_id.isdigit():
+        return None
+    if decision.source_type_id == types[Case].pk:
+        found = Q(pk=int(decision.source_id))
+    elif decision.source_type_id == types[AcademyOrder].pk:
+        found = Q(academy_order__pk=int(decision.source_id))
+    else:
+        return None
+    return cases_for_user(user).filter(found).first()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -96,46 +241,59 @@ class Task:
 
 
 def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
-    """Everything due for the user across cases, support and peer reviews, soonest first (overdue first)."""
+    """Everything due for the user across cases, support and peer reviews, by date (so overdue first).
+
+    From each open case, every date it holds: the next monitoring visit, the next termly review, the warning
+    notice's compliance date until an intervention is chosen, the school's response to a consultation awaiting it
+    (`consultation_response_days` after the consultation) and, for officers, decisions taken through casework
+    still to publish (due the day they were taken: seed 003 proposal 7, decisions published promptly). A fixed
+    number of queries whatever the number of rows."""
     today = today or timezone.localdate()
     tasks: list[Task] = []
     if not user.is_authenticated or not can_see_casework(user):
         return tasks
-    cases = cases_for_user(user, open_only=True)
+
+    def add(due_on: date, kind: str, label: str, url_name: str, pk: int) -> None:
+        tasks.append(Task(due_on, kind, label, url_name, pk, due_on < today))
+
+    cases = list(cases_for_user(user, open_only=True))
     for c in cases:
         name = c.school.name
-        if c.next_visit_due and c.state in {CaseState.MONITORING, CaseState.PRE_WARNING}:
-            tasks.append(
-                Task(
-                    c.next_visit_due,
-                    "case",
-                    f"Monitoring visit: {name}",
-                    "improvement:case-detail",
-                    c.pk,
-                    c.next_visit_due < today,
-                )
+        if c.next_visit_due:
+            add(c.next_visit_due, "case", f"Monitoring visit: {name}", "improvement:case-detail", c.pk)
+        if c.next_review_due:
+            add(c.next_review_due, "case", f"Termly review: {name}", "improvement:case-detail", c.pk)
+        if c.compliance_by and not c.intervention:
+            add(
+                c.compliance_by,
+                "case",
+                f"Warning notice compliance date: {name}",
+                "improvement:case-detail",
+                c.pk,
             )
-        if c.next_review_due and c.state in {CaseState.IMPLEMENTATION, CaseState.REVIEW}:
-            tasks.append(
-                Task(
-                    c.next_review_due,
-                    "case",
-                    f"Termly review: {name}",
-                    "improvement:case-detail",
-                    c.pk,
-                    c.next_review_due < today,
-                )
-            )
-        if c.compliance_by and c.state == CaseState.WARNING_NOTICE:
-            tasks.append(
-                Task(
-                    c.compliance_by,
-                    "case",
-                    f"Warning notice compliance date: {name}",
-                    "improvement:case-detail",
-                    c.pk,
-                    c.compliance_by < today,
-                )
+    names = {c.pk: c.school.name for c in cases}
+    response_days = timedelta(days=deadline_days("consultation_response_days"))
+    for consultation in Consultation.objects.filter(
+        case_id__in=list(names), outcome=ConsultationOutcome.AWAITING
+    ).order_by("consulted_on", "id"):
+        add(
+            consultation.consulted_on + response_days,
+            "case",
+            f"School's response to the consultation: {names[consultation.case_id]}",
+            "improvement:case-detail",
+            consultation.case_id,
+        )
+    if can_change_casework(user):
+        types = ContentType.objects.get_for_models(Case, AcademyOrder)
+        for decision in decisions_for_user(user).filter(
+            status=DecisionStatus.DRAFT, source_type__in=list(types.values())
+        ):
+            add(
+                decision.decided_on,
+                "decision",
+                f"Publish decision {decision.reference}: {decision.subject}",
+                "improvement:decision-manage",
+                decision.pk,
             )
     scope = establishment_q(user, "school__")
     for r in SupportRequest.objects.filter(
@@ -177,7 +335,7 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
                 a.due_on < today,
             )
         )
-    return sorted(tasks, key=lambda t: (not t.overdue, t.due_on, t.label))
+    return sorted(tasks, key=lambda t: (t.due_on, t.label))
 
 
 def overdue_for_user(user, *, today: date | None = None) -> list[Task]:

@@ -13,13 +13,17 @@ from schoolsystem.accounts.constants import OFFICER_ROLES
 from schoolsystem.accounts.scope import can_see_casework
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.core.pages import apply_error, page, posted, submit
 from schoolsystem.engines.support import NO_NEED_MET
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
+    ActionStatus,
     CaseAction,
     CaseSource,
     CaseState,
+    DecisionStatus,
+    InterventionOption,
     SupportState,
     options_for,
 )
@@ -147,18 +151,34 @@ def school_cases(request, urn):
 
 @casework_page
 def case_open(request):
+    """Open a case, usually from a school's risk page ("Open a case"): the school is named, not just its URN, and
+    Back returns to that risk page."""
     if not selectors.can_change_casework(request.user):
         raise PermissionDenied("Only officers open cases.")
     source = request.GET.get("source", CaseSource.MANUAL)
     source = source if source in CaseSource.values else CaseSource.MANUAL
     urn = request.GET.get("urn", "")
     initial = {"urn": urn, "source": source}
-    if urn.isdigit() and source == CaseSource.RISK_SCREEN:
+    school = None
+    if urn.isdigit():
         with contextlib.suppress(NotFound):
-            initial["reasons"] = "\n".join(risk_reasons_for(selectors.school_for_user(request.user, urn)))
+            school = selectors.school_for_user(request.user, urn)
+    if school is not None and source == CaseSource.RISK_SCREEN:
+        initial["reasons"] = "\n".join(risk_reasons_for(school))
+    # Back goes where the user came from: the school's risk page (its "Open a case"), the school's page, or the
+    # school's cases.
+    came_from = request.GET.get("from", "")
+    if school is not None and source == CaseSource.RISK_SCREEN:
+        back_url = reverse("performance:school-risk", args=[school.urn])
+    elif school is not None and came_from == "school":
+        back_url = reverse("registry:school", args=[school.urn])
+    elif school is not None:
+        back_url = reverse("improvement:school-cases", args=[school.urn])
+    else:
+        back_url = reverse("improvement:case-list")
     return submit(
         request,
-        forms.CaseOpenForm(posted(request), initial=initial),
+        forms.CaseOpenForm(posted(request), initial=initial, school=school),
         lambda cd: services.case_open(
             school=school_field(request.user, cd["urn"]),
             by=request.user,
@@ -166,11 +186,12 @@ def case_open(request):
             reasons=cd["reasons"],
             summary=cd["summary"],
         ),
-        success=lambda case: f"Case opened for {case.school.name}.",
+        success=lambda case: f"Case opened for {case.school.name}",
         next_url=lambda case: reverse("improvement:case-detail", args=[case.pk]),
-        title="Open a case",
+        title=f"Open a case for {school.name}" if school else "Open a case",
+        caption=f"URN {school.urn} · {school.la.name}" if school else "",
         submit_label="Open case",
-        back_url=reverse("improvement:case-list"),
+        back_url=back_url,
     )
 
 
@@ -178,21 +199,43 @@ def case_open(request):
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
     order = AcademyOrder.objects.filter(case=case).select_related("sponsor_group").first()
+    consultations = list(case.consultations.select_related("recorded_by"))
+    can_write = selectors.can_change_casework(request.user) and case.is_open
+    actions = [(a, CaseAction(a).label) for a in selectors.case_actions(case)] if can_write else []
+    # Choosing an intervention is offered only when its preconditions hold; otherwise the page names them.
+    blocked: dict[str, str] = {}
+    only_now: list[str] = []
+    if any(a == CaseAction.CHOOSE_INTERVENTION for a, _ in actions):
+        allowed = options_for(case.sector, request.user.role, superuser=request.user.is_superuser)
+        blocked = selectors.intervention_preconditions(case, options=allowed, consultations=consultations)
+        now = selectors.intervention_options_now(case, request.user)
+        if not blocked and now != allowed:
+            only_now = [InterventionOption(o).label for o in now]
+        if blocked:
+            actions = [(a, label) for a, label in actions if a != CaseAction.CHOOSE_INTERVENTION]
+    decisions = selectors.case_decisions(case)
     return render(
         request,
         "improvement/case_detail.html",
         {
             "case": case,
             "history": selectors.case_history(case)[:200],
-            "consultations": case.consultations.select_related("recorded_by"),
-            "actions": [(a, CaseAction(a).label) for a in selectors.case_actions(case)]
-            if selectors.can_change_casework(request.user)
-            else [],
-            "can_write": selectors.can_change_casework(request.user) and case.is_open,
+            "consultations": consultations,
+            "actions": actions,
+            "intervention_blocked": list(blocked.values()),
+            "intervention_only_now": only_now,
+            "can_write": can_write,
             "can_respond": case.is_open
             and (request.user.is_superuser or request.user.role in services.CONSULTATION_RESPONDER_ROLES),
             "order": order,
             "support_requests": case.support_requests.select_related("offer"),
+            "decisions": decisions,
+            "drafts": [
+                d
+                for d in decisions
+                if d.status == DecisionStatus.DRAFT
+                and services.can_record_decision(request.user, d.decision_type)
+            ],
         },
     )
 
@@ -217,7 +260,7 @@ def case_edit(request, pk):
             summary=cd["summary"],
             exit_criteria=cd["exit_criteria"],
         ),
-        success="Case saved.",
+        success=f"Summary and exit criteria saved for {case.school.name}",
         next_url=lambda _: reverse("improvement:case-detail", args=[case.pk]),
         title="Edit the case",
         caption=case.school.name,
@@ -268,12 +311,13 @@ def _action_spec(action: str, case, user):
         ),
         CaseAction.ISSUE_WARNING_NOTICE: (
             forms.WarningNoticeForm,
-            {"compliance_days": services.deadline_days("warning_notice_compliance_days")},
+            {"default_compliance_by": services.default_compliance_date()},
             "Issue a warning notice",
             lambda cd: services.case_issue_warning_notice(
                 case=case,
                 by=user,
                 grounds=cd["grounds"],
+                issued_on=cd.get("issued_on"),
                 compliance_by=cd["compliance_by"],
                 note=cd["note"],
                 version=cd["version"],
@@ -337,6 +381,34 @@ def _action_spec(action: str, case, user):
     return specs.get(action)
 
 
+def _case_success(action: str, result) -> str:
+    """What the user just did, in words, for the banner after a case action (`result`: what the service returned,
+    the case or the consultation)."""
+    case = getattr(result, "case", result)
+    name = case.school.name
+    if action == CaseAction.ISSUE_WARNING_NOTICE:
+        return f"Warning notice issued to {name}: it must comply by {govuk_date(case.compliance_by)}"
+    if action == CaseAction.CHOOSE_INTERVENTION:
+        decision = case.intervention_decision
+        chosen = f"{case.get_intervention_display()} chosen for {name}"
+        return (
+            f"{chosen}. Decision {decision.reference} is not public until you publish it"
+            if decision
+            else chosen
+        )
+    return {
+        "record_visit": f"Monitoring visit to {name} recorded",
+        "record_consultation": f"Consultation with {name} recorded",
+        CaseAction.START_MONITORING: f"Monitoring of {name} started",
+        CaseAction.HOLD_EARLY_CONVERSATION: f"Early conversation with {name} recorded",
+        CaseAction.START_IMPLEMENTATION: f"Implementation started for {name}",
+        CaseAction.HOLD_REVIEW: f"Termly review of {name} recorded",
+        CaseAction.EXIT: f"Case for {name} exited: every exit criterion is met",
+        CaseAction.ESCALATE: f"Case for {name} escalated",
+        CaseAction.CLOSE: f"Case for {name} closed without intervention",
+    }.get(action, f"Case for {name} updated")
+
+
 @casework_page
 def case_action(request, pk, action):
     case = selectors.case_for_user(request.user, pk)
@@ -347,14 +419,25 @@ def case_action(request, pk, action):
         raise Http404("No such action.")
     form_class, kwargs, title, call = spec
     back = reverse("improvement:case-detail", args=[case.pk])
+    intro = ""
+    if action == CaseAction.CHOOSE_INTERVENTION:
+        missing = selectors.intervention_preconditions(case, options=kwargs["allowed"])
+        if missing:
+            intro = "Before an intervention can be chosen: " + " ".join(missing.values())
+        elif case.compliance_by and selectors.compliance_pending(case):
+            intro = (
+                f"The warning notice's compliance date, {govuk_date(case.compliance_by)}, has not passed: "
+                "only an academy order can be chosen before then."
+            )
     return submit(
         request,
         form_class(posted(request), initial={"version": case.version}, **kwargs),
         call,
-        success=f"{title}: done.",
+        success=lambda result: _case_success(action, result),
         next_url=lambda _: back,
         title=title,
-        caption=f"{case.school.name} ({case.school.urn})",
+        caption=f"{case.school.name} (URN {case.school.urn})",
+        intro=intro,
         back_url=back,
     )
 
@@ -377,7 +460,7 @@ def consultation_respond(request, pk, consultation_pk):
             school_response=cd["school_response"],
             version=cd["version"],
         ),
-        success="Your response has been recorded.",
+        success=f"Your response to the consultation on {case.school.name} has been recorded",
         next_url=lambda _: back,
         title="Respond to the consultation",
         caption=f"{case.school.name} ({case.school.urn})",
@@ -410,7 +493,7 @@ def order_sponsor(request, pk):
         lambda cd: services.academy_order_record_sponsor(
             order=order, by=request.user, sponsor_group=cd["sponsor_group"], rationale=cd["rationale"]
         ),
-        success="Sponsor recorded.",
+        success=lambda o: f"{o.sponsor_group.name} recorded as sponsor of {o.case.school.name}",
         next_url=lambda _: back,
         title="Record the sponsor",
         caption=order.case.school.name,
@@ -426,7 +509,7 @@ def order_revoke(request, pk):
         request,
         forms.RevokeForm(posted(request)),
         lambda cd: services.academy_order_revoke(order=order, by=request.user, reason=cd["reason"]),
-        success="Academy order revoked.",
+        success=f"Academy order for {order.case.school.name} revoked",
         next_url=lambda _: back,
         title="Revoke the academy order",
         caption=order.case.school.name,
@@ -473,7 +556,7 @@ def decision_new(request):
             rationale=cd["rationale"],
             consultation_outcome=cd["consultation_outcome"],
         ),
-        success=lambda d: f"Decision {d.reference} recorded. It is not public until published.",
+        success=lambda d: f"Decision {d.reference} recorded: it is not public until you publish it",
         next_url=lambda decision: reverse("improvement:decision-manage", args=[decision.pk]),
         title="Record a decision",
         submit_label="Record the decision",
@@ -486,14 +569,19 @@ def decision_new(request):
 @casework_page
 def decision_manage(request, pk):
     decision = selectors.decision_for_user(request.user, pk)
-    publish_form = forms.PublishForm(request.POST if request.POST.get("form") == "publish" else None)
+    # "Add another redaction" posts the form to get one more empty block: nothing is checked or published yet.
+    adding = request.POST.get("form") == "publish" and "add_redaction" in request.POST
+    publish_form = forms.PublishForm(
+        request.POST if request.POST.get("form") == "publish" and not adding else None,
+        initial=request.POST.dict() if adding else None,
+    )
     minutes_form = (
         forms.MinutesForm(request.POST, request.FILES)
         if request.POST.get("form") == "minutes"
         else forms.MinutesForm()
     )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not adding:
         if request.POST.get("form") == "publish" and publish_form.is_valid():
             try:
                 services.decision_publish(
@@ -502,7 +590,7 @@ def decision_manage(request, pk):
             except ApplicationError as exc:
                 apply_error(publish_form, exc)
             else:
-                messages.success(request, "Decision published on the register.")
+                messages.success(request, f"Decision {decision.reference} published on the register")
                 return redirect("improvement:decision-manage", pk=decision.pk)
         elif request.POST.get("form") == "minutes" and minutes_form.is_valid():
             try:
@@ -512,7 +600,7 @@ def decision_manage(request, pk):
             except ApplicationError as exc:
                 apply_error(minutes_form, exc)
             else:
-                messages.success(request, "Minutes attached.")
+                messages.success(request, f"Minutes attached to decision {decision.reference}")
                 return redirect("improvement:decision-manage", pk=decision.pk)
         status = 400
     return render(
@@ -525,6 +613,7 @@ def decision_manage(request, pk):
             "form": publish_form if publish_form.errors else minutes_form,
             "public": services.public_values(decision),
             "can_write": services.can_record_decision(request.user, decision.decision_type),
+            "case": selectors.case_for_decision(request.user, decision),
         },
         status=status,
     )
@@ -536,7 +625,14 @@ def decision_manage(request, pk):
 
 @casework_page
 def offer_search(request):
-    form = forms.OfferSearchForm(request.GET or None)
+    # A school leader searches for their own school: its URN is filled in (and kept when a link omits it).
+    own_urn = selectors.own_school_urn(request.user)
+    data = None
+    if request.GET:
+        data = request.GET.copy()
+        if own_urn and not data.get("urn"):
+            data["urn"] = str(own_urn)
+    form = forms.OfferSearchForm(data, initial={"urn": own_urn})
     results, school = [], None
     if request.GET and form.is_valid():
         try:
@@ -553,10 +649,24 @@ def offer_search(request):
             }
             results = [(r, offers[r.offer_id]) for r in ranked]
     offers = selectors.offers_with_load()[:200] if not results else []
+    request_url = ""
+    if school is not None:
+        request_url = (
+            reverse("improvement:support-new")
+            + "?"
+            + urlencode(
+                {
+                    "urn": school.urn,
+                    "needs": form.cleaned_data["needs"],
+                    "days_needed": form.cleaned_data["days_needed"],
+                },
+                doseq=True,
+            )
+        )
     return render(
         request,
         "improvement/offer_search.html",
-        {"form": form, "results": results, "school": school, "offers": offers},
+        {"form": form, "results": results, "school": school, "offers": offers, "request_url": request_url},
         status=400 if form.errors else 200,
     )
 
@@ -596,7 +706,7 @@ def offer_new(request):
         request,
         forms.OfferForm(posted(request)),
         create,
-        success="Offer added to the directory.",
+        success=lambda offer: f"“{offer.title}” added to the support directory",
         next_url=lambda offer: reverse("improvement:offer-detail", args=[offer.pk]),
         title="Add a support offer",
         back_url=reverse("improvement:offer-search"),
@@ -611,7 +721,13 @@ def support_list(request):
 
 @casework_page
 def support_new(request):
-    initial = {"urn": request.user.scope_establishment.urn if request.user.scope_establishment_id else ""}
+    """Request support. The school, needs and days come from the directory's search when it links here; the URN
+    of a school leader's own school is filled in from their scope."""
+    initial = {
+        "urn": request.GET.get("urn", "") or selectors.own_school_urn(request.user) or "",
+        "needs": request.GET.getlist("needs"),
+        "days_needed": request.GET.get("days_needed", ""),
+    }
     return submit(
         request,
         forms.SupportRequestForm(posted(request), initial=initial),
@@ -622,7 +738,7 @@ def support_new(request):
             description=cd["description"],
             days_needed=cd["days_needed"],
         ),
-        success="Support requested.",
+        success=lambda req: f"Support requested for {req.school.name}",
         next_url=lambda req: reverse("improvement:support-detail", args=[req.pk]),
         title="Request support",
         back_url=reverse("improvement:support-list"),
@@ -638,6 +754,19 @@ SUPPORT_STEP_LABELS = {
     "close": "Close with impact",
     "withdraw": "Withdraw the request",
     "rate": "Rate the support",
+}
+
+
+# What each step did, for the banner after it ({school}: the school supported).
+SUPPORT_STEP_DONE = {
+    "match": "Offers shortlisted for {school}",
+    "agree": "Support for {school} agreed",
+    "deploy": "Support to {school} started",
+    "milestone": "Milestone of the support to {school} recorded as done",
+    "review": "Termly review of the support to {school} recorded",
+    "close": "Support to {school} closed and its impact recorded",
+    "withdraw": "Support request for {school} withdrawn",
+    "rate": "Your rating of the support to {school} has been recorded",
 }
 
 
@@ -813,7 +942,7 @@ def support_step(request, pk, step):
         request,
         form_class(posted(request), **kwargs),
         call,
-        success=f"{title}: done.",
+        success=SUPPORT_STEP_DONE[step].format(school=req.school.name),
         next_url=lambda _: back,
         title=title,
         caption=req.school.name,
@@ -882,6 +1011,14 @@ def _review_spec(step: str, review, user):
     }.get(step)
 
 
+# What each peer-review step did, for the banner after it ({school}: the school reviewed).
+REVIEW_STEP_DONE = {
+    "findings": "Findings of the peer review of {school} recorded",
+    "action": "Action agreed for {school}",
+    "support": "Support requested for {school} from the peer review",
+}
+
+
 @casework_page
 def review_list(request):
     return render(
@@ -902,7 +1039,9 @@ def review_new(request):
         request,
         form,
         lambda cd: plan_review(request.user, cd),
-        success="Peer review planned.",
+        success=lambda review: (
+            f"Peer review of {review.school.name} planned for {govuk_date(review.review_on)}"
+        ),
         next_url=lambda review: reverse("improvement:review-detail", args=[review.pk]),
         title="Plan a peer review",
         submit_label="Plan the review",
@@ -922,7 +1061,7 @@ def review_step(request, pk, step):
         request,
         form_class(posted(request), **kwargs),
         call,
-        success=f"{title}: done.",
+        success=REVIEW_STEP_DONE[step].format(school=review.school.name),
         # Raising support lands on the new request; every other step returns to the review.
         next_url=lambda result: (
             reverse("improvement:support-detail", args=[result.pk]) if step == "support" else back
@@ -951,7 +1090,8 @@ def review_detail(request, pk):
                 except ApplicationError as exc:
                     apply_error(form, exc)
                 else:
-                    messages.success(request, "Action updated.")
+                    status = ActionStatus(form.cleaned_data["status"]).label.lower()
+                    messages.success(request, f"Action “{action.text}” marked as {status}")
                     return redirect("improvement:review-detail", pk=review.pk)
     return render(
         request,

@@ -19,6 +19,7 @@ from schoolsystem.improvement.services.cases import (
     case_update,
     consultation_respond,
     deadline_days,
+    default_compliance_date,
 )
 from schoolsystem.improvement.services.decisions import (
     can_record_decision,
@@ -74,6 +75,7 @@ __all__ = [
     "credit_balance",
     "credit_grant",
     "deadline_days",
+    "default_compliance_date",
     "decision_attach_minutes",
     "decision_create",
     "decision_publish",

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,11 +22,11 @@ from schoolsystem.core.errors import (
     StaleEdit,
     ValidationFailed,
 )
+from schoolsystem.engines.working_days import next_working_day
 from schoolsystem.improvement.constants import (
     ACADEMY_REGIONAL_ONLY,
     CASE_TRANSITIONS,
     CONSULTED_OUTCOMES,
-    DEFAULT_DEADLINES,
     INTERVENTION_RULES,
     AcademyOrderState,
     CaseAction,
@@ -38,28 +37,26 @@ from schoolsystem.improvement.constants import (
     DecisionType,
     InterventionOption,
     WarningGround,
+    deadline_days,
+    is_inadequate,
     options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent, Consultation
-from schoolsystem.improvement.selectors import can_change_casework
+from schoolsystem.improvement.selectors import can_change_casework, intervention_preconditions
 from schoolsystem.improvement.services.decisions import decision_create
 
 log = logging.getLogger("schoolsystem.improvement")
 
 
-def deadline_days(name: str) -> int:
-    """A configurable deadline (settings.IMPROVEMENT_DEADLINES overrides constants.DEFAULT_DEADLINES)."""
-    return int({**DEFAULT_DEADLINES, **getattr(settings, "IMPROVEMENT_DEADLINES", {})}[name])
-
-
-def is_inadequate(ofsted_rating: str) -> bool:
-    """Ofsted's inadequate judgement, including its two categories (special measures, serious weaknesses)."""
-    rating = (ofsted_rating or "").lower()
-    return any(word in rating for word in ("inadequate", "special measures", "serious weaknesses"))
-
-
 def _today() -> date:
     return timezone.localdate()
+
+
+def default_compliance_date(issued_on: date | None = None) -> date:
+    """The compliance date the warning-notice form offers: `warning_notice_compliance_days` after the notice, moved
+    on to a working day (never a weekend or an England and Wales bank holiday such as 25 December)."""
+    start = issued_on or _today()
+    return next_working_day(start + timedelta(days=deadline_days("warning_notice_compliance_days")))
 
 
 def _require_writer(by, school) -> None:
@@ -297,20 +294,39 @@ def case_hold_early_conversation(
 
 
 def case_issue_warning_notice(
-    *, case: Case, by, grounds: list[str], compliance_by: date, note: str = "", version: int | None = None
+    *,
+    case: Case,
+    by,
+    grounds: list[str],
+    compliance_by: date,
+    issued_on: date | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> Case:
-    """Issue a warning notice on one or more grounds (seed 002) with a compliance date in the future."""
+    """Issue a warning notice on one or more grounds (seed 002) with a compliance date after it.
+
+    `issued_on` (default today) records a notice issued earlier (on paper, before the case was kept here): it may not
+    be in the future, and the compliance date must come after it; a notice issued today needs a compliance date
+    in the future. The date counts: an intervention waits for the compliance date and needs a consultation held on
+    or after the notice (`selectors.intervention_preconditions`)."""
+    issued_on = issued_on or _today()
     errors: dict[str, list[str]] = {}
     if not grounds or any(g not in WarningGround.values for g in grounds):
         errors["grounds"] = ["Choose at least one ground for the warning notice."]
-    if not isinstance(compliance_by, date) or compliance_by <= _today():
-        errors["compliance_by"] = ["The compliance date must be in the future."]
+    if issued_on > _today():
+        errors["issued_on"] = ["The date the notice was issued cannot be in the future."]
+    elif not isinstance(compliance_by, date) or compliance_by <= issued_on:
+        errors["compliance_by"] = [
+            "The compliance date must be in the future."
+            if issued_on == _today()
+            else "The compliance date must be after the date the notice was issued."
+        ]
     if errors:
         raise ValidationFailed("The warning notice cannot be issued.", extra={"errors": errors})
 
     def apply(c: Case):
         c.warning_grounds = list(dict.fromkeys(grounds))
-        c.warning_notice_issued_on = _today()
+        c.warning_notice_issued_on = issued_on
         c.compliance_by = compliance_by
         return ["warning_grounds", "warning_notice_issued_on", "compliance_by"]
 
@@ -321,7 +337,11 @@ def case_issue_warning_notice(
             action=CaseAction.ISSUE_WARNING_NOTICE,
             version=version,
             note=note,
-            data={"grounds": list(grounds), "compliance_by": compliance_by.isoformat()},
+            data={
+                "grounds": list(grounds),
+                "issued_on": issued_on.isoformat(),
+                "compliance_by": compliance_by.isoformat(),
+            },
             apply=apply,
         )
 
@@ -428,13 +448,6 @@ def consultation_respond(
     return consultation
 
 
-def _consulted_since(case: Case, since: date | None) -> bool:
-    qs = case.consultations.filter(outcome__in=CONSULTED_OUTCOMES)
-    if since:
-        qs = qs.filter(consulted_on__gte=since)
-    return qs.exists()
-
-
 def case_choose_intervention(
     *,
     case: Case,
@@ -448,9 +461,11 @@ def case_choose_intervention(
     decided_by_name: str = "",
     version: int | None = None,
 ) -> Case:
-    """Choose the intervention (seed 000 options; seed 003 academy orders). Needs the school consulted since the
-    warning notice; who may choose each option is `constants.INTERVENTION_RULES`. Records a Decision for the
-    register; a sponsored-academy choice issues an academy order with its own decision."""
+    """Choose the intervention (seed 000 options; seed 003 academy orders). Who may choose each option is
+    `constants.INTERVENTION_RULES`; what must hold first (the warning notice's compliance date passed, the school
+    consulted on or after the notice) is `selectors.intervention_preconditions`, whose messages say what is
+    missing. Records a draft Decision for the register (published from its page); a sponsored-academy choice
+    issues an academy order with its own decision."""
     errors: dict[str, list[str]] = {}
     if option not in InterventionOption.values:
         errors["option"] = ["Choose an intervention."]
@@ -476,12 +491,24 @@ def case_choose_intervention(
                 "An academy order is for a maintained school judged inadequate by Ofsted.",
                 extra={"errors": {"option": ["The school is not judged inadequate."]}},
             )
-        if not _consulted_since(c, c.warning_notice_issued_on):
+        missing = intervention_preconditions(c, options=[option], today=_today())
+        if missing:
+            # The compliance message belongs to the option chosen (an academy order may not wait); the consultation
+            # one to no field of the form, so it heads the error summary.
             raise ValidationFailed(
-                "Consult the school before choosing an intervention.",
-                extra={"errors": {"option": ["Record a consultation with the school first."]}},
+                " ".join(missing.values()),
+                extra={
+                    "errors": {
+                        ("option" if key == "compliance" else key): [message]
+                        for key, message in missing.items()
+                    }
+                },
             )
-        latest = c.consultations.first()
+        # The consultation that allowed the choice: the latest with the school's response since the notice.
+        answered = c.consultations.filter(outcome__in=CONSULTED_OUTCOMES)
+        if c.warning_notice_issued_on:
+            answered = answered.filter(consulted_on__gte=c.warning_notice_issued_on)
+        latest = answered.first()
         decision = decision_create(
             by=by,
             subject=f"{InterventionOption(option).label} for {c.school.name}",
