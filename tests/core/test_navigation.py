@@ -73,4 +73,7 @@ def test_refusals_and_missing_pages_are_service_pages_not_bare_text(client, user
     assert "govuk-service-navigation" in body and "Member of the public" in body
     missing = client.get("/schools/999999999/")
     assert missing.status_code == 404
-    assert "Page not found" in missing.content.decode() and "Go to your overview" in missing.content.decode()
+    assert "Page not found" in missing.content.decode() and "Go to your home page" in missing.content.decode()
+    # A leader's home is their school, not the overview (accounts.home).
+    client.force_login(users[Role.SCHOOL_LEADER])
+    assert 'href="/my-school/">Go to your home page' in client.get("/schools/999999999/").content.decode()
