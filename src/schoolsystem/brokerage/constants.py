@@ -17,6 +17,8 @@ class RoundStatus(models.TextChoices):
     OPEN = "open", "Open: adding schools"
     SHORTLISTED = "shortlisted", "Shortlists drawn up"
     PLANNED = "planned", "Plan proposed"
+    # Every school's move is agreed and, where the register can show it, handed over: nothing is left to work.
+    COMPLETED = "completed", "Completed"
     CLOSED = "closed", "Closed"
 
 
@@ -28,7 +30,8 @@ ROUND_TRANSITIONS: dict[str, set[str]] = {
         RoundStatus.OPEN,
         RoundStatus.CLOSED,
     },
-    RoundStatus.PLANNED: {RoundStatus.PLANNED, RoundStatus.OPEN, RoundStatus.CLOSED},
+    RoundStatus.PLANNED: {RoundStatus.PLANNED, RoundStatus.OPEN, RoundStatus.COMPLETED, RoundStatus.CLOSED},
+    RoundStatus.COMPLETED: set(),
     RoundStatus.CLOSED: set(),
 }
 

@@ -751,6 +751,14 @@ def _ended(p: Proposal) -> bool:
     return p.status in ENDED_PROPOSAL_STATUSES or (p.status == ProposalStatus.APPROVED and p.group_id is None)
 
 
+def move_agreed(p: Proposal) -> bool:
+    """The school's move is done as far as brokerage goes: handed over, or approved with no group in the register
+    to hand it over to (a lead partner, a new trust)."""
+    return p.status == ProposalStatus.HANDED_OVER or (
+        p.status == ProposalStatus.APPROVED and p.group_id is None
+    )
+
+
 def approved_move_for(est: Establishment, today) -> Proposal | None:
     """An approved move of the school still to take effect: approved and not yet handed over (into a group of
     the register), or handed over with an effective date still to come."""

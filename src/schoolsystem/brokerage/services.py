@@ -318,6 +318,7 @@ def round_remove_school(*, by, round_school: RoundSchool) -> None:
         round_.plan_summary["orphans"] -= 1
         round_.save(update_fields=["plan_summary", "modified_on"])
     rs.delete()
+    _complete_round_if_done(round_, by=by)
 
 
 def preferences_refusal(round_: Round) -> str:
@@ -550,6 +551,29 @@ def _require_live_round(proposal: Proposal) -> None:
         )
 
 
+def _complete_round_if_done(round_: Round, *, by) -> None:
+    """A round's status follows its schools: once every school of a planned round has its move agreed and,
+    where the register can show it, handed over (selectors.move_agreed), nothing is left to work and the round
+    is completed. Called with the round's row locked, after a hand-off, an approval with nothing to hand over,
+    or the removal of its last school without a partner."""
+    if round_.status != RoundStatus.PLANNED:
+        return
+    rows = list(round_.schools.prefetch_related("proposals"))
+    if not rows or not all(any(selectors.move_agreed(p) for p in rs.proposals.all()) for rs in rows):
+        return
+    before = snapshot(round_, ["status"])
+    _move_round(round_, RoundStatus.COMPLETED)
+    round_.save(update_fields=["status", "modified_on"])
+    n = len(rows)
+    audit(
+        obj=round_,
+        action="brokerage.round_completed",
+        actor=by,
+        before=before,
+        note=f"Every school of round {round_.reference} ({n}) has its move agreed.",
+    )
+
+
 def _require_trust_or_officer(by, proposal: Proposal) -> None:
     if by.role == Role.TRUST_LEADER and proposal.group_id and by.scope_group_id == proposal.group_id:
         return
@@ -710,6 +734,8 @@ def board_decide(
         decision.register_decision_id = ref
         decision.save(update_fields=["register_decision_id", "modified_on"])
     audit(obj=decision, action="brokerage.board_decision_recorded", actor=by, before={})
+    if outcome == BoardOutcome.APPROVED and p.group_id is None:  # nothing to hand over: the move is agreed
+        _complete_round_if_done(_lock_round(p.round), by=by)
     return decision
 
 
@@ -853,6 +879,7 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
         proposal=p, effective_on=effective_on, note=note.strip(), recorded_by=by, membership=membership
     )
     audit(obj=h, action="brokerage.hand_off_recorded", actor=by, before={}, note=ref)
+    _complete_round_if_done(_lock_round(p.round), by=by)
     return h
 
 

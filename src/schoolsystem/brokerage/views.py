@@ -150,6 +150,8 @@ def round_detail(request, pk):
             "add_form": add_form,
             "error": action_error,  # shown in the error summary, and puts "Error: " in the page title
             "can_run": selectors.can_run_rounds(request.user),
+            # Still being worked: neither closed nor completed (every school's move agreed).
+            "live": r.status not in {RoundStatus.CLOSED, RoundStatus.COMPLETED},
             "has_performing": bool(performing),
             "preferences_refusal": services.preferences_refusal(r) if performing else "",
         },
