@@ -75,6 +75,8 @@ def test_a_form_page_with_errors_from_another_app_gets_the_prefix(client, make_u
     assert "<title>Error: Create a partnership – schoolsystem</title>" in html
     assert "Enter name" in html and "Select kind of partnership" in html
     assert "This field is required" not in html
+    # The summary repeats the field's own message, as the Design System does (no "Name: " in front).
+    assert '<a href="#id_name">Enter name</a>' in html
 
 
 class _Messages(GovukMessages, forms.Form):

@@ -171,7 +171,10 @@ def govuk_messages(field: forms.Field, name: str) -> None:
 
 
 class GovukMessages:
-    """Form mixin: every field's default messages name the field (`govuk_messages`)."""
+    """Form mixin: every field's default messages name the field (`govuk_messages`), so the error summary shows
+    them as they are, as the Design System does (core/_errors.html puts no label in front)."""
+
+    messages_name_fields = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
