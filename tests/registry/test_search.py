@@ -107,3 +107,10 @@ def test_the_database_normalises_names_exactly_as_python_does(name):
             .filter(urn=199001, n__contains=query)
             .exists()
         )
+
+
+def test_a_stale_filter_value_is_dropped_without_calling_the_page_an_error(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("registry:school-search"), {"q": "St Marys", "type": "No such type"})
+    assert sorted(s.urn for s in response.context["page"].object_list) == [125101, 125102]
+    assert "<title>Schools: Surrey – schoolsystem</title>" in response.content.decode()

@@ -35,9 +35,11 @@ class SchoolSearchForm(GovukMessages, forms.Form):
         self.fields["phase"].choices = [("", "Any phase")] + [(p, p) for p in phases]
 
     def filters(self) -> SearchFilters:
-        # An unknown choice (a stale bookmark) is left out of cleaned_data: dropped rather than refusing the search.
+        # An unknown choice (a stale bookmark) is left out of cleaned_data: dropped rather than refusing the search,
+        # so it is not an error either (the page would say "Error:" in its title and show none).
         self.is_valid()
         data = self.cleaned_data
+        self.errors.clear()
         return SearchFilters(
             q=data.get("q", ""),
             type_name=data.get("type", ""),
