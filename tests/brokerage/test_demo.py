@@ -51,6 +51,19 @@ def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regio
         }
     ]
     monkeypatch.setattr(selectors, "accredited_pool", lambda: pool)
+    # The improvement demo chose third-party support for an inadequate school: it is no academy-order school.
+    from django.utils import timezone
+
+    from schoolsystem.improvement.models import Case
+
+    Case.objects.create(
+        school=area["needy"],
+        state="implementation",
+        state_changed_on=timezone.now(),
+        sector="maintained",
+        opened_by=officer,
+        intervention="third_party_support",
+    )
     ctx = DemoContext(
         la=la,
         users={"la_officer": officer, "regional_officer": regional},
@@ -64,6 +77,8 @@ def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regio
     for r in scenarios.values():
         assert BoardDecision.objects.filter(proposal__round=r).exists(), r.scenario
     assert {p.partner_key for p in scenarios["lead_partner"].proposals.all()} == {"provider:7"}
+    order_round = scenarios["academy_order"].schools.values_list("establishment__name", flat=True)
+    assert "Failing Primary" in order_round and area["needy"].name not in order_round
     # Every scenario's decision is on the public decision register (no sign-in), and hand-offs moved the register.
     from django.test import Client
 
@@ -85,6 +100,10 @@ def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regio
         current = Membership.objects.get(establishment=est, left_on__isnull=True, group__group_type="mat")
         assert current == h.membership and current.group_id == h.proposal.group_id
         assert current.joined_on == h.effective_on
+    # A round's status follows its schools: the closure hands every placed school over.
+    closure = scenarios["mat_closure"]
+    done = all(rs.proposals.filter(status="handed_over").exists() for rs in closure.schools.all())
+    assert (closure.status == "completed") == done and closure.proposals.exists()
     closing = scenarios["mat_closure"].leaving_group
     moved = handoffs.filter(proposal__round=scenarios["mat_closure"]).count()
     assert moved and closing.memberships.filter(left_on=handoffs.first().effective_on).count() == moved

@@ -93,8 +93,11 @@ def load(ctx) -> None:
 
     # 1. An inadequate maintained school with an academy order -> a sponsor trust. Only a maintained school
     # judged inadequate, with an issued academy order, or with no recorded judgement qualifies (seed 003).
+    # A school whose improvement case chose another intervention is not for an academy order.
     candidates = [
-        e for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn") if not e.is_academy
+        e
+        for e in in_la.filter(phase__in=["Primary", "Secondary"]).order_by("urn")
+        if not e.is_academy and not selectors.other_intervention(e)
     ]
     maintained = [e for e in candidates if e.ofsted_rating.lower() in INADEQUATE] or [
         e for e in candidates if not e.ofsted_rating.strip() or selectors.academy_order_issued(e)

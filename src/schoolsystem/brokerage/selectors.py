@@ -721,6 +721,59 @@ def academy_order_issued(est: Establishment) -> bool | None:
     return AcademyOrder.objects.filter(case__school=est, state=AcademyOrderState.ISSUED).exists()
 
 
+def academy_order_basis(round_schools) -> dict[int, str]:
+    """Establishment id -> why each school of an academy-order round is there, in words: the academy order the
+    improvement app records as issued, or the inadequate judgement that requires one (seed 003: an inadequate
+    maintained school gets an academy order). One query."""
+    from schoolsystem.core.formatting import govuk_date
+    from schoolsystem.improvement.services.cases import is_inadequate
+
+    ests = [rs.establishment for rs in round_schools]
+    try:
+        from schoolsystem.improvement.constants import AcademyOrderState
+        from schoolsystem.improvement.models import AcademyOrder
+
+        issued = dict(
+            AcademyOrder.objects.filter(
+                case__school__in=[e.pk for e in ests],
+                state__in=[AcademyOrderState.ISSUED, AcademyOrderState.SPONSOR_FOUND],
+            ).values_list("case__school_id", "issued_on")
+        )
+    except (ImportError, AttributeError):
+        issued = {}
+    out = {}
+    for e in ests:
+        if e.pk in issued:
+            out[e.pk] = f"Academy order issued on {govuk_date(issued[e.pk])}"
+        elif is_inadequate(e.ofsted_rating or ""):
+            out[e.pk] = f"Ofsted: {e.ofsted_rating}. An inadequate maintained school gets an academy order"
+        else:
+            out[e.pk] = "No Ofsted judgement recorded"
+    return out
+
+
+def other_intervention(est: Establishment) -> str:
+    """Why the improvement app's record rules out an academy order for the school, in words ("" when nothing
+    does, or the app is absent): its open intervention case chose another intervention, or its academy order was
+    revoked (exceptional circumstances, seed 003). One query."""
+    try:
+        from schoolsystem.improvement.constants import OPEN_CASE_STATES, AcademyOrderState, InterventionOption
+        from schoolsystem.improvement.models import Case
+    except (ImportError, AttributeError):
+        return ""
+    for case in (
+        Case.objects.filter(school=est).select_related("academy_order").order_by("-created_on", "-pk")
+    ):
+        order = getattr(case, "academy_order", None)
+        if order is not None and order.state == AcademyOrderState.REVOKED:
+            return "its academy order was revoked"
+        if case.state in OPEN_CASE_STATES and case.intervention:
+            if case.intervention == InterventionOption.SPONSORED_ACADEMY:
+                return ""
+            return f"its intervention case chose {InterventionOption(case.intervention).label.lower()}"
+    return ""
+
+
 # A school's brokerage in a round is over once its proposal there is one of these (a hand-off still to take
 # effect is caught by approved_move_for).
 # An approved proposal with no group in the register (a lead partner from the accredited pool, a new trust GIAS

@@ -222,12 +222,22 @@ def _check_not_brokered_elsewhere(establishment: Establishment, round_: Round) -
 
 def _check_academy_order(establishment: Establishment) -> None:
     """Seed 003 scenario 1: an academy order (and so a sponsor match) is for a maintained school judged
-    inadequate by Ofsted. Refuse an academy, and a school with another Ofsted judgement unless the improvement
-    app records an academy order issued for it. A school with no recorded judgement is let through."""
+    inadequate by Ofsted. Refuse an academy; a school whose improvement case chose another intervention, or whose
+    order was revoked (the apps must not contradict each other); and a school with another Ofsted judgement
+    unless the improvement app records an academy order issued for it. A school with no recorded judgement is
+    let through."""
     if establishment.is_academy:
         msg = (
             f"{establishment.name} is already an academy: an academy-order round is for maintained schools. "
             "Use a re-brokerage round to move an academy to another trust."
+        )
+        raise NotEligible(msg, extra=_urn_error(msg))
+    other = selectors.other_intervention(establishment)
+    if other:
+        msg = (
+            f"{establishment.name} cannot be matched with a sponsor: {other}, not an academy order. An "
+            "academy-order round is for schools whose intervention is a sponsored academy; change the "
+            "intervention in the school's case first, or choose another scenario."
         )
         raise NotEligible(msg, extra=_urn_error(msg))
     rating = (establishment.ofsted_rating or "").strip()

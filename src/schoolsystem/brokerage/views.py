@@ -14,6 +14,7 @@ from schoolsystem.brokerage.constants import (
     DueDiligenceOutcome,
     ProposalStatus,
     RoundStatus,
+    Scenario,
 )
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
@@ -136,6 +137,10 @@ def round_detail(request, pk):
     schools = list(selectors.round_schools(r))
     for rs in schools:
         rs.proposal = next(iter(rs.proposals.all()), None)
+    if r.scenario == Scenario.ACADEMY_ORDER:
+        basis = selectors.academy_order_basis(schools)
+        for rs in schools:
+            rs.order_basis = basis[rs.establishment_id]
     performing = [rs for rs in schools if rs.performing]
     if performing:
         labels = selectors.preference_labels({k for rs in performing for k in rs.preferences})
