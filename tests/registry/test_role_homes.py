@@ -160,7 +160,9 @@ def test_school_leader_with_nothing_open_is_told_so(client, make_user, system):
     page = text(client.get(reverse("registry:my-school")))
     assert "No case is open." in page and "No support request is open." in page
     assert "Not screened yet" in page
-    assert "Downs Teaching School Alliance" in page  # its partnership
+    # Its partnership, with its kind: a trust and its sponsor record can share a name.
+    assert "Downs Teaching School Alliance" in page and "Teaching school alliance" in page
+    assert '<h2 class="govuk-heading-m">What is due</h2>' in page
 
 
 @pytest.mark.parametrize("role", [Role.LA_OFFICER, Role.TRUST_LEADER, Role.APPLICANT, Role.PUBLIC])
