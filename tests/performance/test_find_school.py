@@ -55,6 +55,7 @@ def test_signed_out_search_by_name_urn_or_postcode_leads_to_the_report_card(clie
     assert f'href="{reverse("performance:report-card", args=[125101])}"' in html
     card = client.get(reverse("performance:report-card", args=[125101]))
     assert card.status_code == 200
+    assert f'href="{URL}" class="govuk-back-link">Find another school</a>' in card.content.decode()
 
 
 def test_closed_schools_only_when_asked_for(client, schools):
