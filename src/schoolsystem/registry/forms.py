@@ -10,7 +10,14 @@ from schoolsystem.registry.constants import (
     MembershipRole,
     SystemLeaderDesignation,
 )
-from schoolsystem.registry.selectors import ANY_STATUS, SearchFilters
+from schoolsystem.registry.selectors import (
+    ANY_STATUS,
+    LEADERS_ANY,
+    LEADERS_CURRENT,
+    LEADERS_ENDED,
+    LeaderFilters,
+    SearchFilters,
+)
 
 
 class SchoolSearchForm(GovukMessages, forms.Form):
@@ -67,6 +74,59 @@ class MembershipAddForm(GovukMessages, forms.Form):
     urn = forms.IntegerField(label="URN of the school", min_value=100000, max_value=999999)
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER, label="Role")
     joined_on = DateField(label="Joined on", what="the date the school joined")
+
+
+class JoinPartnershipForm(GovukMessages, forms.Form):
+    """Add one school to one of the partnerships the user may edit (from the school's page or the isolated list)."""
+
+    group = forms.ModelChoiceField(
+        queryset=None, label="Partnership", empty_label="Choose a partnership", to_field_name="pk"
+    )
+    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER, label="Role")
+    joined_on = DateField(label="Joined on", what="the date the school joined")
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = partnerships
+        self.fields["group"].label_from_instance = lambda g: f"{g.name} ({g.get_group_type_display()})"
+        self.fields["group"].error_messages["required"] = "Choose the partnership the school joins"
+        self.fields["group"].error_messages["invalid_choice"] = "Choose one of the partnerships listed"
+
+
+class SystemLeaderFilterForm(GovukMessages, forms.Form):
+    """Filters of the system leaders list (GET)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Name or specialism")
+    designation = forms.ChoiceField(
+        required=False,
+        label="Designation",
+        choices=[("", "Any designation"), *SystemLeaderDesignation.choices],
+    )
+    phase = forms.ChoiceField(required=False, label="Phase")
+    status = forms.ChoiceField(
+        required=False,
+        label="Designation status",
+        choices=[
+            (LEADERS_CURRENT, "Current designations"),
+            (LEADERS_ENDED, "Ended designations"),
+            (LEADERS_ANY, "Current and ended"),
+        ],
+    )
+
+    def __init__(self, data, *, phases: list[str]):
+        super().__init__(data)
+        self.fields["phase"].choices = [("", "Any phase")] + [(p, p) for p in phases]
+
+    def filters(self) -> LeaderFilters:
+        # An unknown choice (a stale bookmark) is dropped rather than refusing the list.
+        self.is_valid()
+        data = self.cleaned_data
+        return LeaderFilters(
+            q=data.get("q", ""),
+            designation=data.get("designation", ""),
+            phase=data.get("phase", ""),
+            status=data.get("status", LEADERS_CURRENT),
+        )
 
 
 class MembershipEndForm(GovukMessages, forms.Form):

@@ -367,6 +367,53 @@ def system_leaders_at(school: Establishment) -> list[SystemLeader]:
     return list(SystemLeader.objects.filter(establishment=school).select_related("teaching_school_alliance"))
 
 
+# ------------------------------------------------------------------------------------------------ system leaders
+
+LEADERS_CURRENT, LEADERS_ENDED, LEADERS_ANY = "", "ended", "any"
+
+
+@dataclass(frozen=True)
+class LeaderFilters:
+    """The system leaders list's filters; `status`: current (the default), ended designations, or any."""
+
+    q: str = ""
+    designation: str = ""
+    phase: str = ""
+    status: str = LEADERS_CURRENT
+
+
+def system_leader_search(
+    area: Area, filters: LeaderFilters, *, today: date | None = None
+) -> QuerySet[SystemLeader]:
+    """System leaders (NLE, LLE, SLE, NLG) based at schools of `area`, and those without a school (some NLGs: they
+    serve anywhere), filtered; by designation then name. Registry data is public, like the school pages."""
+    today = today or date.today()
+    qs = SystemLeader.objects.select_related("establishment__la", "teaching_school_alliance")
+    if area.kind != "england":
+        qs = qs.filter(
+            Q(establishment__in=area.establishments().values("pk")) | Q(establishment__isnull=True)
+        )
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(specialism__icontains=filters.q))
+    if filters.designation:
+        qs = qs.filter(designation=filters.designation)
+    if filters.phase:
+        qs = qs.filter(phase__iexact=filters.phase)
+    live = Q(designation_ends_on__isnull=True) | Q(designation_ends_on__gte=today)
+    if filters.status == LEADERS_CURRENT:
+        qs = qs.filter(live)
+    elif filters.status == LEADERS_ENDED:
+        qs = qs.exclude(live)
+    return qs.order_by("designation", "name", "pk")
+
+
+def leader_phases() -> list[str]:
+    """The phases system leaders are recorded with (one DISTINCT query)."""
+    return list(
+        SystemLeader.objects.exclude(phase="").order_by("phase").values_list("phase", flat=True).distinct()
+    )
+
+
 def map_points(la_ids) -> list[tuple[int, int, int]]:
     """(urn, easting, northing) of every open establishment with a location in the given LAs."""
     return list(

@@ -114,6 +114,25 @@ def system_leaders_editable_by(user) -> QuerySet[SystemLeader]:
     return SystemLeader.objects.filter(establishment_q(user, "establishment__"), establishment__isnull=False)
 
 
+def may_look_after_partnerships(user) -> bool:
+    """Whether `user`'s role may edit some partnership (no query: the page that follows lists which, or says there
+    are none), so pages offer "Add to a partnership" without a query of their own."""
+    return user.is_superuser or user.role in PARTNERSHIP_EDIT_RULES
+
+
+def partnerships_school_may_join(user, establishment: Establishment) -> QuerySet[Group]:
+    """The informal partnerships `user` may add `establishment` to: ones they may edit, not closed, that the school
+    is not a current member of; by name. The "Add to a partnership" page offers these."""
+    current = Membership.objects.filter(establishment=establishment, left_on__isnull=True).values("group_id")
+    return (
+        partnerships_editable_by(user)
+        .exclude(status=GroupStatus.CLOSED)
+        .exclude(pk__in=current)
+        .select_related("la")
+        .order_by("name", "pk")
+    )
+
+
 def may_create_partnership(user, la: LocalAuthority | None) -> bool:
     if user.is_superuser:
         return True

@@ -18,6 +18,10 @@ urlpatterns = [
     path("groups/<int:pk>/edit/", views.partnership_edit, name="partnership-edit"),
     path("groups/<int:pk>/members/new/", views.membership_new, name="membership-new"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),
+    path(
+        "schools/<int:urn>/partnerships/add/", views.school_join_partnership, name="school-join-partnership"
+    ),
+    path("system-leaders/", views.system_leaders, name="system-leaders"),
     path("system-leaders/new/", views.system_leader_new, name="system-leader-new"),
     path("system-leaders/<int:pk>/edit/", views.system_leader_edit, name="system-leader-edit"),
 ]

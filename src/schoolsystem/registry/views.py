@@ -181,6 +181,7 @@ def school_detail(request, urn: int):
             map_id="school-map",
         ),
     }
+    context["can_join_partnership"] = services.may_look_after_partnerships(request.user)
     context["can_add_leader"] = services.may_manage_system_leader_at(request.user, school)
     # Who may record a leader at this school may edit the leaders recorded there (ADR 0041).
     context["editable_leaders"] = (
@@ -251,8 +252,86 @@ def isolated_schools(request):
     params = request.GET.copy()
     params.pop("page", None)
     params["format"] = "csv"
-    context.update(page=page, pagination=pagination(request, page), csv_query=params.urlencode())
+    context.update(
+        page=page,
+        pagination=pagination(request, page),
+        csv_query=params.urlencode(),
+        # Each row's "Add to a partnership" link, for a role that looks after partnerships.
+        join_partnership=services.may_look_after_partnerships(request.user),
+    )
     return render(request, "registry/isolated.html", context)
+
+
+SYSTEM_LEADER_CSV_HEADER = [
+    "Name",
+    "Designation",
+    "URN",
+    "School",
+    "Local authority",
+    "National Support School",
+    "Phase",
+    "Specialism",
+    "Teaching school alliance",
+    "Designated on",
+    "Designation ends on",
+    "Days per term",
+]
+
+
+def _leader_row(leader) -> list:
+    school = leader.establishment
+    return [
+        leader.name,
+        leader.get_designation_display(),
+        school.urn if school else "",
+        school.name if school else "",
+        school.la.name if school else "",
+        "Yes" if leader.national_support_school else "No",
+        leader.phase,
+        leader.specialism,
+        leader.teaching_school_alliance.name if leader.teaching_school_alliance else "",
+        leader.designated_on,
+        leader.designation_ends_on,
+        leader.days_per_term,
+    ]
+
+
+@login_required
+@not_found_as_404
+def system_leaders(request):
+    """NLEs, LLEs, SLEs and NLGs of an area, filtered by name or specialism, designation, phase and whether the
+    designation is current; as a page or CSV with the same filters."""
+    area, context = _area_context(request)
+    form = forms.SystemLeaderFilterForm(request.GET, phases=selectors.leader_phases())
+    filters = form.filters()
+    leaders = selectors.system_leader_search(area, filters)
+    if _wants_csv(request):
+        status = {selectors.LEADERS_ENDED: "ended", selectors.LEADERS_ANY: "any-status"}.get(
+            filters.status, ""
+        )
+        return csv_response(
+            _csv_name("system-leaders", area.label, filters.designation, status),
+            header=SYSTEM_LEADER_CSV_HEADER,
+            rows=(_leader_row(leader) for leader in leaders.iterator(chunk_size=2000)),
+        )
+    page_ = paginate(request, leaders, per_page=50)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "csv"
+    editable = services.system_leaders_editable_by(request.user).filter(
+        pk__in=[leader.pk for leader in page_.object_list]
+    )
+    context.update(
+        form=form,
+        page=page_,
+        pagination=pagination(request, page_),
+        csv_query=params.urlencode(),
+        # Kept when the area changes: the filters travel as hidden fields of the area form.
+        keep=[(k, v) for k, v in request.GET.items() if k not in {"la", "page", "format"} and v],
+        editable_leaders=set(editable.values_list("pk", flat=True)),
+        can_add_leader=request.user.is_superuser or request.user.role in services.SYSTEM_LEADER_EDITOR_ROLES,
+    )
+    return render(request, "registry/system_leaders.html", context)
 
 
 # --- Informal partnerships and system leaders: create and edit (rules and audit in registry.services) ---------
@@ -324,6 +403,44 @@ def membership_new(request, pk: int):
         caption=group.get_group_type_display(),
         back_url=reverse("registry:group", args=[group.pk]),
         submit_label="Add the school",
+    )
+
+
+@page
+def school_join_partnership(request, urn: int):
+    """Add a school (often an isolated one) to one of the informal partnerships the user may edit, with its role
+    and joining date (services.membership_add: scoped, atomic, audited)."""
+    school = selectors.school_for_user(request.user, urn)
+    if not services.may_look_after_partnerships(request.user):
+        raise PermissionDenied("Your role may not add schools to partnerships.")
+    partnerships = services.partnerships_school_may_join(request.user, school)
+    back = reverse("registry:school", args=[school.urn])
+    if not partnerships.exists():
+        return render(
+            request,
+            "registry/join_partnership_none.html",
+            {
+                "school": school,
+                "back_url": back,
+                "can_create": services.may_create_partnership(request.user, school.la),
+            },
+        )
+    return submit(
+        request,
+        forms.JoinPartnershipForm(
+            posted(request), partnerships=partnerships, initial={"joined_on": date.today()}
+        ),
+        lambda d: services.membership_add(
+            by=request.user, group=d["group"], establishment=school, role=d["role"], joined_on=d["joined_on"]
+        ),
+        success=lambda m: f"{school.name} added to {m.group.name}.",
+        next_url=lambda m: back,
+        title=f"Add {school.name} to a partnership",
+        caption=f"URN {school.urn} · {school.la.name}",
+        intro="Choose one of the open partnerships you look after. The membership is recorded with the date "
+        "the school joined and appears on the school's and the partnership's pages.",
+        back_url=back,
+        submit_label="Add to the partnership",
     )
 
 
