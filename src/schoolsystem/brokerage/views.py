@@ -19,6 +19,7 @@ from schoolsystem.brokerage.constants import (
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.core.pages import apply_error
 from schoolsystem.registry.models import Establishment
 
@@ -91,15 +92,27 @@ def round_detail(request, pk):
                         estate_flag=d["estate_flag"],
                         group_key=d["group_key"],
                     )
-                    messages.success(request, f"{est.name} added.")
+                    messages.success(request, f"{est.name} added to the round.")
                     return redirect("brokerage:round", pk=r.pk)
             elif action == "shortlist":
                 services.round_shortlist(by=request.user, round=r)
-                messages.success(request, "Shortlists drawn up.")
+                n = r.schools.count()
+                messages.success(
+                    request, f"Shortlists drawn up for the round's {n} school{'s' if n != 1 else ''}."
+                )
                 return redirect("brokerage:round", pk=r.pk)
             elif action == "plan":
-                services.round_plan(by=request.user, round=r)
-                messages.success(request, "Plan proposed.")
+                planned = services.round_plan(by=request.user, round=r).plan_summary
+                placed, orphans = planned["placed"], planned["orphans"]
+                messages.success(
+                    request,
+                    f"Plan proposed: {placed} school{'s' if placed != 1 else ''} placed"
+                    + (
+                        f", {orphans} left without a partner."
+                        if orphans
+                        else ", none left without a partner."
+                    ),
+                )
                 return redirect("brokerage:round", pk=r.pk)
             elif action == "add_trust_schools":
                 added = services.round_add_leaving_trust_schools(by=request.user, round=r)
@@ -310,30 +323,58 @@ def proposal_detail(request, pk):
     form_objs = {k: cls(request.POST if action == k else None, prefix=k) for k, cls in bound.items()}
     error = ""
     if request.method == "POST":
+        school, partner = p.round_school.establishment.name, p.partner_name
         try:
             form = form_objs.get(action)
+            done = ""  # the success message: what happened, to which school
             if action == "start_due_diligence":
                 services.proposal_start_due_diligence(by=request.user, proposal=p)
+                done = f"Due diligence started for {school} joining {partner}."
             elif action == "complete_due_diligence":
                 services.proposal_complete_due_diligence(by=request.user, proposal=p)
+                done = f"Due diligence for {school} completed. Next, record the school's consultation."
             elif action == "resubmit":
                 services.proposal_resubmit(by=request.user, proposal=p)
+                done = f"The proposal for {school} is back with the advisory board."
             elif form is None:
                 error = "Choose an action."
             elif form.is_valid():
                 d = form.cleaned_data
                 if action == "due_diligence":
-                    services.due_diligence_record(by=request.user, proposal=p, **d)
+                    check = services.due_diligence_record(by=request.user, proposal=p, **d)
+                    done = (
+                        f"Due diligence for {school} recorded: {check.get_item_display().lower()}, "
+                        f"{check.get_outcome_display().lower()}."
+                    )
                 elif action == "consultation":
-                    services.consultation_record(by=request.user, proposal=p, **d)
+                    c = services.consultation_record(by=request.user, proposal=p, **d)
+                    done = (
+                        f"Consultation of {school} recorded ({c.get_outcome_display().lower()}). The proposal "
+                        "now awaits the advisory board."
+                    )
                 elif action == "decision":
-                    services.board_decide(by=request.user, proposal=p, **d)
+                    decision = services.board_decide(by=request.user, proposal=p, **d)
+                    done = (
+                        f"Advisory board decision recorded: {school} joining {partner} "
+                        f"{decision.get_outcome_display().lower()}"
+                        + (
+                            ", and published on the decision register."
+                            if decision.register_decision_id
+                            else "."
+                        )
+                    )
                 elif action == "hand_off":
-                    services.proposal_hand_off(by=request.user, proposal=p, **d)
+                    h = services.proposal_hand_off(by=request.user, proposal=p, **d)
+                    joins = "joins" if h.effective_on > timezone.localdate() else "joined"
+                    done = (
+                        f"Hand-off recorded: {school} {joins} {h.membership.group.name if h.membership else partner} "
+                        f"on {govuk_date(h.effective_on)}."
+                    )
                 elif action == "withdraw":
                     services.proposal_withdraw(by=request.user, proposal=p, **d)
+                    done = f"Proposal for {school} to join {partner} withdrawn."
             if not error and (form is None or not form.errors):
-                messages.success(request, "Saved.")
+                messages.success(request, done)
                 return redirect("brokerage:proposal", pk=p.pk)
         except ApplicationError as exc:
             if action in form_objs:
