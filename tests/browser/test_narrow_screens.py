@@ -1,5 +1,6 @@
 """At a phone's width (375 CSS pixels) wide tables scroll inside their own focusable region and the page itself never
-scrolls sideways: the at-risk list, a brokerage round, the decisions register and a report card, on the demo's data."""
+scrolls sideways: the at-risk list, a brokerage round, the decisions register, a report card and the system leaders
+list, on the demo's data."""
 
 from io import StringIO
 
@@ -35,6 +36,7 @@ def test_wide_tables_scroll_in_their_own_region_at_375px(live_server, browser, t
         f"/brokerage/rounds/{rnd.pk}/",
         "/decisions/",
         f"/performance/schools/{school.urn}/report-card/",
+        "/system-leaders/",
     ]
     context = browser.new_context(viewport={"width": 375, "height": 800})
     _sign_in(context, live_server, User.objects.get(username="la_officer"))
