@@ -35,6 +35,35 @@ def test_an_accredited_organisation_cannot_apply_again_for_the_same_type(drive, 
     assert services.application_start(organisation=org, accreditation_type="ASG", by=applicant).pk
 
 
+def test_an_asp_that_becomes_an_asg_holds_the_asg_accreditation_alone(drive, people):
+    org, applicant = _accredited(drive, people)
+    asp = org.accreditations.get()
+    organisation_pair = (org, applicant)
+    app, _ = drive(Status.ADVISORY_REVIEW, "ASG", org=organisation_pair)
+    services.application_advisory_review(application=app, note="Fine.", by=people["advisory"])
+    services.application_decide(
+        application=app, accredit=True, note="Ready to lead a group.", by=people["dm"]
+    )
+    asp.refresh_from_db()
+    assert asp.status == "withdrawn"
+    assert asp.application.history.filter(
+        action="accreditation_withdraw", note__contains=app.reference
+    ).exists()
+    assert org.accreditations.get(status="active").accreditation_type == "ASG"
+    # Now an ASG: it may not apply to be an ASP, nor again as an ASG.
+    refusals = selectors.start_refusals(org)
+    assert "one accreditation at a time" in refusals["ASP"] and "already accredited" in refusals["ASG"]
+
+
+def test_a_suspended_provider_may_apply_for_nothing(drive, people):
+    org, applicant = _accredited(drive, people)
+    services.accreditation_suspend(
+        accreditation=org.accreditations.get(), reason="Concerns.", by=people["dm"]
+    )
+    refusals = selectors.start_refusals(org)
+    assert set(refusals) == {"ASP", "ASG"} and "until the suspension is lifted" in refusals["ASG"]
+
+
 def test_a_suspended_accreditation_still_refuses_and_a_withdrawn_one_does_not(drive, people):
     org, applicant = _accredited(drive, people)
     accreditation = org.accreditations.get()

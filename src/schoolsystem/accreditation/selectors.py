@@ -199,7 +199,9 @@ def start_refusals(organisation: Organisation) -> dict[str, str]:
     or withdraws it (`services.accreditation_review`). So an accreditation of a type that is current (accredited
     or suspended) refuses a new proposal of the same type, and so does a proposal of that type already being
     written or with the department. After a withdrawal, a refusal or a withdrawn proposal the organisation may
-    apply again; an ASP may apply to become an ASG (§2: ASPs build up the capacity to become ASGs)."""
+    apply again. An organisation holds one accreditation at a time: an ASP may apply to become an ASG (§2: ASPs
+    build up the capacity to become ASGs; the ASG accreditation replaces the ASP one), an ASG may not apply to be
+    an ASP, and a suspended provider may apply for nothing."""
     refusals: dict[str, str] = {}
     current = Accreditation.objects.filter(
         organisation=organisation,
@@ -208,7 +210,8 @@ def start_refusals(organisation: Organisation) -> dict[str, str]:
     for acc in current:
         kind = AccreditationType(acc.accreditation_type).label
         since = f"since {govuk_date(acc.accredited_on)}"
-        if acc.status == AccreditationStatus.SUSPENDED:
+        suspended = acc.status == AccreditationStatus.SUSPENDED
+        if suspended:
             since += (
                 f", suspended since {govuk_date(acc.suspended_on)}" if acc.suspended_on else ", now suspended"
             )
@@ -216,6 +219,21 @@ def start_refusals(organisation: Organisation) -> dict[str, str]:
             f"{organisation.name} is already accredited as an {kind} ({since}). An accreditation is renewed at "
             f"the department's periodic review, due {govuk_date(acc.review_due_on)}, not by a new proposal."
         )
+        # An organisation holds one accreditation at a time: an ASP may go on to apply as an ASG (which replaces
+        # it when granted), not the reverse, and nothing else while suspended.
+        for other in AccreditationType:
+            if other == acc.accreditation_type:
+                continue
+            if suspended:
+                refusals[other] = (
+                    f"{organisation.name}'s accreditation as an {kind} is suspended: it cannot apply for another "
+                    "accreditation until the suspension is lifted."
+                )
+            elif acc.accreditation_type == AccreditationType.ASG:
+                refusals[other] = (
+                    f"{organisation.name} is accredited as an {kind}, and an organisation holds one accreditation "
+                    "at a time."
+                )
     pending = Application.objects.filter(
         organisation=organisation, status__in=EDITABLE_STATES | OPEN_STATES
     ).order_by("created_on")

@@ -867,6 +867,21 @@ def application_decide(
             extra={"errors": {"review_due_on": ["The review date must be in the future"]}},
         )
     _move(application, Action.DECIDE_ACCREDIT, by=by, before=before, note=note.strip())
+    if kind == rules.AccreditationType.ASG:
+        # Seed 000 §2: an ASP builds up the capacity to become an ASG. An organisation holds one accreditation at
+        # a time, so its ASG accreditation replaces its ASP one (withdrawn, with the reason in its history).
+        held = Accreditation.objects.filter(
+            organisation=application.organisation,
+            accreditation_type=c.AccreditationType.ASP,
+            status=c.AccreditationStatus.ACTIVE,
+        )
+        for asp in held:
+            _accreditation_move(
+                asp,
+                "withdraw",
+                by=by,
+                note=f"Replaced by its Accredited Schools Group accreditation ({application.reference}).",
+            )
     try:
         with transaction.atomic():
             accreditation = Accreditation.objects.create(
