@@ -95,3 +95,18 @@ def test_excluded_partners_are_grouped_by_reason_with_a_count(
     assert any(s.startswith("Faith ethos and Phase experience and Distance: 1 partner") for s in summaries)
     assert summaries == sorted(summaries, key=lambda s: -int(re.search(r": (\d+) partner", s).group(1)))
     assert page.count("<li>Secular Trust") == 10  # each listed once, inside its group
+
+
+def test_a_planned_rounds_shortlist_explains_the_proposal_after_the_hand_off(client, area, officer):
+    from schoolsystem.brokerage.demo import decide
+    from tests.brokerage.test_services import planned_round
+
+    r = planned_round(area, officer)
+    p = r.proposals.get()
+    decide(p, officer, reasons="Agreed.", day=0, hand_off=True)  # the school is now a member of its new trust
+    client.force_login(officer)
+    resp = client.get(reverse("brokerage:school-shortlist", args=[area["needy"].urn]))
+    page = resp.content.decode()
+    assert "as when its plan was proposed on" in page
+    first = resp.context["shortlist"].ranked[0]
+    assert (first.partner_id, first.fit) == (p.partner_key, p.fit)

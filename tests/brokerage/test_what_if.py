@@ -170,6 +170,7 @@ def test_a_round_planned_before_its_inputs_were_kept_compares_like_with_like(are
     r = _round(area, officer)
     RoundPlan.objects.filter(round=r).delete()
     _one_handed_over(r, officer, area)
+    r = type(r).objects.get(pk=r.pk)
     result = selectors.round_what_if(r, weights=None, capacity_overrides=None)
     assert result["changes"] == () and result["planned_on"] is None
     assert result["before"].total_fit == result["plan"].total_fit

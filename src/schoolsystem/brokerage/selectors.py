@@ -471,12 +471,24 @@ def round_problem(
     return RoundProblem(problem, {str(r.establishment.urn): r for r in rows})
 
 
+def plan_record(round_: Round) -> RoundPlan | None:
+    """The inputs and plan of the round's latest plan, if it has one (kept on the round: one query at most)."""
+    try:
+        return round_.plan_record
+    except RoundPlan.DoesNotExist:
+        return None
+
+
 def school_shortlist(est: Establishment, round_school: RoundSchool | None, limit: int = 25):
-    """The live shortlist of one school: in its latest round's setting, or as an academy-order school."""
+    """The shortlist of one school: in its latest round's setting, from the inputs its plan was made from once
+    the round is planned (so it explains the proposal, whatever the register has done since: a hand-off makes
+    the new trust the school's current one); live before that, or as an academy-order school outside a round."""
     if round_school is not None:
-        rp = round_problem(round_school.round)
-        i = rp.problem.school_index[str(est.urn)]
-        return rp.problem, rp.problem.shortlist(i, limit=limit)
+        record = plan_record(round_school.round)
+        problem = stored_problem(record) if record is not None else None
+        if problem is None or str(est.urn) not in problem.school_index:
+            problem = round_problem(round_school.round).problem
+        return problem, problem.shortlist(problem.school_index[str(est.urn)], limit=limit)
     need = SchoolNeed(
         id=str(est.urn),
         urn=est.urn,
@@ -587,7 +599,7 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
     into their new trusts (which the "current trust" rule then excludes) and changed the partners' sizes and
     capacities. A round planned before its inputs were kept is compared with a plan from today's register.
     Each change names the school (with its URN) and the partners, never their internal keys."""
-    record = RoundPlan.objects.filter(round=round_).first()
+    record = plan_record(round_)
     if record is not None:
         problem, before = stored_problem(record), stored_plan(record)
     else:

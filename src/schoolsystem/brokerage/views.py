@@ -274,6 +274,7 @@ def school_shortlist(request, urn):
         {
             "school": est,
             "round_school": rs,
+            "planned": selectors.plan_record(rs.round) if rs else None,
             "shortlist": sl,
             "ranked": [(c, names[c.partner_id]) for c in sl.ranked],
             "excluded": selectors.exclusions_by_reason(sl.excluded, names),
