@@ -14,15 +14,20 @@ from schoolsystem.engines.matching.types import ScoredCandidate
 from tests.brokerage.conftest import make_school, make_trust
 
 
-def test_markers_at_one_place_are_spread_in_a_ring_and_a_lone_marker_stays():
-    points = [(100.0, 100.0), (100.0, 100.0), (105.0, 98.0), (300.0, 300.0)]
-    out = spread(points)
-    assert out[3] == (300.0, 300.0)
-    ring = out[:3]
-    for a in range(3):
-        for b in range(a + 1, 3):
-            assert math.dist(ring[a], ring[b]) >= MARKER_GAP - 1e-6
-    assert all(math.dist(p, (101.67, 99.33)) < 2 * MARKER_GAP for p in ring)  # around where they are
+def test_markers_at_one_place_are_spread_round_it_and_a_lone_marker_stays():
+    points = [(100.0, 100.0), (100.0, 100.0), (105.0, 98.0), (300.0, 300.0), (60.0, 100.0)]
+    school = (70.0, 100.0)
+    out = spread(points, fixed=[school])
+    assert out[0] == (100.0, 100.0) and out[3] == (
+        300.0,
+        300.0,
+    )  # the best rank keeps its place; so does a lone one
+    for a in range(len(out)):
+        assert math.dist(out[a], school) >= MARKER_GAP - 1e-6
+        assert math.dist(out[a], points[a]) <= 3 * MARKER_GAP  # near where it is, with a leader line
+        for b in range(a + 1, len(out)):
+            assert math.dist(out[a], out[b]) >= MARKER_GAP - 1e-6
+    assert spread(points, fixed=[school]) == out  # the same map every time
 
 
 def test_map_numbers_each_marker_by_its_rank_and_none_overlap():
@@ -35,6 +40,8 @@ def test_map_numbers_each_marker_by_its_rank_and_none_overlap():
     circles = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="9"', svg)]
     assert len(circles) == 3
     assert min(math.dist(a, b) for i, a in enumerate(circles) for b in circles[i + 1 :]) >= MARKER_GAP - 0.1
+    school = re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="10"', svg).groups()
+    assert min(math.dist(c, tuple(map(float, school))) for c in circles) >= MARKER_GAP - 0.1
     numbers = re.findall(r'text-anchor="middle">(\d+)</text>', svg)
     assert numbers == ["1", "2", "3"]
 

@@ -30,15 +30,30 @@ def shortlist_svg(
         f'<rect width="{width}" height="{height}" fill="#f3f2f1"/>',
     ]
     placed = [(c, *xy(*partner_points[c.partner_id])) for c in ranked if c.partner_id in partner_points]
-    for c, px, py in placed:
+    # The name reads away from the nearer edge, so it is not cut off on the right.
+    lx, anchor = (sx - 13, "end") if sx > width / 2 else (sx + 13, "start")
+    name_w = 7.0 * len(school.name)
+    name_box = (lx - name_w if anchor == "end" else lx, sy - 8, name_w, 16)
+    # The school, its name and the markers already drawn are obstacles: markers go round them, in rank order.
+    name_points = [(name_box[0] + k, sy) for k in range(0, int(name_w) + 1, 10)]
+    spots = spread([(px, py) for _c, px, py in placed], fixed=[(sx, sy), *name_points])
+    for _c, px, py in placed:
         parts.append(
             f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{px:.1f}" y2="{py:.1f}" stroke="#505a5f" stroke-width="1"/>'
         )
+    # Distances by their lines where there is room (best ranks first); the table gives every one.
+    boxes = [name_box] + [(mx - 10, my - 10, 20, 20) for mx, my in spots] + [(sx - 11, sy - 11, 22, 22)]
+    for c, px, py in placed:
+        label = f"{c.distance_km:.1f} km"
+        box = ((sx + px) / 2, (sy + py) / 2 - 12, 6.2 * len(label), 12)
+        if any(_overlap(box, b) for b in boxes):
+            continue
+        boxes.append(box)
         parts.append(
-            f'<text x="{(sx + px) / 2:.1f}" y="{(sy + py) / 2 - 3:.1f}" font-size="11" fill="#0b0c0c">{c.distance_km:.1f} km</text>'
+            f'<text x="{box[0]:.1f}" y="{box[1] + 10:.1f}" font-size="11" fill="#0b0c0c">{label}</text>'
         )
-    for (c, px, py), (mx, my) in zip(placed, spread([(px, py) for _c, px, py in placed]), strict=True):
-        if (mx, my) != (px, py):  # moved off a shared spot: a short leader back to the true place
+    for (c, px, py), (mx, my) in zip(placed, spots, strict=True):
+        if (mx, my) != (px, py):  # moved off a crowded spot: a short leader back to the true place
             parts.append(
                 f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{mx:.1f}" y2="{my:.1f}" stroke="#1d70b8" stroke-width="1"/>'
             )
@@ -49,8 +64,6 @@ def shortlist_svg(
             f'<text x="{mx:.1f}" y="{my + 4:.1f}" font-size="11" fill="#fff" text-anchor="middle">{c.rank}</text>'
         )
     parts.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="10" fill="#d4351c"/>')
-    # The name reads away from the nearer edge, so it is not cut off on the right.
-    lx, anchor = (sx - 13, "end") if sx > width / 2 else (sx + 13, "start")
     parts.append(
         f'<text x="{lx:.1f}" y="{sy + 4:.1f}" font-size="12" font-weight="bold" text-anchor="{anchor}">'
         f"{escape(school.name)}</text>"
@@ -62,29 +75,35 @@ def shortlist_svg(
 MARKER_GAP = 20.0  # px: markers closer than this would cover each other's numbers
 
 
-def spread(points: list[tuple[float, float]], gap: float = MARKER_GAP) -> list[tuple[float, float]]:
-    """Where to draw each marker so none covers another: markers within `gap` of each other (the same school,
-    or schools a street apart) form a cluster, drawn in a ring around the cluster's centre, in the given order
-    (rank order, clockwise from the top); a marker on its own stays where it is."""
-    clusters: list[list[int]] = []
-    for i, (x, y) in enumerate(points):
-        for members in clusters:
-            if any(math.hypot(x - points[k][0], y - points[k][1]) < gap for k in members):
-                members.append(i)
-                break
-        else:
-            clusters.append([i])
-    out = list(points)
-    for members in clusters:
-        if len(members) < 2:
-            continue
-        cx = sum(points[k][0] for k in members) / len(members)
-        cy = sum(points[k][1] for k in members) / len(members)
-        # The ring's circumference leaves `gap` between neighbours.
-        radius = max(gap, gap * len(members) / (2 * math.pi))
-        for n, k in enumerate(members):
-            angle = 2 * math.pi * n / len(members) - math.pi / 2
-            out[k] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two (x, y, width, height) boxes overlap."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def spread(
+    points: list[tuple[float, float]], gap: float = MARKER_GAP, fixed: list[tuple[float, float]] = ()
+) -> list[tuple[float, float]]:
+    """Where to draw each marker so none covers another, or a `fixed` point (the school): in the given (rank)
+    order, a marker stays at its point when that is at least `gap` from every marker already placed and every
+    fixed point; else it takes the first free spot on rings of radius gap, 2 gap... around its point (twelve
+    spots a ring, clockwise from the top). Deterministic: the same points give the same map."""
+    taken = list(fixed)
+
+    def free(x: float, y: float) -> bool:
+        return all(math.hypot(x - tx, y - ty) >= gap for tx, ty in taken)
+
+    out = []
+    for x, y in points:
+        spot = (x, y)
+        if not free(x, y):
+            rings = (
+                (x + r * gap * math.cos(a), y + r * gap * math.sin(a))
+                for r in range(1, 10)
+                for a in (2 * math.pi * k / 12 - math.pi / 2 for k in range(12))
+            )
+            spot = next((p for p in rings if free(*p)), spot)
+        taken.append(spot)
+        out.append(spot)
     return out
 
 
