@@ -702,13 +702,14 @@ def preference_choices(round_school: RoundSchool, limit: int | None = None) -> l
 
 
 def preference_labels(keys) -> dict[str, str]:
-    """Partner key -> label for recorded preferences (two queries at most, none without a group key). A name
-    shared with another open trust or sponsor record says which kind each one is, as partner_labels does."""
+    """Partner key -> label for recorded preferences (two queries at most, none without a group key), as the
+    shortlist labels them: a trust's sponsor record is folded into the trust (merge_sponsor_records), so only a
+    name shared with another open trust says which kind each one is."""
     ids = {int(k.partition(":")[2]) for k in keys if k.startswith("group:") and k.partition(":")[2].isdigit()}
     if not ids:
         return {}
     rows = list(Group.objects.filter(pk__in=ids).values_list("pk", "name", "group_type"))
-    namesakes = same_named_groups((name for _pk, name, _t in rows), PARTNER_GROUP_TYPES)
+    namesakes = same_named_groups((name for _pk, name, _t in rows), TRUST_GROUP_TYPES)
     rows += [(g.pk, g.name, g.group_type) for gs in namesakes.values() for g in gs if g.pk not in ids]
     return partner_labels(
         (f"group:{pk}", name, "sponsor" if t == GroupType.SPONSOR else "trust") for pk, name, t in rows
