@@ -117,3 +117,17 @@ def test_a_planned_rounds_shortlist_explains_the_proposal_after_the_hand_off(cli
     assert "as when its plan was proposed on" in page
     first = resp.context["shortlist"].ranked[0]
     assert (first.partner_id, first.fit) == (p.partner_key, p.fit)
+
+
+def test_a_folded_sponsor_records_church_schools_give_the_trust_its_faith(area):
+    # The trust's own school is not a church school; the two its sponsor record sponsors are.
+    trust = make_trust("Faithful Trust", [make_school(area["la"], "Faithful Primary", 505_000, 150_300)])
+    church = [
+        make_school(
+            area["la"], f"St Faith {i}", 505_100 + 100 * i, 150_300, religious_character="Church of England"
+        )
+        for i in range(2)
+    ]
+    make_trust("Faithful Trust", church, group_type="sponsor")
+    merged = {p.id: p for p in selectors.trust_candidates()}[f"group:{trust.pk}"]
+    assert merged.denomination == "Church of England" and merged.current_schools == 3

@@ -168,17 +168,64 @@ def _track_records(group_ids: list[int], members: dict[int, list[dict]]) -> dict
     return out
 
 
+def _denomination(rows: list[dict]) -> str:
+    """The denomination of most (over half) of these schools, or ""."""
+    religions = [
+        r["religion"]
+        for r in rows
+        if r["religion"] and r["religion"].lower() not in {"does not apply", "none"}
+    ]
+    return statistics.mode(religions) if religions and len(religions) * 2 > len(rows) else ""
+
+
+def sponsor_folds(groups: list[Group], candidates: set[int]) -> dict[int, Group]:
+    """Sponsor record pk -> the trust it is one organisation with: GIAS keeps an academy sponsor and its trust as
+    two groups of one name (engines.gias.group_key). Only trusts in `candidates` (pks) count, a multi-academy trust
+    first (as trust_for_sponsor)."""
+    trusts: dict[str, Group] = {}
+    for g in groups:
+        if g.pk in candidates and g.group_type in TRUST_GROUP_TYPES and (key := group_key(g.name)):
+            held = trusts.get(key)
+            if held is None or (
+                g.group_type == GroupType.MULTI_ACADEMY_TRUST
+                and held.group_type != GroupType.MULTI_ACADEMY_TRUST
+            ):
+                trusts[key] = g
+    return {
+        g.pk: trusts[group_key(g.name)]
+        for g in groups
+        if g.group_type == GroupType.SPONSOR and group_key(g.name) in trusts
+    }
+
+
 def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[PartnerCandidate]:
     """Open trusts and sponsors from the registry, located by head office and member schools: 2 queries.
-    One candidate per organisation: a sponsor record with an open trust of the same name is that trust
-    (merge_sponsor_records)."""
+
+    One candidate per organisation: a sponsor record with an open trust of the same name (sponsor_folds) is that
+    trust, or a shortlist would list the organisation twice and a plan could give it two schools on two
+    capacities. Its schools and head office count as the trust's (locations, phases, size, faith); the trust's
+    profile stands, the sponsor record's when the trust has none. A sponsor with no such trust stays itself."""
     groups = list(
         Group.objects.filter(group_type__in=PARTNER_GROUP_TYPES, status="open").select_related(
             "brokerage_profile"
         )
     )
-    rows = Membership.objects.filter(group__in=[g.pk for g in groups], left_on__isnull=True).values(
+
+    def profile_of(g: Group) -> PartnerProfile | None:
+        return getattr(g, "brokerage_profile", None)
+
+    kept = [
+        g
+        for g in groups
+        # A single-academy trust takes schools only when its profile gives it room.
+        if g.group_type != "sat"
+        or include_single_academy_trusts
+        or ((p := profile_of(g)) is not None and p.capacity)
+    ]
+    folds = sponsor_folds(kept, {g.pk for g in kept})
+    rows = Membership.objects.filter(group__in=[g.pk for g in kept], left_on__isnull=True).values(
         "group_id",
+        "establishment_id",
         easting=F("establishment__easting"),
         northing=F("establishment__northing"),
         phase=F("establishment__phase"),
@@ -186,29 +233,35 @@ def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[Par
         ofsted=F("establishment__ofsted_rating"),
         religion=F("establishment__religious_character"),
     )
-    members: dict[int, list[dict]] = defaultdict(list)
+    members: dict[int, dict[int, dict]] = defaultdict(dict)  # organisation pk -> school -> row
+    own: dict[int, list[dict]] = defaultdict(list)  # group pk -> its own rows
     for row in rows:
-        members[row["group_id"]].append(row)
-    track = _track_records([g.pk for g in groups], members)
+        owner = folds[row["group_id"]].pk if row["group_id"] in folds else row["group_id"]
+        members[owner].setdefault(row["establishment_id"], row)
+        own[row["group_id"]].append(row)
+    by_pk = {g.pk: g for g in kept}
+    folded_into: dict[int, list[Group]] = defaultdict(list)
+    for sponsor_pk, trust in folds.items():
+        folded_into[trust.pk].append(by_pk[sponsor_pk])
+    organisations = [g for g in kept if g.pk not in folds]
+    track = _track_records(
+        [g.pk for g in organisations], {pk: list(ms.values()) for pk, ms in members.items()}
+    )
     out = []
-    for g in groups:
-        profile: PartnerProfile | None = getattr(g, "brokerage_profile", None)
-        ms = members.get(g.pk, [])
-        if g.group_type == "sat" and not (include_single_academy_trusts or (profile and profile.capacity)):
-            continue
+    for g in organisations:
+        profile = profile_of(g) or next(
+            (p for s in folded_into[g.pk] if (p := profile_of(s)) is not None), None
+        )
+        ms = list(members.get(g.pk, {}).values())
         locations = [(m["easting"], m["northing"]) for m in ms if m["easting"] and m["northing"]]
-        if g.head_office_easting and g.head_office_northing:
-            locations.append((g.head_office_easting, g.head_office_northing))
+        for office in (g, *folded_into[g.pk]):
+            if office.head_office_easting and office.head_office_northing:
+                locations.append((office.head_office_easting, office.head_office_northing))
         pupils = [m["pupils"] for m in ms if m["pupils"]]
-        religions = [
-            m["religion"]
-            for m in ms
-            if m["religion"] and m["religion"].lower() not in {"does not apply", "none"}
-        ]
-        denomination = (
-            profile.denomination
-            if profile and profile.denomination
-            else (statistics.mode(religions) if religions and len(religions) * 2 > len(ms) else "")
+        # Faith: the profile's; else the trust's schools' (most of one denomination); else, for a trust whose
+        # sponsor record sponsors church academies, theirs (a church sponsor).
+        denomination = (profile.denomination if profile else "") or next(
+            (d for rs in (own[g.pk], *(own[x.pk] for x in folded_into[g.pk])) if (d := _denomination(rs))), ""
         )
         capacity = profile.capacity if profile and profile.capacity is not None else default_capacity(len(ms))
         out.append(
@@ -218,7 +271,7 @@ def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[Par
                 kind=PartnerKind.SPONSOR if g.group_type == "sponsor" else PartnerKind.TRUST,
                 capacity=capacity,
                 phases=tuple(sorted({m["phase"] for m in ms if m["phase"]})),
-                locations=tuple(locations),
+                locations=tuple(dict.fromkeys(locations)),
                 track_record=track.get(g.pk),
                 current_schools=len(ms),
                 denomination=denomination,
@@ -231,47 +284,6 @@ def trust_candidates(*, include_single_academy_trusts: bool = False) -> list[Par
                 accepts_estate_risk=profile.accepts_estate_risk if profile else True,
             )
         )
-    return merge_sponsor_records(out, {g.pk: g.group_type for g in groups})
-
-
-def merge_sponsor_records(
-    partners: list[PartnerCandidate], group_types: dict[int, str]
-) -> list[PartnerCandidate]:
-    """GIAS keeps an academy sponsor and its trust as two groups of one name (engines.gias.group_key): one
-    organisation, so one candidate, or a shortlist lists it twice and a plan could give it two schools on two
-    capacities. The sponsor record folds into the trust (a multi-academy trust first, as trust_for_sponsor): its
-    schools and head office join the trust's locations, its phases the trust's; the trust's own capacity, profile
-    and track record stand, since a school joins the trust. A sponsor with no open trust of its name stays."""
-
-    def gid(p: PartnerCandidate) -> int:
-        return int(p.id.partition(":")[2])
-
-    trusts: dict[str, PartnerCandidate] = {}
-    for p in partners:
-        t = group_types.get(gid(p))
-        if t in TRUST_GROUP_TYPES and (key := group_key(p.name)):
-            held = trusts.get(key)
-            if held is None or (t == GroupType.MULTI_ACADEMY_TRUST and group_types[gid(held)] != t):
-                trusts[key] = p
-    folded: dict[str, list[PartnerCandidate]] = defaultdict(list)
-    for p in partners:
-        if group_types.get(gid(p)) == GroupType.SPONSOR and group_key(p.name) in trusts:
-            folded[trusts[group_key(p.name)].id].append(p)
-    if not folded:
-        return partners
-    out = []
-    for p in partners:
-        if group_types.get(gid(p)) == GroupType.SPONSOR and group_key(p.name) in trusts:
-            continue
-        extra = folded.get(p.id)
-        if extra:
-            locations = list(dict.fromkeys([*p.locations, *(loc for s in extra for loc in s.locations)]))
-            p = replace(
-                p,
-                locations=tuple(locations),
-                phases=tuple(sorted({*p.phases, *(ph for s in extra for ph in s.phases)})),
-            )
-        out.append(p)
     return out
 
 
@@ -703,7 +715,7 @@ def preference_choices(round_school: RoundSchool, limit: int | None = None) -> l
 
 def preference_labels(keys) -> dict[str, str]:
     """Partner key -> label for recorded preferences (two queries at most, none without a group key), as the
-    shortlist labels them: a trust's sponsor record is folded into the trust (merge_sponsor_records), so only a
+    shortlist labels them: a trust's sponsor record is folded into the trust (sponsor_folds), so only a
     name shared with another open trust says which kind each one is."""
     ids = {int(k.partition(":")[2]) for k in keys if k.startswith("group:") and k.partition(":")[2].isdigit()}
     if not ids:
