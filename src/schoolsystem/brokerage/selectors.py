@@ -445,13 +445,7 @@ class RoundProblem:
     round_schools: dict[str, RoundSchool]  # school id (URN) -> row
 
 
-def round_problem(
-    round_: Round,
-    *,
-    weights: dict | None = None,
-    capacity_overrides: dict[str, int] | None = None,
-    unlisted: RoundSchool | None = None,
-) -> RoundProblem:
+def round_problem(round_: Round, *, unlisted: RoundSchool | None = None) -> RoundProblem:
     """The round as the engine's Problem. `unlisted`: a row whose recorded preferences are left out, so its
     shortlist shows every partner it could choose (listed preferences narrow it to those alone)."""
     rows = list(round_.schools.select_related("establishment"))
@@ -468,17 +462,11 @@ def round_problem(
         ).values_list("establishment_id", "group_id"):
             current[est_id] = f"group:{gid}"
     schools = [school_need(r, round_, current) for r in rows]
-    partners = partners_for(round_, round_.scenario)
-    if capacity_overrides:
-        partners = [
-            replace(p, capacity=int(capacity_overrides[p.id])) if p.id in capacity_overrides else p
-            for p in partners
-        ]
     problem = Problem(
         _with_own_sponsors(schools),
-        partners,
+        partners_for(round_, round_.scenario),
         RuleSet.from_dict(round_.rules),
-        Weights.from_dict(weights if weights is not None else round_.weights),
+        Weights.from_dict(round_.weights),
     )
     return RoundProblem(problem, {str(r.establishment.urn): r for r in rows})
 
