@@ -182,3 +182,15 @@ def test_what_if_after_a_hand_off_that_has_taken_effect(area, officer):
     _walk(p, officer)
     services.proposal_hand_off(by=officer, proposal=Proposal.objects.get(pk=p.pk), effective_on=date.today())
     assert selectors.round_what_if(r, weights=None, capacity_overrides=None)["changes"] == ()
+
+
+def test_what_if_page_queries_do_not_grow_with_the_schools(
+    client, area, officer, django_assert_max_num_queries
+):
+    r = _round(area, officer, extra=6)
+    _one_handed_over(r, officer, area)
+    client.force_login(officer)
+    data = {f"w_{n}": v for n, v in Weights.from_dict(r.weights).as_dict().items()}
+    with django_assert_max_num_queries(8):
+        page = client.post(reverse("brokerage:what-if", args=[r.pk]), {**data, "partner": ""})
+    assert page.status_code == 200
