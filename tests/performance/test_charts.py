@@ -68,8 +68,8 @@ def test_the_same_figures_are_drawn_once_then_read_from_the_cache():
 @pytest.mark.realdata
 def test_report_card_charts_are_titled_labelled_tabled_and_ids_are_unique(
     client,
-    surrey,
-    django_assert_max_num_queries,  # noqa: F811
+    surrey,  # noqa: F811 (the fixture imported above)
+    django_assert_max_num_queries,
 ):
     cache.clear()
     url = reverse("performance:report-card", args=[WYKE])
