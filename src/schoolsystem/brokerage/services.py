@@ -744,9 +744,32 @@ def board_decide(
         decision.register_decision_id = ref
         decision.save(update_fields=["register_decision_id", "modified_on"])
     audit(obj=decision, action="brokerage.board_decision_recorded", actor=by, before={})
+    if outcome == BoardOutcome.APPROVED and p.round.scenario == Scenario.ACADEMY_ORDER:
+        _record_sponsor_on_academy_order(by=by, proposal=p, decision=decision)
     if outcome == BoardOutcome.APPROVED and p.group_id is None:  # nothing to hand over: the move is agreed
         _complete_round_if_done(_lock_round(p.round), by=by)
     return decision
+
+
+def _record_sponsor_on_academy_order(*, by, proposal: Proposal, decision: BoardDecision) -> None:
+    """Seed 003 scenario 1: the board's approval is the sponsor found for the school's academy order. The improvement
+    app records the trust on the order (in this transaction, audited); a sponsor record is recorded as the trust the
+    school will join (hand_off_target). Nothing when that app is absent or the school has no order."""
+    try:
+        from schoolsystem.improvement.services import academy_order_sponsor_brokered
+    except (ImportError, AttributeError):
+        return
+    sponsor, _refusal = hand_off_target(proposal)
+    reference = f"round {proposal.round.reference}" + (
+        f", decision {decision.register_decision_id}" if decision.register_decision_id else ""
+    )
+    academy_order_sponsor_brokered(
+        school=proposal.round_school.establishment,
+        by=by,
+        sponsor_group=sponsor or proposal.group,
+        decided_on=decision.decided_on,
+        reference=reference,
+    )
 
 
 def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:

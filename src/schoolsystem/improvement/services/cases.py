@@ -720,6 +720,54 @@ def academy_order_record_sponsor(*, order: AcademyOrder, by, sponsor_group, rati
 
 
 @transaction.atomic
+def academy_order_sponsor_brokered(
+    *, school, by, sponsor_group, decided_on: date, reference: str
+) -> AcademyOrder | None:
+    """Record on the school's academy order the sponsor trust a brokerage advisory board approved (seed 003: the
+    RSC identifies the most suitable trust to sponsor the school and brokers the relationship; brokerage scenario
+    1). Called by brokerage, in the board decision's transaction, so the two apps cannot disagree.
+
+    Inputs: the school, the officer recording the board's decision, the trust approved, the board's date, and
+    `reference` (round and register decision) for the case's history. The order moves from issued to sponsor
+    found; an order whose sponsor was already found takes the newly approved trust (the earlier one stays in the
+    history). No decision is added to the register: the brokerage board's published decision is the record.
+    Returns the order, or None when the school has no academy order that a sponsor can be recorded on (no order,
+    or one revoked)."""
+    if not (by.is_superuser or by.is_staff):
+        _require_writer(by, school)
+    order = (
+        AcademyOrder.objects.select_for_update()
+        .select_related("case__school", "sponsor_group")
+        .filter(case__school=school, state__in=[AcademyOrderState.ISSUED, AcademyOrderState.SPONSOR_FOUND])
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+    if order is None or sponsor_group is None:
+        return None
+    if order.state == AcademyOrderState.SPONSOR_FOUND and order.sponsor_group_id == sponsor_group.pk:
+        return order
+    before = snapshot(order)
+    previous = order.sponsor_group.name if order.sponsor_group_id else ""
+    order.state = AcademyOrderState.SPONSOR_FOUND
+    order.sponsor_group = sponsor_group
+    order.sponsor_found_on = decided_on
+    order.save(update_fields=["state", "sponsor_group", "sponsor_found_on", "modified_on"])
+    note = f"{sponsor_group.name}: approved by the brokerage advisory board ({reference})"
+    if previous:
+        note += f", in place of {previous}"
+    _event(
+        order.case,
+        by,
+        "sponsor_found",
+        from_state=order.case.state,
+        note=note,
+        data={"sponsor_group": sponsor_group.pk, "brokerage": reference, "previous": previous},
+    )
+    audit(obj=order, action="academy_order.sponsor_brokered", actor=by, before=before, note=note)
+    return order
+
+
+@transaction.atomic
 def academy_order_revoke(*, order: AcademyOrder, by, reason: str) -> AcademyOrder:
     """Revoke an academy order in exceptional circumstances: significant, sustainable improvement (seed 003)."""
     if not reason.strip():
