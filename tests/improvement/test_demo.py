@@ -1,5 +1,7 @@
 """The demo loader builds a complete story through the services, on a small hand-made LA."""
 
+import pytest
+
 from schoolsystem.core.demo import DemoContext
 from schoolsystem.core.models import AuditEvent
 from schoolsystem.improvement.constants import CaseState
@@ -61,3 +63,20 @@ def test_demo_load_tells_the_whole_story(las, client, tmp_path, make_user):
     assert {"intervention", "academy_order", "sponsor_match"} <= kinds
     assert "[Withheld: Child protection]" in client.get(f"/decisions/{order.decision_id}/").content.decode()
     assert len(lines) == 4
+
+
+@pytest.mark.parametrize("rating", ["Serious Weaknesses", "Special Measures"])
+def test_demo_issues_the_academy_order_for_a_school_in_an_ofsted_category(las, tmp_path, rating):
+    """Both categories of concern are inadequate judgements (GIAS records them in place of 'Inadequate'): the demo
+    picks such a school for its academy order, as the casework and brokerage do."""
+    from schoolsystem.improvement import demo
+
+    la = las[0]
+    make_school(la, 300001, name="Weak Primary", ofsted_rating="Requires improvement")
+    make_school(la, 300002, name="Strong Primary", ofsted_rating="Outstanding")
+    make_school(la, 300004, name="Category Primary", ofsted_rating=rating)
+    lines = []
+    demo.load(DemoContext(la=la, users={}, seed=7, out_dir=tmp_path, log=lines.append))
+    order = AcademyOrder.objects.get()
+    assert order.case.school.urn == 300004
+    assert not any("no academy order" in line for line in lines)

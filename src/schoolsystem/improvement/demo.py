@@ -16,6 +16,7 @@ from schoolsystem.improvement.constants import (
     ConsultationOutcome,
     InterventionOption,
     WarningGround,
+    is_inadequate,
 )
 from schoolsystem.performance.selectors import risk_reasons_for
 
@@ -192,7 +193,9 @@ def load(ctx) -> None:
     if not concern or not strong:
         ctx.log("improvement: no school needing improvement or no outstanding school in the demo LA; skipped")
         return
-    inadequate = [s for s in concern if "inadequate" in (s.ofsted_rating or "").lower()]
+    # GIAS records an inadequate judgement as "Inadequate", "Serious Weaknesses" or "Special Measures" (its two
+    # categories of concern): each gets an academy order, so the one test the casework and brokerage use decides.
+    inadequate = [s for s in concern if is_inadequate(s.ofsted_rating)]
     improving = [s for s in concern if s not in inadequate]
     # The case opens from the risk screen: prefer a school the screen flags (the performance demo ran first).
     flagged = [s for s in improving or concern if risk_reasons_for(s)]
