@@ -215,6 +215,9 @@ DEFAULT_DEADLINES = {
     # default compliance period offered on the warning-notice form, moved on to a working day (not a weekend or an
     # England and Wales bank holiday: engines.working_days)
     "warning_notice_compliance_days": 21,
+    # how far back a warning notice issued earlier (on paper) may be dated when it is recorded: a notice dated
+    # further back would have its compliance period over before the case shows it (an intervention waits for it)
+    "warning_notice_backdate_days": 90,
     "consultation_response_days": 14,
     "support_review_interval_days": 91,
 }
@@ -223,6 +226,15 @@ DEFAULT_DEADLINES = {
 def deadline_days(name: str) -> int:
     """A configurable deadline (settings.IMPROVEMENT_DEADLINES overrides DEFAULT_DEADLINES)."""
     return int({**DEFAULT_DEADLINES, **getattr(settings, "IMPROVEMENT_DEADLINES", {})}[name])
+
+
+def warning_notice_backdate_hint() -> str:
+    """The warning-notice form's hint for the date issued: how far back it may go, and what to do otherwise."""
+    days = deadline_days("warning_notice_backdate_days")
+    return (
+        f"Today, unless you are recording a notice issued earlier, up to {days} days ago. For a notice issued "
+        "before then, issue it with today's date and give the earlier date in the note."
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from schoolsystem.improvement.constants import (
     Rag,
     SupportKind,
     WarningGround,
+    warning_notice_backdate_hint,
 )
 
 
@@ -108,6 +109,7 @@ class WarningNoticeForm(VersionedForm):
     def __init__(self, *args, default_compliance_by: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issued_on"].initial = timezone.localdate()
+        self.fields["issued_on"].help_text = warning_notice_backdate_hint()
         if default_compliance_by:
             self.fields["compliance_by"].initial = default_compliance_by
 
