@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from schoolsystem.accounts.constants import OFFICER_ROLES
 from schoolsystem.accounts.scope import can_see_casework
@@ -165,10 +166,16 @@ def case_open(request):
             school = selectors.school_for_user(request.user, urn)
     if school is not None and source == CaseSource.RISK_SCREEN:
         initial["reasons"] = "\n".join(risk_reasons_for(school))
-    # Back goes where the user came from: the school's risk page (its "Open a case"), the school's page, or the
+    # Back goes where the user came from: the page that sent them (`back`, e.g. the at-risk list with its filters,
+    # when it is a page of this site), the school's risk page (its "Open a case"), the school's page, or the
     # school's cases.
     came_from = request.GET.get("from", "")
-    if school is not None and source == CaseSource.RISK_SCREEN:
+    back = request.GET.get("back", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back_url = back
+    elif school is not None and source == CaseSource.RISK_SCREEN:
         back_url = reverse("performance:school-risk", args=[school.urn])
     elif school is not None and came_from == "school":
         back_url = reverse("registry:school", args=[school.urn])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,9 +114,10 @@ def at_risk(request):
     rows = list(page.object_list)
     cases = _open_cases(request.user, (r.establishment.urn for r in rows))
     case_url = _case_url(request.user)
+    back = urlencode({"back": request.get_full_path()})  # "Open a case" comes back to this list, as filtered
     for r in rows:
         r.reasons = [f for f in r.flags if f["flag"] != "none"]
-        r.case_url = f"{case_url}{r.establishment.urn}" if case_url else None
+        r.case_url = f"{case_url}{r.establishment.urn}&{back}" if case_url else None
         r.open_case = cases.get(r.establishment.urn)
     query = request.GET.copy()
     query.pop("page", None)
