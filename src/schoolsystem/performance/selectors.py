@@ -203,7 +203,8 @@ def risk_input(
     months: int = 12,
 ) -> pd.DataFrame:
     """The risk engine's input: one row per establishment (columns documented in engines.risk).
-    `up_to_year` limits KS results to that year and earlier (for back-testing). Fixed number of queries."""
+    `up_to_year` limits KS results to that year and earlier (for back-testing). Fixed number of queries: the
+    predecessor links are read once (one query per step of a chain), whatever the number of schools."""
     as_of = as_of or date.today()
     est_cols = [
         "id",
@@ -221,8 +222,9 @@ def risk_input(
     if est.empty:
         return est
     urns = establishments.values_list("urn", flat=True)
+    owned = owners(urns)  # predecessor links, looked up once for results and inspections (as the report card)
     risk_fields = [f for f in KS_FIELDS if f != "missing"]
-    results = results_frame(urns, fields=risk_fields)
+    results = results_frame(urns, fields=risk_fields, owned=owned)
     if up_to_year is not None and not results.empty:
         results = results[results["year"] <= up_to_year]
     frame = est.rename(columns={"id": "establishment_id"}).set_index("urn", drop=False)
@@ -250,7 +252,7 @@ def risk_input(
                 frame[f"{short}_{offset}"] = rows[field].reindex(frame.index).astype(float)
         frame[f"{ks}_latest_year"] = years[0] if years else ""
     # Ofsted: latest imported inspection, else the rating GIAS carries.
-    insp = inspections_frame(urns)
+    insp = inspections_frame(urns, owned=owned)
     latest = insp.drop_duplicates("urn").set_index("urn") if not insp.empty else pd.DataFrame()
     frame["ofsted_grade"] = np.nan
     frame["ofsted_worst"] = np.nan

@@ -1,0 +1,58 @@
+"""The risk screen's input reads the predecessor links once (as the report card does since 0a5b266), not once for
+results and again for inspections; its queries do not grow with the number of schools."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schoolsystem.core.models import ImportRecord
+from schoolsystem.performance.models import KeyStageResult
+from schoolsystem.performance.selectors import predecessors, risk_input
+from schoolsystem.registry.models import Establishment, EstablishmentLink, LocalAuthority
+
+
+def _schools(la, n, start):
+    record = ImportRecord.objects.create(kind="ks2", file_name=f"{start}.csv", sha256=f"{start:064d}")
+    out = []
+    for i in range(n):
+        urn = start + i
+        out.append(
+            Establishment.objects.create(urn=urn, la=la, name=f"School {urn}", status="open", phase="Primary")
+        )
+        # Each is an academy whose predecessor published the results.
+        EstablishmentLink.objects.create(
+            urn=urn, linked_urn=urn + 50_000, link_type="Predecessor", established_on=date(2018, 3, 1)
+        )
+        KeyStageResult.objects.create(
+            urn=urn + 50_000,
+            key_stage="ks2",
+            year="2017-2018",
+            level="school",
+            rwm_expected=55,
+            import_record=record,
+            source_row=i + 2,
+        )
+    return Establishment.objects.filter(urn__gte=start, urn__lt=start + n)
+
+
+def _link_queries(captured) -> int:
+    return sum(EstablishmentLink._meta.db_table in q["sql"] for q in captured)
+
+
+@pytest.mark.django_db
+def test_risk_input_reads_predecessor_links_once_and_a_fixed_number_of_queries():
+    la = LocalAuthority.objects.create(code="936", name="Surrey", region_name="South East")
+    two, six = _schools(la, 2, 100_000), _schools(la, 6, 200_000)
+    with CaptureQueriesContext(connection) as one_lookup:
+        predecessors(two.values_list("urn", flat=True))
+    with CaptureQueriesContext(connection) as small:
+        frame = risk_input(two, as_of=date(2019, 9, 1))
+    with CaptureQueriesContext(connection) as large:
+        risk_input(six, as_of=date(2019, 9, 1))
+    # One lookup: a query per step of the chains (here the predecessor, then none beyond it).
+    assert _link_queries(small.captured_queries) == _link_queries(one_lookup.captured_queries) == 2
+    assert len(large.captured_queries) == len(small.captured_queries)
+    # The predecessor's results are still the academy's.
+    assert set(frame["rwm_0"]) == {55.0}
