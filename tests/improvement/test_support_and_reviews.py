@@ -181,7 +181,7 @@ def test_directory_search_page_ranks_and_explains(client, officer, school_a, off
     no_days = client.get(reverse("improvement:offer-search"), {"urn": 100001, "needs": ["leadership"]})
     assert no_days.status_code == 200 and "Leadership coaching" in no_days.content.decode()  # blank: one day
     missing = client.get(reverse("improvement:offer-search"), {"days_needed": 2}).content.decode()
-    assert "Enter the URN of the school." in missing and "Choose at least one need." in missing
+    assert "Enter the URN of the school<" in missing and "Select at least one need<" in missing
     api = client.get(
         "/api/v1/support-offers/search/", {"urn": 100001, "needs": ["leadership"], "days_needed": 2}
     ).json()

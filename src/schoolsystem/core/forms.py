@@ -8,6 +8,9 @@ import re
 from datetime import date, datetime
 
 from django import forms
+from django.utils import timezone
+
+from schoolsystem.core.rules import not_after_today
 
 PARTS = ("day", "month", "year")
 
@@ -126,6 +129,9 @@ for _field_class in (
     forms.DecimalField,
     forms.ChoiceField,
     forms.MultipleChoiceField,
+    forms.ModelChoiceField,
+    forms.ModelMultipleChoiceField,
+    forms.FloatField,
     forms.FileField,
 ):
     for _code, _message in _field_class.default_error_messages.items():
@@ -180,3 +186,14 @@ class GovukMessages:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             govuk_messages(field, name)
+
+
+def check_not_after_today(form: forms.BaseForm, *names: str) -> None:
+    """In a form's `clean()`: each named date that parsed must be today or earlier (`core.rules.not_after_today`,
+    the rule the service enforces too, named by the field's `what`), so the page shows this beside any other
+    problem rather than only once the rest is fixed."""
+    today = timezone.localdate()
+    for name in names:
+        message = not_after_today(form.cleaned_data.get(name), today=today, what=form.fields[name].what)
+        if message:
+            form.add_error(name, message)

@@ -8,7 +8,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from schoolsystem.core.forms import DateField
+from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
+from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
     PHASES,
     REDACTABLE_FIELDS,
@@ -27,14 +28,42 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class VersionedForm(forms.Form):
+def _choice_messages(what: str) -> dict[str, str]:
+    """GOV.UK messages for a choice; `what` names it, e.g. "the intervention"."""
+    return {"required": f"Select {what}", "invalid_choice": f"Select {what} from the list"}
+
+
+def _number_messages(what: str, low: int, high: int) -> dict[str, str]:
+    """GOV.UK messages for a whole number; `what` names it, e.g. "the days agreed"."""
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"Enter {what} as a whole number",
+        "min_value": f"{what[:1].upper()}{what[1:]} must be between {low} and {high}",
+        "max_value": f"{what[:1].upper()}{what[1:]} must be between {low} and {high}",
+    }
+
+
+def _urn_messages(school: str) -> dict[str, str]:
+    """GOV.UK messages for a URN; `school` names whose, e.g. "the school reviewed"."""
+    return {
+        "required": f"Enter the URN of {school}",
+        "invalid": f"Enter the URN of {school} as a number, for example 125000",
+        "min_value": f"Enter the URN of {school} as a number, for example 125000",
+    }
+
+
+class VersionedForm(GovukMessages, forms.Form):
     """Carries the case version the user loaded (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), "This page is out of date."),
+    )
 
 
-class CaseOpenForm(forms.Form):
-    urn = forms.IntegerField(label="School URN", min_value=1)
+class CaseOpenForm(GovukMessages, forms.Form):
+    urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     source = forms.ChoiceField(
         choices=[("manual", "Opened by hand"), ("risk_screen", "Risk screen")], widget=forms.HiddenInput
     )
@@ -42,6 +71,7 @@ class CaseOpenForm(forms.Form):
         label="Reasons for concern",
         help_text="One reason per line.",
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter at least one reason for concern"},
     )
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -54,7 +84,7 @@ class CaseOpenForm(forms.Form):
     def clean_reasons(self):
         value = lines(self.cleaned_data["reasons"])
         if not value:
-            raise forms.ValidationError("Enter at least one reason for concern.")
+            raise forms.ValidationError("Enter at least one reason for concern")
         return value
 
 
@@ -76,22 +106,40 @@ class NoteForm(VersionedForm):
 
 
 class RequiredNoteForm(VersionedForm):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter a note"}
+    )
 
 
 class VisitForm(VersionedForm):
-    visited_on = DateField(label="Date of visit", what="the date of the visit")
+    visited_on = DateField(label="Date of visit", what=rules.VISITED_ON)
     notes = forms.CharField(label="Notes of the visit", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "visited_on")
+        return data
 
 
 class EarlyConversationForm(VersionedForm):
-    held_on = DateField(label="Date of the conversation", what="the date of the conversation")
+    held_on = DateField(label="Date of the conversation", what=rules.CONVERSATION_ON)
     note = forms.CharField(label="What was discussed and agreed", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "held_on")
+        return data
 
 
 class WarningNoticeForm(VersionedForm):
     grounds = forms.MultipleChoiceField(
-        label="Grounds", choices=WarningGround.choices, widget=forms.CheckboxSelectMultiple
+        label="Grounds",
+        choices=WarningGround.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one ground for the warning notice",
+            "invalid_choice": "Select the grounds from the list",
+        },
     )
     issued_on = DateField(
         label="Date the notice was issued",
@@ -116,13 +164,24 @@ class WarningNoticeForm(VersionedForm):
 
 class ConsultationForm(VersionedForm):
     proposal = forms.CharField(label="What was proposed", widget=forms.Textarea(attrs={"rows": 3}))
-    consulted_on = DateField(label="Date consulted", what="the date of the consultation")
+    consulted_on = DateField(label="Date consulted", what=rules.CONSULTED_ON)
     outcome = forms.ChoiceField(
         label="The school's response", choices=ConsultationOutcome.choices, widget=forms.RadioSelect
     )
     school_response = forms.CharField(
         label="What the school said", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "consulted_on")
+        if "outcome" in data and "school_response" not in self.errors:
+            missing = rules.consultation_response_error(
+                outcome=data["outcome"], school_response=data.get("school_response", "")
+            )
+            if missing:
+                self.add_error("school_response", missing)
+        return data
 
 
 class ConsultationResponseForm(VersionedForm):
@@ -146,16 +205,29 @@ class ConsultationResponseForm(VersionedForm):
 
 class InterventionForm(VersionedForm):
     option = forms.ChoiceField(
-        label="Intervention", choices=InterventionOption.choices, widget=forms.RadioSelect
+        label="Intervention",
+        choices=InterventionOption.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_messages("the intervention"),
     )
     partner_name = forms.CharField(label="Partner (school, leader or trust)", required=False, max_length=250)
     options_considered = forms.CharField(
-        label="Options considered", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+        label="Options considered",
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the options considered"},
     )
     criteria = forms.CharField(
-        label="Criteria applied", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+        label="Criteria applied",
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the criteria applied"},
     )
-    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}))
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the rationale"},
+    )
 
     def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,10 +240,24 @@ class InterventionForm(VersionedForm):
     def clean_criteria(self):
         return lines(self.cleaned_data["criteria"])
 
+    def clean(self):
+        data = super().clean()
+        if "option" in data and "partner_name" not in self.errors:
+            no_partner = rules.intervention_partner_error(
+                option=data["option"], partner_name=data.get("partner_name", "")
+            )
+            if no_partner:
+                self.add_error("partner_name", no_partner)
+        return data
+
 
 class CaseReviewForm(VersionedForm):
-    reviewed_on = DateField(label="Date of review", what="the date of the review")
-    progress = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
+    reviewed_on = DateField(label="Date of review", what=rules.REVIEWED_ON)
+    progress = forms.CharField(
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the progress made"},
+    )
     criteria_met = forms.TypedMultipleChoiceField(
         label="Exit criteria now met", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -182,18 +268,37 @@ class CaseReviewForm(VersionedForm):
         self.fields["criteria_met"].choices = [(i, c["text"]) for i, c in enumerate(crit)]
         self.fields["criteria_met"].initial = [i for i, c in enumerate(crit) if c.get("met")]
 
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "reviewed_on")
+        return data
+
 
 class EscalateForm(VersionedForm):
-    reason = forms.CharField(label="Reason for escalating", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Reason for escalating",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for escalating"},
+    )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+class ReasonForm(GovukMessages, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    )
 
 
-class SponsorForm(forms.Form):
-    sponsor_group = forms.ModelChoiceField(label="Sponsor trust", queryset=None)
-    rationale = forms.CharField(label="Why this sponsor", widget=forms.Textarea(attrs={"rows": 3}))
+class SponsorForm(GovukMessages, forms.Form):
+    sponsor_group = forms.ModelChoiceField(
+        label="Sponsor trust", queryset=None, error_messages=_choice_messages("the sponsor trust")
+    )
+    rationale = forms.CharField(
+        label="Why this sponsor",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why this sponsor was chosen"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,15 +310,19 @@ class SponsorForm(forms.Form):
         ).order_by("name")
 
 
-class RevokeForm(forms.Form):
-    reason = forms.CharField(label="Exceptional circumstances", widget=forms.Textarea(attrs={"rows": 4}))
+class RevokeForm(GovukMessages, forms.Form):
+    reason = forms.CharField(
+        label="Exceptional circumstances",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the exceptional circumstances"},
+    )
 
 
 MAX_REDACTIONS = 10
 REDACTION_PARTS = ("field", "withheld", "reason", "passage")
 
 
-class PublishForm(forms.Form):
+class PublishForm(GovukMessages, forms.Form):
     """Publish a decision with explicit redactions (field, what was withheld, why, optionally the exact words).
 
     Redaction is the exception, so the form shows only the blocks the user needs: those filled in and one empty
@@ -232,7 +341,12 @@ class PublishForm(forms.Form):
         choices = [("", "No redaction")] + list(REDACTABLE_FIELDS.items())
         for i in range(1, self.rows + 1):
             self.fields[f"redaction_{i}_field"] = forms.ChoiceField(
-                label="Field", choices=choices, required=False
+                label="Field",
+                choices=choices,
+                required=False,
+                error_messages={
+                    "invalid_choice": f"Select the field to redact in redaction {i} from the list"
+                },
             )
             self.fields[f"redaction_{i}_withheld"] = forms.CharField(label="What is withheld", required=False)
             self.fields[f"redaction_{i}_reason"] = forms.CharField(label="Why it is withheld", required=False)
@@ -269,26 +383,44 @@ class PublishForm(forms.Form):
         return data
 
 
-class MinutesForm(forms.Form):
-    file = forms.FileField(label="Minutes (PDF)")
+class MinutesForm(GovukMessages, forms.Form):
+    file = forms.FileField(
+        label="Minutes (PDF)",
+        error_messages={
+            "required": "Select the file of minutes",
+            "missing": "Select the file of minutes",
+            "invalid": "The selected file could not be read: select another file",
+            "empty": "The selected file is empty",
+        },
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".pdf", ".txt", ".docx", ".odt")):
-            raise forms.ValidationError("Upload a PDF, Word, ODT or text file.")
+            raise forms.ValidationError("The selected file must be a PDF, Word, ODT or text file")
         if f.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 10 MB.")
+            raise forms.ValidationError("The selected file must be smaller than 10 MB")
         return f
 
 
-class DecisionSearchForm(forms.Form):
+class DecisionSearchForm(GovukMessages, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
-    school = forms.CharField(label="School (name or URN)", required=False, max_length=200)
-    la = forms.CharField(label="Local authority (code or name)", required=False, max_length=120)
+    school = forms.CharField(
+        label="School (name or URN)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The school's name or URN must be 200 characters or fewer"},
+    )
+    la = forms.CharField(
+        label="Local authority (code or name)",
+        required=False,
+        max_length=120,
+        error_messages={"max_length": "The local authority's code or name must be 120 characters or fewer"},
+    )
     decision_type = forms.ChoiceField(
         label="Type",
         required=False,
-        error_messages={"invalid_choice": "No decisions of this type are published on the register."},
+        error_messages={"invalid_choice": "No decisions of this type are published on the register"},
     )
     decided_from = DateField(label="Decided from", required=False, what="the earliest decision date")
     decided_to = DateField(label="Decided to", required=False, what="the latest decision date")
@@ -306,7 +438,8 @@ class DecisionSearchForm(forms.Form):
         start, end = data.get("decided_from"), data.get("decided_to")
         if start and end and start > end:
             self.add_error(
-                "decided_to", "The 'decided to' date must be the same as or after the 'decided from' date."
+                "decided_to",
+                "The latest decision date must be the same as or after the earliest decision date",
             )
         return data
 
@@ -315,15 +448,16 @@ class DecisionSearchForm(forms.Form):
 # Support
 
 
-class OfferSearchForm(forms.Form):
-    urn = forms.IntegerField(
-        label="School URN", min_value=1, error_messages={"required": "Enter the URN of the school."}
-    )
+class OfferSearchForm(GovukMessages, forms.Form):
+    urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     needs = forms.MultipleChoiceField(
         label="Needs",
         choices=SupportKind.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one need."},
+        error_messages={
+            "required": "Select at least one need",
+            "invalid_choice": "Select the needs from the list",
+        },
     )
     days_needed = forms.IntegerField(
         label="Days needed",
@@ -331,30 +465,52 @@ class OfferSearchForm(forms.Form):
         max_value=200,
         required=False,
         help_text="Leave blank for one day: offers with any spare capacity.",
+        error_messages=_number_messages("the days needed", 1, 200),
     )
 
     def clean_days_needed(self):
         return self.cleaned_data.get("days_needed") or 1
 
 
-class SupportNeedForm(forms.Form):
+class SupportNeedForm(GovukMessages, forms.Form):
     """What support is needed (the school is known: a peer review's school, or the URN field below)."""
 
     needs = forms.MultipleChoiceField(
-        label="Needs", choices=SupportKind.choices, widget=forms.CheckboxSelectMultiple
+        label="Needs",
+        choices=SupportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one need",
+            "invalid_choice": "Select the needs from the list",
+        },
     )
-    description = forms.CharField(label="Support needed", widget=forms.Textarea(attrs={"rows": 4}))
-    days_needed = forms.IntegerField(label="Days needed", min_value=1, max_value=200)
+    description = forms.CharField(
+        label="Support needed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the support needed"},
+    )
+    days_needed = forms.IntegerField(
+        label="Days needed",
+        min_value=1,
+        max_value=200,
+        error_messages=_number_messages("the days needed", 1, 200),
+    )
 
 
 class SupportRequestForm(SupportNeedForm):
-    urn = forms.IntegerField(label="School URN", min_value=1)
+    urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     field_order = ["urn", "needs", "description", "days_needed"]
 
 
-class MatchForm(forms.Form):
+class MatchForm(GovukMessages, forms.Form):
     offers = forms.TypedMultipleChoiceField(
-        label="Offers to shortlist", coerce=int, widget=forms.CheckboxSelectMultiple
+        label="Offers to shortlist",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one offer to shortlist",
+            "invalid_choice": "Select the offers from the list",
+        },
     )
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -362,11 +518,24 @@ class MatchForm(forms.Form):
         self.fields["offers"].choices = list(choices)
 
 
-class AgreeForm(forms.Form):
-    offer = forms.TypedChoiceField(label="Offer agreed", coerce=int, widget=forms.RadioSelect)
-    days_agreed = forms.IntegerField(label="Days agreed", min_value=1, max_value=200)
+class AgreeForm(GovukMessages, forms.Form):
+    offer = forms.TypedChoiceField(
+        label="Offer agreed",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages=_choice_messages("the offer agreed"),
+    )
+    days_agreed = forms.IntegerField(
+        label="Days agreed",
+        min_value=1,
+        max_value=200,
+        error_messages=_number_messages("the days agreed", 1, 200),
+    )
     objectives = forms.CharField(
-        label="Objectives", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 4})
+        label="Objectives",
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter at least one objective"},
     )
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -376,15 +545,16 @@ class AgreeForm(forms.Form):
     def clean_objectives(self):
         value = lines(self.cleaned_data["objectives"])
         if not value:
-            raise forms.ValidationError("Enter at least one objective.")
+            raise forms.ValidationError("Enter at least one objective")
         return value
 
 
-class DeployForm(forms.Form):
+class DeployForm(GovukMessages, forms.Form):
     milestones = forms.CharField(
         label="Milestones",
         help_text="One per line: the date (YYYY-MM-DD), a space, then the milestone.",
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter at least one milestone"},
     )
 
     def clean_milestones(self):
@@ -399,35 +569,59 @@ class DeployForm(forms.Form):
                 raise forms.ValidationError(f"“{line}” has no milestone after the date.")
             out.append((title.strip(), due))
         if not out:
-            raise forms.ValidationError("Enter at least one milestone.")
+            raise forms.ValidationError("Enter at least one milestone")
         return out
 
 
-class SupportReviewForm(forms.Form):
-    reviewed_on = DateField(label="Date of review", what="the date of the review")
-    rag = forms.ChoiceField(label="Progress rating", choices=Rag.choices, widget=forms.RadioSelect)
-    progress = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
+class SupportReviewForm(GovukMessages, forms.Form):
+    reviewed_on = DateField(label="Date of review", what=rules.REVIEWED_ON)
+    rag = forms.ChoiceField(
+        label="Progress rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_messages("the progress rating"),
+    )
+    progress = forms.CharField(
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the progress made"},
+    )
 
 
-class SupportCloseForm(forms.Form):
-    days_delivered = forms.IntegerField(label="Days delivered", min_value=0, max_value=400)
-    impact_summary = forms.CharField(label="Impact", widget=forms.Textarea(attrs={"rows": 4}))
+class SupportCloseForm(GovukMessages, forms.Form):
+    days_delivered = forms.IntegerField(
+        label="Days delivered",
+        min_value=0,
+        max_value=400,
+        error_messages=_number_messages("the days delivered", 0, 400),
+    )
+    impact_summary = forms.CharField(
+        label="Impact",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the impact of the support"},
+    )
 
 
-class RateForm(forms.Form):
+class RateForm(GovukMessages, forms.Form):
     score = forms.TypedChoiceField(
         label="How good was the support?",
         coerce=int,
         choices=[(i, f"{i} out of 5") for i in range(5, 0, -1)],
         widget=forms.RadioSelect,
+        error_messages=_choice_messages("how good the support was"),
     )
     comment = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OfferForm(forms.Form):
+class OfferForm(GovukMessages, forms.Form):
     provider_name = forms.CharField(label="Provider name", max_length=250)
     provider_kind = forms.ChoiceField(label="Kind of provider", choices=[])
-    provider_urn = forms.IntegerField(label="Provider's school URN (optional)", required=False, min_value=1)
+    provider_urn = forms.IntegerField(
+        label="Provider's school URN (optional)",
+        required=False,
+        min_value=1,
+        error_messages=_urn_messages("the provider's school"),
+    )
     title = forms.CharField(label="Title of the offer", max_length=250)
     kind = forms.ChoiceField(label="Kind of support", choices=SupportKind.choices)
     needs = forms.MultipleChoiceField(
@@ -441,21 +635,41 @@ class OfferForm(forms.Form):
         required=False,
         choices=[(p, p) for p in PHASES],
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select the phases from the list"},
     )
     radius_km = forms.IntegerField(
         label="Area covered (km from the provider; empty: nationwide)",
         required=False,
         min_value=1,
         max_value=1000,
+        error_messages=_number_messages("the area covered in km", 1, 1000),
     )
-    days_per_term = forms.IntegerField(label="Days available per term", min_value=0, max_value=1000)
-    schools_at_once = forms.IntegerField(label="Schools supported at once", min_value=1, max_value=100)
+    days_per_term = forms.IntegerField(
+        label="Days available per term",
+        min_value=0,
+        max_value=1000,
+        error_messages=_number_messages("the days available per term", 0, 1000),
+    )
+    schools_at_once = forms.IntegerField(
+        label="Schools supported at once",
+        min_value=1,
+        max_value=100,
+        error_messages=_number_messages("the number of schools supported at once", 1, 100),
+    )
     price_model = forms.ChoiceField(label="Price model", choices=PriceModel.choices)
     credits_per_day = forms.IntegerField(
-        label="Credits per day (credit-priced offers)", required=False, min_value=0, max_value=1000
+        label="Credits per day (credit-priced offers)",
+        required=False,
+        min_value=0,
+        max_value=1000,
+        error_messages=_number_messages("the credits per day", 0, 1000),
     )
     contact_name = forms.CharField(label="Contact name", required=False, max_length=200)
-    contact_email = forms.EmailField(label="Contact email", required=False)
+    contact_email = forms.EmailField(
+        label="Contact email",
+        required=False,
+        error_messages={"invalid": "Enter the contact email in the correct format, like name@example.com"},
+    )
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -467,9 +681,14 @@ class OfferForm(forms.Form):
         self.fields["provider_kind"].choices = ProviderKind.choices
 
 
-class MilestoneDoneForm(forms.Form):
-    milestone = forms.TypedChoiceField(label="Milestone", coerce=int, widget=forms.RadioSelect)
-    done_on = DateField(label="Date done", what="the date it was done")
+class MilestoneDoneForm(GovukMessages, forms.Form):
+    milestone = forms.TypedChoiceField(
+        label="Milestone",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages=_choice_messages("the milestone"),
+    )
+    done_on = DateField(label="Date done", what="the date the milestone was done")
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -481,24 +700,37 @@ class MilestoneDoneForm(forms.Form):
 # Peer review
 
 
-class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=[("done", "Done"), ("dropped", "No longer needed")])
-
-
-class PeerReviewPlanForm(forms.Form):
-    partnership = forms.ModelChoiceField(
-        label="Partnership", queryset=None, empty_label="Choose a partnership"
+class ActionStatusForm(GovukMessages, forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("done", "Done"), ("dropped", "No longer needed")],
+        error_messages=_choice_messages("whether the action is done or no longer needed"),
     )
-    urn = forms.IntegerField(label="URN of the school reviewed", min_value=1)
+
+
+class PeerReviewPlanForm(GovukMessages, forms.Form):
+    partnership = forms.ModelChoiceField(
+        label="Partnership",
+        queryset=None,
+        empty_label="Choose a partnership",
+        error_messages=_choice_messages("the partnership"),
+    )
+    urn = forms.IntegerField(
+        label="URN of the school reviewed", min_value=1, error_messages=_urn_messages("the school reviewed")
+    )
     review_on = DateField(label="Date of the review", what="the date of the review")
     focus_areas = forms.CharField(
-        label="Focus areas", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+        label="Focus areas",
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter at least one focus area"},
     )
     reviewers = forms.CharField(
         label="Reviewers",
         help_text="One per line: the reviewer's name, a comma, then the URN of their school. "
         "Reviewers come from other schools of the partnership, never the school reviewed.",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter at least one reviewer"},
     )
 
     def __init__(self, *args, partnerships=None, **kwargs):
@@ -508,7 +740,7 @@ class PeerReviewPlanForm(forms.Form):
     def clean_focus_areas(self):
         value = lines(self.cleaned_data["focus_areas"])
         if not value:
-            raise forms.ValidationError("Enter at least one focus area.")
+            raise forms.ValidationError("Enter at least one focus area")
         return value
 
     def clean_reviewers(self):
@@ -519,29 +751,42 @@ class PeerReviewPlanForm(forms.Form):
                 raise forms.ValidationError(f"“{line}” is not a name, a comma and a URN.")
             out.append((name.strip(), int(urn.strip())))
         if not out:
-            raise forms.ValidationError("Add at least one reviewer.")
+            raise forms.ValidationError("Enter at least one reviewer")
         return out
 
 
-class PeerReviewFindingsForm(forms.Form):
+class PeerReviewFindingsForm(GovukMessages, forms.Form):
     strengths = forms.CharField(label="Strengths", widget=forms.Textarea(attrs={"rows": 4}))
     areas_for_development = forms.CharField(
         label="Areas for development", widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class PeerReviewActionForm(forms.Form):
-    text = forms.CharField(label="Action agreed", widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label="Owner", max_length=200)
-    due_on = DateField(label="Due by", what="the date it is due by")
+class PeerReviewActionForm(GovukMessages, forms.Form):
+    text = forms.CharField(
+        label="Action agreed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the action agreed"},
+    )
+    owner = forms.CharField(
+        label="Owner",
+        max_length=200,
+        error_messages={
+            "required": "Enter the owner of the action",
+            "max_length": "The owner must be 200 characters or fewer",
+        },
+    )
+    due_on = DateField(label="Due by", what="the date the action is due")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukMessages, forms.Form):
     """A structural decision recorded by hand (not coming from a case)."""
 
-    urn = forms.IntegerField(label="School URN", min_value=1)
+    urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     subject = forms.CharField(label="What was decided", max_length=300)
-    decision_type = forms.ChoiceField(label="Type of decision")
+    decision_type = forms.ChoiceField(
+        label="Type of decision", error_messages=_choice_messages("the type of decision")
+    )
     decided_by_name = forms.CharField(
         label="Who decided", help_text="The person or body, e.g. Cabinet member for children.", max_length=200
     )
@@ -556,12 +801,22 @@ class DecisionForm(forms.Form):
         label="Date of the decision", help_text="Today or earlier.", what="the date of the decision"
     )
     options_considered = forms.CharField(
-        label="Options considered", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+        label="Options considered",
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the options considered"},
     )
     criteria = forms.CharField(
-        label="Criteria applied", help_text="One per line.", widget=forms.Textarea(attrs={"rows": 3})
+        label="Criteria applied",
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the criteria applied"},
     )
-    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}))
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the rationale"},
+    )
     consultation_outcome = forms.CharField(
         label="Outcome of the consultation with the school", widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -23,12 +23,13 @@ from schoolsystem.core.errors import (
     ValidationFailed,
 )
 from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.rules import not_after_today
 from schoolsystem.engines.working_days import next_working_day
+from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
     ACADEMY_REGIONAL_ONLY,
     CASE_TRANSITIONS,
     CONSULTED_OUTCOMES,
-    INTERVENTION_RULES,
     AcademyOrderState,
     CaseAction,
     CaseSector,
@@ -232,10 +233,9 @@ def case_record_visit(*, case: Case, by, visited_on: date, notes: str, version: 
     _require_writer(by, case.school)
     if not case.is_open:
         raise InvalidTransition("Visits are recorded only on open cases.")
-    if visited_on > _today():
-        raise ValidationFailed(
-            "A visit cannot be in the future.", extra={"errors": {"visited_on": ["Enter a past date."]}}
-        )
+    future = not_after_today(visited_on, today=_today(), what=rules.VISITED_ON)
+    if future:
+        raise ValidationFailed(future, extra={"errors": {"visited_on": [future]}})
     if not notes.strip():
         raise ValidationFailed(
             "Enter notes of the visit.", extra={"errors": {"notes": ["Enter notes of the visit."]}}
@@ -279,10 +279,9 @@ def case_hold_early_conversation(
         raise ValidationFailed(
             "Record what was discussed.", extra={"errors": {"note": ["Enter what was discussed."]}}
         )
-    if held_on > _today():
-        raise ValidationFailed(
-            "The conversation cannot be in the future.", extra={"errors": {"held_on": ["Enter a past date."]}}
-        )
+    future = not_after_today(held_on, today=_today(), what=rules.CONVERSATION_ON)
+    if future:
+        raise ValidationFailed(future, extra={"errors": {"held_on": [future]}})
     with transaction.atomic():
         return _transition(
             case=case,
@@ -376,12 +375,12 @@ def case_record_consultation(
         errors["proposal"] = ["Enter what was proposed to the school."]
     if outcome not in ConsultationOutcome.values:
         errors["outcome"] = ["Choose the school's response."]
-    if consulted_on > _today():
-        errors["consulted_on"] = ["The consultation date cannot be in the future."]
-    if outcome not in {ConsultationOutcome.REFUSED_TO_ENGAGE, ConsultationOutcome.AWAITING} and not (
-        school_response.strip()
-    ):
-        errors["school_response"] = ["Record the school's response."]
+    future = not_after_today(consulted_on, today=_today(), what=rules.CONSULTED_ON)
+    if future:
+        errors["consulted_on"] = [future]
+    missing = rules.consultation_response_error(outcome=outcome, school_response=school_response)
+    if missing:
+        errors["school_response"] = [missing]
     if errors:
         raise ValidationFailed("The consultation cannot be recorded.", extra={"errors": errors})
     locked = _lock(case, version)
@@ -485,11 +484,12 @@ def case_choose_intervention(
         errors["rationale"] = ["Explain why this intervention was chosen."]
     if errors:
         raise ValidationFailed("The intervention cannot be chosen.", extra={"errors": errors})
-    rule = INTERVENTION_RULES[option]
-    if rule.needs_partner and not (partner_name.strip() or partner_group):
+    no_partner = rules.intervention_partner_error(
+        option=option, partner_name=partner_name, has_partner_group=partner_group is not None
+    )
+    if no_partner:
         raise ValidationFailed(
-            "This intervention needs a partner.",
-            extra={"errors": {"partner_name": ["Name the partner school, leader or trust."]}},
+            "This intervention needs a partner.", extra={"errors": {"partner_name": [no_partner]}}
         )
 
     def apply(c: Case):
@@ -501,7 +501,9 @@ def case_choose_intervention(
         if option == InterventionOption.SPONSORED_ACADEMY and not is_inadequate(c.school.ofsted_rating):
             raise ValidationFailed(
                 "An academy order is for a maintained school judged inadequate by Ofsted.",
-                extra={"errors": {"option": ["The school is not judged inadequate."]}},
+                extra={
+                    "errors": {"option": ["Select another intervention: the school is not judged inadequate"]}
+                },
             )
         missing = intervention_preconditions(c, options=[option], today=_today())
         if missing:
@@ -603,10 +605,9 @@ def case_hold_review(
         raise ValidationFailed(
             "Record the progress made.", extra={"errors": {"progress": ["Enter the progress made."]}}
         )
-    if reviewed_on > _today():
-        raise ValidationFailed(
-            "A review cannot be in the future.", extra={"errors": {"reviewed_on": ["Enter a past date."]}}
-        )
+    future = not_after_today(reviewed_on, today=_today(), what=rules.REVIEWED_ON)
+    if future:
+        raise ValidationFailed(future, extra={"errors": {"reviewed_on": [future]}})
     met = {int(i) for i in criteria_met}
 
     def apply(c: Case):

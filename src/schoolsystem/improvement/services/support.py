@@ -277,7 +277,7 @@ def support_request_agree(
     if offer.pk not in {s["offer_id"] for s in request.shortlist}:
         raise ValidationFailed(
             "Agree one of the shortlisted offers.",
-            extra={"errors": {"offer": ["Choose a shortlisted offer."]}},
+            extra={"errors": {"offer": ["Select one of the shortlisted offers"]}},
         )
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     term = term_for(_today())
@@ -290,7 +290,11 @@ def support_request_agree(
         raise ValidationFailed(
             f"{offer.title} has {max(0, offer.days_per_term - committed)} spare days in the {term.label.lower()} "
             f"and {max(0, offer.schools_at_once - active)} free places.",
-            extra={"errors": {"days_agreed": ["More days than the offer has spare this term."]}},
+            extra={
+                "errors": {
+                    "days_agreed": ["The days agreed must be no more than the offer has spare this term"]
+                }
+            },
         )
     if offer.price_model == PriceModel.CREDITS:
         cost = days_agreed * offer.credits_per_day
@@ -298,7 +302,7 @@ def support_request_agree(
         if balance < cost:
             raise ValidationFailed(
                 f"The school has {balance} credits; this support costs {cost}.",
-                extra={"errors": {"days_agreed": ["Not enough credits."]}},
+                extra={"errors": {"days_agreed": ["The days agreed cost more credits than the school has"]}},
             )
     request.offer = offer
     request.days_agreed = days_agreed

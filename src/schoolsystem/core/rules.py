@@ -1,0 +1,20 @@
+"""Rules a form and a service both check: the form, so a page shows every problem at once (the fields' own
+errors and the rule's together, not in two rounds); the service, so no other caller can get past it. Each rule is
+a pure function, values in and the user's message out (None when the rule holds), and both call the same one, so
+the wording and the rule cannot drift apart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def not_after_today(value: date | None, *, today: date, what: str) -> str | None:
+    """A date of something that has happened: today or earlier. `what` names the date as the form does ("the
+    date of the visit"); the message is the Design System's: "The date of the visit must be today or in the past"."""
+    if isinstance(value, date) and value > today:
+        return f"{_cap(what)} must be today or in the past"
+    return None
