@@ -133,7 +133,10 @@ def test_what_if_shows_changes_when_a_trust_loses_capacity(client, officer, plan
     unknown = client.post(
         reverse("brokerage:what-if", args=[planned.pk]), {**data, "partner": "group:999999"}
     )
-    assert unknown.status_code == 400 and b"Select a valid choice" in unknown.content
+    assert (
+        unknown.status_code == 400
+        and b"Select the trust or partner to change from the list" in unknown.content
+    )
 
 
 def test_what_if_bad_weights_are_refused(client, officer, planned):
@@ -151,10 +154,10 @@ def test_what_if_bad_weights_are_refused(client, officer, planned):
     )
     page = bad.content.decode()
     assert bad.status_code == 400
-    assert 'href="#id_capacity">Its capacity: Ensure this value is greater than or equal to 0.</a>' in page
-    assert "Enter the capacity to try." not in page
+    assert 'href="#id_capacity">The capacity to try must be between 0 and 50</a>' in page
+    assert "Enter the capacity to try<" not in page
     missing = client.post(reverse("brokerage:what-if", args=[planned.pk]), {**weights, "partner": partner})
-    assert "Its capacity: Enter the capacity to try." in missing.content.decode()
+    assert 'href="#id_capacity">Enter the capacity to try</a>' in missing.content.decode()
 
 
 def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, officer, planned):
@@ -269,7 +272,9 @@ def test_regional_officer_starts_a_trust_closure_choosing_the_la_and_the_trust_f
     refused = client.post(
         reverse("brokerage:home"), {"title": "X", "scenario": "academy_order", "la": str(camden.pk)}
     )
-    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert (
+        refused.status_code == 200 and "Select the local authority from the list" in refused.content.decode()
+    )
     assert not Round.objects.filter(title="X").exists()
 
 

@@ -71,18 +71,21 @@ def test_officer_records_ranked_preferences_shown_on_the_round_page_and_audited(
     [
         (
             {"choice_1": "ash", "choice_2": "ash"},
-            "2nd choice: Choose a different partner: that one is already the 1st",
+            ">Choose a different partner for the 2nd choice: that one is already the 1st choice<",
         ),
         (
             {"choice_1": "ash", "choice_3": "church"},
-            "2nd choice: Choose a 2nd choice, or leave the 3rd choice empty.",
+            ">Choose a 2nd choice, or leave the 3rd choice empty<",
         ),
-        ({"choice_1": "oak"}, "1st choice: Choose a partner from the list: that one is not eligible"),
+        (
+            {"choice_1": "oak"},
+            ">Choose the 1st choice from the list: that partner is not eligible for this school<",
+        ),
         (
             {"choice_1": "group:999999"},
-            "1st choice: Choose a partner from the list: that one is not eligible",
+            ">Choose the 1st choice from the list: that partner is not eligible for this school<",
         ),
-        ({"choice_2": "ash"}, "1st choice: Choose the partner the school would most like to join."),
+        ({"choice_2": "ash"}, ">Choose the partner the school would most like to join<"),
     ],
 )
 def test_page_refuses_duplicates_gaps_and_ineligible_partners_naming_the_field(

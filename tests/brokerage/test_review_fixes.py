@@ -235,9 +235,9 @@ def test_add_school_refusals_name_the_urn_field(client, area, officer):
     client.force_login(officer)
     url = reverse("brokerage:round", args=[r.pk])
     body = client.post(url, {"action": "add", "urn": area["needy"].urn}).content.decode()
-    assert 'href="#id_urn">URN: Low Road Primary is already in this round.' in body
+    assert 'href="#id_urn">Low Road Primary is already in this round.' in body
     body = client.post(url, {"action": "add", "urn": closed.urn}).content.decode()
-    assert 'href="#id_urn">URN: Shut Primary is closed.' in body
+    assert 'href="#id_urn">Shut Primary is closed.' in body
 
 
 def test_lead_partner_hand_off_message_does_not_deny_a_trust_is_in_the_register(area, officer):

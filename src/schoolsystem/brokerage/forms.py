@@ -13,21 +13,43 @@ from schoolsystem.brokerage.constants import (
     MoveType,
     Scenario,
 )
-from schoolsystem.core.forms import DateField
+from schoolsystem.brokerage.rules import (
+    CONSULTATION_HELD_ON,
+    DECIDED_ON,
+    closing_trust_error,
+    concern_note_error,
+    ineligible_preference,
+    preference_errors,
+)
+from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
 from schoolsystem.engines.matching import Weights
 
 
-class RoundForm(forms.Form):
+def _choice_messages(what: str) -> dict[str, str]:
+    """GOV.UK messages for a choice; `what` names it, e.g. "the scenario"."""
+    return {"required": f"Select {what}", "invalid_choice": f"Select {what} from the list"}
+
+
+class RoundForm(GovukMessages, forms.Form):
     """Start a round. `las`: the LAs the user may run rounds in (a choice only when there are several);
     `trusts`: open trusts with schools in those LAs, for a closing trust or re-brokerage from a trust."""
 
-    title = forms.CharField(max_length=200)
-    scenario = forms.ChoiceField(choices=Scenario.choices)
-    la = forms.ChoiceField(label="Local authority", required=False)
+    title = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter the title of the round",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    scenario = forms.ChoiceField(choices=Scenario.choices, error_messages=_choice_messages("the scenario"))
+    la = forms.ChoiceField(
+        label="Local authority", required=False, error_messages=_choice_messages("the local authority")
+    )
     leaving_group = forms.ChoiceField(
         required=False,
         label="Closing or current trust",
         help_text="For a whole trust closing, or schools moving from a trust.",
+        error_messages=_choice_messages("the closing or current trust"),
     )
 
     def __init__(self, *args, las=(), trusts=(), **kwargs):
@@ -49,17 +71,30 @@ class RoundForm(forms.Form):
         data = super().clean()
         data["la"] = self.las.get(data.get("la") or "") or next(iter(self.las.values()), None)
         data["leaving_group"] = self.trusts.get(data.get("leaving_group") or "")
+        if "scenario" in data and "leaving_group" not in self.errors:
+            no_trust = closing_trust_error(
+                scenario=data["scenario"], has_leaving_group=data["leaving_group"] is not None
+            )
+            if no_trust:
+                self.add_error("leaving_group", no_trust)
         return data
 
 
-class AddSchoolForm(forms.Form):
+class AddSchoolForm(GovukMessages, forms.Form):
     """Add a school to a round. The kind of move is asked only in a re-brokerage round, where it is needed."""
 
-    urn = forms.IntegerField(label="URN", min_value=1)
+    urn = forms.IntegerField(
+        label="URN",
+        min_value=1,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value"), "Enter the URN of the school as a number, for example 125000"
+        )
+        | {"required": "Enter the URN of the school"},
+    )
     move_type = forms.ChoiceField(
         label="Kind of move",
         choices=[("", "Choose the kind of move"), *MoveType.choices],
-        error_messages={"required": "Choose the kind of move."},
+        error_messages=_choice_messages("the kind of move"),
     )
     performing = forms.BooleanField(
         required=False,
@@ -76,6 +111,7 @@ class AddSchoolForm(forms.Form):
         required=False,
         max_length=40,
         label="Must go with (group name)",
+        error_messages={"max_length": "The group name must be 40 characters or fewer"},
         help_text="Schools given the same name here, such as a federation, go to the same partner or none of them do.",
     )
 
@@ -85,10 +121,23 @@ class AddSchoolForm(forms.Form):
             del self.fields["move_type"]
 
 
-class WhatIfForm(forms.Form):
-    partner = forms.ChoiceField(required=False, label="Trust or partner to change")
+class WhatIfForm(GovukMessages, forms.Form):
+    partner = forms.ChoiceField(
+        required=False,
+        label="Trust or partner to change",
+        error_messages=_choice_messages("the trust or partner to change"),
+    )
     capacity = forms.IntegerField(
-        required=False, min_value=0, max_value=50, label="Its capacity", help_text="Schools it could take on."
+        required=False,
+        min_value=0,
+        max_value=50,
+        label="Its capacity",
+        help_text="Schools it could take on.",
+        error_messages={
+            "invalid": "Enter the capacity to try as a whole number",
+            "min_value": "The capacity to try must be between 0 and 50",
+            "max_value": "The capacity to try must be between 0 and 50",
+        },
     )
 
     def __init__(self, *args, weights: dict | None = None, partners=(), **kwargs):
@@ -96,11 +145,19 @@ class WhatIfForm(forms.Form):
         self.fields["partner"].choices = [("", "No change")] + list(partners)
         current = Weights.from_dict(weights or {}).as_dict()
         for name in Weights.COMPONENTS:
+            part = WEIGHT_LABELS.get(name, name.replace("_", " "))
+            what = f"the weight of {part}"
             self.fields[f"w_{name}"] = forms.FloatField(
-                label=f"Weight of {WEIGHT_LABELS.get(name, name.replace('_', ' '))}",
+                label=f"Weight of {part}",
                 min_value=0,
                 max_value=10,
                 initial=current[name],
+                error_messages={
+                    "required": f"Enter {what}",
+                    "invalid": f"Enter {what} as a number, for example 1.5",
+                    "min_value": f"The weight of {part} must be between 0 and 10",
+                    "max_value": f"The weight of {part} must be between 0 and 10",
+                },
             )
         self.fields[
             "w_distance"
@@ -110,58 +167,93 @@ class WhatIfForm(forms.Form):
         data = super().clean()
         # A capacity that failed its own check already says so; only a missing one needs asking for.
         if data.get("partner") and data.get("capacity") is None and "capacity" not in self.errors:
-            self.add_error("capacity", "Enter the capacity to try.")
+            self.add_error("capacity", "Enter the capacity to try")
         weights = {n: data.get(f"w_{n}") for n in Weights.COMPONENTS}
         if all(v is not None for v in weights.values()) and sum(weights.values()) <= 0:
-            self.add_error(None, "At least one weight must be above zero.")
+            self.add_error(None, "At least one weight must be above zero")
         return data
 
     def weights(self) -> dict:
         return {n: self.cleaned_data[f"w_{n}"] for n in Weights.COMPONENTS}
 
 
-class DueDiligenceForm(forms.Form):
-    item = forms.ChoiceField(choices=DueDiligenceItem.choices)
-    outcome = forms.ChoiceField(choices=[c for c in DueDiligenceOutcome.choices if c[0] != "pending"])
+class DueDiligenceForm(GovukMessages, forms.Form):
+    item = forms.ChoiceField(choices=DueDiligenceItem.choices, error_messages=_choice_messages("the check"))
+    outcome = forms.ChoiceField(
+        choices=[c for c in DueDiligenceOutcome.choices if c[0] != "pending"],
+        error_messages=_choice_messages("the outcome of the check"),
+    )
     note = forms.CharField(required=False, widget=forms.Textarea)
 
-
-class ConsultationForm(forms.Form):
-    held_on = DateField(label="Date held", what="the date the consultation was held")
-    outcome = forms.ChoiceField(choices=ConsultationOutcome.choices)
-    summary = forms.CharField(widget=forms.Textarea)
-
-
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=BoardOutcome.choices)
-    reasons = forms.CharField(widget=forms.Textarea)
-    decided_on = DateField(label="Date decided", what="the date of the decision")
-    decided_by_name = forms.CharField(max_length=200, label="Decided by")
+    def clean(self):
+        data = super().clean()
+        if "outcome" in data:
+            no_note = concern_note_error(outcome=data["outcome"], note=data.get("note", ""))
+            if no_note:
+                self.add_error("note", no_note)
+        return data
 
 
-class HandOffForm(forms.Form):
+class ConsultationForm(GovukMessages, forms.Form):
+    held_on = DateField(label="Date held", what=CONSULTATION_HELD_ON)
+    outcome = forms.ChoiceField(
+        choices=ConsultationOutcome.choices,
+        error_messages=_choice_messages("the outcome of the consultation"),
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea, error_messages={"required": "Enter a summary of what the school said"}
+    )
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "held_on")
+        return data
+
+
+class DecisionForm(GovukMessages, forms.Form):
+    outcome = forms.ChoiceField(
+        choices=BoardOutcome.choices, error_messages=_choice_messages("the board's decision")
+    )
+    reasons = forms.CharField(widget=forms.Textarea, error_messages={"required": "Enter the board's reasons"})
+    decided_on = DateField(label="Date decided", what=DECIDED_ON)
+    decided_by_name = forms.CharField(
+        max_length=200,
+        label="Decided by",
+        error_messages={
+            "required": "Enter who decided",
+            "max_length": "Who decided must be 200 characters or fewer",
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "decided_on")
+        return data
+
+
+class HandOffForm(GovukMessages, forms.Form):
     effective_on = DateField(label="Effective date", what="the date the move takes effect")
     note = forms.CharField(required=False, widget=forms.Textarea)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukMessages, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea,
         label="Why is the proposal withdrawn?",
-        error_messages={"required": "Give a reason."},
+        error_messages={"required": "Enter why the proposal is withdrawn"},
     )
 
 
-class CloseRoundForm(forms.Form):
+class CloseRoundForm(GovukMessages, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea,
         label="Why is the round closing?",
         help_text="Recorded as the reason each open proposal of the round is withdrawn.",
-        error_messages={"required": "Give a reason."},
+        error_messages={"required": "Enter why the round is closing"},
     )
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GovukMessages, forms.Form):
     """A performing school's ranked choice of partners: a select per rank, the 1st required. `partners`:
     (key, label) of the partners eligible for the school; `current`: the keys recorded so far, by rank."""
 
@@ -175,8 +267,8 @@ class PreferencesForm(forms.Form):
                 choices=[("", "Choose a partner" if k == 0 else "No further choice"), *partners],
                 initial=current[k] if k < len(current) else "",
                 error_messages={
-                    "required": "Choose the partner the school would most like to join.",
-                    "invalid_choice": "Choose a partner from the list: that one is not eligible for this school.",
+                    "required": "Choose the partner the school would most like to join",
+                    "invalid_choice": ineligible_preference(k),
                 },
             )
 
@@ -184,18 +276,17 @@ class PreferencesForm(forms.Form):
         data = super().clean()
         names = list(self.fields)
         picks = [data.get(n) or "" for n in names]
+        repeated = preference_errors(picks)
         for k, name in enumerate(names):
             if name in self.errors:
                 continue
             later = [PREFERENCE_ORDINALS[j] for j in range(k + 1, len(picks)) if picks[j]]
             if not picks[k] and later and k > 0:
                 self.add_error(
-                    name,
-                    f"Choose a {PREFERENCE_ORDINALS[k]} choice, or leave the {later[0]} choice empty.",
+                    name, f"Choose a {PREFERENCE_ORDINALS[k]} choice, or leave the {later[0]} choice empty"
                 )
-            elif picks[k] and picks[k] in picks[:k]:
-                first = PREFERENCE_ORDINALS[picks.index(picks[k])]
-                self.add_error(name, f"Choose a different partner: that one is already the {first} choice.")
+            elif k in repeated:
+                self.add_error(name, repeated[k])
         return data
 
     def preferences(self) -> list[str]:

@@ -19,7 +19,6 @@ from schoolsystem.brokerage.constants import (
     MAX_PREFERENCES,
     OPEN_PROPOSAL_STATUSES,
     PARTNER_GROUP_TYPES,
-    PREFERENCE_ORDINALS,
     PROPOSAL_TRANSITIONS,
     ROUND_TRANSITIONS,
     BoardOutcome,
@@ -43,9 +42,17 @@ from schoolsystem.brokerage.models import (
     RoundPlan,
     RoundSchool,
 )
+from schoolsystem.brokerage.rules import (
+    CONSULTATION_HELD_ON,
+    DECIDED_ON,
+    closing_trust_error,
+    concern_note_error,
+    preference_errors,
+)
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
 from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.rules import not_after_today
 from schoolsystem.engines.matching import RuleSet, Weights, plan_problem
 from schoolsystem.registry.constants import GroupType
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
@@ -113,11 +120,9 @@ def round_create(
         )
     if not title.strip():
         raise ValidationFailed("Enter a title.", extra={"errors": {"title": ["Enter a title."]}})
-    if scenario == Scenario.MAT_CLOSURE and leaving_group is None:
-        raise ValidationFailed(
-            "A whole-MAT closure needs the closing trust.",
-            extra={"errors": {"leaving_group": ["Choose the trust."]}},
-        )
+    no_trust = closing_trust_error(scenario=scenario, has_leaving_group=leaving_group is not None)
+    if no_trust:
+        raise ValidationFailed(no_trust, extra={"errors": {"leaving_group": [no_trust]}})
     _check_config(weights, rules)
     count = Round.objects.count() + 1
     round_ = Round.objects.create(
@@ -370,14 +375,10 @@ def round_school_set_preferences(
         raise InvalidTransition(refusal)
     if len(prefs) > MAX_PREFERENCES:
         raise ValidationFailed(f"A school lists at most {MAX_PREFERENCES} partners.")
-    errors: dict[str, list[str]] = {}
-    for k, key in enumerate(prefs):
-        field = f"choice_{k + 1}"
-        if key in prefs[:k]:
-            first = PREFERENCE_ORDINALS[prefs.index(key)]
-            errors[field] = [f"Choose a different partner: that one is already the {first} choice."]
-        elif key not in eligible:
-            errors[field] = ["Choose a partner from the list: that one is not eligible for this school."]
+    errors = {
+        f"choice_{rank + 1}": [message]
+        for rank, message in preference_errors(prefs, eligible=eligible).items()
+    }
     if errors:
         raise ValidationFailed("Check the school's choices.", extra={"errors": errors})
     before = snapshot(rs, ["preferences"])
@@ -629,8 +630,9 @@ def due_diligence_record(
         )
     if outcome not in DueDiligenceOutcome.values or outcome == DueDiligenceOutcome.PENDING:
         raise ValidationFailed("Choose an outcome.", extra={"errors": {"outcome": ["Choose an outcome."]}})
-    if outcome == DueDiligenceOutcome.CONCERN and not note.strip():
-        raise ValidationFailed("Describe the concern.", extra={"errors": {"note": ["Describe the concern."]}})
+    no_note = concern_note_error(outcome=outcome, note=note)
+    if no_note:
+        raise ValidationFailed(no_note, extra={"errors": {"note": [no_note]}})
     check = DueDiligenceCheck.objects.select_for_update().get(proposal=p, item=item)
     if (
         check.outcome == DueDiligenceOutcome.CONCERN
@@ -684,8 +686,9 @@ def consultation_record(*, by, proposal: Proposal, held_on: date, summary: str, 
         errors["summary"] = ["Summarise what the school said."]
     if outcome not in ConsultationOutcome.values:
         errors["outcome"] = ["Choose the outcome."]
-    if held_on and held_on > timezone.localdate():
-        errors["held_on"] = ["The consultation date must be today or in the past."]
+    future = not_after_today(held_on, today=timezone.localdate(), what=CONSULTATION_HELD_ON)
+    if future:
+        errors["held_on"] = [future]
     if errors:
         raise ValidationFailed("Check the consultation details.", extra={"errors": errors})
     _move(p, ProposalStatus.AWAITING_DECISION, by=by, action="brokerage.consultation_recorded")
@@ -714,8 +717,8 @@ def board_decide(
         errors["decided_by_name"] = ["Name who decided."]
     if decided_on is None:
         errors["decided_on"] = ["Enter the date of the decision."]
-    elif decided_on > timezone.localdate():
-        errors["decided_on"] = ["The date decided must be today or in the past."]
+    elif future := not_after_today(decided_on, today=timezone.localdate(), what=DECIDED_ON):
+        errors["decided_on"] = [future]
     else:
         consulted = p.consultations.order_by("-held_on").first()
         earlier = p.decisions.order_by("-decided_on").first()
