@@ -5,7 +5,13 @@ from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
-from schoolsystem.core.forms import DateField
+from schoolsystem.accreditation.rules import (
+    ARRANGEMENT_AGREED_ON,
+    ROUND_CLOSES_ON,
+    ROUND_OPENS_ON,
+    round_dates_error,
+)
+from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
 from schoolsystem.registry.models import Establishment, Group
 
 
@@ -31,7 +37,7 @@ def _choice_messages(what: str) -> dict[str, str]:
     return {"required": f"Choose {what}", "invalid_choice": f"Choose {what} from the list"}
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(GovukMessages, forms.Form):
     name = forms.CharField(
         max_length=250,
         label="Organisation name",
@@ -112,7 +118,7 @@ class OrganisationEditForm(OrganisationForm):
         }
 
 
-class MemberForm(forms.Form):
+class MemberForm(GovukMessages, forms.Form):
     username = forms.CharField(
         max_length=150,
         label="Username of the colleague to add",
@@ -131,7 +137,7 @@ class MemberForm(forms.Form):
         return user
 
 
-class RoundForm(forms.Form):
+class RoundForm(GovukMessages, forms.Form):
     name = forms.CharField(
         max_length=100,
         label="Name",
@@ -141,22 +147,36 @@ class RoundForm(forms.Form):
             "max_length": "The round's name must be 100 characters or fewer",
         },
     )
-    opens_on = DateField(label="Opens on", required=True, what="the date the round opens")
-    closes_on = DateField(label="Closes on", required=True, what="the date the round closes")
+    opens_on = DateField(label="Opens on", required=True, what=ROUND_OPENS_ON)
+    closes_on = DateField(label="Closes on", required=True, what=ROUND_CLOSES_ON)
+
+    def clean(self):
+        data = super().clean()
+        backwards = round_dates_error(opens_on=data.get("opens_on"), closes_on=data.get("closes_on"))
+        if backwards:
+            self.add_error("closes_on", backwards)
+        return data
 
 
-class ArrangementForm(forms.Form):
+class ArrangementForm(GovukMessages, forms.Form):
     agreed_by = forms.CharField(
         max_length=200,
-        required=False,
         label="Who agreed the arrangement",
         help_text="Name and role of the official who agreed the out-of-round proposal.",
-        error_messages={"max_length": "Who agreed the arrangement must be 200 characters or fewer"},
+        error_messages={
+            "required": "Enter who agreed the arrangement",
+            "max_length": "Who agreed the arrangement must be 200 characters or fewer",
+        },
     )
-    agreed_on = DateField(label="Date agreed", required=False, what="the date the arrangement was agreed")
+    agreed_on = DateField(label="Date agreed", what=ARRANGEMENT_AGREED_ON)
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "agreed_on")
+        return data
 
 
-class LedSchoolsForm(forms.Form):
+class LedSchoolsForm(GovukMessages, forms.Form):
     urns = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -199,7 +219,7 @@ def _rounds_open_or_coming():
     return Round.objects.filter(closes_on__gte=timezone.localdate()).order_by("opens_on")
 
 
-class StartForm(forms.Form):
+class StartForm(GovukMessages, forms.Form):
     accreditation_type = forms.ChoiceField(
         choices=[
             (c.AccreditationType.ASP, "Accredited School Provider (ASP)"),
@@ -226,7 +246,7 @@ class StartForm(forms.Form):
             self.initial["round"] = open_round.pk
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(GovukMessages, forms.Form):
     round = _round_field()
     route = forms.ChoiceField(
         choices=c.Route.choices,
@@ -296,11 +316,11 @@ class DetailsForm(forms.Form):
         return _codes(self.cleaned_data.get("la_codes", ""))
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GovukMessages, forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), label="Your evidence")
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(GovukMessages, forms.Form):
     name = forms.CharField(
         max_length=250,
         label="Partner's name",
@@ -325,12 +345,13 @@ class PartnerForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(GovukMessages, forms.Form):
     file = forms.FileField(
         label="Upload a file",
         help_text="PDF, Word, Excel, OpenDocument, CSV or text; 5 MB at most.",
         error_messages={
             "required": "Choose a file to upload",
+            "missing": "Choose a file to upload",
             "empty": "The selected file is empty",
             "invalid": "The selected file could not be read: choose another file",
         },
@@ -343,7 +364,7 @@ class AttachmentForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(GovukMessages, forms.Form):
     assessor = forms.ModelChoiceField(
         queryset=None,
         label="Assessor",
@@ -362,7 +383,7 @@ class AssignForm(forms.Form):
         field.label_from_instance = lambda u: u.display_name
 
 
-class TextForm(forms.Form):
+class TextForm(GovukMessages, forms.Form):
     """One text box: requests, responses, notes, feedback, complaints."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Text", required=False)
@@ -373,7 +394,7 @@ class TextForm(forms.Form):
             self.fields["text"].label = label
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(GovukMessages, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for heading, label in c.Heading.choices:
@@ -389,7 +410,7 @@ class ScoresForm(forms.Form):
             )
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(GovukMessages, forms.Form):
     recommendation = forms.ChoiceField(
         choices=c.Recommendation.choices,
         widget=forms.RadioSelect,
@@ -399,7 +420,7 @@ class RecommendForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)
 
 
-class DecideForm(forms.Form):
+class DecideForm(GovukMessages, forms.Form):
     outcome = forms.ChoiceField(
         choices=[("accredit", "Accredit"), ("refuse", "Do not accredit")],
         widget=forms.RadioSelect,
@@ -423,7 +444,7 @@ class DecideForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)
 
 
-class FeedbackReviewForm(forms.Form):
+class FeedbackReviewForm(GovukMessages, forms.Form):
     outcome = forms.ChoiceField(
         choices=[
             ("release", "Release the feedback to the applicant"),
@@ -436,7 +457,7 @@ class FeedbackReviewForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note", required=False)
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(GovukMessages, forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=None,
         label="Organisation",
@@ -454,7 +475,7 @@ class ConflictForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.all()
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(GovukMessages, forms.Form):
     action = forms.ChoiceField(
         choices=[
             ("suspend", "Suspend"),

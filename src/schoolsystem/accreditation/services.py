@@ -31,9 +31,11 @@ from schoolsystem.accreditation.models import (
     Round,
     Score,
 )
+from schoolsystem.accreditation.rules import ARRANGEMENT_AGREED_ON, round_dates_error
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
 from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.rules import not_after_today
 from schoolsystem.core.uploads import validate_document
 from schoolsystem.engines import accreditation as rules
 from schoolsystem.registry.constants import MembershipRole
@@ -267,8 +269,9 @@ def _round_errors(name: str, opens_on, closes_on, *, exclude_pk=None) -> dict[st
         errors["closes_on"] = ["Enter the date the round closes."]
     if errors.keys() & {"opens_on", "closes_on"}:
         return errors
-    if closes_on <= opens_on:
-        errors["closes_on"] = ["The round must close after the day it opens."]
+    backwards = round_dates_error(opens_on=opens_on, closes_on=closes_on)
+    if backwards:
+        errors["closes_on"] = [backwards]
         return errors
     clash = (
         Round.objects.filter(opens_on__lte=closes_on, closes_on__gte=opens_on).exclude(pk=exclude_pk).first()
@@ -649,8 +652,8 @@ def application_record_arrangement(
         errors["agreed_by"] = ["Enter who agreed the arrangement."]
     if agreed_on is None:
         errors["agreed_on"] = ["Enter the date the arrangement was agreed."]
-    elif agreed_on > today:
-        errors["agreed_on"] = ["The date the arrangement was agreed cannot be in the future."]
+    elif future := not_after_today(agreed_on, today=today, what=ARRANGEMENT_AGREED_ON):
+        errors["agreed_on"] = [future]
     if errors:
         _fail("There are problems with the arrangement.", errors)
     if application.round_id and not application.out_of_round_reason:

@@ -1,0 +1,20 @@
+"""Accreditation rules that need only what the user entered. The forms check them beside their fields' own
+errors, so a page shows every problem at once; the services enforce them for every caller. Pure: values in,
+messages out (`core.rules`). Rules that need the database (a round's name taken, rounds overlapping) stay in the
+services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# How the dates are named in messages (the forms' DateField `what` is the same words).
+ROUND_OPENS_ON = "the date the round opens"
+ROUND_CLOSES_ON = "the date the round closes"
+ARRANGEMENT_AGREED_ON = "the date the arrangement was agreed"
+
+
+def round_dates_error(*, opens_on: date | None, closes_on: date | None) -> str | None:
+    """A round (§3.4) closes after the day it opens."""
+    if isinstance(opens_on, date) and isinstance(closes_on, date) and closes_on <= opens_on:
+        return "The date the round closes must be after the date it opens"
+    return None

@@ -1,0 +1,60 @@
+"""Accreditation pages show every problem with what was entered at once: the fields' own errors and the rules the
+service enforces that need only the form's data, by the same rule functions (accreditation.rules, core.rules)."""
+
+import html as htmllib
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolsystem.accreditation import rules, services
+from schoolsystem.accreditation.constants import Status
+from schoolsystem.accreditation.models import Round
+from schoolsystem.core.errors import ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_round_without_a_name_that_closes_before_it_opens_shows_both(client, people):
+    client.force_login(people["dm"])
+    response = client.post(
+        reverse("accreditation:rounds"), {"name": "", "opens_on": "2026-03-30", "closes_on": "2026-02-01"}
+    )
+    page = htmllib.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Enter the round's name, for example Spring term 2026" in page
+    assert "The date the round closes must be after the date it opens" in page
+    assert not Round.objects.exists()
+
+
+def test_the_service_refuses_a_backwards_round_in_the_same_words(people):
+    with pytest.raises(ValidationFailed) as err:
+        services.round_create(
+            name="Summer", opens_on=date(2026, 3, 30), closes_on=date(2026, 2, 1), by=people["dm"]
+        )
+    assert err.value.extra["errors"]["closes_on"] == [
+        rules.round_dates_error(opens_on=date(2026, 3, 30), closes_on=date(2026, 2, 1))
+    ]
+    assert rules.round_dates_error(opens_on=date(2026, 3, 30), closes_on=date(2026, 3, 31)) is None
+
+
+def test_an_arrangement_without_who_agreed_it_dated_tomorrow_shows_both(client, drive, people):
+    app, _ = drive(Status.SUBMITTED)
+    client.force_login(people["dm"])
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(
+        reverse("accreditation:action", args=[app.pk, "arrangement"]),
+        {"agreed_by": "", "agreed_on": tomorrow.isoformat()},
+    )
+    page = htmllib.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Enter who agreed the arrangement" in page
+    assert "The date the arrangement was agreed must be today or in the past" in page
+    with pytest.raises(ValidationFailed) as err:
+        services.application_record_arrangement(
+            application=app, agreed_by="A Jones", agreed_on=tomorrow, by=people["dm"]
+        )
+    assert err.value.extra["errors"]["agreed_on"] == [
+        "The date the arrangement was agreed must be today or in the past"
+    ]
