@@ -361,12 +361,22 @@ class LinkFilters(serializers.Serializer):
 
 
 class SystemLeaderFilters(serializers.Serializer):
-    la = serializers.CharField(required=False, help_text=LA_HELP + " (the leader's school's LA)")
+    la = serializers.CharField(
+        required=False,
+        help_text=LA_HELP
+        + " Leaders based at that LA's schools, and leaders with no school (some NLGs, who serve anywhere) in "
+        "every area, as on the system leaders page. An unknown LA code is a 404.",
+    )
     designation = serializers.ChoiceField(choices=SystemLeaderDesignation.choices, required=False)
-    urn = serializers.IntegerField(required=False)
+    urn = serializers.IntegerField(required=False, help_text="The leader's school (the area is then ignored)")
     phase = serializers.CharField(required=False)
     q = serializers.CharField(required=False, help_text="Part of the name or specialism")
-    current = serializers.BooleanField(required=False, allow_null=True, default=None)
+    current = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="true: designations not ended; false: ended ones. Default: both.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -720,7 +730,13 @@ class LinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="System leaders (NLE, LLE, SLE, NLG)", parameters=[SystemLeaderFilters]),
+    list=extend_schema(
+        summary="System leaders (NLE, LLE, SLE, NLG)",
+        description="The system leaders page's search (designation, then name). Leaders with no school are "
+        "listed in every area, including an `la` asked for (before 5 December 2026 `la=CODE` left them out), "
+        "and an unknown `la` code is a 404 (it was an empty list).",
+        parameters=[SystemLeaderFilters],
+    ),
     retrieve=extend_schema(summary="One system leader"),
 )
 class SystemLeaderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -733,25 +749,28 @@ class SystemLeaderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         qs = SystemLeader.objects.select_related("establishment", "teaching_school_alliance")
         if self.action != "list":
             return qs
+        # The filters are the system leaders page's (selectors.system_leader_search); only the area and the
+        # `current` default (both) are the API's own.
         f = query_params(SystemLeaderFilters, self.request)
+        current = f.get("current")
+        filters = selectors.LeaderFilters(
+            q=f.get("q", ""),
+            designation=f.get("designation", ""),
+            phase=f.get("phase", ""),
+            status=selectors.LEADERS_ANY
+            if current is None
+            else (selectors.LEADERS_CURRENT if current else selectors.LEADERS_ENDED),
+        )
         if "urn" in f:
-            qs = qs.filter(establishment__urn=f["urn"])
-        elif f.get("la"):
-            qs = qs.filter(_la_filter(self.request.user, f["la"], "establishment__"))
+            england = selectors.Area("england", "England")
+            return selectors.system_leader_search(england, filters).filter(establishment__urn=f["urn"])
+        if f.get("la"):
+            area = selectors.area_for(self.request.user, f["la"])  # 'all' is England; unknown: NotFound
         else:
-            area = default_area_q(self.request.user, "establishment__")
-            if area:  # NLGs need not have a school: they are listed in every area
-                qs = qs.filter(area | Q(establishment__isnull=True))
-        if "designation" in f:
-            qs = qs.filter(designation=f["designation"])
-        if "phase" in f:
-            qs = qs.filter(phase__iexact=f["phase"])
-        if "q" in f:
-            qs = qs.filter(Q(name__icontains=f["q"]) | Q(specialism__icontains=f["q"]))
-        if f.get("current") is not None:
-            live = Q(designation_ends_on__isnull=True) | Q(designation_ends_on__gte=date.today())
-            qs = qs.filter(live if f["current"] else ~live)
-        return qs.order_by("designation", "name", "pk")
+            # The API's default area (a school leader's is their school's LA), as its other lists.
+            own = default_area_q(self.request.user)
+            area = selectors.Area("area", "Your area", own) if own else selectors.Area("england", "England")
+        return selectors.system_leader_search(area, filters)
 
     def _one(self, leader: SystemLeader, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=leader.pk)
