@@ -15,6 +15,7 @@ from schoolsystem.core.rules import not_after_today
 from schoolsystem.improvement import rules, services
 from schoolsystem.improvement.constants import CaseState, ConsultationOutcome, InterventionOption
 from tests.improvement.factories import case_in_state, today
+from tests.improvement.test_support_steps import deployed  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,45 @@ def test_the_rules_hold_for_every_outcome_and_option():
         assert (
             rules.intervention_partner_error(option=option, partner_name="", has_partner_group=True) is None
         )
+
+
+def test_a_decision_dated_tomorrow_without_its_subject_shows_both(client, officer, school_a):
+    client.force_login(officer)
+    tomorrow = today() + timedelta(days=1)
+    response = client.post(
+        reverse("improvement:decision-new"),
+        {
+            "urn": school_a.urn,
+            "decision_type": "intervention",
+            "outcome": "approved",
+            "decided_by_name": "Cabinet member",
+            "decided_on": tomorrow.isoformat(),
+            "options_considered": "Federation",
+            "criteria": "Standards",
+            "rationale": "Capacity.",
+            "consultation_outcome": "Agreed.",
+        },
+    )
+    assert response.status_code == 400
+    assert _summary(response.content.decode()) == [
+        "Enter what was decided",
+        "The date of the decision must be today or in the past",
+    ]
+
+
+def test_a_support_review_dated_tomorrow_without_its_rating_shows_both(client, officer, deployed):  # noqa: F811
+    client.force_login(officer)
+    response = client.post(
+        reverse("improvement:support-step", args=[deployed.pk, "review"]),
+        {"progress": "On track", **_day(today() + timedelta(days=1), "reviewed_on")},
+    )
+    assert response.status_code == 400
+    assert _summary(response.content.decode()) == [
+        "The date of the review must be today or in the past",
+        "Select the progress rating",
+    ]
+    with pytest.raises(ValidationFailed) as err:
+        services.support_request_review(
+            by=officer, request=deployed, reviewed_on=today() + timedelta(days=1), rag="green", progress="x"
+        )
+    assert err.value.extra["errors"]["reviewed_on"] == ["The date of the review must be today or in the past"]

@@ -587,6 +587,11 @@ class SupportReviewForm(GovukMessages, forms.Form):
         error_messages={"required": "Enter the progress made"},
     )
 
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "reviewed_on")
+        return data
+
 
 class SupportCloseForm(GovukMessages, forms.Form):
     days_delivered = forms.IntegerField(
@@ -688,16 +693,20 @@ class MilestoneDoneForm(GovukMessages, forms.Form):
         widget=forms.RadioSelect,
         error_messages=_choice_messages("the milestone"),
     )
-    done_on = DateField(label="Date done", what="the date the milestone was done")
+    done_on = DateField(label="Date done", what=rules.MILESTONE_DONE_ON)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].choices = list(choices)
         self.fields["done_on"].initial = timezone.localdate()
 
+    # ---------------------------------------------------------------------------------------------------------------
+    # Peer review
 
-# ---------------------------------------------------------------------------------------------------------------
-# Peer review
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "done_on")
+        return data
 
 
 class ActionStatusForm(GovukMessages, forms.Form):
@@ -797,9 +806,7 @@ class DecisionForm(GovukMessages, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    decided_on = DateField(
-        label="Date of the decision", help_text="Today or earlier.", what="the date of the decision"
-    )
+    decided_on = DateField(label="Date of the decision", help_text="Today or earlier.", what=rules.DECIDED_ON)
     options_considered = forms.CharField(
         label="Options considered",
         help_text="One per line.",
@@ -836,3 +843,8 @@ class DecisionForm(GovukMessages, forms.Form):
 
     def clean_criteria(self):
         return lines(self.cleaned_data["criteria"])
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, "decided_on")
+        return data

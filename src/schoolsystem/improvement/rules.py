@@ -11,6 +11,8 @@ VISITED_ON = "the date of the visit"
 CONVERSATION_ON = "the date of the conversation"
 CONSULTED_ON = "the date of the consultation"
 REVIEWED_ON = "the date of the review"
+MILESTONE_DONE_ON = "the date the milestone was done"
+DECIDED_ON = "the date of the decision"
 
 # A consultation still waiting for the school's answer, or one the school refused to engage with, has no response
 # to record; every other outcome needs what the school said.

@@ -10,7 +10,9 @@ from django.utils import timezone
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.core.audit import audit, diff, snapshot
 from schoolsystem.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from schoolsystem.core.rules import not_after_today
 from schoolsystem.core.uploads import validate_upload_file
+from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
     DECISION_QUESTIONS,
     OUTCOME_HEADLINES,
@@ -103,8 +105,8 @@ def decision_create(
         errors["decided_by_name"] = ["Enter who decided."]
     if not isinstance(decided_on, date):
         errors["decided_on"] = ["Enter the date of the decision."]
-    elif decided_on > timezone.localdate():
-        errors["decided_on"] = ["The date of the decision cannot be in the future."]
+    elif future := not_after_today(decided_on, today=timezone.localdate(), what=rules.DECIDED_ON):
+        errors["decided_on"] = [future]
     if outcome not in DecisionOutcome.values:
         errors["outcome"] = ["Choose the outcome: approved, declined, deferred or withdrawn."]
     if not _clean_list(options_considered):

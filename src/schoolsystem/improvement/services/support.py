@@ -10,7 +10,9 @@ from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.accounts.scope import establishment_q
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from schoolsystem.core.rules import not_after_today
 from schoolsystem.engines.support import term_for
+from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
     COMMITTED_SUPPORT_STATES,
     SUPPORT_TRANSITIONS,
@@ -339,11 +341,12 @@ def support_milestone_complete(*, by, milestone: SupportMilestone, done_on: date
         raise InvalidTransition("Milestones are recorded while the support is deployed.")
     if milestone.done_on:
         raise InvalidTransition("This milestone is already done.")
-    if not isinstance(done_on, date) or done_on > _today():
-        raise ValidationFailed(
-            "Enter the date it was done (not in the future).",
-            extra={"errors": {"done_on": ["Enter a date that is not in the future."]}},
-        )
+    if not isinstance(done_on, date):
+        message = f"Enter {rules.MILESTONE_DONE_ON}"
+        raise ValidationFailed(message, extra={"errors": {"done_on": [message]}})
+    future = not_after_today(done_on, today=_today(), what=rules.MILESTONE_DONE_ON)
+    if future:
+        raise ValidationFailed(future, extra={"errors": {"done_on": [future]}})
     before = snapshot(milestone)
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on", "modified_on"])
@@ -363,8 +366,8 @@ def support_request_review(
         errors["progress"] = ["Record the progress made."]
     if not isinstance(reviewed_on, date):
         errors["reviewed_on"] = ["Enter the date of the review."]
-    elif reviewed_on > _today():
-        errors["reviewed_on"] = ["A review cannot be in the future: enter today or an earlier date."]
+    elif future := not_after_today(reviewed_on, today=_today(), what=rules.REVIEWED_ON):
+        errors["reviewed_on"] = [future]
     if errors:
         raise ValidationFailed("The review is incomplete.", extra={"errors": errors})
     request, before = _lock_request(request, "review", by)
