@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 
 from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import establishment_q, is_national
@@ -35,7 +36,8 @@ from schoolsystem.brokerage.models import (
     RoundPlan,
     RoundSchool,
 )
-from schoolsystem.core.errors import NotFound
+from schoolsystem.core.errors import NotFound, ValidationFailed
+from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines.gias import group_key
 from schoolsystem.engines.matching import (
     Assignment,
@@ -590,6 +592,30 @@ def _partner_kind(p: PartnerCandidate) -> str:
     return p.id.partition(":")[0] if p.id.startswith("new:") else "trust"
 
 
+def _check_what_if_partners(
+    round_: Round, problem: Problem, record, capacity_overrides: dict[str, int] | None
+) -> None:
+    """A capacity change for a partner the plan was not made from would change nothing (what_if_problem only
+    changes the plan's own partners): refuse it, naming the partner, rather than show "no change". This happens
+    when a shortlisted partner had left the register (closed, or no longer a trust) by the time the round was
+    planned. ValidationFailed with `extra["unknown_partners"]`, the keys."""
+    known = {p.id for p in problem.partners}
+    unknown = [key for key in capacity_overrides or {} if key not in known]
+    if not unknown:
+        return
+    labels = dict(round_partner_choices(round_))
+    names = [labels.get(key, key) for key in unknown]
+    one = len(names) == 1
+    when = f" on {govuk_date(timezone.localdate(record.modified_on))}" if record is not None else ""
+    msg = (
+        f"{' and '.join(names)} {'was' if one else 'were'} not among the partners the round was planned "
+        f"with{when}, so changing {'its' if one else 'their'} capacity would change nothing. Choose another "
+        "trust or partner, or plan the round again to include "
+        f"{'it' if one else 'them'}."
+    )
+    raise ValidationFailed(msg, extra={"errors": {"capacity": [msg]}, "unknown_partners": unknown})
+
+
 def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: dict[str, int] | None):
     """Re-plan with other weights or capacities and compare with the plan proposed. Writes nothing.
 
@@ -605,6 +631,7 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
     else:
         problem = round_problem(round_).problem
         before = plan_problem(problem)
+    _check_what_if_partners(round_, problem, record, capacity_overrides)
     changed = what_if_problem(problem, weights=weights, capacity_overrides=capacity_overrides)
     after = before if changed is problem else plan_problem(changed)
     names = problem_partner_labels(problem)

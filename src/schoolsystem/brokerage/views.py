@@ -299,7 +299,10 @@ def what_if(request, pk):
         overrides = {d["partner"]: d["capacity"]} if d.get("partner") else None
         try:
             result = selectors.round_what_if(r, weights=form.weights(), capacity_overrides=overrides)
-        except (ApplicationError, ValueError) as exc:
+        except ApplicationError as exc:
+            # A partner the plan was not made from: the message names it, beside the partner chosen.
+            form.add_error("partner" if exc.extra.get("unknown_partners") else None, exc.message)
+        except ValueError as exc:
             form.add_error(None, str(exc))
     return render(
         request,

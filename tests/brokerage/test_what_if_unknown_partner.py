@@ -1,0 +1,54 @@
+"""A what-if capacity change for a partner the round's plan was not made from changed nothing and said "no
+change": it is now refused with an error naming the partner (beside the partner chosen on the page; a 400 in the
+API). Such a partner is one shortlisted, then gone from the register (here: closed) before the round was planned."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from schoolsystem.brokerage import selectors, services
+from schoolsystem.brokerage.constants import Scenario
+from schoolsystem.core.errors import ValidationFailed
+from schoolsystem.engines.matching import Weights
+
+
+@pytest.fixture
+def planned_without_ash(area, officer):
+    r = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Orders")
+    services.round_add_school(by=officer, round=r, establishment=area["needy"])
+    services.round_shortlist(by=officer, round=r)
+    area["ash"].status = "closed"  # the trust closes after the shortlist, before the plan
+    area["ash"].save(update_fields=["status"])
+    return services.round_plan(by=officer, round=r)
+
+
+def _key(round_, name):
+    return next(k for k, label in selectors.round_partner_choices(round_) if label == name)
+
+
+def test_the_page_names_the_partner_the_plan_was_not_made_from(client, officer, planned_without_ash):
+    r = planned_without_ash
+    ash = _key(r, "Ash Trust")  # still offered: it is on the school's shortlist
+    client.force_login(officer)
+    data = {"partner": ash, "capacity": 0} | {f"w_{n}": v for n, v in Weights().as_dict().items()}
+    response = client.post(reverse("brokerage:what-if", args=[r.pk]), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors["partner"]
+    assert "Ash Trust was not among the partners the round was planned with" in errors[0]
+    assert response.context["result"] is None  # no "no change" shown
+    # A partner the plan was made from still works.
+    oak = _key(r, "Oak Trust")
+    assert client.post(reverse("brokerage:what-if", args=[r.pk]), {**data, "partner": oak}).status_code == 200
+
+
+def test_the_selector_and_api_refuse_it_too(officer, planned_without_ash):
+    r = planned_without_ash
+    ash = _key(r, "Ash Trust")
+    with pytest.raises(ValidationFailed) as err:
+        selectors.round_what_if(r, weights=None, capacity_overrides={ash: 3})
+    assert err.value.extra["unknown_partners"] == [ash]
+    api = APIClient()
+    api.force_authenticate(officer)
+    response = api.post(f"/api/v1/brokerage/rounds/{r.pk}/what-if/", {"capacity": {ash: 3}}, format="json")
+    assert response.status_code == 400, response.content
+    assert "Ash Trust" in response.json()["detail"]
