@@ -58,3 +58,41 @@ def test_an_arrangement_without_who_agreed_it_dated_tomorrow_shows_both(client, 
     assert err.value.extra["errors"]["agreed_on"] == [
         "The date the arrangement was agreed must be today or in the past"
     ]
+
+
+def test_a_renewal_without_findings_dated_yesterday_shows_both(client, drive, people):
+    app, _ = drive(Status.ACCREDITED)
+    client.force_login(people["dm"])
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("accreditation:accreditation-action", args=[app.accreditation.pk]),
+        {"action": "renew", "note": "", "next_review_on": yesterday.isoformat()},
+    )
+    page = htmllib.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Enter the findings of the review" in page
+    assert "The next review date must be in the future" in page
+    with pytest.raises(ValidationFailed) as err:
+        services.accreditation_review(
+            accreditation=app.accreditation,
+            renew=True,
+            note="Fine.",
+            next_review_on=yesterday,
+            by=people["dm"],
+        )
+    assert err.value.extra["errors"]["next_review_on"] == [
+        rules.review_date_error(yesterday, today=timezone.localdate(), what=rules.NEXT_REVIEW_ON)
+    ]
+
+
+def test_a_suspension_without_its_reason_shows_with_the_field_errors(client, drive, people):
+    app, _ = drive(Status.ACCREDITED)
+    client.force_login(people["dm"])
+    response = client.post(
+        reverse("accreditation:accreditation-action", args=[app.accreditation.pk]),
+        {"action": "suspend", "note": "", "next_review_on": "not a date"},
+    )
+    page = htmllib.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Enter the reason for suspending the accreditation" in page
+    assert "The next review date must be a real date" in page

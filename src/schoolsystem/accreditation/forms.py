@@ -7,8 +7,13 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accreditation import constants as c
 from schoolsystem.accreditation.rules import (
     ARRANGEMENT_AGREED_ON,
+    NEXT_REVIEW_ON,
+    REVIEW_DUE_ON,
+    REVIEW_FINDINGS_MISSING,
     ROUND_CLOSES_ON,
     ROUND_OPENS_ON,
+    SUSPENSION_REASON_MISSING,
+    review_date_error,
     round_dates_error,
 )
 from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
@@ -439,9 +444,19 @@ class DecideForm(GovukMessages, forms.Form):
         label="Review date",
         required=False,
         help_text="Leave empty for three years from today.",
-        what="the review date",
+        what=REVIEW_DUE_ON,
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "accredit":
+            too_soon = review_date_error(
+                data.get("review_due_on"), today=timezone.localdate(), what=REVIEW_DUE_ON
+            )
+            if too_soon:
+                self.add_error("review_due_on", too_soon)
+        return data
 
 
 class FeedbackReviewForm(GovukMessages, forms.Form):
@@ -490,6 +505,22 @@ class SuspendForm(GovukMessages, forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Reason or findings", required=False
     )
-    next_review_on = DateField(
-        label="Next review date (when renewing)", required=False, what="the next review date"
-    )
+    next_review_on = DateField(label="Next review date (when renewing)", required=False, what=NEXT_REVIEW_ON)
+
+    def clean(self):
+        """The service's rules for each action, checked here too so they show with the fields' own errors: a
+        suspension gives its reason, a review its findings, a renewal a next review date after today."""
+        data = super().clean()
+        action = data.get("action")
+        if not (data.get("note") or "").strip() and "note" not in self.errors:
+            if action == "suspend":
+                self.add_error("note", SUSPENSION_REASON_MISSING)
+            elif action in ("renew", "withdraw"):
+                self.add_error("note", REVIEW_FINDINGS_MISSING)
+        if action == "renew":
+            too_soon = review_date_error(
+                data.get("next_review_on"), today=timezone.localdate(), what=NEXT_REVIEW_ON
+            )
+            if too_soon:
+                self.add_error("next_review_on", too_soon)
+        return data

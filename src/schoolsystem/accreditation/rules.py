@@ -18,3 +18,17 @@ def round_dates_error(*, opens_on: date | None, closes_on: date | None) -> str |
     if isinstance(opens_on, date) and isinstance(closes_on, date) and closes_on <= opens_on:
         return "The date the round closes must be after the date it opens"
     return None
+
+
+SUSPENSION_REASON_MISSING = "Enter the reason for suspending the accreditation"
+REVIEW_FINDINGS_MISSING = "Enter the findings of the review"
+REVIEW_DUE_ON = "the review date"
+NEXT_REVIEW_ON = "the next review date"
+
+
+def review_date_error(value: date | None, *, today: date, what: str) -> str | None:
+    """An accreditation, when granted or renewed after its review (§3.9), is next reviewed after today (none
+    given: the default period, which is). `what` names the date ("the review date")."""
+    if isinstance(value, date) and value <= today:
+        return f"{what[:1].upper()}{what[1:]} must be in the future"
+    return None

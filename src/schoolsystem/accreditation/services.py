@@ -31,7 +31,15 @@ from schoolsystem.accreditation.models import (
     Round,
     Score,
 )
-from schoolsystem.accreditation.rules import ARRANGEMENT_AGREED_ON, round_dates_error
+from schoolsystem.accreditation.rules import (
+    ARRANGEMENT_AGREED_ON,
+    NEXT_REVIEW_ON,
+    REVIEW_DUE_ON,
+    REVIEW_FINDINGS_MISSING,
+    SUSPENSION_REASON_MISSING,
+    review_date_error,
+    round_dates_error,
+)
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
 from schoolsystem.core.formatting import govuk_date
@@ -864,11 +872,9 @@ def application_decide(
             },
         )
     review_due_on = review_due_on or today.replace(year=today.year + c.REVIEW_AFTER_YEARS)
-    if review_due_on <= today:
-        raise ValidationFailed(
-            "The review date must be in the future.",
-            extra={"errors": {"review_due_on": ["The review date must be in the future"]}},
-        )
+    too_soon = review_date_error(review_due_on, today=today, what=REVIEW_DUE_ON)
+    if too_soon:
+        raise ValidationFailed(too_soon, extra={"errors": {"review_due_on": [too_soon]}})
     _move(application, Action.DECIDE_ACCREDIT, by=by, before=before, note=note.strip())
     if kind == rules.AccreditationType.ASG:
         # Seed 000 §2: an ASP builds up the capacity to become an ASG. An organisation holds one accreditation at
@@ -1034,8 +1040,7 @@ def accreditation_suspend(
     """Suspend: the provider leaves the public register's current list and brokerage's candidates."""
     if not reason.strip():
         raise ValidationFailed(
-            "Give the reason for suspension.",
-            extra={"errors": {"reason": ["Enter the reason for suspending the accreditation"]}},
+            "Give the reason for suspension.", extra={"errors": {"reason": [SUSPENSION_REASON_MISSING]}}
         )
     return _accreditation_move(
         accreditation,
@@ -1068,19 +1073,16 @@ def accreditation_review(
     today = today or timezone.localdate()
     if not note.strip():
         raise ValidationFailed(
-            "Record the review's findings.",
-            extra={"errors": {"note": ["Enter the findings of the review"]}},
+            "Record the review's findings.", extra={"errors": {"note": [REVIEW_FINDINGS_MISSING]}}
         )
     if not renew:
         return _accreditation_move(
             accreditation, "withdraw", by=by, note=note.strip(), last_reviewed_on=today
         )
     next_review_on = next_review_on or today.replace(year=today.year + c.REVIEW_AFTER_YEARS)
-    if next_review_on <= today:
-        raise ValidationFailed(
-            "The next review must be in the future.",
-            extra={"errors": {"next_review_on": ["The next review date must be in the future"]}},
-        )
+    too_soon = review_date_error(next_review_on, today=today, what=NEXT_REVIEW_ON)
+    if too_soon:
+        raise ValidationFailed(too_soon, extra={"errors": {"next_review_on": [too_soon]}})
     return _accreditation_move(
         accreditation,
         "renew",
