@@ -183,7 +183,7 @@ def test_warning_notice_form_offers_the_working_day_default(client, school_a, of
 @pytest.mark.parametrize(
     ("issued_days_ago", "comply_in", "field", "words"),
     [
-        (-1, 20, "issued_on", "cannot be in the future"),
+        (-1, 20, "issued_on", "must be today or in the past"),
         (10, -10, "compliance_by", "must be after the date the notice was issued"),
         (0, 0, "compliance_by", "must be in the future"),
     ],

@@ -20,6 +20,7 @@ from schoolsystem.improvement.constants import (
     Rag,
     SupportKind,
     WarningGround,
+    deadline_days,
     warning_notice_backdate_hint,
 )
 
@@ -145,12 +146,12 @@ class WarningNoticeForm(VersionedForm):
         label="Date the notice was issued",
         required=False,
         help_text="Today, unless you are recording a notice issued earlier.",
-        what="the date the notice was issued",
+        what=rules.NOTICE_ISSUED_ON,
     )
     compliance_by = DateField(
         label="Compliance date",
         help_text="The school must comply by this date. An intervention can be chosen only after it has passed.",
-        what="the compliance date",
+        what=rules.COMPLIANCE_BY,
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -160,6 +161,21 @@ class WarningNoticeForm(VersionedForm):
         self.fields["issued_on"].help_text = warning_notice_backdate_hint()
         if default_compliance_by:
             self.fields["compliance_by"].initial = default_compliance_by
+
+    def clean(self):
+        data = super().clean()
+        if "issued_on" in self.errors:  # not a real date: nothing to check the rules against
+            return data
+        found = rules.warning_notice_date_errors(
+            issued_on=data.get("issued_on"),
+            compliance_by=data.get("compliance_by"),
+            today=timezone.localdate(),
+            backdate_days=deadline_days("warning_notice_backdate_days"),
+        )
+        for field, message in found.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class ConsultationForm(VersionedForm):

@@ -4,7 +4,11 @@ messages by field out (`core.rules`)."""
 
 from __future__ import annotations
 
-from schoolsystem.improvement.constants import INTERVENTION_RULES, ConsultationOutcome
+from datetime import date, timedelta
+
+from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.rules import not_after_today
+from schoolsystem.improvement.constants import INTERVENTION_RULES, ConsultationOutcome, WarningGround
 
 # How each date is named in messages (the forms' DateField `what` is the same words).
 VISITED_ON = "the date of the visit"
@@ -13,6 +17,8 @@ CONSULTED_ON = "the date of the consultation"
 REVIEWED_ON = "the date of the review"
 MILESTONE_DONE_ON = "the date the milestone was done"
 DECIDED_ON = "the date of the decision"
+NOTICE_ISSUED_ON = "the date the notice was issued"
+COMPLIANCE_BY = "the compliance date"
 
 # A consultation still waiting for the school's answer, or one the school refused to engage with, has no response
 # to record; every other outcome needs what the school said.
@@ -34,3 +40,43 @@ def intervention_partner_error(
     if rule is None or not rule.needs_partner or (partner_name or "").strip() or has_partner_group:
         return None
     return "Enter the partner school, leader or trust"
+
+
+def warning_grounds_error(grounds) -> str | None:
+    """A warning notice is issued on at least one of the grounds (seed 002), each one of `WarningGround`."""
+    if not grounds or any(g not in WarningGround.values for g in grounds):
+        return "Select at least one ground for the warning notice"
+    return None
+
+
+def warning_notice_date_errors(
+    *, issued_on: date | None, compliance_by: date | None, today: date, backdate_days: int
+) -> dict[str, str]:
+    """The warning notice's dates, messages by field ({} when they hold).
+
+    The date issued (None: not entered, so today) is today or earlier, and at most `backdate_days` back: dated
+    further, the notice's compliance period could be over before the case showed it and an intervention (which waits
+    for the compliance date) chosen at once. The compliance date comes after the date issued; for a notice issued
+    today, that is in the future. With the date issued in the future there is nothing to measure the compliance date
+    from, so only that error is given. A None compliance date (not entered or not a real date) is the field's own
+    error, not this rule's."""
+    errors: dict[str, str] = {}
+    issued = issued_on or today
+    future = not_after_today(issued, today=today, what=NOTICE_ISSUED_ON)
+    if future:
+        errors["issued_on"] = future
+        return errors
+    earliest = today - timedelta(days=backdate_days)
+    if issued < earliest:
+        errors["issued_on"] = (
+            f"The date the notice was issued must be within the last {backdate_days} days, on or after "
+            f"{govuk_date(earliest)}. For an older notice, issue it with today's date and give the earlier date "
+            "in the note"
+        )
+    if isinstance(compliance_by, date) and compliance_by <= issued:
+        errors["compliance_by"] = (
+            "The compliance date must be in the future"
+            if issued == today
+            else "The compliance date must be after the date the notice was issued"
+        )
+    return errors

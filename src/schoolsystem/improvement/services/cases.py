@@ -22,7 +22,6 @@ from schoolsystem.core.errors import (
     StaleEdit,
     ValidationFailed,
 )
-from schoolsystem.core.formatting import govuk_date
 from schoolsystem.core.rules import not_after_today
 from schoolsystem.engines.working_days import next_working_day
 from schoolsystem.improvement import rules
@@ -309,29 +308,22 @@ def case_issue_warning_notice(
     be in the future nor more than `warning_notice_backdate_days` (90) days ago, so the compliance period cannot be
     skipped by back-dating, and the compliance date must come after it; a notice issued today needs a compliance date
     in the future. The date counts: an intervention waits for the compliance date and needs a consultation held on
-    or after the notice (`selectors.intervention_preconditions`)."""
+    or after the notice (`selectors.intervention_preconditions`). The rules are `rules.warning_notice_date_errors`,
+    which the form checks too, so a page shows them beside its fields' own errors."""
     issued_on = issued_on or _today()
-    backdate_days = deadline_days("warning_notice_backdate_days")
-    earliest = _today() - timedelta(days=backdate_days)
     errors: dict[str, list[str]] = {}
-    if not grounds or any(g not in WarningGround.values for g in grounds):
-        errors["grounds"] = ["Choose at least one ground for the warning notice."]
-    if issued_on > _today():
-        errors["issued_on"] = ["The date the notice was issued cannot be in the future."]
-    elif issued_on < earliest:
-        # Dated further back, the notice's compliance period could be over when it is recorded, and an
-        # intervention chosen at once (it waits for the compliance date).
-        errors["issued_on"] = [
-            f"The date the notice was issued must be within the last {backdate_days} days, on or after "
-            f"{govuk_date(earliest)}. For an older notice, issue it with today's date and give the earlier date "
-            "in the note."
-        ]
-    elif not isinstance(compliance_by, date) or compliance_by <= issued_on:
-        errors["compliance_by"] = [
-            "The compliance date must be in the future."
-            if issued_on == _today()
-            else "The compliance date must be after the date the notice was issued."
-        ]
+    no_grounds = rules.warning_grounds_error(grounds)
+    if no_grounds:
+        errors["grounds"] = [no_grounds]
+    if not isinstance(compliance_by, date):
+        errors["compliance_by"] = ["Enter the compliance date"]
+    for field, message in rules.warning_notice_date_errors(
+        issued_on=issued_on,
+        compliance_by=compliance_by,
+        today=_today(),
+        backdate_days=deadline_days("warning_notice_backdate_days"),
+    ).items():
+        errors[field] = [message]
     if errors:
         raise ValidationFailed("The warning notice cannot be issued.", extra={"errors": errors})
 
