@@ -24,6 +24,7 @@ from schoolsystem.improvement.selectors import (
 from schoolsystem.performance.constants import ConcernLevel
 from schoolsystem.performance.models import RiskResult
 from schoolsystem.registry.models import Establishment, Group, Membership
+from schoolsystem.registry.selectors import fold_sponsor_records
 
 CLOSED_SUPPORT_STATES = (SupportState.CLOSED, SupportState.WITHDRAWN)
 
@@ -64,7 +65,7 @@ def _active_risk() -> QuerySet[RiskResult]:
 @dataclass(frozen=True)
 class SchoolHome:
     school: Establishment
-    memberships: list[Membership]  # current ones
+    memberships: list[Membership]  # current ones, a trust's sponsor record folded in (with `kinds`)
     risk: RiskResult | None  # under the active rule set; None when not screened
     items: OpenItems
 
@@ -75,10 +76,12 @@ def school_home(user, *, today: date | None = None) -> SchoolHome:
     if user.role != Role.SCHOOL_LEADER or not user.scope_establishment_id:
         raise PermissionDenied("This page is for school leaders: it shows their own school.")
     school = Establishment.objects.select_related("la").get(pk=user.scope_establishment_id)
-    memberships = list(
-        Membership.objects.filter(establishment=school, left_on__isnull=True)
-        .select_related("group")
-        .order_by("group__name")
+    memberships = fold_sponsor_records(
+        list(
+            Membership.objects.filter(establishment=school, left_on__isnull=True)
+            .select_related("group")
+            .order_by("group__name")
+        )
     )
     risk = RiskResult.objects.filter(establishment=school, rule_set__is_active=True).first()
     return SchoolHome(school, memberships, risk, open_items_for(user, today=today))

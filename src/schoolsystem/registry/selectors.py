@@ -21,6 +21,7 @@ from schoolsystem.registry.constants import (
     OPEN_STATUSES,
     EstablishmentStatus,
     GroupStatus,
+    GroupType,
 )
 from schoolsystem.registry.models import (
     Establishment,
@@ -277,10 +278,38 @@ def can_see_audit(user, school: Establishment) -> bool:
     return Establishment.objects.filter(scope.establishment_q(user), pk=school.pk).exists()
 
 
+# The trusts GIAS also lists as an academy sponsor under the same name (brokerage.constants.TRUST_GROUP_TYPES).
+SPONSORING_TRUST_TYPES = (GroupType.MULTI_ACADEMY_TRUST, GroupType.SINGLE_ACADEMY_TRUST, GroupType.TRUST)
+
+
+def fold_sponsor_records(memberships: list[Membership]) -> list[Membership]:
+    """The school's memberships with each academy sponsor record folded into the trust of the same name (name key:
+    engines.gias.group_key, as brokerage.selectors.same_named_groups matches them): GIAS lists a trust and its
+    sponsor record as two groups, one organisation to the reader. A sponsor membership folds only into a trust
+    membership that is current when it is (or past when it is). Each row gets `kinds`, its group's kind in words,
+    e.g. "Multi-academy trust and academy sponsor". No query."""
+    trusts: dict[tuple[str, bool], Membership] = {}
+    for m in memberships:
+        m.kinds = m.group.get_group_type_display()
+        if m.group.group_type in SPONSORING_TRUST_TYPES and (key := gias.group_key(m.group.name)):
+            trusts.setdefault((key, m.left_on is None), m)
+    out = []
+    for m in memberships:
+        trust = trusts.get((gias.group_key(m.group.name), m.left_on is None))
+        if m.group.group_type == GroupType.SPONSOR and trust is not None:
+            trust.kinds = f"{trust.group.get_group_type_display()} and academy sponsor"
+            continue
+        out.append(m)
+    return out
+
+
 def memberships_of(school: Establishment) -> list[Membership]:
-    """Current memberships first, then past ones, newest first."""
+    """Current memberships first, then past ones, newest first; a trust's sponsor record folded into the trust
+    (fold_sponsor_records)."""
     rows = Membership.objects.filter(establishment=school).select_related("group")
-    return sorted(rows, key=lambda m: (m.left_on is not None, -(m.joined_on or date.min).toordinal()))
+    return fold_sponsor_records(
+        sorted(rows, key=lambda m: (m.left_on is not None, -(m.joined_on or date.min).toordinal()))
+    )
 
 
 @dataclass(frozen=True)
