@@ -3,6 +3,8 @@
 import math
 from html import escape
 
+from schoolsystem.core.formatting import SVG_FONT_FAMILY
+
 
 def shortlist_svg(
     school, ranked, partner_points: dict[str, tuple[float, float]], width: int = 560, height: int = 420
@@ -25,7 +27,7 @@ def shortlist_svg(
     sx, sy = xy(school.easting, school.northing)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="map-title"><title id="map-title">Map of {escape(school.name)} and its '
+        f'role="img" aria-labelledby="map-title" font-family="{SVG_FONT_FAMILY}"><title id="map-title">Map of {escape(school.name)} and its '
         f"{len(ranked)} ranked candidates</title>",
         f'<rect width="{width}" height="{height}" fill="#f3f2f1"/>',
     ]

@@ -6,6 +6,26 @@ from datetime import date
 
 from django.utils.formats import date_format
 
+# The fonts of the text in drawn figures: the report card charts (performance.charts, matplotlib) and the SVG maps
+# drawn by hand (brokerage.maps) use the same sans-serif list, so a chart and a map read alike. An SVG inline in a
+# page needs its own: GOV.UK Frontend sets the font on its classes, not on <body>, and a browser's default is a
+# serif (Times in Chromium).
+SVG_FONTS = (
+    "DejaVu Sans",
+    "Bitstream Vera Sans",
+    "Computer Modern Sans Serif",
+    "Lucida Grande",
+    "Verdana",
+    "Geneva",
+    "Lucid",
+    "Arial",
+    "Helvetica",
+    "Avant Garde",
+    "sans-serif",
+)
+# As matplotlib writes it into a chart's SVG: each name quoted, the generic family last.
+SVG_FONT_FAMILY = ", ".join(f if f == "sans-serif" else f"'{f}'" for f in SVG_FONTS)
+
 
 def govuk_date(day: date | None) -> str:
     """2 February 2027: no leading zero, month in full (GOV.UK style); the same as the templates' |date:"j F Y"."""

@@ -16,6 +16,8 @@ from functools import cached_property
 
 from django.core.cache import cache
 
+from schoolsystem.core.formatting import SVG_FONTS
+
 PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#6f72af", "#f47738"]
 # Bump when the drawing changes, so cached SVGs drawn the old way are not served.
 DRAWING_VERSION = 3
@@ -123,6 +125,8 @@ def draw(chart: Chart) -> str:
     # hash salt makes the SVG depend only on the figures (clip-path ids are otherwise random); text stays text.
     matplotlib.rcParams["svg.hashsalt"] = "schoolsystem-charts"
     matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = list(SVG_FONTS)  # the maps' fonts too (core.formatting)
     fig = Figure(figsize=(6.4, 3.4), dpi=72)
     FigureCanvasSVG(fig)
     # Fixed margins instead of tight_layout: it measured every label twice and cost a third of the drawing time.
