@@ -182,28 +182,38 @@ def test_a_proposal_is_in_round_while_the_open_round_is_its_round(make_org, peop
 # --- bank holidays ---------------------------------------------------------------------------------------------
 
 
-def test_default_bank_holidays_are_england_and_wales_2025_to_2027(settings):
-    days = rules.parse_holidays(settings.ACCREDITATION_BANK_HOLIDAYS)
-    assert len(days) == 24 and {d.year for d in days} == {2025, 2026, 2027}
+def test_no_hand_written_list_the_engine_gives_the_bank_holidays(settings):
+    assert settings.ACCREDITATION_BANK_HOLIDAYS == []  # only one-off extra days go in settings
+    days = selectors.bank_holidays(D(2026, 1, 1), D(2028, 12, 31))
     assert D(2026, 12, 28) in days and D(2026, 12, 26) not in days  # substitute day for Boxing Day
+    assert D(2028, 4, 14) in days and D(2028, 4, 17) in days  # Easter 2028: past the old list's last year
     assert all(d.weekday() < 5 for d in days)
 
 
-def test_bad_bank_holiday_setting_fails_loudly():
+def test_bad_bank_holiday_setting_fails_loudly(settings):
     with pytest.raises(ValueError, match="2026-13-01"):
         rules.parse_holidays(["2026-13-01"])
+    settings.ACCREDITATION_BANK_HOLIDAYS = ["2026-13-01"]
+    with pytest.raises(ValueError, match="2026-13-01"):
+        selectors.bank_holidays(D(2026, 1, 1), D(2026, 2, 1))
 
 
-def test_clock_skips_bank_holidays_from_settings(drive, settings):
+def test_clock_skips_bank_holidays_of_any_year_and_one_off_days_from_settings(drive, settings):
     app, _ = drive(Status.SUBMITTED)
     # Submitted Thursday 2 April 2026; Good Friday 3 and Easter Monday 6 April are bank holidays.
     app.submitted_on = timezone.make_aware(datetime(2026, 4, 2, 10, 0))
-    settings.ACCREDITATION_BANK_HOLIDAYS = []
-    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 5
-    settings.ACCREDITATION_BANK_HOLIDAYS = ["2026-04-03", "2026-04-06"]
     assert selectors.clock_for(app, today=D(2026, 4, 9)) == 3
+    settings.ACCREDITATION_BANK_HOLIDAYS = ["2026-04-08"]  # a one-off day the operator adds
+    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 2
     del settings.ACCREDITATION_BANK_HOLIDAYS
-    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 5  # no setting: weekends only
+    assert selectors.clock_for(app, today=D(2026, 4, 9)) == 3  # no setting: still no bank holidays counted
+    # Thursday 13 April 2028 to Thursday 20 April 2028 over Easter 2028 (Good Friday 14, Easter Monday 17): the
+    # hand-written list stopped at 2027, the engine does not.
+    app.submitted_on = timezone.make_aware(datetime(2028, 4, 13, 10, 0))
+    assert selectors.clock_for(app, today=D(2028, 4, 20)) == 3
+    # Over a new year: Wednesday 30 December 2026 to Monday 4 January 2027 (1 January a bank holiday).
+    app.submitted_on = timezone.make_aware(datetime(2026, 12, 30, 10, 0))
+    assert selectors.clock_for(app, today=D(2027, 1, 4)) == 2
 
 
 # --- the schools a provider leads ------------------------------------------------------------------------------

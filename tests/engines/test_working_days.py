@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.easter import easter as dateutil_easter
-from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,12 +32,6 @@ GOV_UK = {
 @pytest.mark.parametrize("year", sorted(GOV_UK))
 def test_bank_holidays_match_gov_uk(year):
     assert bank_holidays(year) == {date.fromisoformat(f"{year}-{md}") for md in GOV_UK[year]}
-
-
-def test_bank_holidays_agree_with_the_accreditation_settings_list():
-    listed = {date.fromisoformat(d) for d in settings.ACCREDITATION_BANK_HOLIDAYS}
-    years = {d.year for d in listed}
-    assert listed == set().union(*(bank_holidays(y) for y in years))
 
 
 def test_christmas_2026_rolls_to_the_next_working_day():

@@ -39,6 +39,7 @@ from schoolsystem.accreditation.models import (
 from schoolsystem.core.errors import NotFound
 from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines import accreditation as rules
+from schoolsystem.engines import working_days
 from schoolsystem.registry.models import LocalAuthority
 
 # After advisory review the advisory group still sees the ASGs it reviewed.
@@ -257,9 +258,13 @@ def organisation_for_user(user) -> Organisation | None:
     return Organisation.objects.filter(pk=org_id).first() if org_id else None
 
 
-def bank_holidays() -> frozenset[date]:
-    """settings.ACCREDITATION_BANK_HOLIDAYS as dates (England and Wales bank holidays by default)."""
-    return rules.parse_holidays(getattr(settings, "ACCREDITATION_BANK_HOLIDAYS", ()))
+def bank_holidays(start: date, end: date) -> frozenset[date]:
+    """Days the assessment clock does not count from `start` to `end`: England and Wales bank holidays of those
+    years (`engines.working_days`, substitute and proclaimed days included) and any one-off day an operator lists in
+    settings.ACCREDITATION_BANK_HOLIDAYS (ISO dates; a malformed one raises)."""
+    extra = rules.parse_holidays(getattr(settings, "ACCREDITATION_BANK_HOLIDAYS", ()))
+    years = range(start.year, max(start.year, end.year) + 1)
+    return extra.union(*(working_days.bank_holidays(year) for year in years))
 
 
 def clock_for(application: Application, *, today: date | None = None) -> int:
@@ -272,9 +277,8 @@ def clock_for(application: Application, *, today: date | None = None) -> int:
         (timezone.localdate(r.requested_on), timezone.localdate(r.answered_on) if r.answered_on else None)
         for r in application.information_requests.all()
     ]
-    return rules.working_days_elapsed(
-        timezone.localdate(application.submitted_on), end, pauses, holidays=bank_holidays()
-    )
+    start = timezone.localdate(application.submitted_on)
+    return rules.working_days_elapsed(start, end, pauses, holidays=bank_holidays(start, end))
 
 
 # --- the accredited pool ------------------------------------------------------------------------------------

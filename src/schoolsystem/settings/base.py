@@ -163,13 +163,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# Accreditation: days the assessment clock does not count (England and Wales bank holidays, gov.uk),
-# ISO dates. Extend the list each year; the engine only counts Monday–Friday days not listed here.
-ACCREDITATION_BANK_HOLIDAYS = [
-    # 2025
-    "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26", "2025-08-25", "2025-12-25", "2025-12-26",
-    # 2026 (Boxing Day is a Saturday: substitute day Monday 28 December)
-    "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28",
-    # 2027 (Christmas Day and Boxing Day fall at a weekend: substitute days 27 and 28 December)
-    "2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
-]  # fmt: skip
+# Accreditation: the assessment clock counts working days, never a weekend or an England and Wales bank holiday
+# (engines.working_days computes those for any year, proclaimed ones included). List here, as ISO dates, any
+# one-off day it must not count on top of them (e.g. "2027-06-07"); a malformed date fails loudly.
+ACCREDITATION_BANK_HOLIDAYS: list[str] = []
