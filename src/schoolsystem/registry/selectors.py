@@ -41,9 +41,9 @@ NOT_RECORDED = "Not recorded"
 
 @dataclass(frozen=True)
 class Area:
-    """The part of the system a page shows: one LA, a region, a trust's schools, one school or England."""
+    """The part of the system a page shows: one LA, a region, a trust's schools or England."""
 
-    kind: str  # "la" | "region" | "trust" | "school" | "england"
+    kind: str  # "la" | "region" | "trust" | "england"
     label: str
     q: Q = field(default_factory=Q)  # on Establishment
     la: LocalAuthority | None = None
@@ -58,7 +58,9 @@ def la_choices() -> list[tuple[str, str]]:
 
 
 def default_area(user) -> Area:
-    """The signed-in user's own area (accounts.scope rules)."""
+    """The signed-in user's own area (accounts.scope rules); a school leader's is their school's LA, as in the API
+    (ADR 0040): registry data is public (ADR 0003), and a list of one school is no search. Casework stays scoped
+    by accounts.scope, not by this area."""
     if not scope.is_national(user):
         if user.role == Role.LA_OFFICER and user.scope_la_id:
             return Area("la", user.scope_la.name, Q(la_id=user.scope_la_id), la=user.scope_la)
@@ -67,8 +69,8 @@ def default_area(user) -> Area:
         if user.role == Role.TRUST_LEADER and user.scope_group_id:
             return Area("trust", user.scope_group.name, scope.establishment_q(user))
         if user.role == Role.SCHOOL_LEADER and user.scope_establishment_id:
-            school = user.scope_establishment
-            return Area("school", school.name, scope.establishment_q(user), la=school.la)
+            la = user.scope_establishment.la
+            return Area("la", la.name, Q(la_id=la.pk), la=la)
     return Area("england", "England")
 
 
