@@ -1,4 +1,6 @@
-"""Forms of the improvement pages. They validate input shape only; rules live in services.
+"""Forms of the improvement pages. They validate input shape, and check in clean() the rules that need only what was
+entered by calling the services' own rule functions (`improvement.rules`, `core.rules`), so a page shows every
+problem at once; the services still enforce every rule.
 
 The API reuses the same forms for its write endpoints, so pages and API refuse bad input alike.
 """
