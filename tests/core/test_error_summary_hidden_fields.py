@@ -30,7 +30,7 @@ def test_a_hidden_field_error_has_no_label_and_no_link(form_class):
     assert not form.is_valid()
     items = _items(form)
     hidden = [i for i in items if "out of date" in i]
-    assert hidden == ["This page is out of date. Reload the page and try again."]
+    assert hidden == ["This page is out of date. Reload the page and try again"]
     assert not any("Version" in i for i in items)
     assert 'href="#id_version"' not in "".join(items)
 

@@ -2,6 +2,7 @@
 only, not empty, at most 5 MB, and a binary type must start with its signature (a renamed .exe is not a PDF)."""
 
 from pathlib import Path
+from typing import NoReturn
 
 from schoolsystem.core.errors import ValidationFailed
 
@@ -19,29 +20,25 @@ DOCUMENT_MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x0
 
 
 def validate_document(name: str, size: int, head: bytes) -> str:
-    """The extension of an acceptable upload, or ValidationFailed naming the `file` field."""
+    """The extension of an acceptable upload, or ValidationFailed naming the `file` field. The message beside the
+    field is the one in the error summary (Design System: the same words in both, no full stop at the end)."""
     ext = Path(name).suffix.lower()
     if ext not in DOCUMENT_TYPES:
-        allowed = ", ".join(sorted(DOCUMENT_TYPES))
-        raise ValidationFailed(
-            f"The file must be one of {allowed}.", extra={"errors": {"file": [f"Allowed: {allowed}."]}}
-        )
+        _refuse(f"The file must be one of {', '.join(sorted(DOCUMENT_TYPES))}")
     if size == 0:
-        raise ValidationFailed("The file is empty.", extra={"errors": {"file": ["The file is empty."]}})
+        _refuse("The file is empty")
     if size > DOCUMENT_MAX_BYTES:
-        raise ValidationFailed(
-            "The file must be smaller than 5 MB.", extra={"errors": {"file": ["Too large (5 MB at most)."]}}
-        )
+        _refuse("The file must be smaller than 5 MB")
     magic = DOCUMENT_MAGIC.get(ext)
     if magic and not head.startswith(magic):
-        raise ValidationFailed(
-            f"The file is not a valid {ext} file.", extra={"errors": {"file": [f"Not a valid {ext} file."]}}
-        )
+        _refuse(f"The file is not a valid {ext} file")
     if not magic and b"\x00" in head:
-        raise ValidationFailed(
-            f"The file is not a text {ext} file.", extra={"errors": {"file": ["Not a text file."]}}
-        )
+        _refuse(f"The file is not a text {ext} file")
     return ext
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ValidationFailed(message, extra={"errors": {"file": [message]}})
 
 
 def validate_upload_file(upload) -> str:
