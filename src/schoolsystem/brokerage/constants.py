@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from schoolsystem.registry.constants import TRUST_GROUP_TYPES  # noqa: F401 (re-exported)
+
 
 class Scenario(models.TextChoices):
     ACADEMY_ORDER = "academy_order", "Academy order: find a sponsor trust"
@@ -125,8 +127,7 @@ WEIGHT_LABELS = {
 
 # Registry group types that can take schools as trusts/sponsors.
 PARTNER_GROUP_TYPES = ("mat", "sat", "sponsor", "trust")
-# Those a school is a member of; an academy sponsor record is not a trust (its trust has the same name).
-TRUST_GROUP_TYPES = ("mat", "sat", "trust")
+# Those a school is a member of: registry.constants.TRUST_GROUP_TYPES (imported above).
 
 # Default capacity for new schools when a trust's profile does not set one (by current size): a small trust
 # can take one school, a mid-sized two, a large one three. A regional officer overrides it in the profile.

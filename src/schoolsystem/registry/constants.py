@@ -38,6 +38,10 @@ class GroupType(models.TextChoices):
     SEND_NETWORK = "send_network", "SEND network"
 
 
+# The trusts a school is a member of. GIAS also lists many of them as an academy sponsor under the same name;
+# that sponsor record is not a trust (registry.selectors.fold_sponsor_records, brokerage's sponsor folding).
+TRUST_GROUP_TYPES = (GroupType.MULTI_ACADEMY_TRUST, GroupType.SINGLE_ACADEMY_TRUST, GroupType.TRUST)
+
 FORMAL_GROUP_TYPES = {
     GroupType.MULTI_ACADEMY_TRUST,
     GroupType.SINGLE_ACADEMY_TRUST,

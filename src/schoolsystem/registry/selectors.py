@@ -19,6 +19,7 @@ from schoolsystem.engines import gias, network
 from schoolsystem.registry.constants import (
     FORMAL_GROUP_TYPES,
     OPEN_STATUSES,
+    TRUST_GROUP_TYPES,
     EstablishmentStatus,
     GroupStatus,
     GroupType,
@@ -280,10 +281,6 @@ def can_see_audit(user, school: Establishment) -> bool:
     return Establishment.objects.filter(scope.establishment_q(user), pk=school.pk).exists()
 
 
-# The trusts GIAS also lists as an academy sponsor under the same name (brokerage.constants.TRUST_GROUP_TYPES).
-SPONSORING_TRUST_TYPES = (GroupType.MULTI_ACADEMY_TRUST, GroupType.SINGLE_ACADEMY_TRUST, GroupType.TRUST)
-
-
 def fold_sponsor_records(memberships: list[Membership]) -> list[Membership]:
     """The school's memberships with each academy sponsor record folded into the trust of the same name (name key:
     engines.gias.group_key, as brokerage.selectors.same_named_groups matches them): GIAS lists a trust and its
@@ -293,7 +290,7 @@ def fold_sponsor_records(memberships: list[Membership]) -> list[Membership]:
     trusts: dict[tuple[str, bool], Membership] = {}
     for m in memberships:
         m.kinds = m.group.get_group_type_display()
-        if m.group.group_type in SPONSORING_TRUST_TYPES and (key := gias.group_key(m.group.name)):
+        if m.group.group_type in TRUST_GROUP_TYPES and (key := gias.group_key(m.group.name)):
             trusts.setdefault((key, m.left_on is None), m)
     out = []
     for m in memberships:
