@@ -741,7 +741,7 @@ def academy_order_sponsor_brokered(
     if not (by.is_superuser or by.is_staff):
         _require_writer(by, school)
     order = (
-        AcademyOrder.objects.select_for_update()
+        AcademyOrder.objects.select_for_update(of=("self",))  # sponsor_group is nullable: lock the order only
         .select_related("case__school", "sponsor_group")
         .filter(case__school=school, state__in=[AcademyOrderState.ISSUED, AcademyOrderState.SPONSOR_FOUND])
         .order_by("-issued_on", "-pk")
