@@ -261,6 +261,7 @@ def test_what_is_due_lists_every_date_on_a_case_by_date(school_a, officer):
     services.case_escalate(case=case, by=officer, reason="Governors resigned.")
     labels = {t.label: t.due_on for t in selectors.tasks_for_user(officer)}
     assert labels == {
+        "Escalated to the regional officer, who chooses the intervention: Alder Primary": today(),
         "Monitoring visit: Alder Primary": today() + timedelta(days=91),
         "Warning notice compliance date: Alder Primary": today() + timedelta(days=10),
         "School's response to the consultation: Alder Primary": today() + timedelta(days=14),
@@ -310,16 +311,16 @@ def test_open_a_case_names_the_school_and_goes_back_to_its_risk_page(client, sch
     )
     assert f'<input type="hidden" name="urn" value="{school_a.urn}"' in body and "School URN" not in body
     assert '<textarea class="govuk-textarea" id="id_reasons" name="reasons" rows="6"' in body
-    response = client.post(
-        url, {"urn": school_a.urn, "source": "risk_screen", "reasons": "Progress well below"}
-    )
-    assert response.status_code == 302
     from_school = client.get(
         reverse("improvement:case-open") + f"?urn={school_a.urn}&from=school"
     ).content.decode()
     assert (
         f'<a href="{reverse("registry:school", args=[school_a.urn])}" class="govuk-back-link">' in from_school
     )
+    response = client.post(
+        url, {"urn": school_a.urn, "source": "risk_screen", "reasons": "Progress well below"}
+    )
+    assert response.status_code == 302
 
 
 def test_open_a_case_without_a_school_asks_for_the_urn(client, officer):

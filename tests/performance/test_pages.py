@@ -147,9 +147,12 @@ def test_at_risk_row_of_a_school_with_an_open_case_links_the_case_not_a_second_o
     assert rows[first.urn].open_case == (case_url, "Identified")
     assert sum(1 for r in rows.values() if r.open_case) == 1
     html = response.content.decode()
-    assert f'href="{case_url}">Case open' in html
+    assert (
+        f'href="{case_url}">Open case<span class="govuk-visually-hidden"> for {first.name}</span>: identified</a>'
+        in html
+    )
     risk_page = client.get(reverse("performance:school-risk", args=[first.urn])).content.decode()
-    assert "Case open: Identified" in risk_page and "Open a case" not in risk_page
+    assert "Open case: identified" in risk_page and "Open a case" not in risk_page
     # An officer of another LA sees neither the school nor the case.
     client.force_login(
         make_user("la_officer", scope_la=LocalAuthority.objects.create(code="998", name="Far"))

@@ -5,25 +5,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case as Conditional
 from django.utils import timezone
 
+from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q
 from schoolsystem.core.errors import NotFound
 from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines.support import OfferFacts, RankedOffer, SupportNeed, rank_offers, term_for
 from schoolsystem.improvement.constants import (
+    ACADEMY_REGIONAL_ONLY,
     CASE_WRITE_ROLES,
     COMMITTED_SUPPORT_STATES,
     CONSULTED_OUTCOMES,
     OPEN_CASE_STATES,
+    AcademyOrderState,
     ActionStatus,
+    CaseSector,
+    CaseState,
     ConsultationOutcome,
     DecisionStatus,
     SupportState,
     allowed_actions,
     compliance_period_applies,
     deadline_days,
+    is_inadequate,
     options_for,
 )
 from schoolsystem.improvement.models import (
@@ -226,6 +233,217 @@ def case_for_decision(user, decision: Decision) -> Case | None:
     return cases_for_user(user).filter(found).first()
 
 
+def is_regional(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) == Role.REGIONAL_OFFICER)
+
+
+def case_actions_for(case: Case, user) -> list[str]:
+    """The moves of the case `user` may make now: none unless they change casework; for an academy, the moves that
+    are the regional officer's decision (`constants.ACADEMY_REGIONAL_ONLY`) only for a regional officer."""
+    if not can_change_casework(user):
+        return []
+    actions = case_actions(case)
+    if case.sector == CaseSector.ACADEMY and not is_regional(user):
+        actions = [a for a in actions if a not in ACADEMY_REGIONAL_ONLY]
+    return actions
+
+
+def _does(who: str, verb: str) -> str:
+    """ "you record" or "an officer records": the verb agreeing with who does it."""
+    return f"{who} {verb}" if who == "you" else f"{who} {verb}s"
+
+
+def case_next_step(case: Case, user, *, today: date | None = None) -> str:
+    """What has to happen next on the case, in words, for the signed-in user: "you" when their role makes that
+    move, else who does (an officer, a regional officer). Every state has one."""
+    today = today or timezone.localdate()
+    officer = can_change_casework(user)
+    regional = officer and is_regional(user)
+    academy = case.sector == CaseSector.ACADEMY
+    # Who takes the structural decisions (warning notice, intervention, exit): for an academy the regional officer.
+    decider = (
+        ("you" if regional else "a regional officer") if academy else ("you" if officer else "an officer")
+    )
+    mover = "you" if officer else "an officer"
+    order_now = (
+        " The school is judged inadequate: a regional officer may choose an academy order once the school has been "
+        "consulted."
+        if not academy and is_inadequate(case.school.ofsted_rating)
+        else ""
+    )
+    state = case.state
+    if state == CaseState.EXITED:
+        return "The case has exited: every exit criterion was met. Nothing more is due."
+    if state == CaseState.CLOSED:
+        return "The case was closed without intervention. Nothing more is due."
+    if state == CaseState.IDENTIFIED:
+        text = (
+            f"Next, {_does(mover, 'start')} monitoring the school or {_does(mover, 'record')} an early "
+            f"conversation, or {_does(mover, 'close')} the case if the concerns are resolved."
+        )
+    elif state == CaseState.MONITORING:
+        text = (
+            f"Next, {_does(mover, 'record')} monitoring visits. If the concerns continue, {_does(decider, 'issue')} "
+            f"a warning notice, or {_does(mover, 'record')} an early conversation or "
+            f"{_does(mover, 'escalate')} the case to the regional officer." + order_now
+        )
+    elif state == CaseState.PRE_WARNING:
+        text = (
+            f"Next, if the concerns continue, {_does(decider, 'issue')} a warning notice, or "
+            f"{_does(mover, 'escalate')} the case to the regional officer." + order_now
+        )
+    elif state == CaseState.WARNING_NOTICE:
+        if compliance_pending(case, today):
+            text = (
+                f"The school has until {govuk_date(case.compliance_by)} to comply with the warning notice. If it "
+                f"has not, {_does(decider, 'choose')} the intervention, once the school has been consulted."
+                + order_now
+            )
+        else:
+            text = (
+                f"The compliance date has passed: {_does(decider, 'choose')} the intervention, once the school has "
+                "been consulted."
+            )
+    elif state == CaseState.ESCALATED:
+        when = f" on {govuk_date(case.escalated_on)}" if case.escalated_on else ""
+        who = "you" if regional else "a regional officer"
+        text = (
+            f"Escalated{when}: {_does(who, 'choose')} the intervention (or {_does(who, 'issue')} a warning notice "
+            "first), once the school has been consulted."
+        )
+    elif state == CaseState.INTERVENTION_CHOSEN:
+        text = (
+            f"Next, {_does(mover, 'start')} implementing the intervention: "
+            f"{case.get_intervention_display().lower()}."
+        )
+    else:  # implementation, termly review
+        due = f" (next due {govuk_date(case.next_review_due)})" if case.next_review_due else ""
+        text = (
+            f"Next, {_does(mover, 'record')} termly reviews{due}. The case exits at a review where every exit "
+            "criterion is met."
+        )
+    return text[0].upper() + text[1:]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A school's academy route already under way: brokerage proposals and academy orders
+
+
+@dataclass(frozen=True)
+class BrokerageMatch:
+    """One live brokerage proposal for a school (not withdrawn or declined), as casework shows it."""
+
+    school_id: int
+    proposal_pk: int
+    round_reference: str
+    round_title: str
+    partner_name: str
+    status: str
+    status_label: str
+    effective_on: date | None
+    visible: bool  # the user may open the proposal's page (brokerage scope)
+
+    @property
+    def agreed(self) -> bool:
+        """The advisory board approved the match (and perhaps it was handed over): the school's move is decided."""
+        from schoolsystem.brokerage.constants import ProposalStatus
+
+        return self.status in (ProposalStatus.APPROVED, ProposalStatus.HANDED_OVER)
+
+
+@dataclass(frozen=True)
+class AcademyRoute:
+    """What casework must know before an academy order: the school's live brokerage proposals and its academy
+    orders still in force (issued, or sponsor found), on any case."""
+
+    matches: list[BrokerageMatch]
+    orders: list[AcademyOrder]
+
+    def refusal(self, school_name: str) -> str:
+        """Why an academy order (a sponsored academy) cannot be chosen for the school, in words; "" if it can."""
+        order = next(iter(self.orders), None)
+        if order is not None:
+            sponsor = f", sponsor trust {order.sponsor_group.name}" if order.sponsor_group_id else ""
+            return (
+                f"{school_name} already has an academy order, issued on {govuk_date(order.issued_on)} "
+                f"({order.get_state_display().lower()}{sponsor})."
+            )
+        agreed = next((m for m in self.matches if m.agreed), None)
+        if agreed is not None:
+            joining = f", joining on {govuk_date(agreed.effective_on)}" if agreed.effective_on else ""
+            return (
+                f"{school_name} already has an approved sponsor match: {agreed.partner_name} in brokerage round "
+                f"{agreed.round_reference} ({agreed.status_label.lower()}{joining})."
+            )
+        return ""
+
+
+def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
+    """School id -> its `AcademyRoute`, for every id given, in two queries whatever their number. Callers pass
+    schools already in the user's scope; `visible` says whether the user may open each proposal's page (the
+    brokerage app's own scope). `user` may be None (a service checking the rule)."""
+    ids = list(school_ids)
+    matches: dict[int, list[BrokerageMatch]] = {pk: [] for pk in ids}
+    orders: dict[int, list[AcademyOrder]] = {pk: [] for pk in ids}
+    if not ids:
+        return {}
+    try:
+        from schoolsystem.brokerage.constants import ProposalStatus
+        from schoolsystem.brokerage.models import Proposal
+        from schoolsystem.brokerage.selectors import can_run_rounds, proposal_q
+    except ImportError:  # the brokerage app is absent
+        Proposal = None
+    if Proposal is not None:
+        if user is not None and user.is_authenticated and can_run_rounds(user):
+            visible = Conditional(When(proposal_q(user), then=Value(True)), default=Value(False))
+        else:
+            visible = Value(False)
+        rows = (
+            Proposal.objects.filter(round_school__establishment_id__in=ids)
+            .exclude(status__in=[ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED])
+            .annotate(visible=visible, effective_on=F("hand_off__effective_on"))
+            .order_by("-status_changed_on", "-id")
+            .values_list(
+                "round_school__establishment_id",
+                "pk",
+                "round__reference",
+                "round__title",
+                "partner_name",
+                "status",
+                "effective_on",
+                "visible",
+            )
+        )
+        labels = dict(ProposalStatus.choices)
+        for school_id, pk, ref, title, partner, status, effective_on, can_open in rows:
+            matches[school_id].append(
+                BrokerageMatch(
+                    school_id,
+                    pk,
+                    ref,
+                    title,
+                    partner,
+                    status,
+                    labels.get(status, status),
+                    effective_on,
+                    can_open,
+                )
+            )
+    for order in (
+        AcademyOrder.objects.filter(
+            case__school_id__in=ids, state__in=[AcademyOrderState.ISSUED, AcademyOrderState.SPONSOR_FOUND]
+        )
+        .select_related("case", "sponsor_group")
+        .order_by("-issued_on", "-pk")
+    ):
+        orders[order.case.school_id].append(order)
+    return {pk: AcademyRoute(matches[pk], orders[pk]) for pk in ids}
+
+
+def academy_route(user, school) -> AcademyRoute:
+    return academy_routes(user, [school.pk])[school.pk]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # What is due
 
@@ -243,7 +461,8 @@ class Task:
 def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
     """Everything due for the user across cases, support and peer reviews, by date (so overdue first).
 
-    From each open case, every date it holds: the next monitoring visit, the next termly review, the warning
+    From each open case, every date it holds: an escalation (the regional officer chooses the intervention; due
+    the day it was escalated), the next monitoring visit, the next termly review, the warning
     notice's compliance date until an intervention is chosen, the school's response to a consultation awaiting it
     (`consultation_response_days` after the consultation) and, for officers, decisions taken through casework
     still to publish (due the day they were taken: seed 003 proposal 7, decisions published promptly). A fixed
@@ -263,6 +482,20 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
             add(c.next_visit_due, "case", f"Monitoring visit: {name}", "improvement:case-detail", c.pk)
         if c.next_review_due:
             add(c.next_review_due, "case", f"Termly review: {name}", "improvement:case-detail", c.pk)
+        if c.state == CaseState.ESCALATED:
+            # Escalated to the regional officer, who picks it up from here (the LA officer sees it waiting).
+            label = (
+                f"Escalated: choose the intervention: {name}"
+                if is_regional(user)
+                else f"Escalated to the regional officer, who chooses the intervention: {name}"
+            )
+            add(
+                c.escalated_on or timezone.localdate(c.state_changed_on),
+                "case",
+                label,
+                "improvement:case-detail",
+                c.pk,
+            )
         if c.compliance_by and not c.intervention:
             add(
                 c.compliance_by,

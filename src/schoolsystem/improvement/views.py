@@ -142,11 +142,18 @@ def case_export(request):
 @casework_page
 def school_cases(request, urn):
     school = selectors.school_for_user(request.user, urn)
-    cases = selectors.cases_for_user(request.user).filter(school=school)
+    cases = list(selectors.cases_for_user(request.user).filter(school=school))
+    # One open case per school: link it instead of offering to open a second (the service would refuse).
+    open_case = next((c for c in cases if c.is_open), None)
     return render(
         request,
         "improvement/school_cases.html",
-        {"school": school, "cases": cases, "can_open": selectors.can_change_casework(request.user)},
+        {
+            "school": school,
+            "cases": cases,
+            "open_case": open_case,
+            "can_open": open_case is None and selectors.can_change_casework(request.user),
+        },
     )
 
 
@@ -164,6 +171,15 @@ def case_open(request):
     if urn.isdigit():
         with contextlib.suppress(NotFound):
             school = selectors.school_for_user(request.user, urn)
+    if school is not None and request.method == "GET":
+        # One open case per school: say so before the form is filled in, not after it is sent.
+        _, open_case = selectors.school_casework(request.user, school)
+        if open_case:
+            pk, state = open_case
+            messages.info(
+                request, f"{school.name} already has an open case: {CaseState(state).label.lower()}"
+            )
+            return redirect("improvement:case-detail", pk)
     if school is not None and source == CaseSource.RISK_SCREEN:
         initial["reasons"] = "\n".join(risk_reasons_for(school))
     # Back goes where the user came from: the page that sent them (`back`, e.g. the at-risk list with its filters,
@@ -202,20 +218,38 @@ def case_open(request):
     )
 
 
+def _intervention_choices(case, user, route) -> tuple[list[str], str]:
+    """(the options `user` may choose for the case, why an academy order is not among them or ""): an academy
+    order is left out while the school already has one in force or an approved brokerage sponsor match."""
+    allowed = options_for(case.sector, user.role, superuser=user.is_superuser)
+    refusal = route.refusal(case.school.name) if InterventionOption.SPONSORED_ACADEMY in allowed else ""
+    if refusal:
+        allowed = [o for o in allowed if o != InterventionOption.SPONSORED_ACADEMY]
+    return allowed, refusal
+
+
 @casework_page
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
     order = AcademyOrder.objects.filter(case=case).select_related("sponsor_group").first()
     consultations = list(case.consultations.select_related("recorded_by"))
     can_write = selectors.can_change_casework(request.user) and case.is_open
-    actions = [(a, CaseAction(a).label) for a in selectors.case_actions(case)] if can_write else []
+    actions = (
+        [(a, CaseAction(a).label) for a in selectors.case_actions_for(case, request.user)]
+        if can_write
+        else []
+    )
+    # The school's academy route already under way (brokerage sponsor matches, academy orders): shown, and an
+    # academy order is not offered while one is in force or a match is approved.
+    route = selectors.academy_route(request.user, case.school)
+    academy_refusal = ""
     # Choosing an intervention is offered only when its preconditions hold; otherwise the page names them.
     blocked: dict[str, str] = {}
     only_now: list[str] = []
     if any(a == CaseAction.CHOOSE_INTERVENTION for a, _ in actions):
-        allowed = options_for(case.sector, request.user.role, superuser=request.user.is_superuser)
+        allowed, academy_refusal = _intervention_choices(case, request.user, route)
         blocked = selectors.intervention_preconditions(case, options=allowed, consultations=consultations)
-        now = selectors.intervention_options_now(case, request.user)
+        now = [o for o in selectors.intervention_options_now(case, request.user) if o in allowed]
         if not blocked and now != allowed:
             only_now = [InterventionOption(o).label for o in now]
         if blocked:
@@ -231,6 +265,10 @@ def case_detail(request, pk):
             "actions": actions,
             "intervention_blocked": list(blocked.values()),
             "intervention_only_now": only_now,
+            "academy_refusal": academy_refusal,
+            "next_step": selectors.case_next_step(case, request.user),
+            "brokerage_matches": route.matches,
+            "other_orders": [o for o in route.orders if order is None or o.pk != order.pk],
             "can_write": can_write,
             "can_respond": case.is_open
             and (request.user.is_superuser or request.user.role in services.CONSULTATION_RESPONDER_ROLES),
@@ -332,7 +370,7 @@ def _action_spec(action: str, case, user):
         ),
         CaseAction.CHOOSE_INTERVENTION: (
             forms.InterventionForm,
-            {"allowed": options_for(case.sector, user.role, superuser=user.is_superuser)},
+            {"allowed": _intervention_choices(case, user, selectors.academy_route(user, case.school))[0]},
             "Choose an intervention",
             lambda cd: services.case_choose_intervention(
                 case=case,
@@ -429,6 +467,9 @@ def case_action(request, pk, action):
     intro = ""
     if action == CaseAction.CHOOSE_INTERVENTION:
         missing = selectors.intervention_preconditions(case, options=kwargs["allowed"])
+        refusal = _intervention_choices(
+            case, request.user, selectors.academy_route(request.user, case.school)
+        )[1]
         if missing:
             intro = "Before an intervention can be chosen: " + " ".join(missing.values())
         elif case.compliance_by and selectors.compliance_pending(case):
@@ -436,6 +477,8 @@ def case_action(request, pk, action):
                 f"The warning notice's compliance date, {govuk_date(case.compliance_by)}, has not passed: "
                 "only an academy order can be chosen before then."
             )
+        if refusal:
+            intro = f"{intro} An academy order is not offered: {refusal}".strip()
     return submit(
         request,
         form_class(posted(request), initial={"version": case.version}, **kwargs),

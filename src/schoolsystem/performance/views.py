@@ -55,6 +55,14 @@ def _open_cases(user, urns) -> dict[int, tuple[str, str]]:
     }
 
 
+def _academy_route(user, school):
+    """The school's academy route already under way as casework records it (brokerage sponsor matches, academy
+    orders in force), for officers who work its cases; None otherwise. Two queries."""
+    from schoolsystem.improvement.selectors import academy_route, can_change_casework
+
+    return academy_route(user, school) if can_change_casework(user) else None
+
+
 def _deny(exc: ApplicationError):
     """Out of scope is not found (404); a role that may not see the page gets the service's 403 page, with the
     reason (templates/403.html)."""
@@ -191,6 +199,7 @@ def school_risk(request, urn: int):
             "monitor_form": monitor_form,
             "case_url": f"{case_url}{urn}" if (case_url := _case_url(request.user)) else None,
             "open_case": _open_cases(request.user, [urn]).get(urn),
+            "academy_route": _academy_route(request.user, school),
         },
     )
 

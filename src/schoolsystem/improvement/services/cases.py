@@ -43,7 +43,7 @@ from schoolsystem.improvement.constants import (
     options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent, Consultation
-from schoolsystem.improvement.selectors import can_change_casework, intervention_preconditions
+from schoolsystem.improvement.selectors import academy_route, can_change_casework, intervention_preconditions
 from schoolsystem.improvement.services.decisions import decision_create
 
 log = logging.getLogger("schoolsystem.improvement")
@@ -467,8 +467,9 @@ def case_choose_intervention(
     """Choose the intervention (seed 000 options; seed 003 academy orders). Who may choose each option is
     `constants.INTERVENTION_RULES`; what must hold first (the warning notice's compliance date passed, the school
     consulted on or after the notice) is `selectors.intervention_preconditions`, whose messages say what is
-    missing. Records a draft Decision for the register (published from its page); a sponsored-academy choice
-    issues an academy order with its own decision."""
+    missing. An academy order is refused while the school already has one in force or an approved brokerage
+    sponsor match (`selectors.academy_route`). Records a draft Decision for the register (published from its
+    page); a sponsored-academy choice issues an academy order with its own decision."""
     errors: dict[str, list[str]] = {}
     if option not in InterventionOption.values:
         errors["option"] = ["Choose an intervention."]
@@ -497,6 +498,15 @@ def case_choose_intervention(
                     "errors": {"option": ["Select another intervention: the school is not judged inadequate"]}
                 },
             )
+        if option == InterventionOption.SPONSORED_ACADEMY:
+            # The school's academy route is already under way: an order in force, or a sponsor match the brokerage
+            # advisory board approved (seed 003 scenario 1). A second order would contradict it.
+            refusal = academy_route(None, c.school).refusal(c.school.name)
+            if refusal:
+                raise ValidationFailed(
+                    refusal,
+                    extra={"errors": {"option": [f"Select another intervention: {refusal.rstrip('.')}"]}},
+                )
         missing = intervention_preconditions(c, options=[option], today=_today())
         if missing:
             # The compliance message belongs to the option chosen (an academy order may not wait); the consultation
