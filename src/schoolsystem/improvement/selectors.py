@@ -308,8 +308,8 @@ def case_next_step(case: Case, user, *, today: date | None = None) -> str:
         when = f" on {govuk_date(case.escalated_on)}" if case.escalated_on else ""
         who = "you" if regional else "a regional officer"
         text = (
-            f"Escalated{when}: {_does(who, 'choose')} the intervention (or {_does(who, 'issue')} a warning notice "
-            "first), once the school has been consulted."
+            f"Escalated{when}: {_does(who, 'choose')} the intervention, once the school has been consulted (a "
+            "warning notice may be issued first)."
         )
     elif state == CaseState.INTERVENTION_CHOSEN:
         text = (
@@ -370,10 +370,13 @@ class AcademyRoute:
             )
         agreed = next((m for m in self.matches if m.agreed), None)
         if agreed is not None:
+            # Approved, and perhaps handed over with a date the school joins the trust.
+            handed = agreed.status != "approved"
             joining = f", joining on {govuk_date(agreed.effective_on)}" if agreed.effective_on else ""
             return (
                 f"{school_name} already has an approved sponsor match: {agreed.partner_name} in brokerage round "
-                f"{agreed.round_reference} ({agreed.status_label.lower()}{joining})."
+                f"{agreed.round_reference}"
+                + (f" ({agreed.status_label.lower()}{joining})." if handed else ".")
             )
         return ""
 
