@@ -68,6 +68,8 @@ def open_round(people):
 
 
 def fill(app, applicant):
+    # The area covered must be a local authority in the register.
+    LocalAuthority.objects.get_or_create(code="936", defaults={"name": "Surrey", "region_name": "South East"})
     services.application_update_details(
         application=app,
         by=applicant,

@@ -1,6 +1,7 @@
 """An organisation cannot apply again for the accreditation it holds, nor start a second proposal of a type it
-already has one of (seed 000 renews accreditations at the department's periodic review, not by a new proposal);
-it may apply again after a withdrawal or refusal, and an ASP may apply to become an ASG. The submit page links
+already has one of (seed 000 renews accreditations at the department's periodic review, not by a new proposal),
+nor any other while one is pending; it may apply again after a withdrawal or refusal, and an ASP may apply to
+become an ASG. The submit page links
 each thing still to do to where it is done."""
 
 import pytest
@@ -110,12 +111,42 @@ def test_the_pages_offer_only_what_can_be_applied_for(client, drive, people):
     posted = client.post(reverse("accreditation:application-new"), {"accreditation_type": "ASP"})
     assert posted.status_code == 400
     assert Application.objects.filter(organisation=org).count() == 1
-    # Once an ASG proposal is under way too, nothing is left to start: no button, and the form sends you home.
+    # Once an ASG proposal is under way too, nothing is left to start: no button, and the page gives the reasons.
     services.application_start(organisation=org, accreditation_type="ASG", by=applicant)
     home = client.get(reverse("accreditation:home")).content.decode()
     assert reverse("accreditation:application-new") not in home
     assert "already has a proposal to be accredited as an Accredited Schools Group" in home
-    assert client.get(reverse("accreditation:application-new")).url == reverse("accreditation:home")
+    page = client.get(reverse("accreditation:application-new"))
+    assert page.status_code == 200
+    assert "already has a proposal to be accredited as an Accredited Schools Group" in page.content.decode()
+    assert 'name="accreditation_type"' not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "reason"), [(Status.DRAFT, "still a draft"), (Status.SUBMITTED, "wait for")]
+)
+def test_while_a_proposal_is_pending_nothing_else_can_be_started(client, drive, state, reason):
+    """The reviewer's case: an ASP proposal with the department says "wait for its outcome before starting
+    another", so no button, no form (GET or POST) and no ASG proposal alongside it either."""
+    app, applicant = drive(state)
+    org = app.organisation
+    refusals = selectors.start_refusals(org)
+    assert set(refusals) == {"ASP", "ASG"} and reason in refusals["ASG"]
+    client.force_login(applicant)
+    home = client.get(reverse("accreditation:home")).content.decode()
+    assert reverse("accreditation:application-new") not in home
+    assert home.count(app.reference) >= 1 and home.count("before starting another") == 1  # said once
+    new = reverse("accreditation:application-new")
+    page = client.get(new)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "You cannot start a proposal now" in text and reason in text and app.reference in text
+    assert "<form" not in text.split('id="main-content"')[-1]
+    posted = client.post(new, {"accreditation_type": "ASG"})
+    assert posted.status_code == 400 and reason in posted.content.decode()
+    with pytest.raises(NotEligible, match=reason):
+        services.application_start(organisation=org, accreditation_type="ASG", by=applicant)
+    assert Application.objects.filter(organisation=org).count() == 1
 
 
 def test_the_api_refuses_a_second_start_with_the_reason(drive, people):

@@ -13,6 +13,7 @@ from schoolsystem.accreditation.rules import (
     ROUND_CLOSES_ON,
     ROUND_OPENS_ON,
     SUSPENSION_REASON_MISSING,
+    la_codes_error,
     review_date_error,
     round_dates_error,
 )
@@ -268,7 +269,8 @@ class DetailsForm(GovukMessages, forms.Form):
     la_codes = forms.CharField(
         required=False,
         label="Local authority areas",
-        help_text="Three-digit local authority (LA) codes, separated by commas, for example 936, 938.",
+        help_text="Three-digit local authority (LA) codes, separated by commas, for example 936, 938. "
+        "The list of local authorities below gives each one's code.",
     )
     proposed_capacity = forms.IntegerField(
         min_value=1,
@@ -318,7 +320,14 @@ class DetailsForm(GovukMessages, forms.Form):
         self.fields["round"].queryset = rounds.order_by("opens_on")
 
     def clean_la_codes(self):
-        return _codes(self.cleaned_data.get("la_codes", ""))
+        """Each code a local authority in the register (the service's rule, so it shows with the other errors)."""
+        from schoolsystem.accreditation.selectors import known_la_codes
+
+        codes = _codes(self.cleaned_data.get("la_codes", ""))
+        wrong = la_codes_error(codes, known=known_la_codes(codes))
+        if wrong:
+            raise forms.ValidationError(wrong)
+        return codes
 
 
 class EvidenceForm(GovukMessages, forms.Form):

@@ -5,6 +5,7 @@ services."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 # How the dates are named in messages (the forms' DateField `what` is the same words).
@@ -32,3 +33,27 @@ def review_date_error(value: date | None, *, today: date, what: str) -> str | No
     if isinstance(value, date) and value <= today:
         return f"{what[:1].upper()}{what[1:]} must be in the future"
     return None
+
+
+def la_codes_error(codes: list[str], *, known: Collection[str]) -> str | None:
+    """Each area a proposal covers is a local authority in the register (`known`: those of `codes` it holds),
+    named by its three-digit code. The message names the codes that are not."""
+    bad = [code for code in codes if not (code.isdigit() and len(code) == 3)]
+    if bad:
+        return f"Local authority codes are three digits, for example 936: {_listed(bad)} {_is(bad)} not"
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        what = "a local authority code" if len(unknown) == 1 else "local authority codes"
+        return (
+            f"{_listed(unknown)} {_is(unknown)} not {what} in the register: check the local authority codes, "
+            "or find them in the list of local authorities"
+        )
+    return None
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _is(items: list[str]) -> str:
+    return "is" if len(items) == 1 else "are"

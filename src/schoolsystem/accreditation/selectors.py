@@ -40,7 +40,8 @@ from schoolsystem.core.errors import NotFound
 from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines import accreditation as rules
 from schoolsystem.engines import working_days
-from schoolsystem.registry.models import LocalAuthority
+from schoolsystem.registry.constants import MembershipRole
+from schoolsystem.registry.models import LocalAuthority, Membership
 
 # After advisory review the advisory group still sees the ASGs it reviewed.
 ADVISORY_ASG_STATES = {
@@ -202,7 +203,8 @@ def start_refusals(organisation: Organisation) -> dict[str, str]:
     written or with the department. After a withdrawal, a refusal or a withdrawn proposal the organisation may
     apply again. An organisation holds one accreditation at a time: an ASP may apply to become an ASG (§2: ASPs
     build up the capacity to become ASGs; the ASG accreditation replaces the ASP one), an ASG may not apply to be
-    an ASP, and a suspended provider may apply for nothing."""
+    an ASP, and a suspended provider may apply for nothing. It makes one proposal at a time: while one is a draft
+    or with the department, it may start no other of either type (as the reason says: wait for its outcome)."""
     refusals: dict[str, str] = {}
     current = Accreditation.objects.filter(
         organisation=organisation,
@@ -238,19 +240,22 @@ def start_refusals(organisation: Organisation) -> dict[str, str]:
     pending = Application.objects.filter(
         organisation=organisation, status__in=EDITABLE_STATES | OPEN_STATES
     ).order_by("created_on")
-    for app in pending:
-        if app.accreditation_type in refusals:
-            continue
+    for app in pending[:1]:
         kind = AccreditationType(app.accreditation_type).label
         then = (
             "It is still a draft: continue with it, or withdraw it before starting another."
             if app.status in EDITABLE_STATES
             else "It is with the department: wait for its outcome before starting another."
         )
-        refusals[app.accreditation_type] = (
-            f"{organisation.name} already has a proposal to be accredited as an {kind}, {app.reference}. {then}"
-        )
+        reason = f"{organisation.name} already has a proposal to be accredited as an {kind}, {app.reference}. {then}"
+        for other in AccreditationType.values:
+            refusals.setdefault(other, reason)
     return refusals
+
+
+def start_refusal_texts(refusals: dict[str, str]) -> list[str]:
+    """The reasons of `start_refusals` to show once each (one pending proposal refuses both types)."""
+    return list(dict.fromkeys(refusals.values()))
 
 
 def organisation_for_user(user) -> Organisation | None:
@@ -314,6 +319,75 @@ def la_names(codes) -> dict[str, str]:
     codes = list(codes or [])
     names = dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "name"))
     return {code: f"{names[code]} ({code})" if code in names else code for code in codes}
+
+
+def registry_led_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    """The current Memberships through which the registry says `organisation` leads schools: every current
+    member of its group (a trust or federation leads its schools), and, for a school, the other current members
+    of each group in which it holds a current lead Membership. One query when evaluated."""
+    current = Membership.objects.filter(left_on__isnull=True)
+    led = Q(pk__in=[])
+    if organisation.group_id:
+        led |= Q(group_id=organisation.group_id)
+    if organisation.establishment_id:
+        lead_of = current.filter(establishment_id=organisation.establishment_id, role=MembershipRole.LEAD)
+        led |= Q(group_id__in=lead_of.values("group_id"))
+    memberships = current.filter(led)
+    if organisation.establishment_id:
+        memberships = memberships.exclude(establishment_id=organisation.establishment_id)
+    return memberships
+
+
+def registry_schools_led(organisation: Organisation) -> int:
+    """How many schools the registry says `organisation` leads now (one query): what assessors and decision
+    makers check a proposal's "schools led now through a formal partnership" against (seed 000 §2.3, §2.4: an
+    ASG already leads two or more), since the applicant's number is its own claim."""
+    if not (organisation.group_id or organisation.establishment_id):
+        return 0
+    return registry_led_memberships(organisation).values("establishment_id").distinct().count()
+
+
+def _schools(n: int) -> str:
+    return f"{n} school{'' if n == 1 else 's'}"
+
+
+def schools_led_check(application: Application) -> dict[str, Any]:
+    """The register's count of the schools the organisation leads, beside the proposal's claim (one query).
+
+    `register`: the count; `shown`: "The register shows N schools led by <org>"; `mismatch`: a warning when the
+    claim and the register differ, else "" (the applicant is not stopped: the register may be behind). For an
+    ASG whose claim alone passes seed 000's "two or more schools" (§2.3) the warning says so."""
+    org = application.organisation
+    register = registry_schools_led(org)
+    claim = application.schools_led_in_formal_partnership
+    shown = f"The register shows {_schools(register)} led by {org.name}."
+    mismatch = ""
+    if claim != register:
+        mismatch = (
+            f"The proposal says {org.name} leads {_schools(claim)} now through a formal partnership, but the "
+            f"register shows {register}: check the schools led before relying on the proposal's number."
+        )
+        least = rules.THRESHOLDS.asg_min_schools_led
+        if application.accreditation_type == AccreditationType.ASG and claim >= least > register:
+            mismatch += (
+                f" An Accredited Schools Group must already lead improvement in {least} or more schools; "
+                "the proposal meets this only on its own word."
+            )
+    return {"register": register, "shown": shown, "mismatch": mismatch}
+
+
+def known_la_codes(codes) -> set[str]:
+    """Which of `codes` are local authorities in the register (one query)."""
+    codes = [code for code in codes or [] if code]
+    if not codes:
+        return set()
+    return set(LocalAuthority.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
+def local_authorities() -> list[tuple[str, str]]:
+    """Every local authority in the register as (code, name), by name (one query): where an applicant finds
+    the codes of the areas its proposal covers."""
+    return list(LocalAuthority.objects.order_by("name").values_list("code", "name"))
 
 
 def register_areas() -> list[tuple[str, str]]:

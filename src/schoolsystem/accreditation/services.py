@@ -37,6 +37,7 @@ from schoolsystem.accreditation.rules import (
     REVIEW_DUE_ON,
     REVIEW_FINDINGS_MISSING,
     SUSPENSION_REASON_MISSING,
+    la_codes_error,
     review_date_error,
     round_dates_error,
 )
@@ -410,8 +411,9 @@ def application_update_details(*, application: Application, by, **fields) -> App
             errors["phases"] = ["Choose phases from the list."]
     if "la_codes" in fields:
         fields["la_codes"] = _clean_codes(fields["la_codes"])
-        if any(not (code.isdigit() and len(code) == 3) for code in fields["la_codes"]):
-            errors["la_codes"] = ["LA codes are three digits, for example 936."]
+        wrong = la_codes_error(fields["la_codes"], known=selectors.known_la_codes(fields["la_codes"]))
+        if wrong:
+            errors["la_codes"] = [wrong]
     if "route" in fields and fields["route"] not in c.Route.values:
         errors["route"] = ["Choose how the organisation applies."]
     for name in ("proposed_capacity", "schools_led_in_formal_partnership", "primary_schools_governed"):
@@ -1182,18 +1184,10 @@ def accreditation_record_led_schools(*, accreditation: Accreditation, establishm
 def registry_led_establishment_ids(organisation: Organisation) -> set[int]:
     """The schools the registry says the organisation leads now: every current member of its group (a trust or
     federation leads its schools), and, for a school, the other current members of each group in which it
-    holds a current lead Membership."""
-    current = Membership.objects.filter(left_on__isnull=True)
-    ids: set[int] = set()
-    if organisation.group_id:
-        ids |= set(current.filter(group_id=organisation.group_id).values_list("establishment_id", flat=True))
-    if organisation.establishment_id:
-        led_groups = current.filter(
-            establishment_id=organisation.establishment_id, role=MembershipRole.LEAD
-        ).values("group_id")
-        ids |= set(current.filter(group_id__in=led_groups).values_list("establishment_id", flat=True))
-        ids.discard(organisation.establishment_id)
-    return ids
+    holds a current lead Membership (`selectors.registry_led_memberships`, which the proposal pages count)."""
+    if not (organisation.group_id or organisation.establishment_id):
+        return set()
+    return set(selectors.registry_led_memberships(organisation).values_list("establishment_id", flat=True))
 
 
 @transaction.atomic

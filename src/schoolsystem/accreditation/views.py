@@ -70,7 +70,7 @@ def home(request):
     context = {
         "queue": queue,
         "organisation": organisation,
-        "start_refusals": list(refusals.values()),
+        "start_refusals": selectors.start_refusal_texts(refusals),
         # The start button only while some type of accreditation can still be applied for.
         "can_start": len(refusals) < len(c.AccreditationType.values),
     }
@@ -156,8 +156,18 @@ def application_new(request):
         raise Http404("Only applicants start proposals.")
     refusals = selectors.start_refusals(organisation)
     if len(refusals) == len(c.AccreditationType.values):
-        # Nothing can be applied for: the home page says why, instead of a form with no choices.
-        return redirect("accreditation:home")
+        # Nothing can be applied for: say why, as the home page does, instead of the form (nothing is started).
+        return render(
+            request,
+            "accreditation/form.html",
+            {
+                "form": None,
+                "title": "You cannot start a proposal now",
+                "intro": selectors.start_refusal_texts(refusals),
+                "back_home": True,
+            },
+            status=400 if request.method == "POST" else 200,
+        )
     form = f.StartForm(request.POST or None, open_round=selectors.open_round(), refusals=refusals)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -179,7 +189,7 @@ def application_new(request):
             "form": form,
             "errors": errors,
             "title": f"Apply for accreditation: {organisation.name}",
-            "intro": list(refusals.values()),
+            "intro": selectors.start_refusal_texts(refusals),
         },
         status=400 if errors else 200,
     )
@@ -236,6 +246,7 @@ def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict
         "status_label": Status(app.status).label,
         "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
         "la_names": _la_names(app.la_codes),
+        "schools_led": selectors.schools_led_check(app),
         "clock": selectors.clock_for(app),
         "is_applicant": is_applicant,
         "can_assess": can_assess,
@@ -409,6 +420,9 @@ def application_details(request, pk):
     initial = {name: getattr(app, name) for name in f.DetailsForm.base_fields}
     initial["la_codes"] = ", ".join(app.la_codes)
     form = f.DetailsForm(request.POST or None, initial=initial)
+    # The applicant sees what the register says beside its own number (not a bar: the register may be behind).
+    led = form.fields["schools_led_in_formal_partnership"]
+    led.help_text = selectors.schools_led_check(app)["shown"]
     errors = []
     if request.method == "POST":
         if form.is_valid():
@@ -423,7 +437,13 @@ def application_details(request, pk):
     return render(
         request,
         "accreditation/form.html",
-        {"form": form, "errors": errors, "title": "Details of the proposal", "app": app},
+        {
+            "form": form,
+            "errors": errors,
+            "title": "Details of the proposal",
+            "app": app,
+            "local_authorities": selectors.local_authorities(),
+        },
         status=400 if errors else 200,
     )
 
