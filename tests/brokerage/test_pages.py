@@ -54,7 +54,10 @@ def test_round_page_shows_plan_and_orphans_without_query_per_row(
     fresh = services.round_create(by=officer, la=area["la"], scenario=Scenario.ACADEMY_ORDER, title="Open")
     html = client.get(reverse("brokerage:round", args=[fresh.pk])).content.decode()
     assert 'aria-describedby="id_estate_flag-hint"' in html and "go to the same partner" in html
-    assert "Add a school" in html and "Draw up shortlists" in html
+    assert "Add a school" in html
+    # With no school yet, neither shortlists nor a plan are offered; the page says why.
+    assert "Draw up shortlists" not in html and "Propose the optimal plan" not in html
+    assert "Add a school to the round first" in html
 
 
 def test_round_page_query_count_does_not_grow_with_schools(

@@ -6,11 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from schoolsystem.brokerage.constants import PREFERENCE_ORDINALS, DueDiligenceOutcome, Scenario
+from schoolsystem.brokerage.constants import (
+    PREFERENCE_ORDINALS,
+    DueDiligenceOutcome,
+    ProposalStatus,
+    Scenario,
+)
+from schoolsystem.core.formatting import in_sentence
 
 # How the dates are named in messages (the forms' DateField `what` is the same words).
 CONSULTATION_HELD_ON = "the date the consultation was held"
 DECIDED_ON = "the date of the decision"
+
+# Why a round with no schools yet can be neither shortlisted nor planned (one sentence for both: the page says it once).
+NO_SCHOOLS = (
+    "Add a school to the round first: shortlists are drawn up, and the plan proposed, for the round's schools"
+)
 
 
 def ineligible_preference(rank: int) -> str:
@@ -49,3 +60,33 @@ def concern_note_error(*, outcome: str, note: str) -> str | None:
     if outcome == DueDiligenceOutcome.CONCERN and not (note or "").strip():
         return "Enter what the concern is"
     return None
+
+
+def shortlist_refusal(*, n_schools: int) -> str | None:
+    """Shortlists are drawn up for the round's schools: none yet, nothing to draw up."""
+    if not n_schools:
+        return NO_SCHOOLS
+    return None
+
+
+def plan_refusal(*, n_schools: int, proposal_statuses: Collection[str]) -> str | None:
+    """Proposing the plan (again) places the round's schools and replaces every proposal of the round, so it is
+    possible only while no proposal has moved on from 'proposed' (a withdrawn, declined or approved proposal stays
+    on the record with its decision). `proposal_statuses`: the status of each of the round's proposals."""
+    if not n_schools:
+        return NO_SCHOOLS
+    moved_on = [s for s in proposal_statuses if s != ProposalStatus.PROPOSED]
+    if not moved_on:
+        return None
+    which = ", ".join(
+        f"{moved_on.count(s)} {in_sentence(ProposalStatus(s).label)}"
+        for s in ProposalStatus.values
+        if s in moved_on
+    )
+    again = ""
+    if {ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED} & set(moved_on):
+        again = ". A school whose proposal was withdrawn or declined can be brokered in a new round"
+    return (
+        "The plan cannot be proposed again: re-planning replaces every proposal of the round, and "
+        f"{len(moved_on)} {'has' if len(moved_on) == 1 else 'have'} moved on from proposed ({which}){again}"
+    )

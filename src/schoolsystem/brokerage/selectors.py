@@ -37,7 +37,7 @@ from schoolsystem.brokerage.models import (
     RoundSchool,
 )
 from schoolsystem.core.errors import NotFound, ValidationFailed
-from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.formatting import govuk_date, in_sentence
 from schoolsystem.engines.gias import group_key
 from schoolsystem.engines.matching import (
     Assignment,
@@ -765,9 +765,6 @@ def academy_order_basis(round_schools) -> dict[int, str]:
     """Establishment id -> why each school of an academy-order round is there, in words: the academy order the
     improvement app records as issued, or the inadequate judgement that requires one (seed 003: an inadequate
     maintained school gets an academy order). One query."""
-    from schoolsystem.core.formatting import govuk_date
-    from schoolsystem.improvement.services.cases import is_inadequate
-
     ests = [rs.establishment for rs in round_schools]
     try:
         from schoolsystem.improvement.constants import AcademyOrderState
@@ -781,37 +778,100 @@ def academy_order_basis(round_schools) -> dict[int, str]:
         )
     except (ImportError, AttributeError):
         issued = {}
-    out = {}
-    for e in ests:
-        if e.pk in issued:
-            out[e.pk] = f"Academy order issued on {govuk_date(issued[e.pk])}"
-        elif is_inadequate(e.ofsted_rating or ""):
-            out[e.pk] = f"Ofsted: {e.ofsted_rating}. An inadequate maintained school gets an academy order"
-        else:
-            out[e.pk] = "No Ofsted judgement recorded"
-    return out
+    return {e.pk: _order_basis(e, issued.get(e.pk)) for e in ests}
+
+
+def _order_basis(e: Establishment, issued_on) -> str:
+    """Why the school is for an academy-order round, in words: its order issued on `issued_on`, or its judgement."""
+    from schoolsystem.improvement.services.cases import is_inadequate
+
+    if issued_on is not None:
+        return f"Academy order issued on {govuk_date(issued_on)}"
+    if is_inadequate(e.ofsted_rating or ""):
+        return f"Ofsted: {e.ofsted_rating}. An inadequate maintained school gets an academy order"
+    return "No Ofsted judgement recorded"
 
 
 def other_intervention(est: Establishment) -> str:
     """Why the improvement app's record rules out an academy order for the school, in words ("" when nothing
     does, or the app is absent): its open intervention case chose another intervention, or its academy order was
     revoked (exceptional circumstances, seed 003). One query."""
+    return _improvement_records([est.pk]).get(est.pk, ("", None))[0]
+
+
+def _improvement_records(est_ids) -> dict[int, tuple[str, object]]:
+    """Establishment id -> (what rules out an academy order, as other_intervention says it; the date of its
+    academy order issued and not yet matched, or None), for the schools with an improvement case. One query;
+    {} when the improvement app is absent."""
     try:
         from schoolsystem.improvement.constants import OPEN_CASE_STATES, AcademyOrderState, InterventionOption
         from schoolsystem.improvement.models import Case
     except (ImportError, AttributeError):
-        return ""
+        return {}
+    cases = defaultdict(list)
     for case in (
-        Case.objects.filter(school=est).select_related("academy_order").order_by("-created_on", "-pk")
+        Case.objects.filter(school_id__in=est_ids)
+        .select_related("academy_order")
+        .order_by("-created_on", "-pk")
     ):
-        order = getattr(case, "academy_order", None)
-        if order is not None and order.state == AcademyOrderState.REVOKED:
-            return "its academy order was revoked"
-        if case.state in OPEN_CASE_STATES and case.intervention:
-            if case.intervention == InterventionOption.SPONSORED_ACADEMY:
-                return ""
-            return f"its intervention case chose {InterventionOption(case.intervention).label.lower()}"
-    return ""
+        cases[case.school_id].append(case)
+    out = {}
+    for est_id, rows in cases.items():
+        why = ""
+        for case in rows:  # newest first: the latest word on the school's intervention
+            order = getattr(case, "academy_order", None)
+            if order is not None and order.state == AcademyOrderState.REVOKED:
+                why = "its academy order was revoked"
+                break
+            if case.state in OPEN_CASE_STATES and case.intervention:
+                if case.intervention != InterventionOption.SPONSORED_ACADEMY:
+                    why = f"its intervention case chose {in_sentence(InterventionOption(case.intervention).label)}"
+                break
+        issued = next(
+            (
+                c.academy_order.issued_on
+                for c in rows
+                if getattr(c, "academy_order", None) is not None
+                and c.academy_order.state == AcademyOrderState.ISSUED
+            ),
+            None,
+        )
+        out[est_id] = (why, issued)
+    return out
+
+
+def academy_order_choices(round_: Round, user) -> list[tuple[Establishment, str]]:
+    """The schools an academy-order round can take, each with why (for the round's add-school form): open
+    maintained schools of the round's area in the user's scope, with an academy order issued or judged inadequate,
+    that the service would not refuse (round_add_school: not an academy, no case choosing another intervention or
+    revoked order (other_intervention), not in this round, not brokered in another live round
+    (school_active_elsewhere) or with an approved move still to happen (approved_move_for)). At most five queries
+    whatever the number of schools."""
+    from schoolsystem.improvement.services.cases import is_inadequate
+
+    in_round = round_.schools.values("establishment_id")
+    schools = [
+        e
+        for e in Establishment.objects.open()
+        .filter(establishment_q(user), la_id=round_.la_id, state_funded=True)
+        .exclude(pk__in=in_round)
+        .order_by("name")
+        if not e.is_academy
+    ]
+    records = _improvement_records([e.pk for e in schools])
+    out = []
+    for e in schools:
+        why_not, issued_on = records.get(e.pk, ("", None))
+        if why_not or (issued_on is None and not is_inadequate(e.ofsted_rating or "")):
+            continue
+        out.append((e, _order_basis(e, issued_on)))
+    ids = [e.pk for e, _ in out]
+    if not ids:
+        return []
+    busy = set(schools_active_elsewhere(ids, round_)) | set(
+        _approved_moves(ids, timezone.localdate()).values_list("round_school__establishment_id", flat=True)
+    )
+    return [(e, basis) for e, basis in out if e.pk not in busy]
 
 
 # A school's brokerage in a round is over once its proposal there is one of these (a hand-off still to take
@@ -825,19 +885,26 @@ def school_active_elsewhere(est: Establishment, round_: Round) -> RoundSchool | 
     """The school's row in another round that is not closed, unless every proposal for it there has ended
     (withdrawn, declined, handed over, or approved with nothing to hand over): one round at a time. A school
     without a proposal in a live round is still in it until the officer removes it or closes the round."""
+    return schools_active_elsewhere([est.pk], round_).get(est.pk)
+
+
+def schools_active_elsewhere(est_ids, round_: Round) -> dict[int, RoundSchool]:
+    """school_active_elsewhere for many schools: establishment id -> its row in the latest such round. Two
+    queries."""
     rows = (
-        RoundSchool.objects.filter(establishment=est)
+        RoundSchool.objects.filter(establishment_id__in=est_ids)
         .exclude(round=round_)
         .exclude(round__status=RoundStatus.CLOSED)
         .select_related("round")
         .prefetch_related("proposals")
         .order_by("-round__created_on")
     )
+    out: dict[int, RoundSchool] = {}
     for rs in rows:
         props = list(rs.proposals.all())
         if not props or any(not _ended(p) for p in props):
-            return rs
-    return None
+            out.setdefault(rs.establishment_id, rs)
+    return out
 
 
 def _ended(p: Proposal) -> bool:
@@ -852,19 +919,35 @@ def move_agreed(p: Proposal) -> bool:
     )
 
 
+def hand_offs_pending(round_schools) -> int:
+    """How many approved moves of a round are still to be handed over, when the advisory board has approved
+    every school's move (its latest proposal approved or handed over); 0 otherwise, or when none is left (the round
+    is then completed). The round's status stays 'Plan proposed' until the hand-offs are recorded; the page says
+    this in words. Reads the proposals prefetched by round_schools: no query."""
+    latest = [next(iter(rs.proposals.all()), None) for rs in round_schools]
+    decided = {ProposalStatus.APPROVED, ProposalStatus.HANDED_OVER}
+    if not latest or any(p is None or p.status not in decided for p in latest):
+        return 0
+    return sum(1 for p in latest if not move_agreed(p))
+
+
 def approved_move_for(est: Establishment, today) -> Proposal | None:
     """An approved move of the school still to take effect: approved and not yet handed over (into a group of
     the register), or handed over with an effective date still to come."""
     return (
-        Proposal.objects.filter(round_school__establishment=est)
-        .filter(
-            Q(status=ProposalStatus.APPROVED, group__isnull=False)
-            | Q(status=ProposalStatus.HANDED_OVER, hand_off__effective_on__gt=today)
-        )
+        _approved_moves([est.pk], today)
         .select_related("round")
         .prefetch_related("decisions")
         .order_by("-status_changed_on", "-id")
         .first()
+    )
+
+
+def _approved_moves(est_ids, today):
+    """The proposals that are approved moves of these schools still to take effect (approved_move_for)."""
+    return Proposal.objects.filter(round_school__establishment_id__in=est_ids).filter(
+        Q(status=ProposalStatus.APPROVED, group__isnull=False)
+        | Q(status=ProposalStatus.HANDED_OVER, hand_off__effective_on__gt=today)
     )
 
 

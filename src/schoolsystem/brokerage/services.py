@@ -47,7 +47,9 @@ from schoolsystem.brokerage.rules import (
     DECIDED_ON,
     closing_trust_error,
     concern_note_error,
+    plan_refusal,
     preference_errors,
+    shortlist_refusal,
 )
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
@@ -402,8 +404,9 @@ def round_shortlist(*, by, round: Round) -> int:
     nearest excluded partners with every rule they failed. Returns the number of candidate rows stored."""
     round_ = _lock_round(round)
     _require_officer_for(by, round_.la)
-    if not round_.schools.exists():
-        raise ValidationFailed("Add at least one school before drawing up shortlists.")
+    no_schools = shortlist_refusal(n_schools=round_.schools.count())
+    if no_schools:
+        raise ValidationFailed(no_schools)
     _move_round(
         round_, RoundStatus.SHORTLISTED if round_.status != RoundStatus.PLANNED else RoundStatus.PLANNED
     )
@@ -458,10 +461,12 @@ def round_plan(*, by, round: Round, weights: dict | None = None) -> Round:
     round_ = _lock_round(round)
     _require_officer_for(by, round_.la)
     _move_round(round_, RoundStatus.PLANNED)
-    if not round_.schools.exists():
-        raise ValidationFailed("Add at least one school before planning.")
-    if round_.proposals.exclude(status=ProposalStatus.PROPOSED).exists():
-        raise InvalidTransition("Some proposals are already under way; withdraw them before re-planning.")
+    n_schools = round_.schools.count()
+    refusal = plan_refusal(
+        n_schools=n_schools, proposal_statuses=list(round_.proposals.values_list("status", flat=True))
+    )
+    if refusal:
+        raise (InvalidTransition if n_schools else ValidationFailed)(refusal)
     before = snapshot(round_, ["status", "weights"])
     if weights is not None:
         _check_config(weights, None)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from schoolsystem.brokerage import forms, selectors, services
+from schoolsystem.brokerage import forms, rules, selectors, services
 from schoolsystem.brokerage.constants import (
     OPEN_PROPOSAL_STATUSES,
     DueDiligenceOutcome,
@@ -154,6 +154,11 @@ def round_detail(request, pk):
         basis = selectors.academy_order_basis(schools)
         for rs in schools:
             rs.order_basis = basis[rs.establishment_id]
+    # Offer an action only when the service would take it; otherwise say why (the services' own rules).
+    shortlist_refusal = rules.shortlist_refusal(n_schools=len(schools))
+    plan_refusal = rules.plan_refusal(
+        n_schools=len(schools), proposal_statuses=[p.status for rs in schools for p in rs.proposals.all()]
+    )
     performing = [rs for rs in schools if rs.performing]
     if performing:
         labels = selectors.preference_labels({k for rs in performing for k in rs.preferences})
@@ -171,6 +176,18 @@ def round_detail(request, pk):
             # Still being worked: neither closed nor completed (every school's move agreed).
             "live": r.status not in {RoundStatus.CLOSED, RoundStatus.COMPLETED},
             "has_performing": bool(performing),
+            "shortlist_refusal": shortlist_refusal,
+            "plan_refusal": plan_refusal,
+            # Every move approved, some still to hand over: the status says so in words.
+            # An academy-order round lists the schools it can take, so the officer need not guess URNs.
+            "order_choices": selectors.academy_order_choices(r, request.user)
+            if r.scenario == Scenario.ACADEMY_ORDER
+            and r.status in {RoundStatus.OPEN, RoundStatus.SHORTLISTED}
+            and selectors.can_run_rounds(request.user)
+            else None,
+            "hand_offs_pending": selectors.hand_offs_pending(schools)
+            if r.status == RoundStatus.PLANNED
+            else 0,
             "preferences_refusal": services.preferences_refusal(r) if performing else "",
         },
         status=400 if (request.method == "POST" and (action_error or add_form.errors)) else 200,

@@ -32,6 +32,16 @@ def govuk_date(day: date | None) -> str:
     return date_format(day, "j F Y") if day else ""
 
 
+def in_sentence(label: str) -> str:
+    """A sentence-case label (a choice's, a status's) as it reads inside a sentence: only its first letter is
+    lowered, and not even that when it starts an acronym or a proper noun's acronym ("NLE", "ASP limit"). Words
+    further in keep their capitals: "Third-party support (another school, an NLE or National Support School)"
+    becomes "third-party support (another school, an NLE or National Support School)", not "... an nle ..."."""
+    if not label or (len(label) > 1 and label[1].isupper()):
+        return label
+    return label[0].lower() + label[1:]
+
+
 def _field(model, name: str):
     try:
         return model._meta.get_field(name) if model is not None else None
