@@ -6,6 +6,8 @@ from datetime import date
 
 from django.utils.formats import date_format
 
+from schoolsystem.engines.text import in_sentence  # noqa: F401 (one rule for engines and apps: used by them from here)
+
 # The fonts of the text in drawn figures: the report card charts (performance.charts, matplotlib) and the SVG maps
 # drawn by hand (brokerage.maps) use the same sans-serif list, so a chart and a map read alike. An SVG inline in a
 # page needs its own: GOV.UK Frontend sets the font on its classes, not on <body>, and a browser's default is a
@@ -30,16 +32,6 @@ SVG_FONT_FAMILY = ", ".join(f if f == "sans-serif" else f"'{f}'" for f in SVG_FO
 def govuk_date(day: date | None) -> str:
     """2 February 2027: no leading zero, month in full (GOV.UK style); the same as the templates' |date:"j F Y"."""
     return date_format(day, "j F Y") if day else ""
-
-
-def in_sentence(label: str) -> str:
-    """A sentence-case label (a choice's, a status's) as it reads inside a sentence: only its first letter is
-    lowered, and not even that when it starts an acronym or a proper noun's acronym ("NLE", "ASP limit"). Words
-    further in keep their capitals: "Third-party support (another school, an NLE or National Support School)"
-    becomes "third-party support (another school, an NLE or National Support School)", not "... an nle ..."."""
-    if not label or (len(label) > 1 and label[1].isupper()):
-        return label
-    return label[0].lower() + label[1:]
 
 
 def _field(model, name: str):

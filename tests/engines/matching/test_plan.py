@@ -55,6 +55,12 @@ def test_orphan_with_no_eligible_partner_gets_aggregated_reasons():
     assert "faith ethos (2)" in orphans["s0"].detail
 
 
+def test_orphan_reasons_keep_the_rules_acronyms():
+    result = plan([s(0, 0, estate_flag=True)], [p(0, 1000, 1, accepts_estate_risk=False)])
+    detail = result.orphans[0].detail
+    assert "PFI, land and buildings (1)" in detail and "pfi" not in detail
+
+
 def test_orphan_when_eligible_partners_are_full():
     result = plan([s(0, 0), s(1, 100)], [p(0, 50, 1)])
     assert len(result.assignments) == 1

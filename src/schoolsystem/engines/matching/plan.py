@@ -33,6 +33,7 @@ from schoolsystem.engines.matching.types import (
     SchoolNeed,
     Weights,
 )
+from schoolsystem.engines.text import in_sentence
 
 
 def orphan_penalty(n_schools: int) -> int:
@@ -219,7 +220,9 @@ def plan_from_choice(
             )
         elif n_eligible[i] == 0:
             counts = hopeless_counts[i]
-            parts = [f"{RULES[code][0].lower()} ({n})" for code, n in sorted(counts, key=lambda c: -c[1])]
+            parts = [
+                f"{in_sentence(RULES[code][0])} ({n})" for code, n in sorted(counts, key=lambda c: -c[1])
+            ]
             detail = f"No eligible partner among {len(partners)}. Partners failing each rule: " + (
                 ", ".join(parts) or "none known"
             )
@@ -269,7 +272,7 @@ def explain_orphans(problem: Problem, result: Plan, school_ids: Sequence[str] | 
     counts = problem.rule_counts_for_many([problem.school_index[o.school_id] for o in todo])
     explained = {}
     for o, c in zip(todo, counts, strict=True):
-        parts = [f"{RULES[code][0].lower()} ({n})" for code, n in sorted(c, key=lambda x: -x[1])]
+        parts = [f"{in_sentence(RULES[code][0])} ({n})" for code, n in sorted(c, key=lambda x: -x[1])]
         detail = f"No eligible partner among {len(problem.partners)}. Partners failing each rule: " + (
             ", ".join(parts) or "none known"
         )
