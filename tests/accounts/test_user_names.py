@@ -1,9 +1,11 @@
-"""How a person is named: on pages and in the API (display_name), and in what the service publishes (public_name)."""
+"""How a person is named: on pages and in the API (display_name); what the service publishes names their role or
+body instead (public_body)."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from schoolsystem.accounts.models import User
+from schoolsystem.registry.models import Establishment, Group, LocalAuthority
 
 
 @pytest.mark.parametrize(
@@ -14,11 +16,33 @@ def test_display_name_is_the_full_name_else_the_username(first, last, expected):
     assert User(username="ada", first_name=first, last_name=last).display_name == expected
 
 
-def test_public_name_falls_back_to_the_role_never_the_username():
-    nameless = User(username="ada", role="la_officer")
-    assert nameless.public_name == "Local authority officer"
-    named = User(username="ada", role="la_officer", first_name="Ada", last_name="Lovelace")
-    assert named.public_name == "Ada Lovelace"
+@pytest.mark.parametrize(
+    "role,scope,expected",
+    [
+        ("la_officer", {"scope_la": LocalAuthority(code="936", name="Surrey")}, "Surrey local authority"),
+        ("regional_officer", {"scope_region": "South East"}, "Regional Director, South East"),
+        ("trust_leader", {"scope_group": Group(uid="1", name="Oak Trust")}, "Board of Oak Trust"),
+        (
+            "school_leader",
+            {"scope_establishment": Establishment(urn=1, name="Wyke")},
+            "Governing board of Wyke",
+        ),
+        ("advisory_group", {}, "Advisory board"),
+        ("decision_maker", {}, "Secretary of State for Education"),
+        ("la_officer", {}, "Local authority"),
+    ],
+)
+def test_public_body_names_the_deciding_role_or_body_never_the_person(role, scope, expected):
+    """What the public decision register says decided: the role or body, never the person's name or username."""
+    for obj in scope.values():
+        if hasattr(obj, "pk") and obj.pk is None:
+            obj.pk = 1
+    user = User(username="ada", role=role, first_name="Ada", last_name="Lovelace", **scope)
+    assert user.public_body == expected
+    assert "Ada" not in user.public_body and "ada" not in user.public_body
+    assert (
+        User(username="root", first_name="Ada", is_superuser=True).public_body == "Department for Education"
+    )
 
 
 @pytest.mark.django_db

@@ -452,8 +452,9 @@ def test_side_effects_run_only_after_commit(school_a, officer, django_capture_on
     assert len(callbacks) == 1
 
 
-def test_register_names_who_decided_by_role_not_username_when_they_gave_no_name(inadequate_a, regional):
-    """The decision register is public: a username is a sign-in detail, so a nameless officer is their role."""
+def test_register_names_the_deciding_role_never_the_person_or_username(inadequate_a, regional):
+    """The decision register is public: it names the role that decided (the regional officer's: the Regional
+    Director for their region), never the officer's name nor their username (a sign-in detail)."""
     regional.first_name = regional.last_name = ""
     regional.save(update_fields=["first_name", "last_name"])
     case = case_in_state(CaseState.WARNING_NOTICE, school=inadequate_a, by=regional)
@@ -467,11 +468,14 @@ def test_register_names_who_decided_by_role_not_username_when_they_gave_no_name(
         criteria=[],
     )
     names = set(Decision.objects.filter(establishment=inadequate_a).values_list("decided_by_name", flat=True))
-    assert names == {regional.get_role_display()}
+    assert names == {"Regional Director, North West"}
     regional.first_name, regional.last_name = "Rita", "Reed"
     regional.save(update_fields=["first_name", "last_name"])
     order = services.academy_order_revoke(
         order=AcademyOrder.objects.get(case=case), by=regional, reason="Significant, sustained improvement."
     )
-    assert Decision.objects.get(decision_type="academy_order_revocation").decided_by_name == "Rita Reed"
+    assert (
+        Decision.objects.get(decision_type="academy_order_revocation").decided_by_name
+        == "Regional Director, North West"
+    )
     assert order.state == AcademyOrderState.REVOKED

@@ -26,6 +26,16 @@ ROLE_SCOPE = {
     Role.PUBLIC: "none",
 }
 
+# The body a role without a scope decides for, as the public decision register names it (never a person's name).
+# Scoped roles are named by their scope: "<LA> local authority", "Regional Director, <region>", and so on.
+PUBLIC_BODIES = {
+    Role.LA_OFFICER: "Local authority",
+    Role.REGIONAL_OFFICER: "Regional Director",
+    Role.ADVISORY_GROUP: "Advisory board",
+    Role.DECISION_MAKER: "Secretary of State for Education",
+    Role.ASSESSOR: "Accreditation assessor",
+}
+
 # Roles that may see casework at all (within their scope).
 CASEWORK_ROLES = {Role.LA_OFFICER, Role.REGIONAL_OFFICER, Role.TRUST_LEADER, Role.SCHOOL_LEADER}
 OFFICER_ROLES = {Role.LA_OFFICER, Role.REGIONAL_OFFICER}

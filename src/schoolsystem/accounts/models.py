@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from schoolsystem.accounts.constants import ROLE_SCOPE, Role
+from schoolsystem.accounts.constants import PUBLIC_BODIES, ROLE_SCOPE, Role
 
 
 class User(AbstractUser):
@@ -47,10 +47,22 @@ class User(AbstractUser):
         return self.get_full_name().strip() or self.get_username()
 
     @property
-    def public_name(self) -> str:
-        """The person as records published outside the service name them (the public decision register): their
-        full name, else their role in words. Never the username: that is a sign-in detail, not a name."""
-        return self.get_full_name().strip() or self.get_role_display()
+    def public_body(self) -> str:
+        """Who decided, as records published outside the service (the public decision register) name them: the
+        role or body the user decides for ("Wealdshire local authority", "Regional Director, South East"), never
+        the person's name or username (privacy: the name stays in the audit and the internal pages)."""
+        if self.is_superuser:
+            return "Department for Education"
+        needed = ROLE_SCOPE.get(self.role, "none")
+        if needed == "la" and self.scope_la_id:
+            return f"{self.scope_la.name} local authority"
+        if needed == "region" and self.scope_region:
+            return f"Regional Director, {self.scope_region}"
+        if needed == "group" and self.scope_group_id:
+            return f"Board of {self.scope_group.name}"
+        if needed == "establishment" and self.scope_establishment_id:
+            return f"Governing board of {self.scope_establishment.name}"
+        return PUBLIC_BODIES.get(self.role, self.get_role_display())
 
     @property
     def scope_label(self) -> str:

@@ -219,6 +219,7 @@ class DecisionForm(GovukMessages, forms.Form):
     decided_by_name = forms.CharField(
         max_length=200,
         label="Decided by",
+        help_text="The board or role, such as Regional advisory board, not a person's name: the register is public.",
         error_messages={
             "required": "Enter who decided",
             "max_length": "Who decided must be 200 characters or fewer",

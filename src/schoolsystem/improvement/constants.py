@@ -269,6 +269,19 @@ OUTCOME_HEADLINES = {
     DecisionOutcome.WITHDRAWN: "Withdrawn before a decision",
 }
 
+# What the register's date means for each outcome: only an approval or a refusal is a decision taken on that date;
+# a deferral is the date the question was put off (no decision yet), a withdrawal the date it was withdrawn.
+OUTCOME_DATE_WORDS = {
+    DecisionOutcome.APPROVED: "Decided",
+    DecisionOutcome.DECLINED: "Decided",
+    DecisionOutcome.DEFERRED: "Deferred",
+    DecisionOutcome.WITHDRAWN: "Withdrawn",
+}
+
+# The decision types the public register is for, all offered by its Type filter even before one is published.
+# Accreditation decisions are the Secretary of State's: the filter offers them only once one is published.
+PUBLISHED_DECISION_TYPES = [c for c in DecisionType if c != DecisionType.ACCREDITATION]
+
 # Decision types that answer the same question for a school: a later approval of the same question supersedes the
 # approval standing (explicitly, on the register). Types not listed (revocations, accreditation, other) never do.
 DECISION_QUESTIONS = {

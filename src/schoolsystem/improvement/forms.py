@@ -815,7 +815,9 @@ class DecisionForm(GovukMessages, forms.Form):
         label="Type of decision", error_messages=_choice_messages("the type of decision")
     )
     decided_by_name = forms.CharField(
-        label="Who decided", help_text="The person or body, e.g. Cabinet member for children.", max_length=200
+        label="Who decided",
+        help_text="The role or body, such as Cabinet member for children, not a person's name: the register is public.",
+        max_length=200,
     )
     outcome = forms.ChoiceField(
         label="Outcome",

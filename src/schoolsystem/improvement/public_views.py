@@ -7,14 +7,16 @@ from django.shortcuts import render
 from schoolsystem.core.errors import NotFound
 from schoolsystem.core.exports import csv_response
 from schoolsystem.improvement import selectors
-from schoolsystem.improvement.constants import REDACTABLE_FIELDS
+from schoolsystem.improvement.constants import OUTCOME_DATE_WORDS, PUBLISHED_DECISION_TYPES, REDACTABLE_FIELDS
 from schoolsystem.improvement.forms import DecisionSearchForm
 from schoolsystem.improvement.services import public_headline, public_redactions, public_values
 
 
 def _search(request):
-    # Only types the register holds are offered (accreditation decisions, for one, are not published here yet).
-    form = DecisionSearchForm(request.GET or None, types=selectors.published_decision_types())
+    # Every type the register is for is offered, whether or not one is published yet (the intro promises academy
+    # orders), and any other type once one is published (accreditation decisions, published from that app).
+    types = [*PUBLISHED_DECISION_TYPES, *selectors.published_decision_types()]
+    form = DecisionSearchForm(request.GET or None, types=types)
     if form.is_bound and form.is_valid():
         cd = form.cleaned_data
         qs = selectors.published_decisions(
@@ -36,7 +38,16 @@ def register(request):
     rows = []
     for d in page.object_list:
         values = public_values(d)
-        rows.append((d, {**values, "headline": public_headline(d, values)}))
+        rows.append(
+            (
+                d,
+                {
+                    **values,
+                    "headline": public_headline(d, values),
+                    "date_words": OUTCOME_DATE_WORDS[d.outcome],
+                },
+            )
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,7 +72,11 @@ def detail(request, pk):
         "decisions/detail.html",
         {
             "decision": decision,
-            "public": {**public, "headline": public_headline(decision, public)},
+            "public": {
+                **public,
+                "headline": public_headline(decision, public),
+                "date_words": OUTCOME_DATE_WORDS[decision.outcome],
+            },
             "redactions": redactions,
         },
     )
@@ -117,7 +132,7 @@ def export(request):
         "decisions.csv",
         header=[
             "Reference",
-            "Date decided",
+            "Date (of the decision, deferral or withdrawal)",
             "Type",
             "Outcome",
             "URN",

@@ -613,7 +613,8 @@ def published_decisions(
 
 
 def published_decision_types() -> list[str]:
-    """Decision types with at least one published decision: the register offers only these as filters."""
+    """Decision types with at least one published decision (a type outside PUBLISHED_DECISION_TYPES, such as
+    accreditation, is offered by the register's filter only once one is published)."""
     return list(
         Decision.objects.published()
         .order_by("decision_type")

@@ -72,6 +72,22 @@ def _clean_list(values: Iterable[str]) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()]
 
 
+def _names_a_user(text: str) -> bool:
+    """Whether `text` is a user's full name or username: the public register names the role or body that
+    decided, never a person (their name stays in the audit and the internal pages)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q, Value
+    from django.db.models.functions import Concat, Lower, Trim
+
+    wanted = " ".join(text.split()).lower()
+    return (
+        get_user_model()
+        .objects.annotate(full=Lower(Trim(Concat("first_name", Value(" "), "last_name"))))
+        .filter(Q(full=wanted) | Q(username__iexact=wanted))
+        .exists()
+    )
+
+
 @transaction.atomic
 def decision_create(
     *,
@@ -103,6 +119,11 @@ def decision_create(
         errors["decision_type"] = ["Choose a decision type."]
     if not decided_by_name.strip():
         errors["decided_by_name"] = ["Enter who decided."]
+    elif _names_a_user(decided_by_name):
+        errors["decided_by_name"] = [
+            "Enter the role or body that decided, such as Wealdshire local authority, not a person's name: "
+            "the register is public."
+        ]
     if not isinstance(decided_on, date):
         errors["decided_on"] = ["Enter the date of the decision."]
     elif future := not_after_today(decided_on, today=timezone.localdate(), what=rules.DECIDED_ON):
