@@ -4,10 +4,13 @@ import re
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from schoolsystem.performance.forms import AtRiskFilterForm
 from schoolsystem.performance.imports import KS2Import
 from schoolsystem.performance.models import KeyStageResult, Monitoring, RiskResult, SoftIntelligence
+from schoolsystem.performance.reportcard import results_notice
 from schoolsystem.performance.services import risk_screen_run
 from schoolsystem.registry.models import Establishment, EstablishmentLink, Group, LocalAuthority, Membership
 
@@ -78,6 +81,40 @@ def test_report_card_csv_and_pdf_download(client, surrey):
     assert '"Meeting the expected standard in reading, writing and maths",2018-2019,78.0' in body
     pdf = client.get(reverse("performance:report-card-pdf", args=[WYKE]))
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+@pytest.mark.realdata
+def test_report_card_and_its_pdf_warn_which_year_the_latest_results_are_for(client, surrey):
+    """Results for 2016 to 2019 shown in December 2026 must not read as current: the year comes from the data."""
+    response = client.get(reverse("performance:report-card", args=[WYKE]))
+    html = text_of(response)
+    notice = "The latest results we hold are for 2018 to 2019."
+    assert (
+        f'<strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>{notice}'
+        in html
+    )
+    assert html.index(notice) < html.index("Summary")
+    card = response.context["card"]
+    pdf_html = render_to_string(
+        "performance/report_card_pdf.html",
+        {"school": response.context["school"], "card": card},
+        request=response.wsgi_request,
+    )
+    assert notice in pdf_html and "govuk-warning-text" in pdf_html
+
+
+def test_results_notice_is_computed_from_the_latest_year_shown():
+    sections = [{"latest": "2017-2018"}, {"latest": "2018-2019"}]
+    assert results_notice(sections, today=date(2026, 12, 5)) == {
+        "text": "The latest results we hold are for 2018 to 2019.",
+        "stale": True,
+    }
+    # Results for the academic year just ended are as recent as there can be: a plain notice, not a warning.
+    fresh = results_notice([{"latest": "2025-2026"}], today=date(2026, 12, 5))
+    assert fresh == {"text": "The latest results we hold are for 2025 to 2026.", "stale": False}
+    assert results_notice([{"latest": "2024-2025"}], today=date(2026, 8, 31))["stale"] is False
+    assert results_notice([{"latest": "2024-2025"}], today=date(2026, 9, 1))["stale"] is True
+    assert results_notice([], today=date(2026, 12, 5)) is None
 
 
 @pytest.mark.realdata
@@ -298,14 +335,40 @@ def test_empty_at_risk_list_says_whether_the_screen_ran(client, make_user):
     officer = make_user("la_officer", scope_la=la)
     client.force_login(officer)
     before = text_of(client.get(reverse("performance:at-risk")))
-    assert "No school in your area has been screened yet" in before and "schoolsystem risk run" in before
+    assert "Nothing has been screened yet for every school in Quietshire" in before
+    assert "schoolsystem risk run" in before
     risk_screen_run(by=None, establishments=[school])
     RiskResult.objects.filter(establishment=school).update(concern="none")
     after = text_of(client.get(reverse("performance:at-risk")))
-    assert "1 school in your area was screened, none of medium or high concern" in after
+    assert (
+        "The screen covers every school in Quietshire: 1 school screened, none of medium or high concern"
+        in after
+    )
     assert "screened yet" not in after
+    # The way out names the Concern options by their own labels.
+    assert "Choose “Low, medium or high” or “All schools screened” under Concern to see it." in after
+    labels = [f">{label}</option>" for _, label in AtRiskFilterForm().fields["concern"].choices]
+    assert ">Low, medium or high</option>" in labels and all(label in after for label in labels)
+    assert "Any concern" not in after
     narrowed = text_of(client.get(reverse("performance:at-risk"), {"concern": "high"}))
-    assert "No school matches these filters: 1 school in your area was screened." in narrowed
+    assert (
+        "No school matches these filters. The screen covers every school in Quietshire: 1 school screened."
+        in narrowed
+    )
+
+
+@pytest.mark.django_db
+def test_risk_screen_tells_a_school_leader_it_covers_their_school_not_an_area(client, make_user):
+    la = LocalAuthority.objects.create(code="996", name="Stillshire")
+    school = _school(la, 700011, "Still Water Primary", ofsted_rating="Good")
+    _school(la, 700012, "Other Primary", ofsted_rating="Good")
+    client.force_login(make_user("school_leader", scope_establishment=school))
+    risk_screen_run(by=None)
+    RiskResult.objects.update(concern="none")
+    html = text_of(client.get(reverse("performance:at-risk")))
+    assert "The risk screen for your school, Still Water Primary:" in html
+    assert "The screen covers your school, Still Water Primary: 1 school screened" in html
+    assert "every school" not in html and "your area" not in html and "Other Primary" not in html
 
 
 def text_of(response) -> str:

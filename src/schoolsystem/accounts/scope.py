@@ -38,6 +38,22 @@ def establishment_q(user, prefix: str = "") -> Q:
     return Q(pk__in=[])  # nothing
 
 
+def schools_in_scope_words(user) -> str:
+    """The schools `establishment_q` selects, in words for a page ("every school in Surrey", "your school,
+    Wyke Primary Academy"): a page must not promise an area to a user whose scope is one school."""
+    if is_national(user):
+        return "every school in England"
+    if user.role == Role.LA_OFFICER and user.scope_la_id:
+        return f"every school in {user.scope_la.name}"
+    if user.role == Role.REGIONAL_OFFICER and user.scope_region:
+        return f"every school in the {user.scope_region} region"
+    if user.role == Role.TRUST_LEADER and user.scope_group_id:
+        return f"every school in {user.scope_group.name}"
+    if user.role == Role.SCHOOL_LEADER and user.scope_establishment_id:
+        return f"your school, {user.scope_establishment.name}"
+    return "no schools"
+
+
 def can_see_casework(user) -> bool:
     from schoolsystem.accounts.constants import CASEWORK_ROLES
 

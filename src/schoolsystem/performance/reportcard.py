@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from schoolsystem.engines.similar import nearest
 from schoolsystem.performance.charts import line_chart
@@ -228,7 +229,23 @@ def build(school) -> dict:
     }
     card = {"sections": sections, "history": history, "context": context, "behaviour": behaviour(school.urn)}
     card["summary"] = summary(school, card)
+    card["results_notice"] = results_notice(sections, today=timezone.localdate())
     return card
+
+
+def results_notice(sections: list[dict], *, today) -> dict | None:
+    """Which year the latest results shown are for, so old figures never read as current: {"text", "stale"}.
+    `stale` when that year ended before the academic year now under way began (results for the year just ended
+    are the latest there can be), None when no results are shown."""
+    latest = max((s["latest"] for s in sections), default="")
+    if not latest:
+        return None
+    start, end = latest[:4], latest[-4:]
+    current_start = today.year if today.month >= 9 else today.year - 1
+    return {
+        "text": f"The latest results we hold are for {start} to {end}.",
+        "stale": int(end) < current_start,
+    }
 
 
 BEHAVIOUR_MEASURES = [

@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from schoolsystem.accounts.constants import Role
+from schoolsystem.accounts.scope import is_national, schools_in_scope_words
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied
 from schoolsystem.performance import reportcard as rc
 from schoolsystem.performance import scorecard as sc
@@ -142,6 +144,13 @@ def at_risk(request):
             # Why the list is empty: nothing screened yet, or nothing matching (one more query, only then).
             "screened": selectors.at_risk_for_user(request.user).count() if not page.paginator.count else 0,
             "csv_query": query.urlencode(),
+            # Say whose schools are screened (a school leader's scope is their one school, not an area), and name
+            # the wider Concern options by their own labels.
+            "scope_words": schools_in_scope_words(request.user),
+            "one_school": request.user.role == Role.SCHOOL_LEADER and not is_national(request.user),
+            "wider_concerns": [
+                label for value, label in form.fields["concern"].choices if value in ("any", "all")
+            ],
         },
     )
 
