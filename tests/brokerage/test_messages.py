@@ -31,6 +31,12 @@ def test_each_step_of_a_proposal_says_what_was_recorded_for_which_school(client,
         {"action": "due_diligence", "due_diligence-item": "finance", "due_diligence-outcome": "satisfied"},
     )
     assert said == f"Due diligence for {school} recorded: finance, satisfied."
+    said = _said(
+        client,
+        url,
+        {"action": "due_diligence", "due_diligence-item": "land_pfi", "due_diligence-outcome": "satisfied"},
+    )
+    assert said == f"Due diligence for {school} recorded: land and PFI, satisfied."  # the acronym kept
     for check in p.checks.filter(outcome="pending"):
         _said(
             client,

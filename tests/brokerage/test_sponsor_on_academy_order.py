@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from schoolsystem.brokerage import services
 from schoolsystem.brokerage.constants import Scenario
-from schoolsystem.core.errors import ValidationFailed
+from schoolsystem.brokerage.models import HandOff
+from schoolsystem.core.errors import NotEligible, ValidationFailed
 from schoolsystem.core.models import AuditEvent
 from schoolsystem.improvement.constants import AcademyOrderState
 from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent
@@ -93,3 +94,41 @@ def test_a_refused_decision_records_no_sponsor(area, officer):
         _decide(p, officer, decided_on=date(2025, 1, 1))  # before the consultation
     order.refresh_from_db()
     assert order.state == AcademyOrderState.ISSUED
+
+
+def test_approval_and_hand_off_are_refused_once_the_case_chose_another_intervention(area, officer):
+    """Brokerage and casework must not both decide a school's future (the review found an interim executive board
+    and a sponsor match published for one school on one day)."""
+    p = _proposal(area, officer)
+    Case.objects.create(
+        school=area["needy"],
+        state_changed_on=timezone.now(),
+        sector="maintained",
+        opened_by=officer,
+        state="implementation",
+        intervention="ieb",
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        _decide(p, officer)
+    assert "its intervention case chose" in exc.value.extra["errors"]["outcome"][0]
+    p.refresh_from_db()
+    assert p.status != "approved" and not p.decisions.exists()
+    _decide(p, officer, outcome="declined")  # the board can still decline it
+
+
+def test_hand_off_is_refused_when_the_case_chose_another_intervention_after_approval(area, officer):
+    p = _proposal(area, officer)
+    _decide(p, officer)
+    Case.objects.create(
+        school=area["needy"],
+        state_changed_on=timezone.now(),
+        sector="maintained",
+        opened_by=officer,
+        state="implementation",
+        intervention="ieb",
+    )
+    p.refresh_from_db()
+    with pytest.raises(NotEligible, match="its intervention case chose"):
+        services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 2, 1))
+    assert not HandOff.objects.filter(proposal=p).exists()
+    assert p.status == "approved"

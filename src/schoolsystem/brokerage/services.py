@@ -53,7 +53,7 @@ from schoolsystem.brokerage.rules import (
 )
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import InvalidTransition, NotEligible, PermissionDenied, ValidationFailed
-from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.formatting import govuk_date, in_sentence
 from schoolsystem.core.rules import not_after_today
 from schoolsystem.engines.matching import RuleSet, Weights, plan_problem
 from schoolsystem.registry.constants import GroupType
@@ -644,7 +644,7 @@ def due_diligence_record(
         and outcome != DueDiligenceOutcome.CONCERN
         and not note.strip()
     ):
-        msg = f"Say how the concern about {check.get_item_display().lower()} was resolved."
+        msg = f"Say how the concern about {in_sentence(check.get_item_display())} was resolved."
         raise ValidationFailed(msg, extra={"errors": {"note": [msg]}})
     before = snapshot(check, ["outcome", "note"])
     note = note.strip()
@@ -736,6 +736,8 @@ def board_decide(
                 "The date decided must be on or after the board's earlier decision on "
                 f"{govuk_date(earlier.decided_on)}."
             ]
+    if outcome == BoardOutcome.APPROVED and (conflict := _chose_another_intervention(p)):
+        errors.setdefault("outcome", []).append(conflict)
     if errors:
         raise ValidationFailed("Check the decision.", extra={"errors": errors})
     _move(p, outcome, by=by, action=f"brokerage.board_{outcome}", note=reasons.strip())
@@ -757,6 +759,23 @@ def board_decide(
     if outcome == BoardOutcome.APPROVED and p.group_id is None:  # nothing to hand over: the move is agreed
         _complete_round_if_done(_lock_round(p.round), by=by)
     return decision
+
+
+def _chose_another_intervention(proposal: Proposal) -> str:
+    """Why a sponsor match in an academy-order round can no longer be approved or handed over: the school's
+    intervention case has since chosen another intervention, or its order was revoked (the same rule that keeps such
+    a school out of the round, selectors.other_intervention), so brokerage and casework cannot both decide the
+    school's future. '' when nothing stands in the way or the round is not an academy-order round."""
+    if proposal.round.scenario != Scenario.ACADEMY_ORDER:
+        return ""
+    school = proposal.round_school.establishment
+    other = selectors.other_intervention(school)
+    if not other:
+        return ""
+    return (
+        f"{school.name} cannot be matched with a sponsor: {other}, not an academy order. Change the intervention "
+        "in the school's case first, or decline or withdraw this proposal"
+    )
 
 
 def _record_sponsor_on_academy_order(*, by, proposal: Proposal, decision: BoardDecision) -> None:
@@ -895,6 +914,8 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     to_group, refusal = hand_off_target(p)
     if refusal:
         raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
+    if conflict := _chose_another_intervention(p):
+        raise NotEligible(conflict, extra={"errors": {"effective_on": [conflict]}})
     decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()
     if decision and effective_on < decision.decided_on:
         msg = (

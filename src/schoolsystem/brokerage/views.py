@@ -19,7 +19,7 @@ from schoolsystem.brokerage.constants import (
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
 from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
-from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.formatting import govuk_date, in_sentence
 from schoolsystem.core.pages import apply_error
 from schoolsystem.registry.models import Establishment
 
@@ -364,7 +364,7 @@ def proposal_detail(request, pk):
                 if action == "due_diligence":
                     check = services.due_diligence_record(by=request.user, proposal=p, **d)
                     done = (
-                        f"Due diligence for {school} recorded: {check.get_item_display().lower()}, "
+                        f"Due diligence for {school} recorded: {in_sentence(check.get_item_display())}, "
                         f"{check.get_outcome_display().lower()}."
                     )
                 elif action == "consultation":
