@@ -17,7 +17,13 @@ from schoolsystem.accreditation.rules import (
     review_date_error,
     round_dates_error,
 )
-from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
+from schoolsystem.core.forms import (
+    DateField,
+    GovukMessages,
+    check_not_after_today,
+    choice_messages,
+    number_messages,
+)
 from schoolsystem.registry.models import Establishment, Group
 
 
@@ -25,22 +31,8 @@ def _codes(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _number_messages(what: str, low: int, high: int) -> dict[str, str]:
-    """GOV.UK messages for a whole-number field; `what` names it, e.g. "the number of schools you could lead"."""
-    return {
-        "required": f"Enter {what}",
-        "invalid": f"Enter {what} as a whole number",
-        "min_value": f"{_cap(what)} must be between {low} and {high}",
-        "max_value": f"{_cap(what)} must be between {low} and {high}",
-    }
-
-
 def _choice_messages(what: str) -> dict[str, str]:
-    return {"required": f"Choose {what}", "invalid_choice": f"Choose {what} from the list"}
+    return choice_messages(what, verb="Choose")
 
 
 class OrganisationForm(GovukMessages, forms.Form):
@@ -277,13 +269,13 @@ class DetailsForm(GovukMessages, forms.Form):
         max_value=100,
         label="How many schools could you lead?",
         help_text="An ASP leads 1 or 2 schools; an ASG 3 or more.",
-        error_messages=_number_messages("the number of schools you could lead", 1, 100),
+        error_messages=number_messages("the number of schools you could lead", 1, 100),
     )
     schools_led_in_formal_partnership = forms.IntegerField(
         min_value=0,
         max_value=100,
         label="Schools you lead now through a formal partnership",
-        error_messages=_number_messages(
+        error_messages=number_messages(
             "the number of schools you lead now through a formal partnership", 0, 100
         ),
     )
@@ -291,7 +283,7 @@ class DetailsForm(GovukMessages, forms.Form):
         min_value=0,
         max_value=100,
         label="Primary schools you are accountable for governing",
-        error_messages=_number_messages(
+        error_messages=number_messages(
             "the number of primary schools you are accountable for governing", 0, 100
         ),
     )
@@ -447,7 +439,7 @@ class DecideForm(GovukMessages, forms.Form):
         max_value=100,
         label="Accredited capacity (schools)",
         help_text="How many schools the provider may lead: an ASP 1 or 2, an ASG 3 or more.",
-        error_messages=_number_messages("the accredited capacity", 1, 100),
+        error_messages=number_messages("the accredited capacity", 1, 100),
     )
     review_due_on = DateField(
         label="Review date",

@@ -21,13 +21,13 @@ from schoolsystem.brokerage.rules import (
     ineligible_preference,
     preference_errors,
 )
-from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
+from schoolsystem.core.forms import (
+    DateField,
+    GovukMessages,
+    check_not_after_today,
+    choice_messages,
+)
 from schoolsystem.engines.matching import Weights
-
-
-def _choice_messages(what: str) -> dict[str, str]:
-    """GOV.UK messages for a choice; `what` names it, e.g. "the scenario"."""
-    return {"required": f"Select {what}", "invalid_choice": f"Select {what} from the list"}
 
 
 class RoundForm(GovukMessages, forms.Form):
@@ -41,15 +41,15 @@ class RoundForm(GovukMessages, forms.Form):
             "max_length": "The title must be 200 characters or fewer",
         },
     )
-    scenario = forms.ChoiceField(choices=Scenario.choices, error_messages=_choice_messages("the scenario"))
+    scenario = forms.ChoiceField(choices=Scenario.choices, error_messages=choice_messages("the scenario"))
     la = forms.ChoiceField(
-        label="Local authority", required=False, error_messages=_choice_messages("the local authority")
+        label="Local authority", required=False, error_messages=choice_messages("the local authority")
     )
     leaving_group = forms.ChoiceField(
         required=False,
         label="Closing or current trust",
         help_text="For a whole trust closing, or schools moving from a trust.",
-        error_messages=_choice_messages("the closing or current trust"),
+        error_messages=choice_messages("the closing or current trust"),
     )
 
     def __init__(self, *args, las=(), trusts=(), **kwargs):
@@ -94,7 +94,7 @@ class AddSchoolForm(GovukMessages, forms.Form):
     move_type = forms.ChoiceField(
         label="Kind of move",
         choices=[("", "Choose the kind of move"), *MoveType.choices],
-        error_messages=_choice_messages("the kind of move"),
+        error_messages=choice_messages("the kind of move"),
     )
     performing = forms.BooleanField(
         required=False,
@@ -125,7 +125,7 @@ class WhatIfForm(GovukMessages, forms.Form):
     partner = forms.ChoiceField(
         required=False,
         label="Trust or partner to change",
-        error_messages=_choice_messages("the trust or partner to change"),
+        error_messages=choice_messages("the trust or partner to change"),
     )
     capacity = forms.IntegerField(
         required=False,
@@ -178,10 +178,10 @@ class WhatIfForm(GovukMessages, forms.Form):
 
 
 class DueDiligenceForm(GovukMessages, forms.Form):
-    item = forms.ChoiceField(choices=DueDiligenceItem.choices, error_messages=_choice_messages("the check"))
+    item = forms.ChoiceField(choices=DueDiligenceItem.choices, error_messages=choice_messages("the check"))
     outcome = forms.ChoiceField(
         choices=[c for c in DueDiligenceOutcome.choices if c[0] != "pending"],
-        error_messages=_choice_messages("the outcome of the check"),
+        error_messages=choice_messages("the outcome of the check"),
     )
     note = forms.CharField(required=False, widget=forms.Textarea)
 
@@ -198,7 +198,7 @@ class ConsultationForm(GovukMessages, forms.Form):
     held_on = DateField(label="Date held", what=CONSULTATION_HELD_ON)
     outcome = forms.ChoiceField(
         choices=ConsultationOutcome.choices,
-        error_messages=_choice_messages("the outcome of the consultation"),
+        error_messages=choice_messages("the outcome of the consultation"),
     )
     summary = forms.CharField(
         widget=forms.Textarea, error_messages={"required": "Enter a summary of what the school said"}
@@ -212,7 +212,7 @@ class ConsultationForm(GovukMessages, forms.Form):
 
 class DecisionForm(GovukMessages, forms.Form):
     outcome = forms.ChoiceField(
-        choices=BoardOutcome.choices, error_messages=_choice_messages("the board's decision")
+        choices=BoardOutcome.choices, error_messages=choice_messages("the board's decision")
     )
     reasons = forms.CharField(widget=forms.Textarea, error_messages={"required": "Enter the board's reasons"})
     decided_on = DateField(label="Date decided", what=DECIDED_ON)

@@ -10,13 +10,25 @@ from datetime import date, datetime
 from django import forms
 from django.utils import timezone
 
-from schoolsystem.core.rules import not_after_today
+from schoolsystem.core.rules import capitalise, not_after_today
 
 PARTS = ("day", "month", "year")
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def choice_messages(what: str, *, verb: str = "Select") -> dict[str, str]:
+    """GOV.UK messages for a choice; `what` names it, e.g. "the intervention"."""
+    return {"required": f"{verb} {what}", "invalid_choice": f"{verb} {what} from the list"}
+
+
+def number_messages(what: str, low: int, high: int) -> dict[str, str]:
+    """GOV.UK messages for a whole number between `low` and `high`; `what` names it, e.g. "the days agreed"."""
+    between = f"{capitalise(what)} must be between {low} and {high}"
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"Enter {what} as a whole number",
+        "min_value": between,
+        "max_value": between,
+    }
 
 
 class DateInput(forms.MultiWidget):
@@ -56,7 +68,7 @@ class DateInput(forms.MultiWidget):
         widget["has_error"] = widget["attrs"].get("aria-invalid") == "true"
         for part, sub in zip(PARTS, widget["subwidgets"], strict=True):
             sub["part"] = part
-            sub["label"] = _cap(part)
+            sub["label"] = capitalise(part)
             if base_id:
                 sub["attrs"]["id"] = base_id if part == "day" else f"{base_id}_{part}"
             sub["attrs"].pop("aria-invalid", None)
@@ -84,7 +96,7 @@ class DateField(forms.DateField):
         super().__init__(**kwargs)
         self.what = what or (self.label[:1].lower() + self.label[1:] if self.label else "the date")
         self.error_messages["required"] = given.get("required", f"Enter {self.what}")
-        self.error_messages["invalid"] = given.get("invalid", f"{_cap(self.what)} must be a real date")
+        self.error_messages["invalid"] = given.get("invalid", f"{capitalise(self.what)} must be a real date")
 
     @classmethod
     def parse_text(cls, text: str) -> date | None:
@@ -104,7 +116,7 @@ class DateField(forms.DateField):
         missing = [name for name, part in zip(PARTS, (day, month, year), strict=True) if not part]
         if missing:
             raise forms.ValidationError(
-                f"{_cap(self.what)} must include a {' and '.join(missing)}", code="incomplete"
+                f"{capitalise(self.what)} must include a {' and '.join(missing)}", code="incomplete"
             )
         if not all(re.fullmatch(r"\d{1,4}", part) for part in (day, month, year)):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
@@ -157,7 +169,7 @@ def field_what(field: forms.Field, name: str) -> str:
 def govuk_messages(field: forms.Field, name: str) -> None:
     """Replace Django's default messages of `field` with ones that name it, in the Design System's words."""
     what = field_what(field, name)
-    subject = _cap(what)
+    subject = capitalise(what)
     wording = {
         "required": f"{'Select' if isinstance(field, _SELECTED) else 'Enter'} {what}",
         "invalid_choice": f"Select {what} from the list",

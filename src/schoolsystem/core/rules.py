@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 
-def _cap(text: str) -> str:
+def capitalise(text: str) -> str:
+    """The text with its first letter upper-cased (the rest kept: 'the URN' -> 'The URN')."""
     return text[:1].upper() + text[1:]
 
 
@@ -16,5 +17,5 @@ def not_after_today(value: date | None, *, today: date, what: str) -> str | None
     """A date of something that has happened: today or earlier. `what` names the date as the form does ("the
     date of the visit"); the message is the Design System's: "The date of the visit must be today or in the past"."""
     if isinstance(value, date) and value > today:
-        return f"{_cap(what)} must be today or in the past"
+        return f"{capitalise(what)} must be today or in the past"
     return None

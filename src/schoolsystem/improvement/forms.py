@@ -10,7 +10,13 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from schoolsystem.core.forms import DateField, GovukMessages, check_not_after_today
+from schoolsystem.core.forms import (
+    DateField,
+    GovukMessages,
+    check_not_after_today,
+    choice_messages,
+    number_messages,
+)
 from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
     PHASES,
@@ -29,21 +35,6 @@ from schoolsystem.improvement.constants import (
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _choice_messages(what: str) -> dict[str, str]:
-    """GOV.UK messages for a choice; `what` names it, e.g. "the intervention"."""
-    return {"required": f"Select {what}", "invalid_choice": f"Select {what} from the list"}
-
-
-def _number_messages(what: str, low: int, high: int) -> dict[str, str]:
-    """GOV.UK messages for a whole number; `what` names it, e.g. "the days agreed"."""
-    return {
-        "required": f"Enter {what}",
-        "invalid": f"Enter {what} as a whole number",
-        "min_value": f"{what[:1].upper()}{what[1:]} must be between {low} and {high}",
-        "max_value": f"{what[:1].upper()}{what[1:]} must be between {low} and {high}",
-    }
 
 
 def _urn_messages(school: str) -> dict[str, str]:
@@ -226,7 +217,7 @@ class InterventionForm(VersionedForm):
         label="Intervention",
         choices=InterventionOption.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_messages("the intervention"),
+        error_messages=choice_messages("the intervention"),
     )
     partner_name = forms.CharField(label="Partner (school, leader or trust)", required=False, max_length=250)
     options_considered = forms.CharField(
@@ -310,7 +301,7 @@ class ReasonForm(GovukMessages, forms.Form):
 
 class SponsorForm(GovukMessages, forms.Form):
     sponsor_group = forms.ModelChoiceField(
-        label="Sponsor trust", queryset=None, error_messages=_choice_messages("the sponsor trust")
+        label="Sponsor trust", queryset=None, error_messages=choice_messages("the sponsor trust")
     )
     rationale = forms.CharField(
         label="Why this sponsor",
@@ -483,7 +474,7 @@ class OfferSearchForm(GovukMessages, forms.Form):
         max_value=200,
         required=False,
         help_text="Leave blank for one day: offers with any spare capacity.",
-        error_messages=_number_messages("the days needed", 1, 200),
+        error_messages=number_messages("the days needed", 1, 200),
     )
 
     def clean_days_needed(self):
@@ -511,7 +502,7 @@ class SupportNeedForm(GovukMessages, forms.Form):
         label="Days needed",
         min_value=1,
         max_value=200,
-        error_messages=_number_messages("the days needed", 1, 200),
+        error_messages=number_messages("the days needed", 1, 200),
     )
 
 
@@ -541,13 +532,13 @@ class AgreeForm(GovukMessages, forms.Form):
         label="Offer agreed",
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages=_choice_messages("the offer agreed"),
+        error_messages=choice_messages("the offer agreed"),
     )
     days_agreed = forms.IntegerField(
         label="Days agreed",
         min_value=1,
         max_value=200,
-        error_messages=_number_messages("the days agreed", 1, 200),
+        error_messages=number_messages("the days agreed", 1, 200),
     )
     objectives = forms.CharField(
         label="Objectives",
@@ -597,7 +588,7 @@ class SupportReviewForm(GovukMessages, forms.Form):
         label="Progress rating",
         choices=Rag.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_messages("the progress rating"),
+        error_messages=choice_messages("the progress rating"),
     )
     progress = forms.CharField(
         label="Progress",
@@ -616,7 +607,7 @@ class SupportCloseForm(GovukMessages, forms.Form):
         label="Days delivered",
         min_value=0,
         max_value=400,
-        error_messages=_number_messages("the days delivered", 0, 400),
+        error_messages=number_messages("the days delivered", 0, 400),
     )
     impact_summary = forms.CharField(
         label="Impact",
@@ -631,7 +622,7 @@ class RateForm(GovukMessages, forms.Form):
         coerce=int,
         choices=[(i, f"{i} out of 5") for i in range(5, 0, -1)],
         widget=forms.RadioSelect,
-        error_messages=_choice_messages("how good the support was"),
+        error_messages=choice_messages("how good the support was"),
     )
     comment = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -665,19 +656,19 @@ class OfferForm(GovukMessages, forms.Form):
         required=False,
         min_value=1,
         max_value=1000,
-        error_messages=_number_messages("the area covered in km", 1, 1000),
+        error_messages=number_messages("the area covered in km", 1, 1000),
     )
     days_per_term = forms.IntegerField(
         label="Days available per term",
         min_value=0,
         max_value=1000,
-        error_messages=_number_messages("the days available per term", 0, 1000),
+        error_messages=number_messages("the days available per term", 0, 1000),
     )
     schools_at_once = forms.IntegerField(
         label="Schools supported at once",
         min_value=1,
         max_value=100,
-        error_messages=_number_messages("the number of schools supported at once", 1, 100),
+        error_messages=number_messages("the number of schools supported at once", 1, 100),
     )
     price_model = forms.ChoiceField(label="Price model", choices=PriceModel.choices)
     credits_per_day = forms.IntegerField(
@@ -685,7 +676,7 @@ class OfferForm(GovukMessages, forms.Form):
         required=False,
         min_value=0,
         max_value=1000,
-        error_messages=_number_messages("the credits per day", 0, 1000),
+        error_messages=number_messages("the credits per day", 0, 1000),
     )
     contact_name = forms.CharField(label="Contact name", required=False, max_length=200)
     contact_email = forms.EmailField(
@@ -709,7 +700,7 @@ class MilestoneDoneForm(GovukMessages, forms.Form):
         label="Milestone",
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages=_choice_messages("the milestone"),
+        error_messages=choice_messages("the milestone"),
     )
     done_on = DateField(label="Date done", what=rules.MILESTONE_DONE_ON)
 
@@ -731,7 +722,7 @@ class ActionStatusForm(GovukMessages, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=[("done", "Done"), ("dropped", "No longer needed")],
-        error_messages=_choice_messages("whether the action is done or no longer needed"),
+        error_messages=choice_messages("whether the action is done or no longer needed"),
     )
 
 
@@ -740,7 +731,7 @@ class PeerReviewPlanForm(GovukMessages, forms.Form):
         label="Partnership",
         queryset=None,
         empty_label="Choose a partnership",
-        error_messages=_choice_messages("the partnership"),
+        error_messages=choice_messages("the partnership"),
     )
     urn = forms.IntegerField(
         label="URN of the school reviewed", min_value=1, error_messages=_urn_messages("the school reviewed")
@@ -812,7 +803,7 @@ class DecisionForm(GovukMessages, forms.Form):
     urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     subject = forms.CharField(label="What was decided", max_length=300)
     decision_type = forms.ChoiceField(
-        label="Type of decision", error_messages=_choice_messages("the type of decision")
+        label="Type of decision", error_messages=choice_messages("the type of decision")
     )
     decided_by_name = forms.CharField(
         label="Who decided",
