@@ -57,17 +57,15 @@ def warning_notice_date_errors(
     The date issued (None: not entered, so today) is today or earlier, and at most `backdate_days` back: dated
     further, the notice's compliance period could be over before the case showed it and an intervention (which waits
     for the compliance date) chosen at once. The compliance date comes after the date issued; for a notice issued
-    today, that is in the future. With the date issued in the future there is nothing to measure the compliance date
-    from, so only that error is given. A None compliance date (not entered or not a real date) is the field's own
-    error, not this rule's."""
+    today, that is in the future. The compliance date is measured from the date issued as entered, even when that
+    date has its own error (in the future, or too far back), so one submission shows every error. A None compliance
+    date (not entered or not a real date) is the field's own error, not this rule's."""
     errors: dict[str, str] = {}
     issued = issued_on or today
-    future = not_after_today(issued, today=today, what=NOTICE_ISSUED_ON)
-    if future:
-        errors["issued_on"] = future
-        return errors
     earliest = today - timedelta(days=backdate_days)
-    if issued < earliest:
+    if future := not_after_today(issued, today=today, what=NOTICE_ISSUED_ON):
+        errors["issued_on"] = future
+    elif issued < earliest:
         errors["issued_on"] = (
             f"The date the notice was issued must be within the last {backdate_days} days, on or after "
             f"{govuk_date(earliest)}. For an older notice, issue it with today's date and give the earlier date "
