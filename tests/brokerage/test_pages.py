@@ -258,7 +258,7 @@ def test_regional_officer_starts_a_trust_closure_choosing_the_la_and_the_trust_f
     ]  # their region only
     trusts = dict(form.fields["leaving_group"].choices)
     oak = area["oak"]
-    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "Not a trust closure or a move from a trust"
+    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "Choose the closing trust"
     resp = client.post(
         reverse("brokerage:home"),
         {
@@ -286,7 +286,10 @@ def test_la_officer_has_no_la_choice(client, officer):
     page = client.get(reverse("brokerage:home"))
     assert "la" not in page.context["form"].fields
     html = page.content.decode()
-    assert 'aria-describedby="id_leaving_group-hint"' in html and "For a whole trust closing" in html
+    assert (
+        'aria-describedby="id_leaving_group-hint"' in html
+        and "The multi-academy trust that is closing" in html
+    )
 
 
 def test_shortlist_map_keeps_the_school_name_inside_the_picture(area):

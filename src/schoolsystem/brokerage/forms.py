@@ -32,7 +32,13 @@ from schoolsystem.engines.matching import Weights
 
 class RoundForm(GovukMessages, forms.Form):
     """Start a round. `las`: the LAs the user may run rounds in (a choice only when there are several);
-    `trusts`: open trusts with schools in those LAs, for a closing trust or re-brokerage from a trust."""
+    `trusts`: the multi-academy trusts with schools in those LAs, one of which a whole-MAT closure names.
+
+    The closing trust is asked only under the whole-MAT closure scenario (the page reveals it when that scenario is
+    chosen): for any other scenario a trust left selected is ignored, as the Design System does with a revealed
+    question whose option was not chosen. The service refuses a closing trust in any other round."""
+
+    field_order = ["title", "la", "scenario", "leaving_group"]
 
     title = forms.CharField(
         max_length=200,
@@ -41,15 +47,17 @@ class RoundForm(GovukMessages, forms.Form):
             "max_length": "The title must be 200 characters or fewer",
         },
     )
-    scenario = forms.ChoiceField(choices=Scenario.choices, error_messages=choice_messages("the scenario"))
+    scenario = forms.ChoiceField(
+        choices=Scenario.choices, widget=forms.RadioSelect, error_messages=choice_messages("the scenario")
+    )
     la = forms.ChoiceField(
         label="Local authority", required=False, error_messages=choice_messages("the local authority")
     )
     leaving_group = forms.ChoiceField(
         required=False,
-        label="Closing or current trust",
-        help_text="For a whole trust closing, or schools moving from a trust.",
-        error_messages=choice_messages("the closing or current trust"),
+        label="Closing trust",
+        help_text="The multi-academy trust that is closing: each of its schools is brokered to another trust.",
+        error_messages=choice_messages("the closing trust"),
     )
 
     def __init__(self, *args, las=(), trusts=(), **kwargs):
@@ -63,15 +71,20 @@ class RoundForm(GovukMessages, forms.Form):
         else:
             del self.fields["la"]
         self.trusts = {str(g.pk): g for g in trusts}
-        self.fields["leaving_group"].choices = [("", "Not a trust closure or a move from a trust")] + [
+        self.fields["leaving_group"].choices = [("", "Choose the closing trust")] + [
             (k, g.name) for k, g in self.trusts.items()
         ]
 
     def clean(self):
         data = super().clean()
         data["la"] = self.las.get(data.get("la") or "") or next(iter(self.las.values()), None)
+        if data.get("scenario") != Scenario.MAT_CLOSURE:
+            # The question was not asked for this scenario (revealed only under a whole-MAT closure).
+            self.errors.pop("leaving_group", None)
+            data["leaving_group"] = None
+            return data
         data["leaving_group"] = self.trusts.get(data.get("leaving_group") or "")
-        if "scenario" in data and "leaving_group" not in self.errors:
+        if "leaving_group" not in self.errors:
             no_trust = closing_trust_error(
                 scenario=data["scenario"], has_leaving_group=data["leaving_group"] is not None
             )

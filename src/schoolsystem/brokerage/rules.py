@@ -13,6 +13,7 @@ from schoolsystem.brokerage.constants import (
     Scenario,
 )
 from schoolsystem.core.formatting import in_sentence
+from schoolsystem.registry.constants import GroupType
 
 # How the dates are named in messages (the forms' DateField `what` is the same words).
 CONSULTATION_HELD_ON = "the date the consultation was held"
@@ -48,11 +49,56 @@ def preference_errors(picks: Sequence[str], *, eligible: Collection[str] | None 
     return errors
 
 
-def closing_trust_error(*, scenario: str, has_leaving_group: bool) -> str | None:
-    """A whole-trust closure round names the closing trust (its schools are the ones brokered)."""
-    if scenario == Scenario.MAT_CLOSURE and not has_leaving_group:
-        return "Select the closing trust: the round is for a whole trust closing"
+# Why a round of each other scenario names no closing trust (closing_trust_error).
+_NO_CLOSING_TRUST = {
+    Scenario.ACADEMY_ORDER: "an academy-order round is for maintained schools, which have no trust to leave",
+    Scenario.LEAD_PARTNER: "a lead-partner round is for maintained schools, which have no trust to leave",
+    Scenario.REBROKERAGE: "in a re-brokerage round each school leaves its own trust, which the plan already knows",
+}
+
+
+def closing_trust_error(
+    *, scenario: str, has_leaving_group: bool, group_type: str = "", group_name: str = ""
+) -> str | None:
+    """Only a whole-MAT closure round names a closing trust (seed 003 re-brokerage 4: its schools are the ones
+    brokered, and it is no partner for them), and it must: a multi-academy trust. Any other round names none: the
+    trust would be taken for every school's current trust, and so never proposed to them. `group_type`: the
+    registry type of the trust named, when one is and its type is known."""
+    if scenario == Scenario.MAT_CLOSURE:
+        if not has_leaving_group:
+            return "Select the closing trust: the round is for a whole trust closing"
+        if group_type and group_type != GroupType.MULTI_ACADEMY_TRUST:
+            what = in_sentence(GroupType(group_type).label) if group_type in GroupType.values else group_type
+            return (
+                f"Select a multi-academy trust as the closing trust: {group_name or 'the one selected'} is "
+                f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+            )
+        return None
+    if has_leaving_group:
+        why = _NO_CLOSING_TRUST.get(scenario, "only a whole-MAT closure round has one")
+        return f"Remove the closing trust, or choose a whole-MAT closure: {why}"
     return None
+
+
+def brokered_elsewhere_message(*, school: str, reference: str, title: str) -> str:
+    """A school is brokered in one round at a time: `school` is in round `reference` (`title`), not closed."""
+    return (
+        f"{school} is already in round {reference} ({title}), which is not closed. Close that round, or withdraw the "
+        "school's proposal there, first."
+    )
+
+
+def approved_move_message(*, school: str, partner: str, reference: str, approved_on: str = "") -> str:
+    """A school is not brokered again while a move the advisory board approved (on `approved_on`, a GOV.UK date,
+    when known) in round `reference` is still to take effect."""
+    when = f" on {approved_on}" if approved_on else ""
+    return (
+        f"{school} already has an approved move to {partner}: the advisory board approved it{when} in round "
+        f"{reference}. It cannot be brokered again until that move has taken effect."
+    )
+
+
+OUTSIDE_AREA = "The school is outside this round's area."
 
 
 def concern_note_error(*, outcome: str, note: str) -> str | None:

@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import establishment_q, is_national
+from schoolsystem.brokerage import rules
 from schoolsystem.brokerage.constants import (
     DEFAULT_CAPACITY_BY_SIZE,
     DEFAULT_CAPACITY_LARGE,
     PARTNER_GROUP_TYPES,
     TRUST_GROUP_TYPES,
     WEIGHT_LABELS,
+    BoardOutcome,
     MoveType,
     ProposalStatus,
     RoundStatus,
@@ -52,7 +54,7 @@ from schoolsystem.engines.matching import (
     diff_plans,
     plan_problem,
 )
-from schoolsystem.registry.constants import FORMAL_GROUP_TYPES, GroupStatus, GroupType
+from schoolsystem.registry.constants import GroupStatus, GroupType
 from schoolsystem.registry.models import Establishment, Group, Membership
 
 # ----- scope ---------------------------------------------------------------------------------------------------
@@ -409,6 +411,12 @@ def _with_own_sponsors(schools: list[SchoolNeed]) -> list[SchoolNeed]:
     ]
 
 
+def closing_group_id(round_: Round) -> int | None:
+    """The pk of the round's closing trust: a whole-MAT closure's. A trust recorded on a round of another scenario
+    (possible before rules.closing_trust_error refused it) means nothing: each school leaves its own trust."""
+    return round_.leaving_group_id if round_.scenario == Scenario.MAT_CLOSURE else None
+
+
 def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> SchoolNeed:
     est = rs.establishment
     needs = list(rs.needs)
@@ -419,7 +427,8 @@ def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> Scho
     preferences = tuple(rs.preferences) if rs.performing else ()
     if rs.move_type == MoveType.FORM_MAT:
         preferences = (f"new:{est.urn}",)
-    leaving = f"group:{round_.leaving_group_id}" if round_.leaving_group_id else current.get(est.pk, "")
+    closing = closing_group_id(round_)
+    leaving = f"group:{closing}" if closing else current.get(est.pk, "")
     return SchoolNeed(
         id=str(est.urn),
         urn=est.urn,
@@ -456,7 +465,7 @@ def round_problem(round_: Round, *, unlisted: RoundSchool | None = None) -> Roun
             if r.pk == unlisted.pk:
                 r.preferences = []
     current = {}
-    if not round_.leaving_group_id:  # a school's current trust is never its new partner, in any scenario
+    if not closing_group_id(round_):  # a school's current trust is never its new partner, in any scenario
         for est_id, gid in Membership.objects.filter(
             establishment_id__in=[r.establishment_id for r in rows],
             left_on__isnull=True,
@@ -951,6 +960,88 @@ def _approved_moves(est_ids, today):
     )
 
 
+def approved_move_refusal(est: Establishment, move: Proposal) -> str:
+    """Why `est` cannot be brokered while `move` (approved_move_for, its decisions prefetched) is to happen."""
+    decision = next((d for d in move.decisions.all() if d.outcome == BoardOutcome.APPROVED), None)
+    return rules.approved_move_message(
+        school=est.name,
+        partner=move.partner_name,
+        reference=move.round.reference,
+        approved_on=govuk_date(decision.decided_on) if decision else "",
+    )
+
+
+def in_round_area(user, round_: Round, est: Establishment) -> bool:
+    """Whether `user` may add `est` to `round_` as far as area goes: a school of the round's LA; for a regional
+    officer any school of their region; any school for national users. `est.la` is read (select_related it)."""
+    if est.la_id == round_.la_id or is_national(user):
+        return True
+    return user.role == Role.REGIONAL_OFFICER and est.la.region_name == user.scope_region
+
+
+@dataclass
+class ClosingTrustSchools:
+    """What "Add every school of <closing trust>" would do now: the schools it would add (by name) and those it
+    would leave out with the service's reason; `in_round`: how many of the trust's schools are in the round."""
+
+    trust: Group
+    addable: list[Establishment]
+    refused: list[tuple[Establishment, str]]
+    in_round: int
+
+
+def closing_trust_schools(round_: Round, user) -> ClosingTrustSchools | None:
+    """For a whole-MAT closure round: the closing trust's current open schools that round_add_leaving_trust_schools
+    would add for `user`, and those it would refuse, with the same reasons (outside the round's area, brokered in
+    another live round, an approved move still to happen). None for any other round. Five queries whatever the
+    number of schools."""
+    gid = closing_group_id(round_)
+    if gid is None:
+        return None
+    members = list(
+        Establishment.objects.open()
+        .filter(
+            pk__in=Membership.objects.filter(group_id=gid, left_on__isnull=True).values("establishment_id")
+        )
+        .select_related("la")
+        .order_by("name")
+    )
+    in_round = set(round_.schools.values_list("establishment_id", flat=True))
+    todo = [e for e in members if e.pk not in in_round]
+    ids = [e.pk for e in todo]
+    busy = schools_active_elsewhere(ids, round_) if ids else {}
+    moves: dict[int, Proposal] = {}
+    if ids:
+        for p in (
+            _approved_moves(ids, timezone.localdate())
+            .select_related("round", "round_school")
+            .prefetch_related("decisions")
+            .order_by("status_changed_on", "id")  # the latest last: it stays, as approved_move_for's
+        ):
+            moves[p.round_school.establishment_id] = p
+    addable, refused = [], []
+    for e in todo:
+        if not in_round_area(user, round_, e):
+            refused.append((e, rules.OUTSIDE_AREA))
+        elif e.pk in busy:
+            other = busy[e.pk].round
+            refused.append(
+                (
+                    e,
+                    rules.brokered_elsewhere_message(
+                        school=e.name, reference=other.reference, title=other.title
+                    ),
+                )
+            )
+        elif e.pk in moves:
+            refused.append((e, approved_move_refusal(e, moves[e.pk])))
+        else:
+            addable.append(e)
+    return ClosingTrustSchools(
+        trust=round_.leaving_group, addable=addable, refused=refused, in_round=len(members) - len(todo)
+    )
+
+
 def trust_for_sponsor(sponsor: Group) -> Group | None:
     """The open trust (not a sponsor record) GIAS holds under the sponsor's name; a multi-academy trust first."""
     matches = same_named_groups([sponsor.name], TRUST_GROUP_TYPES).get(group_key(sponsor.name), [])
@@ -976,15 +1067,15 @@ def round_las_for(user) -> list:
 
 
 def trusts_in(las) -> list:
-    """Open formal trusts with a current member school in these LAs (one query), by name."""
+    """Open multi-academy trusts with a current member school in these LAs (one query), by name: the trusts a
+    whole-MAT closure round may name as closing (rules.closing_trust_error)."""
     return list(
         Group.objects.filter(
-            group_type__in=FORMAL_GROUP_TYPES,
+            group_type=GroupType.MULTI_ACADEMY_TRUST,
             status=GroupStatus.OPEN,
             memberships__left_on__isnull=True,
             memberships__establishment__la__in=[la.pk for la in las],
         )
-        .exclude(group_type=GroupType.SPONSOR)
         .distinct()
         .order_by("name")
     )

@@ -45,6 +45,8 @@ from schoolsystem.brokerage.models import (
 from schoolsystem.brokerage.rules import (
     CONSULTATION_HELD_ON,
     DECIDED_ON,
+    OUTSIDE_AREA,
+    brokered_elsewhere_message,
     closing_trust_error,
     concern_note_error,
     plan_refusal,
@@ -114,7 +116,8 @@ def round_create(
     weights: dict | None = None,
     rules: dict | None = None,
 ) -> Round:
-    """Start a brokerage round in `la`'s area. A whole-MAT closure names the closing trust."""
+    """Start a brokerage round in `la`'s area. A whole-MAT closure names the closing trust, a multi-academy trust;
+    no other round names one (rules.closing_trust_error)."""
     _require_officer_for(by, la)
     if scenario not in Scenario.values:
         raise ValidationFailed(
@@ -122,7 +125,12 @@ def round_create(
         )
     if not title.strip():
         raise ValidationFailed("Enter a title.", extra={"errors": {"title": ["Enter a title."]}})
-    no_trust = closing_trust_error(scenario=scenario, has_leaving_group=leaving_group is not None)
+    no_trust = closing_trust_error(
+        scenario=scenario,
+        has_leaving_group=leaving_group is not None,
+        group_type=leaving_group.group_type if leaving_group is not None else "",
+        group_name=leaving_group.name if leaving_group is not None else "",
+    )
     if no_trust:
         raise ValidationFailed(no_trust, extra={"errors": {"leaving_group": [no_trust]}})
     _check_config(weights, rules)
@@ -161,9 +169,8 @@ def round_add_school(
     _require_officer_for(by, round_.la)
     if round_.status not in {RoundStatus.OPEN, RoundStatus.SHORTLISTED}:
         raise InvalidTransition("Schools can only be added before the plan is proposed.")
-    in_region = by.role == Role.REGIONAL_OFFICER and establishment.la.region_name == by.scope_region
-    if establishment.la_id != round_.la_id and not is_national(by) and not in_region:
-        raise NotEligible("The school is outside this round's area.")
+    if not selectors.in_round_area(by, round_, establishment):
+        raise NotEligible(OUTSIDE_AREA)
     if not establishment.is_open:
         msg = f"{establishment.name} is closed."
         raise NotEligible(msg, extra=_urn_error(msg))
@@ -207,23 +214,13 @@ def _check_not_brokered_elsewhere(establishment: Establishment, round_: Round) -
     """A school is brokered in one round at a time, and not again while an approved move is still to happen."""
     other = selectors.school_active_elsewhere(establishment, round_)
     if other is not None:
-        msg = (
-            f"{establishment.name} is already in round {other.round.reference} ({other.round.title}), which is "
-            "not closed. Close that round, or withdraw the school's proposal there, first."
+        msg = brokered_elsewhere_message(
+            school=establishment.name, reference=other.round.reference, title=other.round.title
         )
         raise NotEligible(msg, extra=_urn_error(msg))
     move = selectors.approved_move_for(establishment, timezone.localdate())
     if move is not None:
-        decision = next(
-            (d for d in move.decisions.all() if d.outcome == BoardOutcome.APPROVED),
-            None,
-        )
-        when = f" on {govuk_date(decision.decided_on)}" if decision else ""
-        msg = (
-            f"{establishment.name} already has an approved move to {move.partner_name}: the advisory board "
-            f"approved it{when} in round {move.round.reference}. It cannot be brokered again until that move "
-            "has taken effect."
-        )
+        msg = selectors.approved_move_refusal(establishment, move)
         raise NotEligible(msg, extra=_urn_error(msg))
 
 
@@ -277,8 +274,10 @@ def round_add_leaving_trust_schools(
     the reason; the others are still added."""
     from schoolsystem.registry.models import Membership
 
-    if round.leaving_group_id is None:
-        raise ValidationFailed("This round names no closing trust.")
+    if selectors.closing_group_id(round) is None:
+        raise ValidationFailed(
+            "Only a whole-MAT closure round adds every school of a trust, and this round names no closing trust."
+        )
     round_ = _lock_round(round)
     _require_officer_for(by, round_.la)
     ests = (

@@ -117,18 +117,24 @@ def round_detail(request, pk):
             elif action == "add_trust_schools":
                 added = services.round_add_leaving_trust_schools(by=request.user, round=r)
                 n = len(added)
-                messages.success(
-                    request,
-                    f"{n} school{'s' if n != 1 else ''} of {r.leaving_group.name} added"
-                    + (": " + ", ".join(rs.establishment.name for rs in added) + "." if n else "."),
-                )
-                if added.skipped:
-                    messages.warning(
-                        request,
-                        f"{len(added.skipped)} not added: "
-                        + " ".join(f"{e.name} (URN {e.urn}): {why}" for e, why in added.skipped),
+                skipped = " ".join(f"{e.name} (URN {e.urn}): {why}" for e, why in added.skipped)
+                if not n:
+                    # Nothing happened: say why as an error, not as a success with a count of none.
+                    action_error = f"No school of {r.leaving_group.name} was added" + (
+                        f". {skipped}"
+                        if skipped
+                        else ": every open school of the trust is in this round already."
                     )
-                return redirect("brokerage:round", pk=r.pk)
+                else:
+                    messages.success(
+                        request,
+                        f"{n} school{'s' if n != 1 else ''} of {r.leaving_group.name} added: "
+                        + ", ".join(rs.establishment.name for rs in added)
+                        + ".",
+                    )
+                    if added.skipped:
+                        messages.warning(request, f"{len(added.skipped)} not added: {skipped}")
+                    return redirect("brokerage:round", pk=r.pk)
             elif action == "remove":
                 rs = (
                     r.schools.select_related("establishment")
@@ -159,6 +165,10 @@ def round_detail(request, pk):
     plan_refusal = rules.plan_refusal(
         n_schools=len(schools), proposal_statuses=[p.status for rs in schools for p in rs.proposals.all()]
     )
+    # Schools can still be added: what to offer is worked out only then, and only for those who may add them.
+    adding = r.status in {RoundStatus.OPEN, RoundStatus.SHORTLISTED} and selectors.can_run_rounds(
+        request.user
+    )
     performing = [rs for rs in schools if rs.performing]
     if performing:
         labels = selectors.preference_labels({k for rs in performing for k in rs.preferences})
@@ -181,10 +191,10 @@ def round_detail(request, pk):
             # Every move approved, some still to hand over: the status says so in words.
             # An academy-order round lists the schools it can take, so the officer need not guess URNs.
             "order_choices": selectors.academy_order_choices(r, request.user)
-            if r.scenario == Scenario.ACADEMY_ORDER
-            and r.status in {RoundStatus.OPEN, RoundStatus.SHORTLISTED}
-            and selectors.can_run_rounds(request.user)
+            if r.scenario == Scenario.ACADEMY_ORDER and adding
             else None,
+            # A whole-MAT closure offers to add its trust's schools only when some would be added (ADR 0091).
+            "trust_schools": selectors.closing_trust_schools(r, request.user) if adding else None,
             "hand_offs_pending": selectors.hand_offs_pending(schools)
             if r.status == RoundStatus.PLANNED
             else 0,
