@@ -179,7 +179,13 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return selectors.case_actions(obj)
+        """The moves the signed-in user may make on the case, as the service takes them: its state's moves less
+        those their role does not make and those the case's own record refuses (exit, escalation)."""
+        request = self.context.get("request")
+        if request is None:
+            return selectors.case_actions(obj)
+        guarded = selectors.case_guard_refusals(obj, order=getattr(obj, "academy_order", None))
+        return [a for a in selectors.case_actions_for(obj, request.user) if a not in guarded]
 
 
 class IsCasework(permissions.BasePermission):
@@ -201,7 +207,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Case.objects.none()
 
     def get_queryset(self):
-        return selectors.cases_for_user(self.request.user).order_by("-created_on", "-id")
+        # The academy order is read by allowed_actions: joined here, not fetched per case.
+        return (
+            selectors.cases_for_user(self.request.user)
+            .select_related("academy_order")
+            .order_by("-created_on", "-id")
+        )
 
     def get_object(self):
         try:
@@ -218,13 +229,17 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             reasons=cd["reasons"],
             summary=cd["summary"],
         )
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def transition(self, request, pk=None, action_name=""):
         case = self.get_object()
         run_spec(request, _action_spec(action_name, case, request.user))
-        return Response(CaseSerializer(selectors.case_for_user(request.user, case.pk)).data)
+        return Response(
+            CaseSerializer(selectors.case_for_user(request.user, case.pk), context={"request": request}).data
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -100,9 +100,29 @@ ACADEMY_REGIONAL_ONLY = frozenset(
 
 CASE_WRITE_ROLES = frozenset({Role.LA_OFFICER, Role.REGIONAL_OFFICER})
 
+# Escalating sends the case to the regional officer, who chooses the intervention from there: a move of the local
+# authority officer. The regional officer it goes to does not escalate (the case's decisions are theirs already).
+ESCALATION_ROLES = frozenset({Role.LA_OFFICER})
+
 
 def allowed_actions(state: str) -> list[str]:
     return [action for action, (sources, _) in CASE_TRANSITIONS.items() if state in sources]
+
+
+def action_role_refusal(action: str, *, sector: str, role: str, superuser: bool = False) -> str:
+    """Why a user of `role` may not make the move `action` on a case of `sector` (maintained/academy), in words; ""
+    when they may. The service refuses with it and the case page leaves the move out, so a page offers only the
+    moves the service takes (docs/decisions/0091). A superuser may make any move."""
+    if superuser:
+        return ""
+    if sector == CaseSector.ACADEMY and action in ACADEMY_REGIONAL_ONLY and role != Role.REGIONAL_OFFICER:
+        return "For an academy this decision is the regional officer's, working with the trust."
+    if action == CaseAction.ESCALATE and role not in ESCALATION_ROLES:
+        return (
+            "A case is escalated to the regional officer by a local authority officer. A regional officer does "
+            "not escalate it: the case's decisions are theirs already."
+        )
+    return ""
 
 
 class WarningGround(models.TextChoices):

@@ -15,18 +15,19 @@ from schoolsystem.core.errors import NotFound
 from schoolsystem.core.formatting import govuk_date
 from schoolsystem.engines.support import OfferFacts, RankedOffer, SupportNeed, rank_offers, term_for
 from schoolsystem.improvement.constants import (
-    ACADEMY_REGIONAL_ONLY,
     CASE_WRITE_ROLES,
     COMMITTED_SUPPORT_STATES,
     CONSULTED_OUTCOMES,
     OPEN_CASE_STATES,
     AcademyOrderState,
     ActionStatus,
+    CaseAction,
     CaseSector,
     CaseState,
     ConsultationOutcome,
     DecisionStatus,
     SupportState,
+    action_role_refusal,
     allowed_actions,
     compliance_period_applies,
     deadline_days,
@@ -238,14 +239,56 @@ def is_regional(user) -> bool:
 
 
 def case_actions_for(case: Case, user) -> list[str]:
-    """The moves of the case `user` may make now: none unless they change casework; for an academy, the moves that
-    are the regional officer's decision (`constants.ACADEMY_REGIONAL_ONLY`) only for a regional officer."""
+    """The moves of the case `user` may make now, as the service would take them for their role: none unless they
+    change casework; for an academy, the moves that are the regional officer's decision
+    (`constants.ACADEMY_REGIONAL_ONLY`) only for a regional officer; escalation only for those who escalate to the
+    regional officer (`constants.ESCALATION_ROLES`). The case's own guards are `case_guard_refusals`."""
     if not can_change_casework(user):
         return []
-    actions = case_actions(case)
-    if case.sector == CaseSector.ACADEMY and not is_regional(user):
-        actions = [a for a in actions if a not in ACADEMY_REGIONAL_ONLY]
-    return actions
+    return [
+        a
+        for a in case_actions(case)
+        if not action_role_refusal(a, sector=case.sector, role=user.role, superuser=user.is_superuser)
+    ]
+
+
+ORDER_IN_FORCE_STATES = frozenset({AcademyOrderState.ISSUED, AcademyOrderState.SPONSOR_FOUND})
+
+
+def exit_refusal(case: Case) -> str:
+    """Why the case cannot exit, whatever is entered, in words; "" when it can: it exits only when every exit
+    criterion is met (seed 002: strong intervention, quick exit, against criteria set at the start)."""
+    criteria = case.exit_criteria or []
+    if not criteria:
+        return "No exit criteria are set: edit the case to set them, then record a review where every one is met."
+    met = sum(1 for c in criteria if c.get("met"))
+    if met < len(criteria):
+        return (
+            f"The case exits when every exit criterion is met; {met} of {len(criteria)} are met. Record a termly "
+            "review when the rest are."
+        )
+    return ""
+
+
+def escalation_refusal(case: Case, order: AcademyOrder | None) -> str:
+    """Why the case cannot be escalated, whatever is entered, in words; "" when it can. `order`: the case's academy
+    order, or None. While it is in force the regional officer has decided the school's future (seed 003: an
+    inadequate maintained school becomes a sponsored academy); escalating would send the case back to them to
+    choose again beside the order, so it stays with the order until that is revoked."""
+    if order is not None and order.state in ORDER_IN_FORCE_STATES:
+        return (
+            f"The regional officer's academy order of {govuk_date(order.issued_on)} is in force: the case is not "
+            "escalated while it is. The order is revoked only in exceptional circumstances."
+        )
+    return ""
+
+
+def case_guard_refusals(case: Case, *, order: AcademyOrder | None) -> dict[str, str]:
+    """The moves the case's state allows that its own record refuses whatever is entered, each with why: exit
+    (`exit_refusal`) and escalation (`escalation_refusal`). The services refuse with the same words, and the case
+    page names them instead of offering the move. `order`: the case's academy order or None (no query here)."""
+    found = {CaseAction.EXIT: exit_refusal(case), CaseAction.ESCALATE: escalation_refusal(case, order)}
+    return {action: why for action, why in found.items() if why and action in case_actions(case)}
 
 
 def _does(who: str, verb: str) -> str:
@@ -265,6 +308,16 @@ def case_next_step(case: Case, user, *, today: date | None = None) -> str:
         ("you" if regional else "a regional officer") if academy else ("you" if officer else "an officer")
     )
     mover = "you" if officer else "an officer"
+    # Escalating sends the case to the regional officer: offered to those who escalate, not to the regional officer.
+    escalates = officer and not action_role_refusal(
+        CaseAction.ESCALATE, sector=case.sector, role=user.role, superuser=user.is_superuser
+    )
+    escalation = (
+        ""
+        if officer and not escalates
+        else f" or {_does('you' if escalates else 'a local authority officer', 'escalate')} the case to the "
+        "regional officer"
+    )
     order_now = (
         " The school is judged inadequate: a regional officer may choose an academy order once the school has been "
         "consulted."
@@ -284,13 +337,12 @@ def case_next_step(case: Case, user, *, today: date | None = None) -> str:
     elif state == CaseState.MONITORING:
         text = (
             f"Next, {_does(mover, 'record')} monitoring visits. If the concerns continue, {_does(decider, 'issue')} "
-            f"a warning notice, or {_does(mover, 'record')} an early conversation or "
-            f"{_does(mover, 'escalate')} the case to the regional officer." + order_now
+            f"a warning notice, or {_does(mover, 'record')} an early conversation{escalation}." + order_now
         )
     elif state == CaseState.PRE_WARNING:
         text = (
-            f"Next, if the concerns continue, {_does(decider, 'issue')} a warning notice, or "
-            f"{_does(mover, 'escalate')} the case to the regional officer." + order_now
+            f"Next, if the concerns continue, {_does(decider, 'issue')} a warning notice{escalation}."
+            + order_now
         )
     elif state == CaseState.WARNING_NOTICE:
         if compliance_pending(case, today):

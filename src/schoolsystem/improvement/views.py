@@ -26,6 +26,7 @@ from schoolsystem.improvement.constants import (
     DecisionStatus,
     InterventionOption,
     SupportState,
+    action_role_refusal,
     options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Offer, PeerReviewAction
@@ -239,6 +240,11 @@ def case_detail(request, pk):
         if can_write
         else []
     )
+    # A move the case's own record refuses (exit before every criterion is met; escalation while its academy order
+    # is in force) is named with why, not offered (docs/decisions/0091).
+    guarded = selectors.case_guard_refusals(case, order=order)
+    not_now = [(CaseAction(a).label, guarded[a]) for a, _ in actions if a in guarded]
+    actions = [(a, label) for a, label in actions if a not in guarded]
     # The school's academy route already under way (brokerage sponsor matches, academy orders): shown, and an
     # academy order is not offered while one is in force or a match is approved.
     route = selectors.academy_route(request.user, case.school)
@@ -264,6 +270,7 @@ def case_detail(request, pk):
             "consultations": consultations,
             "actions": actions,
             "intervention_blocked": list(blocked.values()),
+            "not_now": not_now,
             "intervention_only_now": only_now,
             "academy_refusal": academy_refusal,
             "next_step": selectors.case_next_step(case, request.user),
@@ -454,6 +461,17 @@ def _case_success(action: str, result) -> str:
     }.get(action, f"Case for {name} updated")
 
 
+def _not_now(request, title: str, reasons: list[str], caption: str, back_url: str):
+    """A case step that cannot be taken now: why, and the way back, instead of a form the service would refuse
+    (200 on GET; 409 on POST, the case's state refusing it)."""
+    return render(
+        request,
+        "improvement/not_now.html",
+        {"title": title, "reasons": reasons, "caption": caption, "back_url": back_url},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
 @casework_page
 def case_action(request, pk, action):
     case = selectors.case_for_user(request.user, pk)
@@ -464,6 +482,19 @@ def case_action(request, pk, action):
         raise Http404("No such action.")
     form_class, kwargs, title, call = spec
     back = reverse("improvement:case-detail", args=[case.pk])
+    caption = f"{case.school.name} (URN {case.school.urn})"
+    if action in CaseAction.values:
+        # The page of a move the service would refuse whatever is entered says why instead of showing a form that
+        # can do nothing: a move the user's role does not make (403), one the case's own record refuses.
+        refusal = action_role_refusal(
+            action, sector=case.sector, role=request.user.role, superuser=request.user.is_superuser
+        )
+        if refusal:
+            raise PermissionDenied(refusal)
+        order = AcademyOrder.objects.filter(case=case).first()
+        guarded = selectors.case_guard_refusals(case, order=order).get(action)
+        if guarded:
+            return _not_now(request, f"{CaseAction(action).label}: not now", [guarded], caption, back)
     intro = ""
     if action == CaseAction.CHOOSE_INTERVENTION:
         missing = selectors.intervention_preconditions(case, options=kwargs["allowed"])
@@ -486,7 +517,7 @@ def case_action(request, pk, action):
         success=lambda result: _case_success(action, result),
         next_url=lambda _: back,
         title=title,
-        caption=f"{case.school.name} (URN {case.school.urn})",
+        caption=caption,
         intro=intro,
         back_url=back,
     )

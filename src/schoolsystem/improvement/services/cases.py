@@ -26,7 +26,6 @@ from schoolsystem.core.rules import not_after_today
 from schoolsystem.engines.working_days import next_working_day
 from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
-    ACADEMY_REGIONAL_ONLY,
     CASE_TRANSITIONS,
     CONSULTED_OUTCOMES,
     AcademyOrderState,
@@ -38,12 +37,19 @@ from schoolsystem.improvement.constants import (
     DecisionType,
     InterventionOption,
     WarningGround,
+    action_role_refusal,
     deadline_days,
     is_inadequate,
     options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent, Consultation
-from schoolsystem.improvement.selectors import academy_route, can_change_casework, intervention_preconditions
+from schoolsystem.improvement.selectors import (
+    academy_route,
+    can_change_casework,
+    escalation_refusal,
+    exit_refusal,
+    intervention_preconditions,
+)
 from schoolsystem.improvement.services.decisions import decision_create
 
 log = logging.getLogger("schoolsystem.improvement")
@@ -120,11 +126,9 @@ def _transition(
             f"A case that is “{case.get_state_display().lower()}” cannot move to "
             f"“{CaseState(target).label.lower()}” ({CaseAction(action).label.lower()})."
         )
-    regional = by.is_superuser or by.role == Role.REGIONAL_OFFICER
-    if case.sector == CaseSector.ACADEMY and action in ACADEMY_REGIONAL_ONLY and not regional:
-        raise PermissionDenied(
-            "For an academy this decision is the regional officer's, working with the trust."
-        )
+    refusal = action_role_refusal(action, sector=case.sector, role=by.role, superuser=by.is_superuser)
+    if refusal:
+        raise PermissionDenied(refusal)
     before = snapshot(case)
     from_state = case.state
     fields = list(apply(case) if apply else [])
@@ -396,8 +400,17 @@ def case_record_consultation(
     )
     audit(obj=locked, action="case.consultation_recorded", actor=by, before=before)
     if outcome == ConsultationOutcome.REFUSED_TO_ENGAGE:
+        # The case goes to the regional officer when it can: not when they recorded the refusal themselves (the
+        # case is theirs already) nor while its academy order is in force (escalation_refusal).
         sources, _ = CASE_TRANSITIONS[CaseAction.ESCALATE]
-        if locked.state in sources:
+        may_escalate = not action_role_refusal(
+            CaseAction.ESCALATE, sector=locked.sector, role=by.role, superuser=by.is_superuser
+        )
+        if (
+            locked.state in sources
+            and may_escalate
+            and not escalation_refusal(locked, AcademyOrder.objects.filter(case=locked).first())
+        ):
             case_escalate(case=locked, by=by, reason="The school refused to engage with the consultation.")
     return consultation
 
@@ -633,11 +646,9 @@ def case_exit(*, case: Case, by, note: str = "", version: int | None = None) -> 
     """Exit the case: only when every exit criterion is met (seed 002: quick exit)."""
 
     def apply(c: Case):
-        if not c.exit_criteria_met:
-            raise ValidationFailed(
-                "The case cannot exit until every exit criterion is met.",
-                extra={"errors": {"exit_criteria": ["Not every exit criterion is met."]}},
-            )
+        refusal = exit_refusal(c)
+        if refusal:
+            raise ValidationFailed(refusal, extra={"errors": {"exit_criteria": [refusal]}})
         c.closed_on = _today()
         c.closing_note = note.strip()
         c.next_visit_due = None
@@ -649,12 +660,18 @@ def case_exit(*, case: Case, by, note: str = "", version: int | None = None) -> 
 
 
 def case_escalate(*, case: Case, by, reason: str, version: int | None = None) -> Case:
+    """Send the case to the regional officer, who chooses the intervention from there: a local authority officer's
+    move (`constants.ESCALATION_ROLES`), refused while the case's academy order is in force
+    (`selectors.escalation_refusal`)."""
     if not reason.strip():
         raise ValidationFailed(
             "Give the reason for escalating.", extra={"errors": {"reason": ["Enter the reason."]}}
         )
 
     def apply(c: Case):
+        refusal = escalation_refusal(c, AcademyOrder.objects.filter(case=c).first())
+        if refusal:
+            raise InvalidTransition(refusal)
         c.escalated_on = _today()
         c.escalation_reason = reason.strip()
         return ["escalated_on", "escalation_reason"]

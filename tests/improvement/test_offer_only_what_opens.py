@@ -1,0 +1,172 @@
+"""The case page offers only the moves the service takes for the signed-in role and this case
+(docs/decisions/0091): escalation sends a case to the regional officer, so a regional officer is never offered it
+(and the service refuses it); a case whose academy order is in force is not escalated; a case exits only when every
+exit criterion is met. A move refused whatever is entered is named with why, and its page says why instead of a
+form; the API's allowed_actions are the same moves."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from schoolsystem.core.errors import InvalidTransition, PermissionDenied
+from schoolsystem.improvement import selectors, services
+from schoolsystem.improvement.constants import (
+    CASE_TRANSITIONS,
+    CaseAction,
+    CaseState,
+    ConsultationOutcome,
+    InterventionOption,
+)
+from tests.improvement.factories import PATHS, case_in_state, consult, make_school, today
+
+ESCALATE = CaseAction.ESCALATE
+
+
+def _actions(client, user, case):
+    client.force_login(user)
+    response = client.get(reverse("improvement:case-detail", args=[case.pk]))
+    assert response.status_code == 200
+    return [a for a, _ in response.context["actions"]], response.content.decode()
+
+
+def _academy_order_case(school, officer, regional):
+    """The demo's story: an inadequate maintained school, warning notice, consultation, academy order issued by the
+    regional officer (the case is then 'intervention chosen')."""
+    case = case_in_state(CaseState.WARNING_NOTICE, school=school, by=officer)
+    consult(case, regional)
+    case.refresh_from_db()
+    return services.case_choose_intervention(
+        case=case,
+        by=regional,
+        option=InterventionOption.SPONSORED_ACADEMY,
+        rationale="Inadequate: the law requires an academy order.",
+        options_considered=["Sponsored academy", "IEB"],
+        criteria=["Inadequate"],
+    )
+
+
+def test_a_regional_officer_is_not_offered_escalate_after_choosing_the_intervention(
+    client, inadequate_a, officer, regional
+):
+    """Found in review: the regional officer was offered 'Escalate' on the case whose academy order they had just
+    issued."""
+    case = _academy_order_case(inadequate_a, officer, regional)
+    assert case.state == CaseState.INTERVENTION_CHOSEN
+    actions, page = _actions(client, regional, case)
+    assert ESCALATE not in actions
+    assert reverse("improvement:case-action", args=[case.pk, ESCALATE]) not in page
+    assert CaseAction.START_IMPLEMENTATION in actions
+    # The page of the move says why (403), and the service refuses it.
+    response = client.get(reverse("improvement:case-action", args=[case.pk, ESCALATE]))
+    assert response.status_code == 403
+    assert "A regional officer does not escalate it" in response.content.decode()
+    with pytest.raises(PermissionDenied):
+        services.case_escalate(case=case, by=regional, reason="x")
+    case.refresh_from_db()
+    assert case.state == CaseState.INTERVENTION_CHOSEN
+
+
+@pytest.mark.parametrize("state", [s for s in PATHS if s in CASE_TRANSITIONS[ESCALATE][0]])
+def test_escalate_is_offered_to_the_la_officer_never_to_the_regional_officer(
+    client, school_a, officer, regional, state
+):
+    case = case_in_state(state, school=school_a, by=officer)
+    assert ESCALATE not in _actions(client, regional, case)[0]
+    with pytest.raises(PermissionDenied):
+        services.case_escalate(case=case, by=regional, reason="x")
+    assert ESCALATE in _actions(client, officer, case)[0]
+    assert services.case_escalate(case=case, by=officer, reason="No progress.").state == CaseState.ESCALATED
+
+
+def test_a_case_whose_academy_order_is_in_force_is_not_escalated(client, inadequate_a, officer, regional):
+    case = _academy_order_case(inadequate_a, officer, regional)
+    actions, page = _actions(client, officer, case)
+    assert ESCALATE not in actions
+    assert "Escalate: not now. The regional officer&#x27;s academy order of" in page
+    response = client.get(reverse("improvement:case-action", args=[case.pk, ESCALATE]))
+    assert response.status_code == 200 and 'id="not-now"' in response.content.decode()
+    assert 'id="main-form"' not in response.content.decode()
+    response = client.post(
+        reverse("improvement:case-action", args=[case.pk, ESCALATE]), {"version": case.version, "reason": "x"}
+    )
+    assert response.status_code == 409
+    with pytest.raises(InvalidTransition, match="academy order of .* is in force"):
+        services.case_escalate(case=case, by=officer, reason="x")
+    case.refresh_from_db()
+    assert case.state == CaseState.INTERVENTION_CHOSEN
+    # Revoked (exceptional circumstances), the case may go back to the regional officer.
+    services.academy_order_revoke(order=case.academy_order, by=regional, reason="Sustained improvement.")
+    case.refresh_from_db()
+    assert ESCALATE in _actions(client, officer, case)[0]
+
+
+def test_a_refusal_to_engage_recorded_by_the_regional_officer_does_not_escalate_to_them(
+    inadequate_a, officer, regional
+):
+    case = case_in_state(CaseState.WARNING_NOTICE, school=inadequate_a, by=officer)
+    services.case_record_consultation(
+        case=case,
+        by=regional,
+        proposal="Academy order",
+        consulted_on=today(),
+        school_response="",
+        outcome=ConsultationOutcome.REFUSED_TO_ENGAGE,
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.WARNING_NOTICE  # recorded, and the case stays with them
+    assert case.consultations.count() == 1
+
+
+def test_exit_is_offered_only_when_every_exit_criterion_is_met(client, school_a, officer):
+    case = case_in_state(CaseState.REVIEW, school=school_a, by=officer)
+    actions, page = _actions(client, officer, case)
+    assert CaseAction.EXIT not in actions
+    assert "Exit: criteria met: not now. No exit criteria are set" in page
+    services.case_update(case=case, by=officer, version=case.version, summary="", exit_criteria=["A", "B"])
+    case.refresh_from_db()
+    services.case_hold_review(case=case, by=officer, reviewed_on=today(), progress="Half.", criteria_met=[0])
+    case.refresh_from_db()
+    actions, page = _actions(client, officer, case)
+    assert CaseAction.EXIT not in actions and "1 of 2 are met" in page
+    services.case_hold_review(
+        case=case, by=officer, reviewed_on=today(), progress="All.", criteria_met=[0, 1]
+    )
+    case.refresh_from_db()
+    assert CaseAction.EXIT in _actions(client, officer, case)[0]
+
+
+@pytest.mark.parametrize("state", list(PATHS))
+def test_every_move_offered_is_one_the_service_takes(client, inadequate_a, officer, regional, state):
+    """For each role, each move the page offers is one the role rule and the case's guards allow: the same
+    function the service applies (the service's own guards on input are tested with each step)."""
+    case = case_in_state(state, school=inadequate_a, by=officer)
+    for user in (officer, regional):
+        for action in selectors.case_actions_for(case, user):
+            assert action in CASE_TRANSITIONS and case.state in CASE_TRANSITIONS[action][0]
+        assert (ESCALATE in selectors.case_actions_for(case, user)) == (
+            user is officer and case.state in CASE_TRANSITIONS[ESCALATE][0]
+        )
+
+
+def test_the_api_lists_the_moves_of_the_signed_in_role(
+    client, las, inadequate_a, school_a, officer, regional
+):
+    case = _academy_order_case(inadequate_a, officer, regional)
+    for user in (officer, regional):
+        client.force_login(user)
+        body = client.get(f"/api/v1/cases/{case.pk}/").json()
+        assert body["allowed_actions"] == [CaseAction.START_IMPLEMENTATION]
+    monitoring = case_in_state(CaseState.MONITORING, school=school_a, by=officer)
+    client.force_login(regional)
+    assert ESCALATE not in client.get(f"/api/v1/cases/{monitoring.pk}/").json()["allowed_actions"]
+    client.force_login(officer)
+    assert ESCALATE in client.get(f"/api/v1/cases/{monitoring.pk}/").json()["allowed_actions"]
+    # The list reads each case's academy order in the same query: no query per case.
+    with CaptureQueriesContext(connection) as two:
+        assert len(client.get("/api/v1/cases/").json()["results"]) == 2
+    for urn in (100101, 100102):
+        case_in_state(CaseState.MONITORING, school=make_school(las[0], urn), by=officer)
+    with CaptureQueriesContext(connection) as four:
+        assert len(client.get("/api/v1/cases/").json()["results"]) == 4
+    assert len(four) == len(two)
