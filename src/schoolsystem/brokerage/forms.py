@@ -94,7 +94,8 @@ class RoundForm(GovukMessages, forms.Form):
 
 
 class AddSchoolForm(GovukMessages, forms.Form):
-    """Add a school to a round. The kind of move is asked only in a re-brokerage round, where it is needed."""
+    """Add a school to a round. The kind of move is asked only in a re-brokerage round, where it is needed; whether
+    the school is performing only in a whole-MAT closure, the one round whose schools help choose their trust."""
 
     urn = forms.IntegerField(
         label="URN",
@@ -132,6 +133,8 @@ class AddSchoolForm(GovukMessages, forms.Form):
         super().__init__(*args, **kwargs)
         if scenario != Scenario.REBROKERAGE:
             del self.fields["move_type"]
+        if scenario != Scenario.MAT_CLOSURE:
+            del self.fields["performing"]
 
 
 class WhatIfForm(GovukMessages, forms.Form):

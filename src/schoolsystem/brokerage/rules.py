@@ -101,6 +101,14 @@ def approved_move_message(*, school: str, partner: str, reference: str, approved
 OUTSIDE_AREA = "The school is outside this round's area."
 
 
+def performing_error(*, scenario: str, performing: bool) -> str | None:
+    """Only the schools of a closing trust help choose their next trust (seed 003 re-brokerage 4: performing
+    schools of a whole-MAT closure); in any other round the department decides for every school."""
+    if performing and scenario != Scenario.MAT_CLOSURE:
+        return "Untick performing school: only the schools of a closing trust choose their trust (a whole-MAT closure)"
+    return None
+
+
 def concern_note_error(*, outcome: str, note: str) -> str | None:
     """A due diligence check found a concern: the note says what it is."""
     if outcome == DueDiligenceOutcome.CONCERN and not (note or "").strip():

@@ -49,6 +49,7 @@ from schoolsystem.brokerage.rules import (
     brokered_elsewhere_message,
     closing_trust_error,
     concern_note_error,
+    performing_error,
     plan_refusal,
     preference_errors,
     shortlist_refusal,
@@ -181,6 +182,9 @@ def round_add_school(
     if move_type and round_.scenario != Scenario.REBROKERAGE:
         msg = "The kind of move applies only to re-brokerage rounds."
         raise ValidationFailed(msg, extra={"errors": {"move_type": [msg]}})
+    not_performing = performing_error(scenario=round_.scenario, performing=performing)
+    if not_performing:
+        raise ValidationFailed(not_performing, extra={"errors": {"performing": [not_performing]}})
     if RoundSchool.objects.filter(round=round_, establishment=establishment).exists():
         msg = f"{establishment.name} is already in this round."
         raise ValidationFailed(msg, extra=_urn_error(msg))

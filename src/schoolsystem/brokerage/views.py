@@ -87,7 +87,7 @@ def round_detail(request, pk):
                         round=r,
                         establishment=est,
                         move_type=d.get("move_type", ""),
-                        performing=d["performing"],
+                        performing=d.get("performing", False),
                         finance_flag=d["finance_flag"],
                         estate_flag=d["estate_flag"],
                         group_key=d["group_key"],
