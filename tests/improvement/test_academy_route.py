@@ -69,24 +69,28 @@ def _choose(case, by, option):
 # 1. The academy route already under way
 
 
-def test_an_approved_sponsor_match_refuses_a_second_academy_order(las, inadequate_a, officer, regional):
+def test_an_approved_sponsor_match_refuses_every_intervention(las, inadequate_a, officer, regional):
+    """A second academy order, and any other intervention: brokerage and casework do not both decide a school's
+    future (brokerage refuses its match once the case chose another intervention, the same rule the other way)."""
     case = _escalated(inadequate_a, officer, regional)
     proposal = _match(inadequate_a, las[0])
-    with pytest.raises(ValidationFailed) as exc:
-        _choose(case, regional, InterventionOption.SPONSORED_ACADEMY)
-    message = exc.value.extra["errors"]["option"][0]
-    assert message.startswith(
-        "Select another intervention: Birch Primary already has an approved sponsor match"
-    )
-    assert proposal.partner_name in message and "R-1" in message and "joining on" in message
+    for option in (InterventionOption.SPONSORED_ACADEMY, InterventionOption.IEB):
+        with pytest.raises(ValidationFailed) as exc:
+            _choose(case, regional, option)
+        message = exc.value.extra["errors"]["option"][0]
+        assert message.startswith("Birch Primary already has an approved sponsor match")
+        assert proposal.partner_name in message and "R-1" in message and "joining on" in message
+        assert "No intervention can be chosen while it stands" in message
     assert not AcademyOrder.objects.exists()
-    # Another intervention is still open to the regional officer.
-    chosen = _choose(case, regional, InterventionOption.IEB)
-    assert chosen.intervention == InterventionOption.IEB
+    case.refresh_from_db()
+    assert case.state == CaseState.ESCALATED and not case.intervention
+    # Once the match is no longer standing (declined), the choice is casework's again.
+    type(proposal).objects.filter(pk=proposal.pk).update(status="declined")
+    assert _choose(case, regional, InterventionOption.IEB).intervention == InterventionOption.IEB
 
 
 @pytest.mark.parametrize("status", ["approved", "handed_over"])
-def test_case_page_shows_the_match_and_does_not_offer_an_academy_order(
+def test_case_page_shows_the_match_and_offers_no_intervention(
     client, las, inadequate_a, officer, regional, status
 ):
     case = _escalated(inadequate_a, officer, regional)
@@ -96,16 +100,13 @@ def test_case_page_shows_the_match_and_does_not_offer_an_academy_order(
     assert "Academy order and sponsor matches" in page
     assert "Brokerage round R-1" in page and "Fenwick Learning Trust" in page
     assert reverse("brokerage:proposal", args=[proposal.pk]) in page
-    assert (
-        'id="academy-order-refused"' in page and "An academy order (sponsored academy) is not offered" in page
-    )
-    # The intervention form does not offer it, and says why.
+    assert 'id="academy-order-refused"' in page and "No intervention can be chosen while it stands" in page
+    assert reverse("improvement:case-action", args=[case.pk, "choose_intervention"]) not in page
+    # The intervention page has no form, and says why.
     response = client.get(reverse("improvement:case-action", args=[case.pk, "choose_intervention"]))
-    choices = [v for v, _ in response.context["form"].fields["option"].choices]
-    assert InterventionOption.SPONSORED_ACADEMY not in choices and InterventionOption.IEB in choices
-    assert "An academy order is not offered: Birch Primary already has an approved sponsor match" in (
-        response.content.decode()
-    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "form" not in response.context
+    assert "Birch Primary already has an approved sponsor match" in body
 
 
 def test_a_match_not_yet_approved_is_shown_but_does_not_refuse(client, las, inadequate_a, officer, regional):

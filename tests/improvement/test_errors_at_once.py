@@ -14,7 +14,7 @@ from schoolsystem.core.errors import ValidationFailed
 from schoolsystem.core.rules import not_after_today
 from schoolsystem.improvement import rules, services
 from schoolsystem.improvement.constants import CaseState, ConsultationOutcome, InterventionOption
-from tests.improvement.factories import case_in_state, today
+from tests.improvement.factories import case_in_state, consult, today
 from tests.improvement.test_support_steps import deployed  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,10 @@ def test_consultation_missing_proposal_and_missing_response_are_shown_together(c
 
 def test_intervention_without_its_partner_or_rationale_is_shown_together(client, school_a, officer):
     case = case_in_state(CaseState.WARNING_NOTICE, school=school_a, by=officer)
+    consult(
+        case, officer
+    )  # consulted since the notice: an intervention can be chosen (else no form is shown)
+    case.refresh_from_db()
     response = _post(
         client,
         officer,

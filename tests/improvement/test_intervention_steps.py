@@ -80,8 +80,13 @@ def test_consultation_before_the_notice_does_not_count_and_the_message_says_so(c
     action_url = reverse("improvement:case-action", args=[case.pk, CHOOSE])
     assert action_url not in body
     assert "Choose an intervention: not yet." in body and "was held before the warning notice" in body
-    # The choose page itself names the precondition too.
-    assert "Before an intervention can be chosen" in client.get(action_url).content.decode()
+    # The choose page itself names the precondition too, instead of a form.
+    choose_page = client.get(action_url).content.decode()
+    assert (
+        "No intervention can be chosen now" in choose_page
+        and "was held before the warning notice" in choose_page
+    )
+    assert 'id="main-form"' not in choose_page
 
     consult(case, officer)
     assert action_url in page(client, officer, case)
@@ -118,7 +123,7 @@ def test_intervention_refused_until_the_compliance_date_has_passed(client, schoo
     body = page(client, officer, case)
     assert reverse("improvement:case-action", args=[case.pk, CHOOSE]) not in body
     assert f"The school has until {govuk_date(due)} to comply" in body
-    # Through the page: the same message, beside the option.
+    # Through the page: the same message, and no form (nothing can be chosen before the compliance date).
     client.force_login(officer)
     response = client.post(
         reverse("improvement:case-action", args=[case.pk, CHOOSE]),
@@ -130,7 +135,9 @@ def test_intervention_refused_until_the_compliance_date_has_passed(client, schoo
             "rationale": "r",
         },
     )
-    assert response.status_code == 400 and "to comply with the warning notice" in response.content.decode()
+    assert response.status_code == 409 and "to comply with the warning notice" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.WARNING_NOTICE
 
 
 def test_compliance_date_on_the_day_itself_still_waits(school_a, officer):

@@ -499,6 +499,66 @@ def academy_route(user, school) -> AcademyRoute:
     return academy_routes(user, [school.pk])[school.pk]
 
 
+def decided_elsewhere(route: AcademyRoute, school_name: str) -> str:
+    """Why no intervention can be chosen for the school, in words; "" when one can: its academy route stands (an
+    academy order in force, or a sponsor match the brokerage advisory board approved, perhaps handed over). Brokerage
+    and casework do not both decide a school's future: brokerage refuses a match once the case chose another
+    intervention (brokerage.services._chose_another_intervention), and casework refuses every intervention, not
+    only a second academy order, while the route stands."""
+    refusal = route.refusal(school_name)
+    if not refusal:
+        return ""
+    return (
+        f"{refusal} No intervention can be chosen while it stands: brokerage and casework do not both decide the "
+        "school's future."
+    )
+
+
+@dataclass(frozen=True)
+class InterventionChoice:
+    """What a user may choose for a case now, as the service would take it: `options` (empty: nothing), and
+    `reasons`, in words, why nothing can be chosen (`decided`: the school's academy route stands) or why only some
+    options are offered (the rest wait for the warning notice's compliance date)."""
+
+    options: list[str]
+    reasons: list[str]
+    decided: str = ""
+
+
+def intervention_choice(
+    case: Case,
+    user,
+    *,
+    route: AcademyRoute | None = None,
+    consultations: Iterable[Consultation] | None = None,
+    today: date | None = None,
+) -> InterventionChoice:
+    """The options `user` may choose for the case now: those their role may choose for the school's sector
+    (`constants.INTERVENTION_RULES`), none while the school's academy route stands (`decided_elsewhere`) or while a
+    precondition fails for every option (`intervention_preconditions`: compliance date, consultation), and only those
+    that do not wait for the compliance date while it has not passed. The case page offers the step, and the
+    choose-intervention page lists options, from this; the service refuses the rest with the same words.
+    `route` and `consultations`: already read by the caller (else read here)."""
+    today = today or timezone.localdate()
+    route = route if route is not None else academy_route(user, case.school)
+    decided = decided_elsewhere(route, case.school.name)
+    if decided:
+        return InterventionChoice(options=[], reasons=[decided], decided=decided)
+    allowed = options_for(case.sector, user.role, superuser=user.is_superuser)
+    missing = intervention_preconditions(case, options=allowed, today=today, consultations=consultations)
+    if missing or not allowed:
+        return InterventionChoice(options=[], reasons=list(missing.values()))
+    now = intervention_options_now(case, user, today=today)
+    reasons = []
+    if now != allowed:
+        # Only an academy order for an inadequate maintained school does not wait (compliance_period_applies).
+        reasons.append(
+            f"The warning notice's compliance date, {govuk_date(case.compliance_by)}, has not passed: only an "
+            "academy order can be chosen before then."
+        )
+    return InterventionChoice(options=now, reasons=reasons)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # What is due
 

@@ -19,6 +19,7 @@ from schoolsystem.core.pages import apply_error, page, posted, submit
 from schoolsystem.engines.support import NO_NEED_MET
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
+    CASE_TRANSITIONS,
     ActionStatus,
     CaseAction,
     CaseSource,
@@ -27,7 +28,6 @@ from schoolsystem.improvement.constants import (
     InterventionOption,
     SupportState,
     action_role_refusal,
-    options_for,
 )
 from schoolsystem.improvement.models import AcademyOrder, Offer, PeerReviewAction
 from schoolsystem.performance.selectors import indicator_change, risk_reasons_for
@@ -219,16 +219,6 @@ def case_open(request):
     )
 
 
-def _intervention_choices(case, user, route) -> tuple[list[str], str]:
-    """(the options `user` may choose for the case, why an academy order is not among them or ""): an academy
-    order is left out while the school already has one in force or an approved brokerage sponsor match."""
-    allowed = options_for(case.sector, user.role, superuser=user.is_superuser)
-    refusal = route.refusal(case.school.name) if InterventionOption.SPONSORED_ACADEMY in allowed else ""
-    if refusal:
-        allowed = [o for o in allowed if o != InterventionOption.SPONSORED_ACADEMY]
-    return allowed, refusal
-
-
 @casework_page
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
@@ -245,21 +235,21 @@ def case_detail(request, pk):
     guarded = selectors.case_guard_refusals(case, order=order)
     not_now = [(CaseAction(a).label, guarded[a]) for a, _ in actions if a in guarded]
     actions = [(a, label) for a, label in actions if a not in guarded]
-    # The school's academy route already under way (brokerage sponsor matches, academy orders): shown, and an
-    # academy order is not offered while one is in force or a match is approved.
+    # The school's academy route already under way (brokerage sponsor matches, academy orders): shown, and no
+    # intervention is offered while an order is in force or a match is approved.
     route = selectors.academy_route(request.user, case.school)
     academy_refusal = ""
-    # Choosing an intervention is offered only when its preconditions hold; otherwise the page names them.
-    blocked: dict[str, str] = {}
+    # Choosing an intervention is offered only when an option can be chosen now; otherwise the page names why.
+    blocked: list[str] = []
     only_now: list[str] = []
     if any(a == CaseAction.CHOOSE_INTERVENTION for a, _ in actions):
-        allowed, academy_refusal = _intervention_choices(case, request.user, route)
-        blocked = selectors.intervention_preconditions(case, options=allowed, consultations=consultations)
-        now = [o for o in selectors.intervention_options_now(case, request.user) if o in allowed]
-        if not blocked and now != allowed:
-            only_now = [InterventionOption(o).label for o in now]
-        if blocked:
+        choice = selectors.intervention_choice(case, request.user, route=route, consultations=consultations)
+        academy_refusal = choice.decided
+        if not choice.options:
+            blocked = [] if choice.decided else choice.reasons
             actions = [(a, label) for a, label in actions if a != CaseAction.CHOOSE_INTERVENTION]
+        elif choice.reasons:
+            only_now = [InterventionOption(o).label for o in choice.options]
     decisions = selectors.case_decisions(case)
     return render(
         request,
@@ -269,7 +259,7 @@ def case_detail(request, pk):
             "history": selectors.case_history(case)[:200],
             "consultations": consultations,
             "actions": actions,
-            "intervention_blocked": list(blocked.values()),
+            "intervention_blocked": blocked,
             "not_now": not_now,
             "intervention_only_now": only_now,
             "academy_refusal": academy_refusal,
@@ -377,7 +367,7 @@ def _action_spec(action: str, case, user):
         ),
         CaseAction.CHOOSE_INTERVENTION: (
             forms.InterventionForm,
-            {"allowed": _intervention_choices(case, user, selectors.academy_route(user, case.school))[0]},
+            {"allowed": selectors.intervention_choice(case, user).options},
             "Choose an intervention",
             lambda cd: services.case_choose_intervention(
                 case=case,
@@ -496,20 +486,12 @@ def case_action(request, pk, action):
         if guarded:
             return _not_now(request, f"{CaseAction(action).label}: not now", [guarded], caption, back)
     intro = ""
-    if action == CaseAction.CHOOSE_INTERVENTION:
-        missing = selectors.intervention_preconditions(case, options=kwargs["allowed"])
-        refusal = _intervention_choices(
-            case, request.user, selectors.academy_route(request.user, case.school)
-        )[1]
-        if missing:
-            intro = "Before an intervention can be chosen: " + " ".join(missing.values())
-        elif case.compliance_by and selectors.compliance_pending(case):
-            intro = (
-                f"The warning notice's compliance date, {govuk_date(case.compliance_by)}, has not passed: "
-                "only an academy order can be chosen before then."
-            )
-        if refusal:
-            intro = f"{intro} An academy order is not offered: {refusal}".strip()
+    if action == CaseAction.CHOOSE_INTERVENTION and case.state in CASE_TRANSITIONS[action][0]:
+        # Only the options the service would take now are listed; none, and the page says why instead of a form.
+        choice = selectors.intervention_choice(case, request.user)
+        if not choice.options:
+            return _not_now(request, "No intervention can be chosen now", choice.reasons, caption, back)
+        intro = " ".join(choice.reasons)
     return submit(
         request,
         form_class(posted(request), initial={"version": case.version}, **kwargs),

@@ -46,6 +46,7 @@ from schoolsystem.improvement.models import AcademyOrder, Case, CaseEvent, Consu
 from schoolsystem.improvement.selectors import (
     academy_route,
     can_change_casework,
+    decided_elsewhere,
     escalation_refusal,
     exit_refusal,
     intervention_preconditions,
@@ -480,8 +481,9 @@ def case_choose_intervention(
     """Choose the intervention (seed 000 options; seed 003 academy orders). Who may choose each option is
     `constants.INTERVENTION_RULES`; what must hold first (the warning notice's compliance date passed, the school
     consulted on or after the notice) is `selectors.intervention_preconditions`, whose messages say what is
-    missing. An academy order is refused while the school already has one in force or an approved brokerage
-    sponsor match (`selectors.academy_route`). Records a draft Decision for the register (published from its
+    missing. Every intervention is refused while the school already has an academy order in force or an approved
+    brokerage sponsor match (`selectors.decided_elsewhere`): brokerage and casework do not both decide a school's
+    future. `selectors.intervention_choice` is what the pages offer from the same rules. Records a draft Decision for the register (published from its
     page); a sponsored-academy choice issues an academy order with its own decision."""
     errors: dict[str, list[str]] = {}
     if option not in InterventionOption.values:
@@ -511,15 +513,11 @@ def case_choose_intervention(
                     "errors": {"option": ["Select another intervention: the school is not judged inadequate"]}
                 },
             )
-        if option == InterventionOption.SPONSORED_ACADEMY:
-            # The school's academy route is already under way: an order in force, or a sponsor match the brokerage
-            # advisory board approved (seed 003 scenario 1). A second order would contradict it.
-            refusal = academy_route(None, c.school).refusal(c.school.name)
-            if refusal:
-                raise ValidationFailed(
-                    refusal,
-                    extra={"errors": {"option": [f"Select another intervention: {refusal.rstrip('.')}"]}},
-                )
+        # The school's academy route already stands: an order in force, or a sponsor match the brokerage advisory
+        # board approved (seed 003 scenario 1). Any intervention chosen now would decide its future a second time.
+        decided = decided_elsewhere(academy_route(None, c.school), c.school.name)
+        if decided:
+            raise ValidationFailed(decided, extra={"errors": {"option": [decided]}})
         missing = intervention_preconditions(c, options=[option], today=_today())
         if missing:
             # The compliance message belongs to the option chosen (an academy order may not wait); the consultation

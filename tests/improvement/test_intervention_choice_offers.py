@@ -1,0 +1,133 @@
+"""The choose-intervention page offers only the options the service would take now, and says why instead when
+there are none (docs/decisions/0091). Found in review: for a school already handed over to a trust by a brokerage
+round (or with an academy order in force) the page listed options that were all refused, and the case page linked to
+it. Brokerage and casework do not both decide a school's future (the rule brokerage keeps the other way round:
+brokerage.services._chose_another_intervention): while the school's academy route stands, no intervention is
+chosen."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolsystem.core.errors import ValidationFailed
+from schoolsystem.improvement import services
+from schoolsystem.improvement.constants import CaseState, InterventionOption, WarningGround
+from schoolsystem.improvement.models import AcademyOrder, Case
+from tests.improvement.factories import case_in_state, consult, today
+from tests.improvement.test_academy_route import _choose, _escalated, _match
+
+CHOOSE = "choose_intervention"
+
+
+def _pending_notice(school, officer, regional):
+    """A warning notice issued today (compliance date ahead) and the school consulted since: before the compliance
+    date only an academy order (for an inadequate maintained school) can be chosen."""
+    case = case_in_state(CaseState.MONITORING, school=school, by=officer)
+    services.case_issue_warning_notice(
+        case=case,
+        by=officer,
+        grounds=[WarningGround.LEADERSHIP],
+        compliance_by=today() + timedelta(days=21),
+    )
+    consult(case, regional)
+    case.refresh_from_db()
+    return case
+
+
+def _page(client, user, case):
+    client.force_login(user)
+    return client.get(reverse("improvement:case-action", args=[case.pk, CHOOSE]))
+
+
+def _case_page(client, user, case):
+    client.force_login(user)
+    return client.get(reverse("improvement:case-detail", args=[case.pk])).content.decode()
+
+
+def _order_on_an_earlier_case(school, officer, regional):
+    first = Case.objects.create(
+        school=school,
+        state="closed",
+        state_changed_on=timezone.now(),
+        sector="maintained",
+        opened_by=officer,
+        intervention="sponsored_academy",
+    )
+    return AcademyOrder.objects.create(case=first, issued_on=today(), issued_by=regional)
+
+
+@pytest.mark.parametrize("route", ["handed_over", "approved", "academy_order"])
+@pytest.mark.parametrize("stage", ["pending_notice", "escalated"])
+def test_a_school_whose_future_is_decided_is_offered_no_intervention(
+    client, las, inadequate_a, officer, regional, route, stage
+):
+    case = (
+        _pending_notice(inadequate_a, officer, regional)
+        if stage == "pending_notice"
+        else _escalated(inadequate_a, officer, regional)
+    )
+    if route == "academy_order":
+        _order_on_an_earlier_case(inadequate_a, officer, regional)
+        why = "Birch Primary already has an academy order, issued on"
+    else:
+        _match(inadequate_a, las[0], status=route)
+        why = "Birch Primary already has an approved sponsor match: Fenwick Learning Trust in brokerage round R-1"
+    # The case page does not link to a page that can do nothing, and says why.
+    page = _case_page(client, regional, case)
+    assert reverse("improvement:case-action", args=[case.pk, CHOOSE]) not in page
+    assert 'id="academy-order-refused"' in page and why in page
+    assert "No intervention can be chosen while it stands" in page
+    # The page itself says why, with no form.
+    response = _page(client, regional, case)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="not-now"' in body and why in body and 'id="main-form"' not in body
+    response = client.post(
+        reverse("improvement:case-action", args=[case.pk, CHOOSE]),
+        {
+            "version": case.version,
+            "option": "ieb",
+            "rationale": "x",
+            "options_considered": "x",
+            "criteria": "x",
+        },
+    )
+    assert response.status_code == 409
+    # And the service refuses every option, with the same reason on the option.
+    for option in (
+        InterventionOption.IEB,
+        InterventionOption.LA_SUPPORT,
+        InterventionOption.SPONSORED_ACADEMY,
+    ):
+        with pytest.raises(ValidationFailed) as err:
+            _choose(case, regional, option)
+        assert why in err.value.extra["errors"]["option"][0]
+    case.refresh_from_db()
+    assert case.state in {CaseState.WARNING_NOTICE, CaseState.ESCALATED} and not case.intervention
+
+
+def test_before_the_compliance_date_the_page_offers_only_the_academy_order(
+    client, inadequate_a, officer, regional
+):
+    case = _pending_notice(inadequate_a, officer, regional)
+    response = _page(client, regional, case)
+    choices = [v for v, _ in response.context["form"].fields["option"].choices]
+    assert choices == [InterventionOption.SPONSORED_ACADEMY]
+    assert "only an academy order can be chosen before then" in response.content.decode()
+    # The LA officer may not choose an academy order: nothing can be chosen before the compliance date.
+    page = _case_page(client, officer, case)
+    assert reverse("improvement:case-action", args=[case.pk, CHOOSE]) not in page
+    assert "The school has until" in page
+    response = _page(client, officer, case)
+    assert 'id="not-now"' in response.content.decode() and "The school has until" in response.content.decode()
+
+
+def test_a_match_not_yet_approved_leaves_every_option_open(client, las, inadequate_a, officer, regional):
+    case = _escalated(inadequate_a, officer, regional)
+    _match(inadequate_a, las[0], status="due_diligence")
+    response = _page(client, regional, case)
+    choices = [v for v, _ in response.context["form"].fields["option"].choices]
+    assert InterventionOption.SPONSORED_ACADEMY in choices and InterventionOption.IEB in choices
+    assert _choose(case, regional, InterventionOption.IEB).intervention == InterventionOption.IEB
