@@ -125,8 +125,18 @@ PATHS = {
 }
 
 
+# Cases are identified well before they are built up, so back-dated steps (a notice issued 30 days ago, the
+# 90-day back-dating window) fall on or after the date identified.
+IDENTIFIED_DAYS_AGO = 120
+
+
 def case_in_state(state, *, school, by):
-    case = services.case_open(school=school, by=by, reasons=["KS2 results below floor three years running"])
+    case = services.case_open(
+        school=school,
+        by=by,
+        reasons=["KS2 results below floor three years running"],
+        identified_on=today() - timedelta(days=IDENTIFIED_DAYS_AGO),
+    )
     for target in PATHS[state]:
         case = _step(case, by, target)
         case.refresh_from_db()

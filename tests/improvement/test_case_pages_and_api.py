@@ -173,7 +173,10 @@ def test_warning_notice_past_date_shown_on_field(client, officer, school_a):
 
 def test_full_journey_through_pages(client, officer, school_a):
     client.force_login(officer)
-    case = services.case_open(school=school_a, by=officer, reasons=["x"])
+    # Identified a month ago, before the notice (a notice may not be dated before the date identified).
+    case = services.case_open(
+        school=school_a, by=officer, reasons=["x"], identified_on=today() - timedelta(days=30)
+    )
 
     def post(action, data):
         case.refresh_from_db()

@@ -1,8 +1,8 @@
-"""The demo's case is recorded after the fact, with each step's own date (the services take them: a visit, an early
-conversation, a warning notice, a consultation): those dates tell the story in order, the notice's compliance date
-passed before the intervention was chosen, and none is in the future. The case's "Opened" date is when the demo
-recorded it (Case.created_on, like the audit): the case model has no separate date identified, so it is not part of
-this order (and is not faked)."""
+"""The demo's case is recorded after the fact, with each step's own date (the services take them: the date the
+concern was identified, a visit, an early conversation, a warning notice, a consultation): those dates tell the story
+in order, the notice's compliance date passed before the intervention was chosen, and none is in the future. When
+the demo recorded the case (Case.created_on, like the audit) is apart from the date identified, and the case page
+and list show the date identified."""
 
 from datetime import date
 
@@ -29,7 +29,15 @@ def test_the_demo_case_steps_are_dated_in_order(las, tmp_path):
     conversation = date.fromisoformat(dated["hold_early_conversation"]["held_on"])
     notice = date.fromisoformat(dated["issue_warning_notice"]["issued_on"])
     consulted = case.consultations.get().consulted_on
-    steps = [visited, conversation, notice, case.compliance_by, consulted, case.intervention_chosen_on]
+    steps = [
+        case.identified_on,
+        visited,
+        conversation,
+        notice,
+        case.compliance_by,
+        consulted,
+        case.intervention_chosen_on,
+    ]
     assert steps == sorted(steps) and len(set(steps)) == len(steps), steps
     assert case.warning_notice_issued_on == notice
     assert case.intervention_chosen_on <= today()

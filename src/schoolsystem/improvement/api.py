@@ -161,6 +161,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "sector",
             "state",
             "source",
+            "identified_on",
             "reasons",
             "summary",
             "exit_criteria",
@@ -199,7 +200,8 @@ class IsCasework(permissions.BasePermission):
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Cases of schools causing concern in your scope. POST to open one (urn, reasons[], source); POST
+    """Cases of schools causing concern in your scope. POST to open one (urn, reasons[], source, identified_on: an
+    ISO date, default today); POST
     /cases/{id}/actions/{action}/ with the action's fields and the `version` you read to move it."""
 
     serializer_class = CaseSerializer
@@ -228,6 +230,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             source=cd["source"],
             reasons=cd["reasons"],
             summary=cd["summary"],
+            identified_on=cd.get("identified_on"),
         )
         return Response(
             CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED

@@ -205,6 +205,10 @@ def load(ctx) -> None:
     lead = min(partners, key=lambda p: _distance_m(p, school))  # the nearest: its offer covers the school
 
     # 1. Casework: risk screen (or by hand) -> warning notice -> consultation -> intervention -> published decision.
+    # The story is recorded after the fact: the concern was identified three weeks before the notice, which went out
+    # six weeks ago; its compliance date has passed without the school complying, and the school was consulted since
+    # (both needed to choose an intervention).
+    notice_on = today - timedelta(days=42)
     reasons = risk_reasons_for(school)
     source = CaseSource.RISK_SCREEN if reasons else CaseSource.MANUAL
     case = services.case_open(
@@ -214,6 +218,7 @@ def load(ctx) -> None:
         reasons=reasons
         or [f"Ofsted: {school.ofsted_rating}", "Attainment below the LA average for three years"],
         summary="Identified at the autumn school-improvement review.",
+        identified_on=notice_on - timedelta(days=21),
     )
     case = services.case_update(
         case=case,
@@ -228,9 +233,6 @@ def load(ctx) -> None:
     case = services.case_start_monitoring(
         case=case, by=la_officer, note="Termly visits agreed with the head."
     )
-    # The story is recorded after the fact: the notice went out six weeks ago, its compliance date has passed
-    # without the school complying, and the school was consulted since (both needed to choose an intervention).
-    notice_on = today - timedelta(days=42)
     case = services.case_record_visit(
         case=case,
         by=la_officer,

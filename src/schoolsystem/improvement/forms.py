@@ -68,12 +68,30 @@ class CaseOpenForm(GovukMessages, forms.Form):
         error_messages={"required": "Enter at least one reason for concern"},
     )
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    identified_on = DateField(
+        label="Date the concern was identified",
+        required=False,
+        help_text=(
+            "Today, unless the concern was identified before you record the case, for example with a warning "
+            "notice issued on paper. The case's warning notice and consultations cannot be dated before it."
+        ),
+        what=rules.IDENTIFIED_ON,
+    )
 
     def __init__(self, *args, school=None, **kwargs):
         """`school`: the school already chosen (from its risk page): the page names it, so the URN travels hidden."""
         super().__init__(*args, **kwargs)
+        self.fields["identified_on"].initial = timezone.localdate()
         if school is not None:
             self.fields["urn"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if "identified_on" not in self.errors:
+            wrong = rules.identified_on_error(data.get("identified_on"), today=timezone.localdate())
+            if wrong:
+                self.add_error("identified_on", wrong)
+        return data
 
     def clean_reasons(self):
         value = lines(self.cleaned_data["reasons"])
@@ -83,6 +101,12 @@ class CaseOpenForm(GovukMessages, forms.Form):
 
 
 class CaseEditForm(VersionedForm):
+    identified_on = DateField(
+        label="Date the concern was identified",
+        required=False,
+        help_text="Not after the case's warning notice or first consultation. Leave it as it is to keep it.",
+        what=rules.IDENTIFIED_ON,
+    )
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     exit_criteria = forms.CharField(
         label="Exit criteria",
@@ -91,8 +115,24 @@ class CaseEditForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    def __init__(self, *args, earliest_step: date | None = None, **kwargs):
+        """`earliest_step`: the date of the case's warning notice or first consultation, which the date identified
+        may not come after (None: neither recorded)."""
+        super().__init__(*args, **kwargs)
+        self.earliest_step = earliest_step
+
     def clean_exit_criteria(self):
         return lines(self.cleaned_data["exit_criteria"])
+
+    def clean(self):
+        data = super().clean()
+        if "identified_on" not in self.errors:
+            wrong = rules.identified_on_error(
+                data.get("identified_on"), today=timezone.localdate(), earliest_step=self.earliest_step
+            )
+            if wrong:
+                self.add_error("identified_on", wrong)
+        return data
 
 
 class NoteForm(VersionedForm):
@@ -148,8 +188,16 @@ class WarningNoticeForm(VersionedForm):
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, default_compliance_by: date | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        default_compliance_by: date | None = None,
+        identified_on: date | None = None,
+        **kwargs,
+    ):
+        """`identified_on`: the case's date identified, which the notice may not be dated before."""
         super().__init__(*args, **kwargs)
+        self.identified_on = identified_on
         self.fields["issued_on"].initial = timezone.localdate()
         self.fields["issued_on"].help_text = warning_notice_backdate_hint()
         if default_compliance_by:
@@ -165,6 +213,13 @@ class WarningNoticeForm(VersionedForm):
             today=timezone.localdate(),
             backdate_days=deadline_days("warning_notice_backdate_days"),
         )
+        early = rules.not_before_identified(
+            data.get("issued_on") or timezone.localdate(),
+            identified_on=self.identified_on,
+            what=rules.NOTICE_ISSUED_ON,
+        )
+        if early:
+            found.setdefault("issued_on", early)
         for field, message in found.items():
             if field not in self.errors:
                 self.add_error(field, message)
@@ -181,9 +236,20 @@ class ConsultationForm(VersionedForm):
         label="What the school said", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, identified_on: date | None = None, **kwargs):
+        """`identified_on`: the case's date identified, which the consultation may not be dated before."""
+        super().__init__(*args, **kwargs)
+        self.identified_on = identified_on
+
     def clean(self):
         data = super().clean()
         check_not_after_today(self, "consulted_on")
+        if "consulted_on" not in self.errors:
+            early = rules.not_before_identified(
+                data.get("consulted_on"), identified_on=self.identified_on, what=rules.CONSULTED_ON
+            )
+            if early:
+                self.add_error("consulted_on", early)
         if "outcome" in data and "school_response" not in self.errors:
             missing = rules.consultation_response_error(
                 outcome=data["outcome"], school_response=data.get("school_response", "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from schoolsystem.core.formatting import govuk_date
-from schoolsystem.core.rules import not_after_today
+from schoolsystem.core.rules import capitalise, not_after_today
 from schoolsystem.improvement.constants import INTERVENTION_RULES, ConsultationOutcome, WarningGround
 
 # How each date is named in messages (the forms' DateField `what` is the same words).
@@ -19,6 +19,7 @@ MILESTONE_DONE_ON = "the date the milestone was done"
 DECIDED_ON = "the date of the decision"
 NOTICE_ISSUED_ON = "the date the notice was issued"
 COMPLIANCE_BY = "the compliance date"
+IDENTIFIED_ON = "the date the concern was identified"
 
 # A consultation still waiting for the school's answer, or one the school refused to engage with, has no response
 # to record; every other outcome needs what the school said.
@@ -40,6 +41,31 @@ def intervention_partner_error(
     if rule is None or not rule.needs_partner or (partner_name or "").strip() or has_partner_group:
         return None
     return "Enter the partner school, leader or trust"
+
+
+def not_before_identified(value: date | None, *, identified_on: date | None, what: str) -> str | None:
+    """A dated step of a case (its warning notice, a consultation) is on or after the date the concern was
+    identified: a step before it would make the case look identified after it ("The date of the consultation must be
+    on or after 3 November 2026, the date the concern was identified"). None when it holds or a date is missing."""
+    if isinstance(value, date) and isinstance(identified_on, date) and value < identified_on:
+        return f"{capitalise(what)} must be on or after {govuk_date(identified_on)}, {IDENTIFIED_ON}"
+    return None
+
+
+def identified_on_error(
+    identified_on: date | None, *, today: date, earliest_step: date | None = None
+) -> str | None:
+    """The date the concern was identified: today or earlier, and not after the case's earliest dated step already
+    recorded (`earliest_step`: its warning notice or first consultation), so every step stays on or after it."""
+    future = not_after_today(identified_on, today=today, what=IDENTIFIED_ON)
+    if future:
+        return future
+    if isinstance(identified_on, date) and isinstance(earliest_step, date) and identified_on > earliest_step:
+        return (
+            f"{capitalise(IDENTIFIED_ON)} must be on or before {govuk_date(earliest_step)}, the date of the "
+            "case's first warning notice or consultation"
+        )
+    return None
 
 
 def warning_grounds_error(grounds) -> str | None:

@@ -114,7 +114,7 @@ def case_export(request):
                 c.school.la.name,
                 c.get_sector_display(),
                 c.get_state_display(),
-                c.created_on.date(),
+                c.identified_on,
                 c.get_intervention_display(),
                 c.next_visit_due or "",
                 c.next_review_due or "",
@@ -130,7 +130,7 @@ def case_export(request):
             "Local authority",
             "Sector",
             "State",
-            "Opened",
+            "Identified",
             "Intervention",
             "Next visit due",
             "Next review due",
@@ -209,6 +209,7 @@ def case_open(request):
             source=cd["source"],
             reasons=cd["reasons"],
             summary=cd["summary"],
+            identified_on=cd.get("identified_on"),
         ),
         success=lambda case: f"Case opened for {case.school.name}",
         next_url=lambda case: reverse("improvement:case-detail", args=[case.pk]),
@@ -289,18 +290,20 @@ def case_edit(request, pk):
         raise PermissionDenied("Only officers edit cases.")
     initial = {
         "version": case.version,
+        "identified_on": case.identified_on,
         "summary": case.summary,
         "exit_criteria": "\n".join(c["text"] for c in case.exit_criteria),
     }
     return submit(
         request,
-        forms.CaseEditForm(posted(request), initial=initial),
+        forms.CaseEditForm(posted(request), initial=initial, earliest_step=services.earliest_step_on(case)),
         lambda cd: services.case_update(
             case=case,
             by=request.user,
             version=cd["version"],
             summary=cd["summary"],
             exit_criteria=cd["exit_criteria"],
+            identified_on=cd.get("identified_on"),
         ),
         success=f"Summary and exit criteria saved for {case.school.name}",
         next_url=lambda _: reverse("improvement:case-detail", args=[case.pk]),
@@ -323,7 +326,7 @@ def _action_spec(action: str, case, user):
         ),
         "record_consultation": (
             forms.ConsultationForm,
-            {},
+            {"identified_on": case.identified_on},
             "Record a consultation with the school",
             lambda cd: services.case_record_consultation(
                 case=case,
@@ -353,7 +356,10 @@ def _action_spec(action: str, case, user):
         ),
         CaseAction.ISSUE_WARNING_NOTICE: (
             forms.WarningNoticeForm,
-            {"default_compliance_by": services.default_compliance_date()},
+            {
+                "default_compliance_by": services.default_compliance_date(),
+                "identified_on": case.identified_on,
+            },
             "Issue a warning notice",
             lambda cd: services.case_issue_warning_notice(
                 case=case,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from schoolsystem.core.models import TimeStampedModel
 from schoolsystem.improvement.constants import (
@@ -35,6 +36,9 @@ class Case(TimeStampedModel):
         "registry.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     source = models.CharField(max_length=20, choices=CaseSource.choices, default=CaseSource.MANUAL)
+    # When the concern was identified, which may be before the case was recorded here (created_on): a warning
+    # notice issued on paper first, say. The case's dated steps (notice, consultations) are on or after it.
+    identified_on = models.DateField(default=timezone.localdate)
     reasons = models.JSONField(default=list, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     lead_officer = models.ForeignKey(

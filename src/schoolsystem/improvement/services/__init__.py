@@ -21,6 +21,7 @@ from schoolsystem.improvement.services.cases import (
     consultation_respond,
     deadline_days,
     default_compliance_date,
+    earliest_step_on,
 )
 from schoolsystem.improvement.services.decisions import (
     can_record_decision,
@@ -78,6 +79,7 @@ __all__ = [
     "credit_grant",
     "deadline_days",
     "default_compliance_date",
+    "earliest_step_on",
     "decision_attach_minutes",
     "decision_create",
     "decision_publish",

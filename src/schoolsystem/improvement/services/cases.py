@@ -149,17 +149,31 @@ def _transition(
 
 
 @transaction.atomic
-def case_open(*, school, by, source: str = CaseSource.MANUAL, reasons: list[str], summary: str = "") -> Case:
-    """Open a case for a school causing concern, by hand or from the risk screen. One open case per school."""
+def case_open(
+    *,
+    school,
+    by,
+    source: str = CaseSource.MANUAL,
+    reasons: list[str],
+    summary: str = "",
+    identified_on: date | None = None,
+) -> Case:
+    """Open a case for a school causing concern, by hand or from the risk screen. One open case per school.
+    `identified_on` (default today, not in the future): when the concern was identified, which may be before the
+    case is recorded here (a warning notice issued on paper first); the case's notice and consultations are dated on
+    or after it."""
     _require_writer(by, school)
     reasons = [r.strip() for r in reasons if r and r.strip()]
+    identified_on = identified_on or _today()
+    errors: dict[str, list[str]] = {}
     if source not in CaseSource.values:
-        raise ValidationFailed("Unknown case source.", extra={"errors": {"source": ["Choose a source."]}})
+        errors["source"] = ["Choose a source."]
     if not reasons:
-        raise ValidationFailed(
-            "Give at least one reason for concern.",
-            extra={"errors": {"reasons": ["Enter a reason for concern."]}},
-        )
+        errors["reasons"] = ["Enter a reason for concern."]
+    if wrong := rules.identified_on_error(identified_on, today=_today()):
+        errors["identified_on"] = [wrong]
+    if errors:
+        raise ValidationFailed("The case cannot be opened.", extra={"errors": errors})
     if Case.objects.open().filter(school=school).exists():
         raise InvalidTransition(f"{school.name} already has an open case.")
     trust = None
@@ -182,6 +196,7 @@ def case_open(*, school, by, source: str = CaseSource.MANUAL, reasons: list[str]
         source=source,
         reasons=reasons,
         summary=summary.strip(),
+        identified_on=identified_on,
         opened_by=by,
         lead_officer=by,
         state=CaseState.IDENTIFIED,
@@ -209,22 +224,47 @@ def _criteria_from_lines(lines: Iterable[str], old: list[dict]) -> list[dict]:
     return out
 
 
+def earliest_step_on(case: Case) -> date | None:
+    """The date of the case's earliest dated step that must not come before the date identified: its warning
+    notice or its first consultation (None: neither recorded)."""
+    first = case.consultations.order_by("consulted_on").values_list("consulted_on", flat=True).first()
+    dates = [d for d in (case.warning_notice_issued_on, first) if d]
+    return min(dates) if dates else None
+
+
 @transaction.atomic
 def case_update(
-    *, case: Case, by, version: int, summary: str, exit_criteria: list[str], lead_officer=None
+    *,
+    case: Case,
+    by,
+    version: int,
+    summary: str,
+    exit_criteria: list[str],
+    lead_officer=None,
+    identified_on: date | None = None,
 ) -> Case:
-    """Edit a case's summary, exit criteria and lead officer. Refused (StaleEdit) if the case changed since
-    `version` was read: two officers never overwrite each other's work."""
+    """Edit a case's summary, exit criteria, lead officer and (given) the date the concern was identified: not in
+    the future, nor after the case's warning notice or first consultation (`rules.identified_on_error`). Refused
+    (StaleEdit) if the case changed since `version` was read: two officers never overwrite each other's work."""
     case = _lock(case, version)
     _require_writer(by, case.school)
     if not case.is_open:
         raise InvalidTransition("A closed case cannot be edited.")
+    if identified_on is not None and (
+        wrong := rules.identified_on_error(
+            identified_on, today=_today(), earliest_step=earliest_step_on(case)
+        )
+    ):
+        raise ValidationFailed(wrong, extra={"errors": {"identified_on": [wrong]}})
     before = snapshot(case)
     case.summary = summary.strip()
     case.exit_criteria = _criteria_from_lines(exit_criteria, case.exit_criteria)
     case.lead_officer = lead_officer or case.lead_officer
+    case.identified_on = identified_on or case.identified_on
     case.version += 1
-    case.save(update_fields=["summary", "exit_criteria", "lead_officer", "version", "modified_on"])
+    case.save(
+        update_fields=["summary", "exit_criteria", "lead_officer", "identified_on", "version", "modified_on"]
+    )
     _event(case, by, "edited", from_state=case.state)
     audit(obj=case, action="case.edited", actor=by, before=before)
     return case
@@ -313,7 +353,8 @@ def case_issue_warning_notice(
     be in the future nor more than `warning_notice_backdate_days` (90) days ago, so the compliance period cannot be
     skipped by back-dating, and the compliance date must come after it; a notice issued today needs a compliance date
     in the future. The date counts: an intervention waits for the compliance date and needs a consultation held on
-    or after the notice (`selectors.intervention_preconditions`). The rules are `rules.warning_notice_date_errors`,
+    or after the notice (`selectors.intervention_preconditions`). The notice is not dated before the case's date
+    identified (`rules.not_before_identified`). The rules are `rules.warning_notice_date_errors` and that one,
     which the form checks too, so a page shows them beside its fields' own errors."""
     issued_on = issued_on or _today()
     errors: dict[str, list[str]] = {}
@@ -329,6 +370,11 @@ def case_issue_warning_notice(
         backdate_days=deadline_days("warning_notice_backdate_days"),
     ).items():
         errors[field] = [message]
+    early = rules.not_before_identified(
+        issued_on, identified_on=case.identified_on, what=rules.NOTICE_ISSUED_ON
+    )
+    if early and "issued_on" not in errors:
+        errors["issued_on"] = [early]
     if errors:
         raise ValidationFailed("The warning notice cannot be issued.", extra={"errors": errors})
 
@@ -372,9 +418,11 @@ def case_record_consultation(
         errors["proposal"] = ["Enter what was proposed to the school."]
     if outcome not in ConsultationOutcome.values:
         errors["outcome"] = ["Choose the school's response."]
-    future = not_after_today(consulted_on, today=_today(), what=rules.CONSULTED_ON)
-    if future:
-        errors["consulted_on"] = [future]
+    wrong_date = not_after_today(consulted_on, today=_today(), what=rules.CONSULTED_ON) or (
+        rules.not_before_identified(consulted_on, identified_on=case.identified_on, what=rules.CONSULTED_ON)
+    )
+    if wrong_date:
+        errors["consulted_on"] = [wrong_date]
     missing = rules.consultation_response_error(outcome=outcome, school_response=school_response)
     if missing:
         errors["school_response"] = [missing]
