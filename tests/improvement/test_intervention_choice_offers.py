@@ -79,6 +79,11 @@ def test_a_school_whose_future_is_decided_is_offered_no_intervention(
     assert reverse("improvement:case-action", args=[case.pk, CHOOSE]) not in page
     assert 'id="academy-order-refused"' in page and why in page
     assert "No intervention can be chosen while it stands" in page
+    # What happens next says so too, for every role, not "choose the intervention".
+    for user in (regional, officer):
+        next_step = client.get(reverse("improvement:case-detail", args=[case.pk])).context["next_step"]
+        assert next_step.startswith("No intervention is chosen while the school's academy order")
+        client.force_login(user)
     # The page itself says why, with no form.
     response = _page(client, regional, case)
     body = response.content.decode()

@@ -296,10 +296,17 @@ def _does(who: str, verb: str) -> str:
     return f"{who} {verb}" if who == "you" else f"{who} {verb}s"
 
 
-def case_next_step(case: Case, user, *, today: date | None = None) -> str:
+def case_next_step(case: Case, user, *, today: date | None = None, decided: str = "") -> str:
     """What has to happen next on the case, in words, for the signed-in user: "you" when their role makes that
-    move, else who does (an officer, a regional officer). Every state has one."""
+    move, else who does (an officer, a regional officer). Every state has one. `decided`: why no intervention can
+    be chosen for the school (`decided_elsewhere`), which a case waiting for its intervention says instead."""
     today = today or timezone.localdate()
+    if decided and case.state in (CaseState.WARNING_NOTICE, CaseState.ESCALATED):
+        return (
+            "No intervention is chosen while the school's academy order or approved sponsor match stands: "
+            "brokerage and casework do not both decide the school's future. Monitoring visits and consultations "
+            "are still recorded."
+        )
     officer = can_change_casework(user)
     regional = officer and is_regional(user)
     academy = case.sector == CaseSector.ACADEMY

@@ -264,7 +264,9 @@ def case_detail(request, pk):
             "not_now": not_now,
             "intervention_only_now": only_now,
             "academy_refusal": academy_refusal,
-            "next_step": selectors.case_next_step(case, request.user),
+            "next_step": selectors.case_next_step(
+                case, request.user, decided=selectors.decided_elsewhere(route, case.school.name)
+            ),
             "brokerage_matches": route.matches,
             "other_orders": [o for o in route.orders if order is None or o.pk != order.pk],
             "can_write": can_write,
