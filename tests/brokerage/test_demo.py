@@ -107,3 +107,51 @@ def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regio
     closing = scenarios["mat_closure"].leaving_group
     moved = handoffs.filter(proposal__round=scenarios["mat_closure"]).count()
     assert moved and closing.memberships.filter(left_on=handoffs.first().effective_on).count() == moved
+
+
+def test_demo_leaves_an_inadequate_school_with_an_academy_order_for_a_new_round(
+    area, officer, regional, monkeypatch, tmp_path, client
+):
+    """A user trying scenario 1 from scratch needs a school no round has: the demo orders one through casework
+    and keeps it out of every round, and a new academy-order round offers it."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from schoolsystem.core.formatting import govuk_date
+    from schoolsystem.improvement.models import AcademyOrder
+    from schoolsystem.registry.models import Establishment
+
+    la = area["la"]
+    failing = make_school(la, "Failing Primary", 504_500, 150_200, ofsted_rating="Special Measures")
+    monkeypatch.setattr(selectors, "accredited_pool", lambda: [])
+    ctx = DemoContext(
+        la=la,
+        users={"la_officer": officer, "regional_officer": regional},
+        seed=1,
+        out_dir=Path(tmp_path),
+        log=lambda s: None,
+    )
+    demo.load(ctx)
+    order_round = Round.objects.get(scenario="academy_order")
+    assert BoardDecision.objects.filter(proposal__round=order_round).exists()
+    in_rounds = set(Round.objects.values_list("schools__establishment_id", flat=True))
+    spare = [
+        e
+        for e in Establishment.objects.filter(la=la, ofsted_rating__in=["Inadequate", "Special Measures"])
+        if e.pk not in in_rounds
+    ]
+    assert spare == [failing]  # the last by URN: the round keeps the first, whose proposal the demo decides
+    order = AcademyOrder.objects.get(case__school=failing)
+    assert order.state == "issued" and order.decision.is_published
+    # Scenario 1 from scratch: a new round lists the school, and adding it is accepted.
+    from schoolsystem.brokerage import services
+
+    fresh = services.round_create(by=officer, la=la, scenario="academy_order", title="From scratch")
+    assert selectors.academy_order_choices(fresh, officer) == [
+        (failing, f"Academy order issued on {govuk_date(timezone.localdate())}")
+    ]
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:round", args=[fresh.pk])).content.decode()
+    assert f'name="urn" value="{failing.urn}"' in page
+    resp = client.post(reverse("brokerage:round", args=[fresh.pk]), {"action": "add", "urn": failing.urn})
+    assert resp.status_code == 302 and fresh.schools.get().establishment == failing

@@ -77,6 +77,70 @@ def _rotate(items: list, seed: int) -> list:
     return items[seed % len(items) :] + items[: seed % len(items)] if items else items
 
 
+def _spare_for_a_new_round(schools: list[Establishment]) -> Establishment | None:
+    """Of the schools for an academy-order round, the one to leave out of it: one with no academy order issued
+    and no improvement case yet (one is opened for it), so the school the improvement demo ordered stays in the
+    round and its approved sponsor is recorded on its order; the last by URN, since the plan lists its proposals
+    by URN and the demo decides the first ones. None when fewer than two schools qualify: the round needs one."""
+    if len(schools) < 2:
+        return None
+    try:
+        from schoolsystem.improvement.models import Case
+    except ImportError:
+        return None
+    with_case = set(Case.objects.filter(school__in=schools).values_list("school_id", flat=True))
+    free = [e for e in schools if e.pk not in with_case and not selectors.academy_order_issued(e)]
+    return max(free, key=lambda e: e.urn) if free else None
+
+
+def _issue_academy_order(school: Establishment, la_officer, regional) -> bool:
+    """The casework path to an academy order for an inadequate maintained school, through the improvement services
+    (audited like real use): case opened, warning notice, the school consulted, sponsored academy chosen by the
+    regional officer (which issues the order), the order's decision published. False when the improvement app is
+    absent or the school is not judged inadequate."""
+    try:
+        from schoolsystem.improvement import services as casework
+        from schoolsystem.improvement.constants import ConsultationOutcome, InterventionOption, WarningGround
+        from schoolsystem.improvement.services.cases import is_inadequate
+    except ImportError:
+        return False
+    if not is_inadequate(school.ofsted_rating or ""):
+        return False
+    today = timezone.localdate()
+    case = casework.case_open(
+        school=school,
+        by=la_officer,
+        reasons=[f"Ofsted: {school.ofsted_rating}"],
+        summary="Judged inadequate at its last inspection.",
+    )
+    case = casework.case_start_monitoring(case=case, by=la_officer, note="Fortnightly contact with the head.")
+    case = casework.case_issue_warning_notice(
+        case=case,
+        by=la_officer,
+        grounds=[WarningGround.STANDARDS],
+        compliance_by=casework.default_compliance_date(today),
+    )
+    casework.case_record_consultation(
+        case=case,
+        by=la_officer,
+        proposal="Conversion to a sponsored academy through an academy order",
+        consulted_on=today,
+        school_response="Governors agree, and ask that the sponsor has primary experience.",
+        outcome=ConsultationOutcome.AGREED,
+    )
+    case.refresh_from_db()
+    case = casework.case_choose_intervention(
+        case=case,
+        by=regional,
+        option=InterventionOption.SPONSORED_ACADEMY,
+        rationale="The school is inadequate: the law requires an academy order.",
+        options_considered=["Sponsored academy"],
+        criteria=["Maintained school judged inadequate by Ofsted"],
+    )
+    casework.decision_publish(by=regional, decision=case.academy_order.decision)
+    return True
+
+
 def load(ctx) -> None:
     la = ctx.la
     if Round.objects.filter(la=la).exists():
@@ -102,12 +166,15 @@ def load(ctx) -> None:
     maintained = [e for e in candidates if e.ofsted_rating.lower() in INADEQUATE] or [
         e for e in candidates if not e.ofsted_rating.strip() or selectors.academy_order_issued(e)
     ]
+    # One school is left out of every round, with an academy order issued through casework, so that a user can
+    # start scenario 1 from scratch: a new academy-order round lists it among the schools it can take.
+    spare = _spare_for_a_new_round(_rotate(maintained, ctx.seed))
     in_round: set[int] = set()
     if maintained:
         r1 = services.round_create(
             by=la_officer, la=la, scenario=Scenario.ACADEMY_ORDER, title="Academy orders: sponsor trusts"
         )
-        for e in _rotate(maintained, ctx.seed)[:3]:
+        for e in [e for e in _rotate(maintained, ctx.seed) if e != spare][:3]:
             services.round_add_school(by=la_officer, round=r1, establishment=e, needs=["leadership"])
         r1 = _run(r1, la_officer)
         in_round |= set(r1.schools.values_list("establishment_id", flat=True))
@@ -122,6 +189,12 @@ def load(ctx) -> None:
         ctx.log(f"brokerage: {r1.reference} academy orders, {r1.plan_summary.get('placed')} placed")
     else:
         ctx.log("brokerage: no inadequate maintained school for the academy-order scenario")
+    if spare is not None and _issue_academy_order(spare, la_officer, regional):
+        in_round.add(spare.pk)  # kept out of the other scenarios' rounds too
+        ctx.log(
+            f"brokerage: {spare.name} (URN {spare.urn}) has an academy order and no round: start an "
+            "academy-order round to find its sponsor"
+        )
 
     # 2. A maintained school needing a lead partner for a federation or majority trust (accredited pool).
     # A school is brokered in one round at a time: leave out those already in scenario 1.
