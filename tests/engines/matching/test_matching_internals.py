@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schoolsystem.engines.matching import PartnerCandidate, Problem, SchoolNeed
+from schoolsystem.engines.matching import RULES, PartnerCandidate, Problem, RuleSet, SchoolNeed
 from schoolsystem.engines.matching.evaluate import _min_per_pair, round_2dp
 
 
@@ -70,3 +70,110 @@ def test_church_schools_only_meet_partners_that_could_pass_the_faith_rule():
     assert {p for s, p in pairs if s == "n"} == {f"t{j}" for j in range(1, 6)}
     failed = problem.shortlist(0).excluded
     assert {e.partner_id for e in failed} == {"t1", "t3"}
+
+
+GROUP_PHASES = ["Primary", "Secondary", "All-through", "Special", "Nursery", "16 plus", "Not applicable", ""]
+FAITHS = ["", "", "Church of England", "Roman Catholic", "Church of England/Methodist"]
+
+
+@st.composite
+def spatial_instances(draw):
+    """Schools and partners on a 60 km square: partners with up to six locations (some missing a coordinate),
+    up to ten distinct maximum distances (more than the eight radii the query rounds them to), every phase
+    family, church schools and partners with or without a denomination or a diocese's consent."""
+    coord = st.integers(0, 60_000)
+    partners = []
+    for j in range(draw(st.integers(1, 8))):
+        n_locs = draw(st.integers(0, 6))
+        locs = tuple((draw(coord), draw(coord)) for _ in range(n_locs))
+        if n_locs and draw(st.integers(0, 9)) == 0:
+            locs += ((None, draw(coord)),)
+        partners.append(
+            PartnerCandidate(
+                id=f"p{j}",
+                name=f"P{j}",
+                capacity=draw(st.integers(0, 2)),
+                phases=tuple(draw(st.lists(st.sampled_from(GROUP_PHASES), max_size=3, unique=True))),
+                locations=locs,
+                accreditation=draw(st.sampled_from(["", "ASP"])),
+                current_schools=draw(st.integers(0, 2)),
+                denomination=draw(st.sampled_from(FAITHS)),
+                diocesan_consent=tuple(draw(st.lists(st.sampled_from(["D1", "D2"]), max_size=1))),
+                open_serious_concern=draw(st.integers(0, 5)) == 0,
+                max_distance_km=draw(
+                    st.sampled_from([None, 0.0, 3.0, 5.0, 8.0, 10.0, 12.5, 15.0, 20.0, 30.0, 45.0])
+                ),
+                accepts_estate_risk=draw(st.booleans()),
+            )
+        )
+    ids = [p.id for p in partners]
+    schools = [
+        SchoolNeed(
+            id=f"s{i}",
+            name=f"S{i}",
+            phase=draw(st.sampled_from(GROUP_PHASES)),
+            easting=None if draw(st.integers(0, 9)) == 0 else draw(coord),
+            northing=draw(coord),
+            religious_character=draw(st.sampled_from(FAITHS)),
+            diocese=draw(st.sampled_from(["", "D1", "D2"])),
+            estate_flag=draw(st.booleans()),
+            current_partner_id=draw(st.sampled_from(["", "", *ids])),
+            preferences=tuple(draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)))
+            if draw(st.integers(0, 4)) == 0
+            else (),
+        )
+        for i in range(draw(st.integers(1, 12)))
+    ]
+    # A school just inside (or on) the reach of some partner's location: the radius a query uses must not cut it.
+    located = [p for p in partners if p.locations and p.locations[0][0] is not None]
+    if located:
+        p = draw(st.sampled_from(located))
+        x, y = p.locations[0]
+        reach = 1000.0 * (50.0 if p.max_distance_km is None else p.max_distance_km)
+        edge = SchoolNeed(
+            id="edge",
+            name="Edge",
+            phase=draw(st.sampled_from(GROUP_PHASES)),
+            easting=x + reach * draw(st.sampled_from([1.0, 0.999, 0.99, 0.6])),
+            northing=y,
+        )
+        schools.insert(draw(st.integers(0, len(schools))), edge)
+    rules = RuleSet(enabled=tuple(code for code in RULES if code == "distance" or draw(st.integers(0, 5))))
+    return schools, partners, rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(spatial_instances())
+def test_edges_are_the_pairs_a_check_of_every_pair_finds(instance):
+    # The engine enumerates pairs only where they could pass (KD-tree queries by school and location group, the
+    # nearest location per pair found query by query) and checks only the rules those queries leave open. Checking
+    # every school against every partner, with the nearest location found by plain Python, must give the same
+    # eligible pairs, distances and fits.
+    schools, partners, rules = instance
+    problem = Problem(schools, partners, rules)
+    edges = problem.edges()
+    n_s, n_p = len(schools), len(partners)
+    nearest = np.full((n_s, n_p), np.nan)
+    for i, s in enumerate(schools):
+        for j, p in enumerate(partners):
+            metres = [
+                math.sqrt((s.easting - x) ** 2 + (s.northing - y) ** 2)
+                for x, y in p.locations
+                if s.easting is not None and x is not None
+            ]
+            if metres:
+                nearest[i, j] = min(metres) / 1000.0
+    s_all, p_all = np.repeat(np.arange(n_s), n_p), np.tile(np.arange(n_p), n_s)
+    failed = problem.failures(s_all, p_all, nearest.ravel())
+    ok = np.ones(n_s * n_p, dtype=bool)
+    for mask in failed.values():
+        ok &= ~mask
+    ok &= problem.p_capacity[p_all] > 0  # a partner with no room left is never a candidate
+    assert list(zip(edges.school.tolist(), edges.partner.tolist(), strict=True)) == list(
+        zip(s_all[ok].tolist(), p_all[ok].tolist(), strict=True)
+    )
+    assert edges.distance_km.tolist() == nearest.ravel()[ok].tolist()
+    assert (
+        edges.fit.tolist()
+        == problem.fit(problem.components(s_all[ok], p_all[ok], nearest.ravel()[ok])).tolist()
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,8 +111,10 @@ class Problem:
         self.rules = rules or RuleSet()
         self.weights = weights or Weights()
         # dict(zip(...)) rather than a comprehension over enumerate(): about twice as fast for thousands of ids.
-        self.partner_index = dict(zip([p.id for p in self.partners], range(len(self.partners)), strict=True))
-        self.school_index = dict(zip([s.id for s in self.schools], range(len(self.schools)), strict=True))
+        self.school_ids: list[str] = [s.id for s in self.schools]
+        self.partner_ids: list[str] = [p.id for p in self.partners]
+        self.partner_index = dict(zip(self.partner_ids, range(len(self.partners)), strict=True))
+        self.school_index = dict(zip(self.school_ids, range(len(self.schools)), strict=True))
         if len(self.partner_index) != len(self.partners):
             raise ValueError("partner ids must be unique")
         if len(self.school_index) != len(self.schools):
@@ -236,11 +238,10 @@ class Problem:
         self.loc_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if n else counts
         # Preferences as (school * n + partner) keys with a 0..1 score by rank.
         keys, vals = [], []
-        for i, s in enumerate(self.schools):
-            if not s.preferences:
-                continue
-            k = len(s.preferences)
-            for rank, pid in enumerate(s.preferences):
+        for i in np.flatnonzero(self.s_has_prefs).tolist():  # few schools list preferences
+            ranked = self.schools[i].preferences
+            k = len(ranked)
+            for rank, pid in enumerate(ranked):
                 j = self.partner_index.get(pid)
                 if j is not None:
                     keys.append(i * n + j)
@@ -272,15 +273,19 @@ class Problem:
         return mask
 
     # ----- rules and scores over arbitrary (school, partner) pairs ----------------------------------------
-    def failures(self, s: np.ndarray, p: np.ndarray, dist_km: np.ndarray) -> dict[str, np.ndarray]:
-        """rule code -> boolean array, True where the pair FAILS that rule (enabled rules only)."""
+    def failures(
+        self, s: np.ndarray, p: np.ndarray, dist_km: np.ndarray, codes: Iterable[str] | None = None
+    ) -> dict[str, np.ndarray]:
+        """rule code -> boolean array, True where the pair FAILS that rule (enabled rules only; only `codes` when
+        given)."""
         rules, n = self.rules, len(self.partners)
+        check = set(rules.enabled if codes is None else (c for c in codes if rules.on(c)))
         out: dict[str, np.ndarray] = {}
-        if rules.on("concern"):
+        if "concern" in check:
             out["concern"] = self.p_concern[p]
-        if rules.on("current"):
+        if "current" in check:
             out["current"] = _member(s * max(n, 1) + p, self.current_keys)
-        if rules.on("faith"):
+        if "faith" in check:
             p_den = self.p_den[p]
             fail = self.s_church[s] & (p_den != self.s_den1[s]) & (p_den != self.s_den2[s])
             # The diocese's consent can only save a church school with a partner of another denomination: look
@@ -290,18 +295,18 @@ class Problem:
             consent = (dio >= 0) & _member(dio * max(n, 1) + p[maybe], self.consent_keys)
             fail[maybe[consent]] = False
             out["faith"] = fail
-        if rules.on("phase"):
+        if "phase" in check:
             req = self.s_phase[s]
             out["phase"] = (self.p_phase[p] & req) != req
-        if rules.on("capacity"):
+        if "capacity" in check:
             out["capacity"] = self.p_raw_capacity[p] <= 0
-        if rules.on("asp_limit"):
+        if "asp_limit" in check:
             out["asp_limit"] = self.p_asp[p] & (self.asp_room[p] <= 0)
-        if rules.on("distance"):
+        if "distance" in check:
             out["distance"] = ~(dist_km <= self.p_maxkm[p])  # NaN (unknown location) fails
-        if rules.on("estate"):
+        if "estate" in check:
             out["estate"] = self.s_estate[s] & ~self.p_estate_ok[p]
-        if rules.on("preference"):
+        if "preference" in check:
             listed = self._pref_lookup(s, p) > 0
             out["preference"] = self.s_has_prefs[s] & ~listed
         return out
@@ -320,16 +325,25 @@ class Problem:
         # Components that depend on the partner alone are computed once per partner and then looked up per pair
         # (the same element-wise arithmetic, so the same values, on thousands of partners instead of ~10^5 pairs).
         per_partner = self.p_components
-        distance = np.clip(1.0 - dist_km / per_partner["maxkm"][p], 0.0, 1.0)
+        # In place where it can be: tens of thousands of pairs, and each temporary array is another allocation.
+        distance = dist_km / per_partner["maxkm"][p]
+        np.subtract(1.0, distance, out=distance)
+        np.clip(distance, 0.0, 1.0, out=distance)
         track = per_partner["track_record"][p]
         phase = per_partner["phase"][p]
         phase[self.s_phase[s] == 0] = 0.5
-        ratio = self.s_pupils[s] / self.p_typical[p]
-        size = 1.0 - np.abs(np.log(ratio)) / math.log(w.size_ratio_zero)
-        size = np.where(np.isnan(size), 0.5, np.clip(size, 0.0, 1.0))
-        need = self.s_needs[s]
-        n_need = _popcount(need)
-        met = _popcount(need & self.p_expertise[p])
+        size = (
+            self.s_pupils[s] / self.p_typical[p]
+        )  # the size ratio, then 1 - |log ratio| / log(ratio at zero)
+        np.log(size, out=size)
+        np.abs(size, out=size)
+        size /= math.log(w.size_ratio_zero)
+        np.subtract(1.0, size, out=size)
+        unknown = np.isnan(size)
+        np.clip(size, 0.0, 1.0, out=size)
+        size[unknown] = 0.5
+        n_need = _popcount(self.s_needs)[s]  # per school, then per pair
+        met = np.bitwise_count(self.s_needs[s] & self.p_expertise[p])
         needs = np.where(n_need > 0, met / np.maximum(n_need, 1), 0.5)
         headroom = per_partner["headroom"][p]
         preference = self._pref_lookup(s, p)
@@ -344,73 +358,80 @@ class Problem:
         }
 
     def fit(self, comps: dict[str, np.ndarray]) -> np.ndarray:
+        """100 * sum(weight * component) / sum(weights), summed in the order of `Weights.COMPONENTS`."""
         w = self.weights
-        total = sum(getattr(w, c) * comps[c] for c in w.COMPONENTS)
-        return 100.0 * np.asarray(total, dtype=np.float64) / w.total
+        first, *rest = w.COMPONENTS
+        total = getattr(w, first) * np.asarray(comps[first], dtype=np.float64)
+        term = np.empty_like(total)
+        for c in rest:
+            total += np.multiply(getattr(w, c), comps[c], out=term)
+        total *= 100.0
+        total /= w.total
+        return total
 
     # ----- distances ----------------------------------------------------------------------------------------
     def _distances_within(self, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(school, partner, km) for every pair of a located school and a usable partner whose nearest location
         is within the partner's maximum distance and whose phases fit the school, sorted by (school, partner).
 
-        Pairs are only enumerated where they could pass: schools are bucketed by phase requirement and, when the
-        faith rule is on, by whether they are church schools; partners by maximum distance. A church school is
-        only paired with partners that have a denomination or some diocese's consent (any other partner fails the
-        faith rule for it, and those pairs were over a quarter of all pairs found). One KD-tree query per bucket
-        pair (few in practice)."""
-        n_p = len(self.partners)
+        Pairs are only enumerated where they could pass. Schools are grouped by what they ask: their phase
+        requirement and, when the faith rule is on, whether they are church schools. Partners' locations are
+        grouped by what their partner offers: its maximum distance (rounded up to one of at most 8 radii), the
+        asked-for phases it runs, and whether it could pass the faith rule for a church school at all (it has a
+        denomination or some diocese's consent; any other partner fails the rule for every church school, and
+        those pairs were over a quarter of all pairs found). One KD-tree per group, and one query per school group
+        and location group that fit each other.
+
+        All locations of a partner are in one location group, and a school is in one school group, so each query
+        reduces its own (school, location) pairs to the nearest location per (school, partner) at once: small
+        arrays, which numpy sorts quickly and the allocator reuses from query to query."""
+        n_s, n_p = len(self.schools), len(self.partners)
         located = ~np.isnan(self.s_xy[:, 0])
-        loc_ok = usable[self.loc_owner] if len(self.loc_owner) else np.zeros(0, dtype=bool)
         radii = np.unique(self.p_maxkm[usable]) if usable.any() else np.zeros(0)
         if len(radii) > 8:  # many distinct maxima: query with the largest of each of 8 quantile buckets
             radii = np.unique(np.quantile(self.p_maxkm[usable], np.linspace(0.125, 1, 8), method="higher"))
-        check_phase = self.rules.on("phase")
-        check_faith = self.rules.on("faith")
-        # School bucket: 2 * phase requirement + church school (each part 0 when its rule is off).
-        bucket = 2 * (self.s_phase if check_phase else np.zeros(len(self.schools), dtype=np.int64))
-        if check_faith:
-            bucket = bucket + self.s_church
+        requirement = self.s_phase if self.rules.on("phase") else np.zeros(n_s, dtype=np.int64)
+        church = self.s_church if self.rules.on("faith") else np.zeros(n_s, dtype=bool)
         faith_capable = self.p_den >= 0
         faith_capable[self.consent_keys % max(n_p, 1)] = True
-        loc_radius = self.p_maxkm[self.loc_owner]
-        owner_mask = self.p_phase[self.loc_owner]
-        loc_faith = faith_capable[self.loc_owner]
+        # Location groups: (radius index, asked-for phases run, could pass the faith rule) as one code.
+        asked = int(np.bitwise_or.reduce(requirement[located])) if located.any() else 0
+        locs = np.flatnonzero(usable[self.loc_owner])
+        owner = self.loc_owner[locs]
+        radius_index = np.searchsorted(radii, self.p_maxkm[owner])
+        locs, owner, radius_index = (a[radius_index < len(radii)] for a in (locs, owner, radius_index))
+        loc_group = (radius_index * 64 + (self.p_phase[owner] & asked)) * 2 + faith_capable[owner]
         # Indices in the narrowest integer type that holds them: numpy sorts 16-bit integers by radix (see
         # `_min_per_pair`).
-        school_type, partner_type = _index_type(len(self.schools)), _index_type(n_p)
-        loc_owner = self.loc_owner.astype(partner_type)
-        school_trees: dict[int, tuple[np.ndarray, cKDTree]] = {}
-        for b in np.unique(bucket[located]).tolist():
-            members = np.flatnonzero(located & (bucket == b))
-            school_trees[b] = (members.astype(school_type), _tree(self.s_xy[members]))
-        schools, partners, dists = [], [], []
-        lower = -np.inf
-        for radius in radii:
-            in_bucket = loc_ok & (loc_radius > lower) & (loc_radius <= radius)
-            lower = radius
-            for b, (members, tree) in school_trees.items():
-                req, church = divmod(b, 2)
-                locs = in_bucket
-                if check_phase:
-                    locs = locs & ((owner_mask & req) == req)
-                if church:
-                    locs = locs & loc_faith
-                locs = np.flatnonzero(locs)
-                if not len(locs):
+        school_type, partner_type = _index_type(n_s), _index_type(n_p)
+        owner = owner.astype(partner_type)
+        school_group = requirement * 2 + church
+        school_trees = []
+        for g in np.unique(school_group[located]).tolist():
+            members = np.flatnonzero(located & (school_group == g))
+            school_trees.append((*divmod(g, 2), members.astype(school_type), _tree(self.s_xy[members])))
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for g in np.unique(loc_group).tolist():
+            radius, rest = divmod(g, 128)
+            offered, capable = divmod(rest, 2)
+            in_group = loc_group == g
+            loc_tree, loc_owner = None, owner[in_group]
+            for req, is_church, members, school_tree in school_trees:
+                if (offered & req) != req or (is_church and not capable):
                     continue
-                pairs = tree.sparse_distance_matrix(
-                    _tree(self.loc_xy[locs]), radius * 1000.0, output_type="ndarray"
+                if loc_tree is None:
+                    loc_tree = _tree(self.loc_xy[locs[in_group]])
+                pairs = school_tree.sparse_distance_matrix(
+                    loc_tree, radii[radius] * 1000.0, output_type="ndarray"
                 )
-                schools.append(members[pairs["i"]])
-                partners.append(loc_owner[locs][pairs["j"]])
-                dists.append(pairs["v"])
-        if not schools:
+                i, p, best = _min_per_pair(pairs["i"].astype(school_type), loc_owner[pairs["j"]], pairs["v"])
+                found.append((members[i], p, best))
+        if not found:
             e = np.zeros(0, dtype=np.int64)
             return e, e, np.zeros(0)
-        school, partner, best = _min_per_pair(
-            np.concatenate(schools), np.concatenate(partners), np.concatenate(dists)
-        )
-        return school.astype(np.int64), partner.astype(np.int64), best / 1000.0
+        school, partner, best = (np.concatenate(column) for column in zip(*found, strict=True))
+        order = np.lexsort((partner, school))
+        return school[order].astype(np.int64), partner[order].astype(np.int64), best[order] / 1000.0
 
     def distances_from(self, i: int) -> np.ndarray:
         """km from school i to each partner's nearest location (NaN when either has no location)."""
@@ -442,7 +463,10 @@ class Problem:
             d = np.concatenate([self.distances_from(i) for i in range(len(self.schools))])
             keep = usable[p]
             s, p, d = s[keep], p[keep], d[keep]
-        failed = self.failures(s, p, d)
+        # Usable partners pass the concern, capacity and ASP limit rules (their capacity is capped by the ASP room),
+        # and the spatial query pairs schools only with partners that run their phase: check the other rules.
+        settled = {"concern", "capacity", "asp_limit"} | ({"phase"} if self.rules.on("distance") else set())
+        failed = self.failures(s, p, d, codes=[code for code in RULES if code not in settled])
         ok = np.ones(len(s), dtype=bool)
         for mask in failed.values():
             ok &= ~mask
@@ -614,7 +638,7 @@ def is_accredited(partner: PartnerCandidate) -> bool:
     return partner.kind == PartnerKind.ACCREDITED_PROVIDER or partner.accreditation.upper() in {"ASP", "ASG"}
 
 
-def _map_unique(fn, values: list) -> list:
+def _map_unique(fn, values: Sequence) -> list:
     """[fn(v) for v in values], calling fn once per distinct value (in first-seen order, so codes handed out by fn
     come out as a per-row loop would hand them out). Falls back to one call per row for unhashable values."""
     try:
@@ -624,7 +648,7 @@ def _map_unique(fn, values: list) -> list:
     return list(map(memo.__getitem__, values))
 
 
-def _points(xs: list, ys: list) -> np.ndarray:
+def _points(xs: Sequence, ys: Sequence) -> np.ndarray:
     """(n, 2) float array of (x, y); a row with either coordinate None is (NaN, NaN), as 'no location'."""
     xy = np.empty((len(xs), 2), dtype=np.float64)
     xy[:, 0] = np.array(xs, dtype=np.float64)  # numpy turns None into NaN
@@ -635,7 +659,7 @@ def _points(xs: list, ys: list) -> np.ndarray:
     return xy
 
 
-def _flat_points(groups: list) -> np.ndarray:
+def _flat_points(groups: Sequence) -> np.ndarray:
     """The points of every group, concatenated, as an (n, 2) float array; None coordinates become NaN."""
     points = list(itertools.chain.from_iterable(groups))
     if not points:

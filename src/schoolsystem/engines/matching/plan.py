@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import starmap
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -192,17 +191,16 @@ def plan_from_choice(
     schools, partners = problem.schools, problem.partners
     placed = np.zeros(len(schools), dtype=bool)
     placed[edges.school[chosen]] = True
-    # Columns as Python lists first (one conversion each), then one Assignment per placed school, by school id.
-    rows = sorted(
-        zip(
-            [schools[i].id for i in edges.school[chosen].tolist()],
-            [partners[j].id for j in edges.partner[chosen].tolist()],
-            round_2dp(edges.fit[chosen]),
-            round_2dp(edges.distance_km[chosen]),
-            strict=True,
-        )
+    # Columns as Python lists first (one conversion each), then one Assignment per placed school, by school id
+    # (the order is found on the ids alone; no row tuples are built to be sorted).
+    school_ids, partner_ids = problem.school_ids, problem.partner_ids
+    school = [school_ids[i] for i in edges.school[chosen].tolist()]
+    partner = [partner_ids[j] for j in edges.partner[chosen].tolist()]
+    fit, distance = round_2dp(edges.fit[chosen]), round_2dp(edges.distance_km[chosen])
+    by_id = sorted(range(len(school)), key=school.__getitem__)
+    assignments = tuple(
+        map(Assignment, *(map(column.__getitem__, by_id) for column in (school, partner, fit, distance)))
     )
-    assignments = tuple(starmap(Assignment, rows))
     n_eligible = np.bincount(edges.school, minlength=len(schools)).tolist()
     unplaced = np.flatnonzero(~placed).tolist()
     orphans = []
@@ -253,7 +251,7 @@ def plan_from_choice(
         total_fit=round(float(edges.fit[chosen].sum()) if len(chosen) else 0.0, 2),
         objective=fit_int - orphan_penalty(len(problem.schools)) * len(orphans),
         solver=solver,
-        load=tuple(zip([partners[j].id for j in loaded.tolist()], load[loaded].tolist(), strict=True)),
+        load=tuple(zip([partner_ids[j] for j in loaded.tolist()], load[loaded].tolist(), strict=True)),
     )
 
 
