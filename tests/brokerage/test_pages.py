@@ -124,7 +124,7 @@ def test_what_if_shows_changes_when_a_trust_loses_capacity(client, officer, plan
     choices = dict(
         client.get(reverse("brokerage:what-if", args=[planned.pk])).context["form"].fields["partner"].choices
     )
-    assert choices[prop.partner_key] == prop.partner_name  # the trust is chosen from the round's shortlists
+    assert choices[prop.partner_key].startswith(prop.partner_name + " (capacity ")  # from the shortlists
     resp = client.post(reverse("brokerage:what-if", args=[planned.pk]), data)
     assert resp.status_code == 200
     # The changed row names the school (with its URN) and the old partner, never their internal keys.

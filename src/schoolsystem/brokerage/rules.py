@@ -25,6 +25,10 @@ NO_SCHOOLS = (
 )
 
 
+# Why a round without a plan has no what-if: it compares a change with the plan proposed.
+NO_PLAN_FOR_WHAT_IF = "Propose the plan first: a what-if shows how the proposed plan would change, and this round has no plan yet"
+
+
 def ineligible_preference(rank: int) -> str:
     """The message for a partner not eligible for the school, at `rank` (0 for the 1st choice)."""
     return f"Choose the {PREFERENCE_ORDINALS[rank]} choice from the list: that partner is not eligible for this school"

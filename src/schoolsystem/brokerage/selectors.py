@@ -38,7 +38,7 @@ from schoolsystem.brokerage.models import (
     RoundPlan,
     RoundSchool,
 )
-from schoolsystem.core.errors import NotFound, ValidationFailed
+from schoolsystem.core.errors import InvalidTransition, NotFound, ValidationFailed
 from schoolsystem.core.formatting import govuk_date, in_sentence
 from schoolsystem.engines.gias import group_key
 from schoolsystem.engines.matching import (
@@ -633,7 +633,10 @@ def round_what_if(round_: Round, *, weights: dict | None, capacity_overrides: di
     re-read from the register would not be the same: by then the round's own hand-offs have moved its schools
     into their new trusts (which the "current trust" rule then excludes) and changed the partners' sizes and
     capacities. A round planned before its inputs were kept is compared with a plan from today's register.
-    Each change names the school (with its URN) and the partners, never their internal keys."""
+    Each change names the school (with its URN) and the partners, never their internal keys. A round never
+    planned has nothing to compare with: InvalidTransition (rules.NO_PLAN_FOR_WHAT_IF)."""
+    if not round_.plan_summary:
+        raise InvalidTransition(rules.NO_PLAN_FOR_WHAT_IF)
     record = plan_record(round_)
     if record is not None:
         problem, before = stored_problem(record), stored_plan(record)
@@ -725,6 +728,16 @@ def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
     )
     labels = partner_labels((k, n, t or k.partition(":")[0]) for k, n, t in rows)
     return sorted(labels.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+
+
+def plan_capacities(round_: Round) -> dict[str, int]:
+    """Partner key -> the capacity (schools it could take on) it had in the round's plan, from the inputs the plan
+    was made from ({} when they were not kept, or the round has no plan). One query."""
+    record = plan_record(round_)
+    if record is None:
+        return {}
+    partners = (record.inputs or {}).get("partners", [])
+    return {p["id"]: p["capacity"] for p in partners if p.get("capacity") is not None}
 
 
 def preference_choices(round_school: RoundSchool, limit: int | None = None) -> list[tuple[str, str]]:

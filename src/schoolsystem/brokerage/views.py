@@ -169,6 +169,8 @@ def round_detail(request, pk):
     adding = r.status in {RoundStatus.OPEN, RoundStatus.SHORTLISTED} and selectors.can_run_rounds(
         request.user
     )
+    # A school without a proposal can be taken out of a live round: only then is there an Actions column.
+    removable = any(rs.proposal is None for rs in schools)
     performing = [rs for rs in schools if rs.performing]
     if performing:
         labels = selectors.preference_labels({k for rs in performing for k in rs.preferences})
@@ -186,6 +188,7 @@ def round_detail(request, pk):
             # Still being worked: neither closed nor completed (every school's move agreed).
             "live": r.status not in {RoundStatus.CLOSED, RoundStatus.COMPLETED},
             "has_performing": bool(performing),
+            "removable": removable,
             "shortlist_refusal": shortlist_refusal,
             "plan_refusal": plan_refusal,
             # Every move approved, some still to hand over: the status says so in words.
@@ -317,11 +320,19 @@ def school_shortlist(request, urn):
 @require_http_methods(["GET", "POST"])
 def what_if(request, pk):
     r = _get(selectors.round_for_user, request.user, pk)
-    form = forms.WhatIfForm(
-        request.POST or None, weights=r.weights, partners=selectors.round_partner_choices(r)
-    )
+    # A what-if compares with the plan proposed: before there is one, the page says so instead of a form.
+    refusal = "" if r.plan_summary else rules.NO_PLAN_FOR_WHAT_IF
+    capacities = selectors.plan_capacities(r)
+    partners = [
+        (key, f"{label} (capacity {capacities[key]})" if key in capacities else label)
+        for key, label in selectors.round_partner_choices(r)
+    ]
+    form = forms.WhatIfForm(request.POST or None, weights=r.weights, partners=partners)
     result = None
-    if request.method == "POST" and form.is_valid():
+    error = ""
+    if request.method == "POST" and refusal:
+        error = refusal
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         overrides = {d["partner"]: d["capacity"]} if d.get("partner") else None
         try:
@@ -334,8 +345,8 @@ def what_if(request, pk):
     return render(
         request,
         "brokerage/what_if.html",
-        {"round": r, "form": form, "result": result},
-        status=400 if form.errors else 200,
+        {"round": r, "form": form, "result": result, "refusal": refusal, "error": error},
+        status=400 if (form.errors or error) else 200,
     )
 
 
