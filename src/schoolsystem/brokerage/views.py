@@ -61,7 +61,13 @@ def home(request):
     return render(
         request,
         "brokerage/home.html",
-        {"rounds": rounds, "proposals": proposals, "form": form, "can_run": can_run},
+        {
+            "rounds": rounds,
+            "proposals": proposals,
+            "form": form,
+            "can_run": can_run,
+            "trust": user.scope_group if user.role == "trust_leader" else None,
+        },
     )
 
 
@@ -423,6 +429,7 @@ def proposal_detail(request, pk):
                 apply_error(form_objs[action], exc)
             else:
                 error = exc.message
+    is_officer = selectors.can_run_rounds(request.user)
     candidates = Candidate.objects.filter(round_school=p.round_school, eligible=True)[:5]
     has_errors = bool(error) or any(f.errors for f in form_objs.values())
     hand_off = services.hand_off_target(p) if p.status == ProposalStatus.APPROVED else (None, "")
@@ -443,9 +450,10 @@ def proposal_detail(request, pk):
             "hand_off_refusal": hand_off[1],
             "can_withdraw": p.status in OPEN_PROPOSAL_STATUSES and p.round.status != RoundStatus.CLOSED,
             "round_closed": p.round.status == RoundStatus.CLOSED,
-            "round_url": reverse("brokerage:round", args=[p.round_id])
-            if selectors.can_run_rounds(request.user)
-            else "",
+            "round_url": reverse("brokerage:round", args=[p.round_id]) if is_officer else "",
+            # The consultation, the board's decision and the hand-off are the officers' (the services refuse a
+            # trust leader): only they are offered those forms; a trust leader is told who acts next.
+            "is_officer": is_officer,
         },
         status=400 if has_errors else 200,
     )
