@@ -71,3 +71,16 @@ def test_the_list_of_schools_the_round_can_take_says_no_other_once_it_has_them(c
     services.round_add_school(by=officer, round=r, establishment=area["needy"])
     html = client.get(reverse("brokerage:round", args=[r.pk])).content.decode()
     assert "No other school in Surrey qualifies now." in html
+
+
+def test_the_shortlist_of_a_school_in_no_round_says_how_it_was_found(client, area, officer):
+    client.force_login(officer)
+    maintained = client.get(reverse("brokerage:school-shortlist", args=[area["needy"].urn])).content.decode()
+    assert (
+        "Not in a round: the trusts that could take it, as an academy-order round (its sponsor)" in maintained
+    )
+    academy = area["oak"].memberships.first().establishment
+    type(academy).objects.filter(pk=academy.pk).update(type_name="Academy converter", type_group="Academies")
+    page = client.get(reverse("brokerage:school-shortlist", args=[academy.urn])).content.decode()
+    assert "as a re-brokerage round (a move from its trust) would find them" in page
+    assert "Oak Trust" not in page.split("Eligible partners")[1].split("Excluded partners")[0]
