@@ -376,11 +376,12 @@ class Problem:
 
         Pairs are only enumerated where they could pass. Schools are grouped by what they ask: their phase
         requirement and, when the faith rule is on, whether they are church schools. Partners' locations are
-        grouped by what their partner offers: its maximum distance (rounded up to one of at most 8 radii), the
-        asked-for phases it runs, and whether it could pass the faith rule for a church school at all (it has a
-        denomination or some diocese's consent; any other partner fails the rule for every church school, and
-        those pairs were over a quarter of all pairs found). One KD-tree per group, and one query per school group
-        and location group that fit each other.
+        grouped by what their partner offers: its maximum distance (rounded up to one of at most 8 radii) and the
+        asked-for phases it runs. A church school only meets the partners of a group that could pass the faith rule
+        for a church school at all (they have a denomination or some diocese's consent; any other partner fails the
+        rule for every church school, and those pairs were over a quarter of all pairs found). One KD-tree per
+        school group, one or two per location group (all of it; its partners that could pass the faith rule), and
+        one query per school group and location group that fit each other.
 
         All locations of a partner are in one location group, and a school is in one school group, so each query
         reduces its own (school, location) pairs to the nearest location per (school, partner) at once: small
@@ -394,13 +395,14 @@ class Problem:
         church = self.s_church if self.rules.on("faith") else np.zeros(n_s, dtype=bool)
         faith_capable = self.p_den >= 0
         faith_capable[self.consent_keys % max(n_p, 1)] = True
-        # Location groups: (radius index, asked-for phases run, could pass the faith rule) as one code.
+        # Location groups: (radius index, asked-for phases run) as one code.
         asked = int(np.bitwise_or.reduce(requirement[located])) if located.any() else 0
         locs = np.flatnonzero(usable[self.loc_owner])
         owner = self.loc_owner[locs]
         radius_index = np.searchsorted(radii, self.p_maxkm[owner])
         locs, owner, radius_index = (a[radius_index < len(radii)] for a in (locs, owner, radius_index))
-        loc_group = (radius_index * 64 + (self.p_phase[owner] & asked)) * 2 + faith_capable[owner]
+        loc_group = radius_index * 64 + (self.p_phase[owner] & asked)
+        loc_capable = faith_capable[owner]
         # Indices in the narrowest integer type that holds them: numpy sorts 16-bit integers by radix (see
         # `_min_per_pair`).
         school_type, partner_type = _index_type(n_s), _index_type(n_p)
@@ -412,15 +414,20 @@ class Problem:
             school_trees.append((*divmod(g, 2), members.astype(school_type), _tree(self.s_xy[members])))
         found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for g in np.unique(loc_group).tolist():
-            radius, rest = divmod(g, 128)
-            offered, capable = divmod(rest, 2)
+            radius, offered = divmod(g, 64)
             in_group = loc_group == g
-            loc_tree, loc_owner = None, owner[in_group]
-            for req, is_church, members, school_tree in school_trees:
-                if (offered & req) != req or (is_church and not capable):
+            loc_trees: dict[bool, tuple[cKDTree, np.ndarray] | None] = {}  # church school? -> tree, owners
+            for req, for_church, members, school_tree in school_trees:
+                if (offered & req) != req:
                     continue
-                if loc_tree is None:
-                    loc_tree = _tree(self.loc_xy[locs[in_group]])
+                if for_church not in loc_trees:
+                    chosen = np.flatnonzero(in_group & loc_capable if for_church else in_group)
+                    loc_trees[for_church] = (
+                        (_tree(self.loc_xy[locs[chosen]]), owner[chosen]) if len(chosen) else None
+                    )
+                if (tree_and_owner := loc_trees[for_church]) is None:
+                    continue
+                loc_tree, loc_owner = tree_and_owner
                 pairs = school_tree.sparse_distance_matrix(
                     loc_tree, radii[radius] * 1000.0, output_type="ndarray"
                 )
