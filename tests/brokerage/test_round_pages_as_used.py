@@ -53,6 +53,17 @@ def test_what_if_lists_each_partner_with_the_capacity_it_had_in_the_plan(client,
     assert choices[oak] == f"Oak Trust (capacity {capacities[oak]})"
 
 
+def test_what_if_lists_the_partners_of_a_round_planned_without_drawing_up_shortlists(client, area, officer):
+    r = _round(area, officer, area["needy"])
+    services.round_plan(by=officer, round=r)  # straight to the plan: no shortlist stored
+    proposal = r.proposals.get()
+    client.force_login(officer)
+    choices = dict(
+        client.get(reverse("brokerage:what-if", args=[r.pk])).context["form"].fields["partner"].choices
+    )
+    assert choices[proposal.partner_key].startswith(f"{proposal.partner_name} (capacity ")
+
+
 def test_the_schools_table_has_an_actions_column_only_when_a_school_can_be_removed(client, area, officer):
     r = _round(area, officer, area["needy"])
     client.force_login(officer)

@@ -1,6 +1,7 @@
 """A what-if capacity change for a partner the round's plan was not made from changed nothing and said "no
-change": it is now refused with an error naming the partner (beside the partner chosen on the page; a 400 in the
-API). Such a partner is one shortlisted, then gone from the register (here: closed) before the round was planned."""
+change": the page now offers only the partners of the plan's inputs, and the selector and the API refuse another
+with an error naming the partner (a 400). Such a partner is one shortlisted, then gone from the register (here:
+closed) before the round was planned."""
 
 import pytest
 from django.urls import reverse
@@ -26,15 +27,20 @@ def _key(round_, name):
     return next(k for k, label in selectors.round_partner_choices(round_) if label == name)
 
 
-def test_the_page_names_the_partner_the_plan_was_not_made_from(client, officer, planned_without_ash):
+def test_the_page_offers_only_the_partners_the_plan_was_made_from(client, officer, planned_without_ash):
     r = planned_without_ash
-    ash = _key(r, "Ash Trust")  # still offered: it is on the school's shortlist
+    ash = _key(r, "Ash Trust")  # on the school's shortlist, but closed before the plan
     client.force_login(officer)
+    choices = dict(
+        client.get(reverse("brokerage:what-if", args=[r.pk])).context["form"].fields["partner"].choices
+    )
+    assert ash not in choices and any(label.startswith("Oak Trust (capacity ") for label in choices.values())
     data = {"partner": ash, "capacity": 0} | {f"w_{n}": v for n, v in Weights().as_dict().items()}
-    response = client.post(reverse("brokerage:what-if", args=[r.pk]), data)
+    response = client.post(reverse("brokerage:what-if", args=[r.pk]), data)  # an old tab
     assert response.status_code == 400
-    errors = response.context["form"].errors["partner"]
-    assert "Ash Trust was not among the partners the round was planned with" in errors[0]
+    assert response.context["form"].errors["partner"] == [
+        "Select the trust or partner to change from the list"
+    ]
     assert response.context["result"] is None  # no "no change" shown
     # A partner the plan was made from still works.
     oak = _key(r, "Oak Trust")

@@ -730,14 +730,19 @@ def round_partner_choices(round_: Round) -> list[tuple[str, str]]:
     return sorted(labels.items(), key=lambda kv: (kv[1].lower(), kv[0]))
 
 
-def plan_capacities(round_: Round) -> dict[str, int]:
-    """Partner key -> the capacity (schools it could take on) it had in the round's plan, from the inputs the plan
-    was made from ({} when they were not kept, or the round has no plan). One query."""
+def what_if_partner_choices(round_: Round) -> list[tuple[str, str]]:
+    """(partner key, label) of the partners whose capacity a what-if may change, by label: those eligible for at
+    least one school of the plan, from the inputs it was made from, each with the capacity it had there ("Oak Trust
+    (capacity 2)"), whether or not shortlists were drawn up before the plan. A plan whose inputs were not kept
+    falls back to the round's shortlists (round_partner_choices). One query, and the engine's shortlists."""
     record = plan_record(round_)
-    if record is None:
-        return {}
-    partners = (record.inputs or {}).get("partners", [])
-    return {p["id"]: p["capacity"] for p in partners if p.get("capacity") is not None}
+    problem = stored_problem(record) if record is not None else None
+    if problem is None:
+        return round_partner_choices(round_)
+    eligible = {c.partner_id for i in range(len(problem.schools)) for c in problem.shortlist(i).ranked}
+    labels = problem_partner_labels(problem)
+    out = [(p.id, f"{labels[p.id]} (capacity {p.capacity})") for p in problem.partners if p.id in eligible]
+    return sorted(out, key=lambda kv: (kv[1].lower(), kv[0]))
 
 
 def preference_choices(round_school: RoundSchool, limit: int | None = None) -> list[tuple[str, str]]:

@@ -328,11 +328,7 @@ def what_if(request, pk):
     r = _get(selectors.round_for_user, request.user, pk)
     # A what-if compares with the plan proposed: before there is one, the page says so instead of a form.
     refusal = "" if r.plan_summary else rules.NO_PLAN_FOR_WHAT_IF
-    capacities = selectors.plan_capacities(r)
-    partners = [
-        (key, f"{label} (capacity {capacities[key]})" if key in capacities else label)
-        for key, label in selectors.round_partner_choices(r)
-    ]
+    partners = selectors.what_if_partner_choices(r) if not refusal else []
     form = forms.WhatIfForm(request.POST or None, weights=r.weights, partners=partners)
     result = None
     error = ""
