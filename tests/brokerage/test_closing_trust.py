@@ -1,6 +1,6 @@
 """Only a whole-MAT closure names a closing trust (seed 003 re-brokerage 4), and only a multi-academy trust: the
-start-a-round form asks for it under that scenario alone, the service and the API refuse it elsewhere naming the
-field, and the round page offers to add the trust's schools only when some would be added (ADR 0091)."""
+start-a-round form offers only those and refuses one with another scenario, as the service and the API do, naming
+the field; the round page offers to add the trust's schools only when some would be added (ADR 0091)."""
 
 import pytest
 from django.urls import reverse
@@ -63,9 +63,7 @@ def test_the_api_refuses_a_closing_trust_for_an_academy_order_round(area, office
     assert not Round.objects.exists()
 
 
-def test_start_a_round_asks_for_the_closing_trust_under_the_closure_only_and_offers_multi_academy_trusts(
-    client, officer, area
-):
+def test_start_a_round_offers_only_multi_academy_trusts_as_the_closing_trust(client, officer, area):
     la = area["la"]
     make_trust("Vale Federation", [make_school(la, "Vale Infant", 500_500, 150_000)], "federation")
     make_trust("Solo Trust", [make_school(la, "Solo Academy", 500_600, 150_000)], "sat")
@@ -78,23 +76,24 @@ def test_start_a_round_asks_for_the_closing_trust_under_the_closure_only_and_off
         "Oak Trust",
     ]  # MATs with schools in the LA, not the others
     html = page.content.decode()
-    radio = html.index('value="mat_closure"')
-    assert 'data-aria-controls="conditional-closing-trust"' in html[radio : radio + 200]
-    reveal = html.index('id="conditional-closing-trust"')
-    assert reveal > radio and html.index('id="id_leaving_group"') > reveal
-    assert html.count("data-aria-controls=") == 1  # no other scenario reveals it
+    assert (
+        "Closing trust (whole-MAT closure only)" in html and "Leave it empty for any other scenario." in html
+    )
 
 
-def test_a_closing_trust_left_selected_under_another_scenario_is_ignored(client, officer, area):
-    """The page posts the revealed select even when the user then chose another scenario: the form drops it,
-    as the Design System does with the answer to a question whose option was not chosen."""
+def test_a_closing_trust_with_another_scenario_is_refused_beside_the_select(client, officer, area):
     client.force_login(officer)
     resp = client.post(
         reverse("brokerage:home"),
         {"title": "Orders", "scenario": "academy_order", "leaving_group": str(area["oak"].pk)},
     )
-    assert resp.status_code == 302
-    assert Round.objects.get(title="Orders").leaving_group is None
+    html = resp.content.decode()
+    assert resp.status_code == 200 and 'href="#id_leaving_group"' in html
+    assert (
+        "Remove the closing trust, or choose a whole-MAT closure: an academy-order round is for maintained"
+        in html
+    )
+    assert not Round.objects.exists()
 
 
 def test_a_closure_without_its_trust_is_refused_beside_the_select(client, regional, area):

@@ -258,7 +258,7 @@ def test_regional_officer_starts_a_trust_closure_choosing_the_la_and_the_trust_f
     ]  # their region only
     trusts = dict(form.fields["leaving_group"].choices)
     oak = area["oak"]
-    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "Choose the closing trust"
+    assert trusts[str(oak.pk)] == oak.name and trusts[""] == "Not a whole-MAT closure"
     resp = client.post(
         reverse("brokerage:home"),
         {

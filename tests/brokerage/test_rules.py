@@ -230,7 +230,7 @@ def test_move_type_is_asked_only_in_re_brokerage_rounds(client, area, officer, r
 def test_start_round_trust_list_has_a_real_empty_label(client, officer):
     client.force_login(officer)
     page = client.get(reverse("brokerage:home")).content.decode()
-    assert '<option value="" selected>Choose the closing trust</option>' in page
+    assert '<option value="" selected>Not a whole-MAT closure</option>' in page
     assert ">None</option>" not in page
 
 

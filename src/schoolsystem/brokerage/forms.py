@@ -32,11 +32,10 @@ from schoolsystem.engines.matching import Weights
 
 class RoundForm(GovukMessages, forms.Form):
     """Start a round. `las`: the LAs the user may run rounds in (a choice only when there are several);
-    `trusts`: the multi-academy trusts with schools in those LAs, one of which a whole-MAT closure names.
-
-    The closing trust is asked only under the whole-MAT closure scenario (the page reveals it when that scenario is
-    chosen): for any other scenario a trust left selected is ignored, as the Design System does with a revealed
-    question whose option was not chosen. The service refuses a closing trust in any other round."""
+    `trusts`: the multi-academy trusts with schools in those LAs, one of which a whole-MAT closure names. A closing
+    trust with any other scenario is refused beside the field, as the service refuses it (rules.closing_trust_error).
+    (The Design System's conditional reveal would hide the question under the closure's radio, but its script puts
+    aria-expanded on the radio, a known critical axe finding, govuk-frontend issue 979, which the sweep forbids.)"""
 
     field_order = ["title", "la", "scenario", "leaving_group"]
 
@@ -55,8 +54,9 @@ class RoundForm(GovukMessages, forms.Form):
     )
     leaving_group = forms.ChoiceField(
         required=False,
-        label="Closing trust",
-        help_text="The multi-academy trust that is closing: each of its schools is brokered to another trust.",
+        label="Closing trust (whole-MAT closure only)",
+        help_text="The multi-academy trust that is closing: each of its schools is brokered to another trust. "
+        "Leave it empty for any other scenario.",
         error_messages=choice_messages("the closing trust"),
     )
 
@@ -71,20 +71,15 @@ class RoundForm(GovukMessages, forms.Form):
         else:
             del self.fields["la"]
         self.trusts = {str(g.pk): g for g in trusts}
-        self.fields["leaving_group"].choices = [("", "Choose the closing trust")] + [
+        self.fields["leaving_group"].choices = [("", "Not a whole-MAT closure")] + [
             (k, g.name) for k, g in self.trusts.items()
         ]
 
     def clean(self):
         data = super().clean()
         data["la"] = self.las.get(data.get("la") or "") or next(iter(self.las.values()), None)
-        if data.get("scenario") != Scenario.MAT_CLOSURE:
-            # The question was not asked for this scenario (revealed only under a whole-MAT closure).
-            self.errors.pop("leaving_group", None)
-            data["leaving_group"] = None
-            return data
         data["leaving_group"] = self.trusts.get(data.get("leaving_group") or "")
-        if "leaving_group" not in self.errors:
+        if "scenario" in data and "leaving_group" not in self.errors:
             no_trust = closing_trust_error(
                 scenario=data["scenario"], has_leaving_group=data["leaving_group"] is not None
             )
