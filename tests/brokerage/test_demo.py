@@ -90,6 +90,7 @@ def test_demo_runs_four_scenarios_each_ending_in_a_decision(area, officer, regio
         d = BoardDecision.objects.filter(proposal__round=r).select_related("proposal").first()
         record = Decision.objects.get(pk=int(d.register_decision_id))
         assert record.is_published, r.scenario
+        assert record.published_by == d.recorded_by, r.scenario  # the officer who recorded it published it
         page = public.get(f"/decisions/{record.pk}/")
         assert page.status_code == 200
         assert d.proposal.partner_name in page.content.decode()

@@ -227,7 +227,10 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
         "joined" in done and "on <strong>1 September 2026</strong>" in done and "Record hand-off" not in done
     )
     decision = p.decisions.get()
-    assert reverse("decisions:detail", args=[decision.register_decision_id]) in done
+    # The board's decision is a draft on the register: the page links the officer to its review and publication.
+    manage = reverse("improvement:decision-manage", args=[decision.register_decision_id])
+    assert manage in done and "draft on the decision register" in done
+    assert f'href="{reverse("decisions:detail", args=[decision.register_decision_id])}"' not in done
 
 
 def test_approved_lead_partner_hand_off_is_explained_not_offered(client, officer, planned):

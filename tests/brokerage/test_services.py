@@ -195,13 +195,13 @@ def test_replanning_refused_once_a_proposal_is_under_way(area, officer):
         services.round_plan(by=officer, round=r)
 
 
-def test_board_decision_is_atomic_when_publishing_fails(area, officer, monkeypatch):
+def test_board_decision_is_atomic_when_the_register_entry_fails(area, officer, monkeypatch):
     p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
 
     def boom(**kw):
         raise RuntimeError("register down")
 
-    monkeypatch.setattr(services, "_publish", boom)
+    monkeypatch.setattr(services, "_record_on_register", boom)
     with pytest.raises(RuntimeError):
         services.board_decide(
             by=officer,
@@ -252,23 +252,48 @@ def test_partner_profile_capacity_zero_orphans_the_school(area, officer, regiona
         services.partner_profile_update(by=officer, group=area["oak"], capacity=3)
 
 
-def test_board_decision_is_published_on_the_public_register(area, officer, client):
+def test_board_decision_is_a_draft_on_the_register_until_the_officer_publishes_it(area, officer, client):
+    """Seed 003 proposal 7: decisions open, redaction the exception. The board's reasons and the school's
+    consultation may name people, so the register entry is a draft the officer reviews, redacts and publishes
+    through the register's own service, like every other decision."""
     from schoolsystem.improvement.models import Decision
+    from schoolsystem.improvement.services import decision_publish
 
     p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
     d = services.board_decide(
         by=officer,
         proposal=p,
         outcome="approved",
-        reasons="Best fit nearby.",
+        reasons="Best fit nearby. The head, Ms Jane Example, agreed.",
         decided_on=date(2026, 1, 9),
         decided_by_name="Regional advisory board",
     )
     record = Decision.objects.get()
     assert d.register_decision_id == str(record.pk)
-    assert record.status == "published" and record.decision_type == "sponsor_match"
+    assert (
+        record.status == "draft" and record.published_on is None and record.decision_type == "sponsor_match"
+    )
     assert record.establishment == area["needy"]
     assert p.partner_name in record.subject
+    assert p.partner_name.encode() not in client.get("/decisions/").content
+    assert client.get(f"/decisions/{record.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(action="decision.created", object_id=str(record.pk)).exists()
+    assert not AuditEvent.objects.filter(action="decision.published").exists()
+
+    decision_publish(
+        by=officer,
+        decision=record,
+        redactions=[
+            {
+                "field": "rationale",
+                "passage": "Ms Jane Example",
+                "withheld": "A name",
+                "reason": "Personal data",
+            }
+        ],
+    )
+    page = client.get(f"/decisions/{record.pk}/").content.decode()
+    assert p.partner_name in page and "Jane Example" not in page and "Personal data" in page
     assert p.partner_name.encode() in client.get("/decisions/").content
 
 

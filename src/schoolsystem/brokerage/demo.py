@@ -14,7 +14,7 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.models import User
 from schoolsystem.brokerage import selectors, services
 from schoolsystem.brokerage.constants import DueDiligenceOutcome, MoveType, ProposalStatus, Scenario
-from schoolsystem.brokerage.models import Proposal, Round
+from schoolsystem.brokerage.models import BoardDecision, Proposal, Round
 from schoolsystem.registry.models import Establishment, Group, Membership
 
 WEAK = {"special measures", "serious weaknesses", "inadequate", "requires improvement"}
@@ -40,7 +40,8 @@ def _officers(ctx) -> tuple[User, User]:
 def decide(
     proposal: Proposal, by, *, outcome: str = "approved", reasons: str, day: int, hand_off: bool = False
 ) -> None:
-    """Walk one proposal through due diligence, consultation and the advisory board."""
+    """Walk one proposal through due diligence, consultation and the advisory board, and publish the board's
+    decision on the register."""
     today = timezone.localdate()
     services.proposal_start_due_diligence(by=by, proposal=proposal)
     for check in proposal.checks.all():
@@ -56,7 +57,7 @@ def decide(
         summary="Governors, staff and parents were consulted; the governing board supports the proposal.",
         outcome="supportive",
     )
-    services.board_decide(
+    decision = services.board_decide(
         by=by,
         proposal=proposal,
         outcome=outcome,
@@ -64,8 +65,20 @@ def decide(
         decided_on=today - timedelta(days=20 - day),
         decided_by_name="Regional advisory board",
     )
+    _publish_on_register(decision, by)
     if hand_off and outcome == ProposalStatus.APPROVED:
         services.proposal_hand_off(by=by, proposal=proposal, effective_on=today + timedelta(days=60), note="")
+
+
+def _publish_on_register(decision: BoardDecision, by) -> None:
+    """The officer who recorded the board's decision publishes its draft on the decision register, through the
+    register's own service as the page does (nothing withheld: the demo's reasons name no one)."""
+    if not decision.register_decision_id:
+        return
+    from schoolsystem.improvement.models import Decision
+    from schoolsystem.improvement.services import decision_publish
+
+    decision_publish(by=by, decision=Decision.objects.get(pk=int(decision.register_decision_id)))
 
 
 def _run(round_: Round, by) -> Round:

@@ -31,6 +31,7 @@ from schoolsystem.brokerage.constants import (
     Scenario,
 )
 from schoolsystem.brokerage.models import (
+    BoardDecision,
     Candidate,
     PartnerProfile,
     Proposal,
@@ -865,6 +866,47 @@ def _improvement_records(est_ids) -> dict[int, tuple[str, object]]:
         )
         out[est_id] = (why, issued)
     return out
+
+
+@dataclass(frozen=True)
+class BoardDecisionEntry:
+    """An advisory board decision and its entry on the decision register (None when the register is absent or
+    has no entry for it): the proposal page says whether the entry is public or still a draft to review."""
+
+    decision: BoardDecision
+    reference: str = ""
+    published: bool = False
+    register_pk: int | None = None
+
+
+def board_decisions_with_register(proposal: Proposal) -> list[BoardDecisionEntry]:
+    """The proposal's board decisions, newest first, each with its register entry's reference and whether it is
+    published. Two queries whatever the number of decisions; no register entries when the improvement app is
+    absent."""
+    decisions = list(proposal.decisions.all())
+    ids = [int(d.register_decision_id) for d in decisions if d.register_decision_id.isdigit()]
+    entries = _register_entries(ids) if ids else {}
+    out = []
+    for d in decisions:
+        pk = int(d.register_decision_id) if d.register_decision_id.isdigit() else None
+        if pk in entries:
+            ref, published = entries[pk]
+            out.append(BoardDecisionEntry(decision=d, reference=ref, published=published, register_pk=pk))
+        else:
+            out.append(BoardDecisionEntry(decision=d))
+    return out
+
+
+def _register_entries(ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """Register decision id -> (its reference, whether it is published). One query; {} when the improvement app
+    is absent."""
+    try:
+        from schoolsystem.improvement.constants import DecisionStatus
+        from schoolsystem.improvement.models import Decision
+    except (ImportError, AttributeError):
+        return {}
+    rows = Decision.objects.filter(pk__in=ids).values_list("pk", "reference", "status")
+    return {pk: (ref, status == DecisionStatus.PUBLISHED) for pk, ref, status in rows}
 
 
 def academy_order_choices(round_: Round, user) -> list[tuple[Establishment, str]]:

@@ -711,8 +711,10 @@ def consultation_record(*, by, proposal: Proposal, held_on: date, summary: str, 
 def board_decide(
     *, by, proposal: Proposal, outcome: str, reasons: str, decided_on: date, decided_by_name: str
 ) -> BoardDecision:
-    """The advisory board's decision with reasons; published on the public decision register when the
-    improvement app offers it (seed 003 proposal 7: open and transparent decisions)."""
+    """The advisory board's decision with reasons, entered on the decision register as a draft when the improvement
+    app offers it (seed 003 proposal 7: open decisions, redaction the exception). Like every other decision it is
+    not public until an officer publishes it from the register's page (improvement.services.decision_publish),
+    stating anything withheld and why: the reasons and the consultation summary may name people."""
     p = _lock_proposal(proposal)
     _require_officer_for(by, p.round.la)
     _require_live_round(p)
@@ -752,7 +754,7 @@ def board_decide(
         decided_by_name=decided_by_name.strip(),
         recorded_by=by,
     )
-    ref = _publish(by=by, proposal=p, decision=decision)
+    ref = _record_on_register(by=by, proposal=p, decision=decision)
     if ref:
         decision.register_decision_id = ref
         decision.save(update_fields=["register_decision_id", "modified_on"])
@@ -802,10 +804,11 @@ def _record_sponsor_on_academy_order(*, by, proposal: Proposal, decision: BoardD
     )
 
 
-def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:
-    """Record and publish on the improvement app's decision register; '' when that app does not offer it."""
+def _record_on_register(*, by, proposal: Proposal, decision: BoardDecision) -> str:
+    """Record the board's decision on the improvement app's decision register as a draft (published from the
+    register's page, with any redactions); its id, or '' when that app does not offer the register."""
     try:
-        from schoolsystem.improvement.services import decision_create, decision_publish
+        from schoolsystem.improvement.services import decision_create
     except (ImportError, AttributeError):
         log.info("decision register not available; brokerage decision %s kept locally", decision.pk)
         return ""
@@ -843,7 +846,6 @@ def _publish(*, by, proposal: Proposal, decision: BoardDecision) -> str:
         source=decision,
         outcome=decision.outcome,  # the register's outcomes are the board's (approved, declined, ...)
     )
-    decision_publish(by=by, decision=record)
     return str(record.pk)
 
 

@@ -400,11 +400,12 @@ def proposal_detail(request, pk):
                     decision = services.board_decide(by=request.user, proposal=p, **d)
                     done = (
                         f"Advisory board decision recorded: {school} joining {partner} "
-                        f"{decision.get_outcome_display().lower()}"
+                        f"{decision.get_outcome_display().lower()}."
                         + (
-                            ", and published on the decision register."
+                            " It is a draft on the decision register: review it, withhold anything that must "
+                            "not be published, and publish it."
                             if decision.register_decision_id
-                            else "."
+                            else ""
                         )
                     )
                 elif action == "hand_off":
@@ -438,6 +439,7 @@ def proposal_detail(request, pk):
             "form": form_objs.get(action),  # the form posted: with errors, "Error: " leads the page title
             "error": error,
             "candidates": candidates,
+            "board_decisions": selectors.board_decisions_with_register(p),
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
             "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
