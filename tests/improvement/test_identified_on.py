@@ -168,7 +168,7 @@ def test_the_date_identified_is_edited_with_the_case_and_audited(client, school_
     assert response.status_code == 400
     assert _summary(response.content.decode()) == [
         f"The date the concern was identified must be on or before {govuk_date(notice)}, the date of the case's "
-        "first warning notice or consultation"
+        "first dated step (warning notice, consultation, conversation, visit or review)"
     ]
     response = client.post(url, {"version": case.version, **_day(notice, "identified_on"), "summary": "s"})
     assert response.status_code == 302

@@ -21,7 +21,7 @@ def _notice(case, by, days_ago, note=""):
         by=by,
         grounds=["standards"],
         issued_on=today() - timedelta(days=days_ago),
-        compliance_by=today() + timedelta(days=10),
+        compliance_by=today() - timedelta(days=days_ago) + timedelta(days=21),
         note=note,
     )
 

@@ -238,6 +238,11 @@ DEFAULT_DEADLINES = {
     # how far back a warning notice issued earlier (on paper) may be dated when it is recorded: a notice dated
     # further back would have its compliance period over before the case shows it (an intervention waits for it)
     "warning_notice_backdate_days": 90,
+    # the longest compliance period a warning notice may give, counted from the date issued: 12 weeks. The statutory
+    # guidance "Schools causing concern" (DfE) sets the compliance period at normally no less than 15 working days and
+    # no upper limit; a notice's purpose is prompt improvement, so a date further off is taken as mistyped (2030 for
+    # 2026) rather than meant, and refused. Settings may raise it (docs/decisions/0060).
+    "warning_notice_compliance_max_days": 84,
     "consultation_response_days": 14,
     "support_review_interval_days": 91,
 }

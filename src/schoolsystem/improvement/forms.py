@@ -56,6 +56,30 @@ class VersionedForm(GovukMessages, forms.Form):
     )
 
 
+class CaseStepForm(VersionedForm):
+    """A form recording a dated step of a case: `step_date` names its date field, which is today or earlier and on
+    or after the case's date identified (`identified_on`, given by the page), the rules the services enforce."""
+
+    step_date = ""
+
+    def __init__(self, *args, identified_on: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.identified_on = identified_on
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, self.step_date)
+        if self.step_date not in self.errors:
+            early = rules.not_before_identified(
+                data.get(self.step_date),
+                identified_on=self.identified_on,
+                what=self.fields[self.step_date].what,
+            )
+            if early:
+                self.add_error(self.step_date, early)
+        return data
+
+
 class CaseOpenForm(GovukMessages, forms.Form):
     urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     source = forms.ChoiceField(
@@ -145,24 +169,16 @@ class RequiredNoteForm(VersionedForm):
     )
 
 
-class VisitForm(VersionedForm):
+class VisitForm(CaseStepForm):
+    step_date = "visited_on"
     visited_on = DateField(label="Date of visit", what=rules.VISITED_ON)
     notes = forms.CharField(label="Notes of the visit", widget=forms.Textarea(attrs={"rows": 5}))
 
-    def clean(self):
-        data = super().clean()
-        check_not_after_today(self, "visited_on")
-        return data
 
-
-class EarlyConversationForm(VersionedForm):
+class EarlyConversationForm(CaseStepForm):
+    step_date = "held_on"
     held_on = DateField(label="Date of the conversation", what=rules.CONVERSATION_ON)
     note = forms.CharField(label="What was discussed and agreed", widget=forms.Textarea(attrs={"rows": 5}))
-
-    def clean(self):
-        data = super().clean()
-        check_not_after_today(self, "held_on")
-        return data
 
 
 class WarningNoticeForm(VersionedForm):
@@ -212,6 +228,7 @@ class WarningNoticeForm(VersionedForm):
             compliance_by=data.get("compliance_by"),
             today=timezone.localdate(),
             backdate_days=deadline_days("warning_notice_backdate_days"),
+            max_compliance_days=deadline_days("warning_notice_compliance_max_days"),
         )
         early = rules.not_before_identified(
             data.get("issued_on") or timezone.localdate(),
@@ -224,6 +241,31 @@ class WarningNoticeForm(VersionedForm):
             if field not in self.errors:
                 self.add_error(field, message)
         return data
+
+
+class CorrectWarningNoticeForm(WarningNoticeForm):
+    """Correct the warning notice's grounds and dates, with why (the same rules as issuing it)."""
+
+    reason = forms.CharField(
+        label="Why are you correcting the notice?",
+        help_text="For example, the compliance date was mistyped. It is kept in the case's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the notice is corrected"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+        self.fields["issued_on"].initial = None  # the notice's own date, from the page's initial
+
+
+class WithdrawWarningNoticeForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why are you withdrawing the notice?",
+        help_text="It is kept in the case's history. The case goes back to where it was before the notice.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the notice is withdrawn"},
+    )
 
 
 class ConsultationForm(VersionedForm):
@@ -326,7 +368,8 @@ class InterventionForm(VersionedForm):
         return data
 
 
-class CaseReviewForm(VersionedForm):
+class CaseReviewForm(CaseStepForm):
+    step_date = "reviewed_on"
     reviewed_on = DateField(label="Date of review", what=rules.REVIEWED_ON)
     progress = forms.CharField(
         label="Progress",
@@ -342,11 +385,6 @@ class CaseReviewForm(VersionedForm):
         crit = criteria or []
         self.fields["criteria_met"].choices = [(i, c["text"]) for i, c in enumerate(crit)]
         self.fields["criteria_met"].initial = [i for i, c in enumerate(crit) if c.get("met")]
-
-    def clean(self):
-        data = super().clean()
-        check_not_after_today(self, "reviewed_on")
-        return data
 
 
 class EscalateForm(VersionedForm):

@@ -63,7 +63,7 @@ def identified_on_error(
     if isinstance(identified_on, date) and isinstance(earliest_step, date) and identified_on > earliest_step:
         return (
             f"{capitalise(IDENTIFIED_ON)} must be on or before {govuk_date(earliest_step)}, the date of the "
-            "case's first warning notice or consultation"
+            "case's first dated step (warning notice, consultation, conversation, visit or review)"
         )
     return None
 
@@ -76,7 +76,12 @@ def warning_grounds_error(grounds) -> str | None:
 
 
 def warning_notice_date_errors(
-    *, issued_on: date | None, compliance_by: date | None, today: date, backdate_days: int
+    *,
+    issued_on: date | None,
+    compliance_by: date | None,
+    today: date,
+    backdate_days: int,
+    max_compliance_days: int | None = None,
 ) -> dict[str, str]:
     """The warning notice's dates, messages by field ({} when they hold).
 
@@ -85,7 +90,9 @@ def warning_notice_date_errors(
     for the compliance date) chosen at once. The compliance date comes after the date issued; for a notice issued
     today, that is in the future. The compliance date is measured from the date issued as entered, even when that
     date has its own error (in the future, or too far back), so one submission shows every error. A None compliance
-    date (not entered or not a real date) is the field's own error, not this rule's."""
+    date (not entered or not a real date) is the field's own error, not this rule's. The compliance date is at most
+    `max_compliance_days` after the date issued (None: no limit): a date years off is a typing slip that would hold
+    the case for years."""
     errors: dict[str, str] = {}
     issued = issued_on or today
     earliest = today - timedelta(days=backdate_days)
@@ -102,5 +109,20 @@ def warning_notice_date_errors(
             "The compliance date must be in the future"
             if issued == today
             else "The compliance date must be after the date the notice was issued"
+        )
+    elif (
+        isinstance(compliance_by, date)
+        and max_compliance_days is not None
+        and compliance_by > issued + timedelta(days=max_compliance_days)
+    ):
+        latest = issued + timedelta(days=max_compliance_days)
+        period = (
+            f"{max_compliance_days // 7} weeks"
+            if max_compliance_days % 7 == 0
+            else f"{max_compliance_days} days"
+        )
+        errors["compliance_by"] = (
+            f"The compliance date must be on or before {govuk_date(latest)}, {period} after the date the notice "
+            "was issued"
         )
     return errors

@@ -291,6 +291,20 @@ def case_guard_refusals(case: Case, *, order: AcademyOrder | None) -> dict[str, 
     return {action: why for action, why in found.items() if why and action in case_actions(case)}
 
 
+def notice_change_refusal(case: Case) -> str:
+    """Why the case's warning notice cannot be corrected or withdrawn now, in words; "" when it can: only while the
+    case is at its warning notice, so no later step (an intervention chosen on it, an escalation since) depends on
+    it. The services refuse with the same words and the case page offers the change only when this is ""."""
+    if not case.warning_notice_issued_on:
+        return "The case has no warning notice."
+    if case.state != CaseState.WARNING_NOTICE:
+        return (
+            f"The case has moved on from its warning notice (it is “{case.get_state_display().lower()}”): the notice "
+            "is corrected or withdrawn only before an intervention is chosen or the case is escalated."
+        )
+    return ""
+
+
 def _does(who: str, verb: str) -> str:
     """ "you record" or "an officer records": the verb agreeing with who does it."""
     return f"{who} {verb}" if who == "you" else f"{who} {verb}s"

@@ -261,6 +261,7 @@ def case_detail(request, pk):
             "consultations": consultations,
             "actions": actions,
             "intervention_blocked": blocked,
+            "notice_changes": notice_changes_for(case, request.user),
             "not_now": not_now,
             "intervention_only_now": only_now,
             "academy_refusal": academy_refusal,
@@ -315,12 +316,31 @@ def case_edit(request, pk):
     )
 
 
+# Changes to a case's warning notice while no later step depends on it (selectors.notice_change_refusal): made by
+# whoever issues the notice for the case.
+CORRECT_NOTICE = "correct_warning_notice"
+WITHDRAW_NOTICE = "withdraw_warning_notice"
+NOTICE_CHANGES = (CORRECT_NOTICE, WITHDRAW_NOTICE)
+
+
+def notice_changes_for(case, user) -> list[tuple[str, str]]:
+    """The changes to the case's warning notice `user` may make now, (action, label): none unless they issue notices
+    for the case and no later step depends on the notice."""
+    if not (selectors.can_change_casework(user) and case.is_open) or selectors.notice_change_refusal(case):
+        return []
+    if action_role_refusal(
+        CaseAction.ISSUE_WARNING_NOTICE, sector=case.sector, role=user.role, superuser=user.is_superuser
+    ):
+        return []
+    return [(CORRECT_NOTICE, "Correct the warning notice"), (WITHDRAW_NOTICE, "Withdraw the warning notice")]
+
+
 def _action_spec(action: str, case, user):
     """(form class, form kwargs, title, call(cd)) for each case action page."""
     specs = {
         "record_visit": (
             forms.VisitForm,
-            {},
+            {"identified_on": case.identified_on},
             "Record a monitoring visit",
             lambda cd: services.case_record_visit(
                 case=case, by=user, visited_on=cd["visited_on"], notes=cd["notes"], version=cd["version"]
@@ -350,7 +370,7 @@ def _action_spec(action: str, case, user):
         ),
         CaseAction.HOLD_EARLY_CONVERSATION: (
             forms.EarlyConversationForm,
-            {},
+            {"identified_on": case.identified_on},
             "Record an early conversation",
             lambda cd: services.case_hold_early_conversation(
                 case=case, by=user, held_on=cd["held_on"], note=cd["note"], version=cd["version"]
@@ -371,6 +391,28 @@ def _action_spec(action: str, case, user):
                 compliance_by=cd["compliance_by"],
                 note=cd["note"],
                 version=cd["version"],
+            ),
+        ),
+        CORRECT_NOTICE: (
+            forms.CorrectWarningNoticeForm,
+            {"identified_on": case.identified_on},
+            "Correct the warning notice",
+            lambda cd: services.case_correct_warning_notice(
+                case=case,
+                by=user,
+                grounds=cd["grounds"],
+                issued_on=cd.get("issued_on"),
+                compliance_by=cd["compliance_by"],
+                reason=cd["reason"],
+                version=cd["version"],
+            ),
+        ),
+        WITHDRAW_NOTICE: (
+            forms.WithdrawWarningNoticeForm,
+            {},
+            "Withdraw the warning notice",
+            lambda cd: services.case_withdraw_warning_notice(
+                case=case, by=user, reason=cd["reason"], version=cd["version"]
             ),
         ),
         CaseAction.CHOOSE_INTERVENTION: (
@@ -398,7 +440,7 @@ def _action_spec(action: str, case, user):
         ),
         CaseAction.HOLD_REVIEW: (
             forms.CaseReviewForm,
-            {"criteria": case.exit_criteria},
+            {"criteria": case.exit_criteria, "identified_on": case.identified_on},
             "Record a termly review",
             lambda cd: services.case_hold_review(
                 case=case,
@@ -438,6 +480,10 @@ def _case_success(action: str, result) -> str:
     name = case.school.name
     if action == CaseAction.ISSUE_WARNING_NOTICE:
         return f"Warning notice issued to {name}: it must comply by {govuk_date(case.compliance_by)}"
+    if action == CORRECT_NOTICE:
+        return f"Warning notice to {name} corrected: it must comply by {govuk_date(case.compliance_by)}"
+    if action == WITHDRAW_NOTICE:
+        return f"Warning notice to {name} withdrawn"
     if action == CaseAction.CHOOSE_INTERVENTION:
         decision = case.intervention_decision
         chosen = f"{case.get_intervention_display()} chosen for {name}"
@@ -493,6 +539,28 @@ def case_action(request, pk, action):
         guarded = selectors.case_guard_refusals(case, order=order).get(action)
         if guarded:
             return _not_now(request, f"{CaseAction(action).label}: not now", [guarded], caption, back)
+    initial = {"version": case.version}
+    if action in NOTICE_CHANGES:
+        refusal = action_role_refusal(
+            CaseAction.ISSUE_WARNING_NOTICE,
+            sector=case.sector,
+            role=request.user.role,
+            superuser=request.user.is_superuser,
+        )
+        if refusal:
+            raise PermissionDenied(refusal)
+        why = selectors.notice_change_refusal(case)
+        if why:
+            title = (
+                "Correct the warning notice" if action == CORRECT_NOTICE else "Withdraw the warning notice"
+            )
+            return _not_now(request, f"{title}: not now", [why], caption, back)
+        if action == CORRECT_NOTICE:
+            initial.update(
+                grounds=case.warning_grounds,
+                issued_on=case.warning_notice_issued_on,
+                compliance_by=case.compliance_by,
+            )
     intro = ""
     if action == CaseAction.CHOOSE_INTERVENTION and case.state in CASE_TRANSITIONS[action][0]:
         # Only the options the service would take now are listed; none, and the page says why instead of a form.
@@ -502,7 +570,7 @@ def case_action(request, pk, action):
         intro = " ".join(choice.reasons)
     return submit(
         request,
-        form_class(posted(request), initial={"version": case.version}, **kwargs),
+        form_class(posted(request), initial=initial, **kwargs),
         call,
         success=lambda result: _case_success(action, result),
         next_url=lambda _: back,

@@ -99,6 +99,18 @@ class Case(TimeStampedModel):
         return bool(self.exit_criteria) and all(c.get("met") for c in self.exit_criteria)
 
 
+def _iso_words(value) -> str:
+    """An ISO date kept in an event's data, in words (3 November 2026); as kept if it is not one."""
+    from datetime import date
+
+    from schoolsystem.core.formatting import govuk_date
+
+    try:
+        return govuk_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value or "none")
+
+
 # Events of a case's history that are not workflow transitions (those carry their CaseAction label).
 EVENT_LABELS = {
     "opened": "Case opened",
@@ -108,6 +120,8 @@ EVENT_LABELS = {
     "consultation_response": "The school's response to the consultation",
     "sponsor_found": "Sponsor found for the academy order",
     "academy_order_revoked": "Academy order revoked",
+    "warning_notice_corrected": "Warning notice corrected",
+    "warning_notice_withdrawn": "Warning notice withdrawn",
 }
 
 
@@ -137,6 +151,35 @@ class CaseEvent(models.Model):
         if self.action in CaseAction.values:
             return CaseAction(self.action).label
         return EVENT_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+
+    @property
+    def step_date_text(self) -> str:
+        """The date of the step the event records, as entered, in words ("Held on 3 November 2026"), or what a
+        correction of the warning notice changed; "" for events without one."""
+        data = self.data or {}
+        if self.action == "warning_notice_corrected":
+            was, now = data.get("was") or {}, data
+            changes = [
+                f"{label} {_iso_words(was.get(key))} changed to {_iso_words(now.get(key))}"
+                for key, label in (("issued_on", "issued"), ("compliance_by", "comply by"))
+                if was.get(key) != now.get(key)
+            ]
+            if was.get("grounds") != now.get("grounds"):
+                changes.append("grounds changed")
+            text = "; ".join(changes)
+            return text[:1].upper() + text[1:]
+        if self.action == "warning_notice_withdrawn":
+            was = data.get("was") or {}
+            return f"Notice issued {_iso_words(was.get('issued_on'))}, comply by {_iso_words(was.get('compliance_by'))}"
+        for key, words in (
+            ("held_on", "Held on"),
+            ("visited_on", "Visited on"),
+            ("reviewed_on", "Reviewed on"),
+            ("issued_on", "Issued on"),
+        ):
+            if data.get(key):
+                return f"{words} {_iso_words(data[key])}"
+        return ""
 
     @property
     def state_change(self) -> str:

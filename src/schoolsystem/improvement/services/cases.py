@@ -50,6 +50,7 @@ from schoolsystem.improvement.selectors import (
     escalation_refusal,
     exit_refusal,
     intervention_preconditions,
+    notice_change_refusal,
 )
 from schoolsystem.improvement.services.decisions import decision_create
 
@@ -224,11 +225,20 @@ def _criteria_from_lines(lines: Iterable[str], old: list[dict]) -> list[dict]:
     return out
 
 
+# Case events that carry the date of the step they record (data key): early conversations, visits, reviews.
+STEP_DATE_KEYS = {"hold_early_conversation": "held_on", "visit": "visited_on", "hold_review": "reviewed_on"}
+
+
 def earliest_step_on(case: Case) -> date | None:
     """The date of the case's earliest dated step that must not come before the date identified: its warning
-    notice or its first consultation (None: neither recorded)."""
+    notice, first consultation, early conversation, monitoring visit or termly review (None: none recorded)."""
     first = case.consultations.order_by("consulted_on").values_list("consulted_on", flat=True).first()
     dates = [d for d in (case.warning_notice_issued_on, first) if d]
+    for action, data in case.events.filter(action__in=list(STEP_DATE_KEYS)).values_list("action", "data"):
+        try:
+            dates.append(date.fromisoformat((data or {}).get(STEP_DATE_KEYS[action], "")))
+        except (TypeError, ValueError):
+            continue
     return min(dates) if dates else None
 
 
@@ -277,9 +287,11 @@ def case_record_visit(*, case: Case, by, visited_on: date, notes: str, version: 
     _require_writer(by, case.school)
     if not case.is_open:
         raise InvalidTransition("Visits are recorded only on open cases.")
-    future = not_after_today(visited_on, today=_today(), what=rules.VISITED_ON)
-    if future:
-        raise ValidationFailed(future, extra={"errors": {"visited_on": [future]}})
+    wrong = not_after_today(visited_on, today=_today(), what=rules.VISITED_ON) or rules.not_before_identified(
+        visited_on, identified_on=case.identified_on, what=rules.VISITED_ON
+    )
+    if wrong:
+        raise ValidationFailed(wrong, extra={"errors": {"visited_on": [wrong]}})
     if not notes.strip():
         raise ValidationFailed(
             "Enter notes of the visit.", extra={"errors": {"notes": ["Enter notes of the visit."]}}
@@ -323,9 +335,11 @@ def case_hold_early_conversation(
         raise ValidationFailed(
             "Record what was discussed.", extra={"errors": {"note": ["Enter what was discussed."]}}
         )
-    future = not_after_today(held_on, today=_today(), what=rules.CONVERSATION_ON)
-    if future:
-        raise ValidationFailed(future, extra={"errors": {"held_on": [future]}})
+    wrong = not_after_today(
+        held_on, today=_today(), what=rules.CONVERSATION_ON
+    ) or rules.not_before_identified(held_on, identified_on=case.identified_on, what=rules.CONVERSATION_ON)
+    if wrong:
+        raise ValidationFailed(wrong, extra={"errors": {"held_on": [wrong]}})
     with transaction.atomic():
         return _transition(
             case=case,
@@ -335,6 +349,28 @@ def case_hold_early_conversation(
             note=note.strip(),
             data={"held_on": held_on.isoformat()},
         )
+
+
+def _notice_date_errors(case: Case, *, issued_on: date, compliance_by) -> dict[str, list[str]]:
+    """The warning notice's date rules, messages by field: `rules.warning_notice_date_errors` (not in the future,
+    at most `warning_notice_backdate_days` back, compliance date after it and at most
+    `warning_notice_compliance_max_days` after it) and not before the case's date identified."""
+    errors = {
+        field: [message]
+        for field, message in rules.warning_notice_date_errors(
+            issued_on=issued_on,
+            compliance_by=compliance_by,
+            today=_today(),
+            backdate_days=deadline_days("warning_notice_backdate_days"),
+            max_compliance_days=deadline_days("warning_notice_compliance_max_days"),
+        ).items()
+    }
+    early = rules.not_before_identified(
+        issued_on, identified_on=case.identified_on, what=rules.NOTICE_ISSUED_ON
+    )
+    if early and "issued_on" not in errors:
+        errors["issued_on"] = [early]
+    return errors
 
 
 def case_issue_warning_notice(
@@ -363,18 +399,7 @@ def case_issue_warning_notice(
         errors["grounds"] = [no_grounds]
     if not isinstance(compliance_by, date):
         errors["compliance_by"] = ["Enter the compliance date"]
-    for field, message in rules.warning_notice_date_errors(
-        issued_on=issued_on,
-        compliance_by=compliance_by,
-        today=_today(),
-        backdate_days=deadline_days("warning_notice_backdate_days"),
-    ).items():
-        errors[field] = [message]
-    early = rules.not_before_identified(
-        issued_on, identified_on=case.identified_on, what=rules.NOTICE_ISSUED_ON
-    )
-    if early and "issued_on" not in errors:
-        errors["issued_on"] = [early]
+    errors.update(_notice_date_errors(case, issued_on=issued_on, compliance_by=compliance_by))
     if errors:
         raise ValidationFailed("The warning notice cannot be issued.", extra={"errors": errors})
 
@@ -398,6 +423,131 @@ def case_issue_warning_notice(
             },
             apply=apply,
         )
+
+
+def _notice_change_guard(case: Case, by) -> None:
+    """Refuse a correction or withdrawal of the warning notice the service would not take: the user's role does not
+    issue notices for the case (`constants.action_role_refusal`), or a later step depends on it
+    (`selectors.notice_change_refusal`)."""
+    refusal = action_role_refusal(
+        CaseAction.ISSUE_WARNING_NOTICE, sector=case.sector, role=by.role, superuser=by.is_superuser
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    if why := notice_change_refusal(case):
+        raise InvalidTransition(why)
+
+
+@transaction.atomic
+def case_correct_warning_notice(
+    *,
+    case: Case,
+    by,
+    grounds: list[str],
+    issued_on: date | None,
+    compliance_by: date,
+    reason: str,
+    version: int | None = None,
+) -> Case:
+    """Correct the warning notice's grounds and dates (a mistyped compliance date, say) while no later step depends
+    on it: the case is still at its warning notice (no intervention chosen, not escalated since). Same rules as
+    issuing it (`_notice_date_errors`), with the reason for the correction; the case's history keeps what it was."""
+    issued_on = issued_on or _today()
+    errors: dict[str, list[str]] = {}
+    if no_grounds := rules.warning_grounds_error(grounds):
+        errors["grounds"] = [no_grounds]
+    if not isinstance(compliance_by, date):
+        errors["compliance_by"] = ["Enter the compliance date"]
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter why the notice is corrected"]
+    case = _lock(case, version)
+    _require_writer(by, case.school)
+    _notice_change_guard(case, by)
+    errors = {**_notice_date_errors(case, issued_on=issued_on, compliance_by=compliance_by), **errors}
+    if errors:
+        raise ValidationFailed("The warning notice cannot be corrected.", extra={"errors": errors})
+    before = snapshot(case)
+    was = {
+        "grounds": list(case.warning_grounds),
+        "issued_on": case.warning_notice_issued_on.isoformat(),
+        "compliance_by": case.compliance_by.isoformat() if case.compliance_by else "",
+    }
+    case.warning_grounds = list(dict.fromkeys(grounds))
+    case.warning_notice_issued_on = issued_on
+    case.compliance_by = compliance_by
+    case.version += 1
+    case.save(
+        update_fields=[
+            "warning_grounds",
+            "warning_notice_issued_on",
+            "compliance_by",
+            "version",
+            "modified_on",
+        ]
+    )
+    _event(
+        case,
+        by,
+        "warning_notice_corrected",
+        from_state=case.state,
+        note=reason.strip(),
+        data={
+            "was": was,
+            "grounds": list(case.warning_grounds),
+            "issued_on": issued_on.isoformat(),
+            "compliance_by": compliance_by.isoformat(),
+        },
+    )
+    audit(obj=case, action="case.warning_notice_corrected", actor=by, before=before, note=reason.strip())
+    return case
+
+
+@transaction.atomic
+def case_withdraw_warning_notice(*, case: Case, by, reason: str, version: int | None = None) -> Case:
+    """Withdraw the warning notice (issued in error, say) while no later step depends on it: the case goes back to
+    where it was before the notice (monitoring, early conversation or escalated) and holds no notice. The notice's
+    grounds and dates stay in the case's history and the audit."""
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            "Give the reason for withdrawing the notice.",
+            extra={"errors": {"reason": ["Enter why the notice is withdrawn"]}},
+        )
+    case = _lock(case, version)
+    _require_writer(by, case.school)
+    _notice_change_guard(case, by)
+    issued = (
+        case.events.filter(action=CaseAction.ISSUE_WARNING_NOTICE).order_by("-occurred_on", "-id").first()
+    )
+    back_to = issued.from_state if issued and issued.from_state else CaseState.MONITORING
+    before = snapshot(case)
+    from_state = case.state
+    was = {
+        "grounds": list(case.warning_grounds),
+        "issued_on": case.warning_notice_issued_on.isoformat() if case.warning_notice_issued_on else "",
+        "compliance_by": case.compliance_by.isoformat() if case.compliance_by else "",
+    }
+    case.warning_grounds = []
+    case.warning_notice_issued_on = None
+    case.compliance_by = None
+    case.state = back_to
+    case.state_changed_on = timezone.now()
+    case.version += 1
+    case.save(
+        update_fields=[
+            "warning_grounds",
+            "warning_notice_issued_on",
+            "compliance_by",
+            "state",
+            "state_changed_on",
+            "version",
+            "modified_on",
+        ]
+    )
+    _event(
+        case, by, "warning_notice_withdrawn", from_state=from_state, note=reason.strip(), data={"was": was}
+    )
+    audit(obj=case, action="case.warning_notice_withdrawn", actor=by, before=before, note=reason.strip())
+    return case
 
 
 @transaction.atomic
@@ -666,9 +816,11 @@ def case_hold_review(
         raise ValidationFailed(
             "Record the progress made.", extra={"errors": {"progress": ["Enter the progress made."]}}
         )
-    future = not_after_today(reviewed_on, today=_today(), what=rules.REVIEWED_ON)
-    if future:
-        raise ValidationFailed(future, extra={"errors": {"reviewed_on": [future]}})
+    wrong = not_after_today(
+        reviewed_on, today=_today(), what=rules.REVIEWED_ON
+    ) or rules.not_before_identified(reviewed_on, identified_on=case.identified_on, what=rules.REVIEWED_ON)
+    if wrong:
+        raise ValidationFailed(wrong, extra={"errors": {"reviewed_on": [wrong]}})
     met = {int(i) for i in criteria_met}
 
     def apply(c: Case):
