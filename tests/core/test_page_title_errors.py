@@ -90,7 +90,7 @@ class _Messages(GovukMessages, forms.Form):
 
 def test_govuk_messages_name_each_field():
     errors = _Messages({"name": "toolong", "urn": "12", "kind": "zz"}).errors
-    assert errors["name"] == ["Name of the partnership must be 5 characters or fewer"]
+    assert errors["name"] == ["Name of the partnership must be 5 characters or less"]
     assert errors["urn"] == ["URN of the school must be 100000 or more"]
     assert errors["kind"] == ["Select kind from the list"]
     assert errors["file"] == ["Select CSV file"]

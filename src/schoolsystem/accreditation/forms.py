@@ -41,7 +41,7 @@ class OrganisationForm(GovukMessages, forms.Form):
         label="Organisation name",
         error_messages={
             "required": "Enter the organisation's name",
-            "max_length": "The organisation's name must be 250 characters or fewer",
+            "max_length": "The organisation's name must be 250 characters or less",
         },
     )
     org_type = forms.ChoiceField(
@@ -76,7 +76,7 @@ class OrganisationForm(GovukMessages, forms.Form):
         required=False,
         label="Diocese",
         help_text="For church schools and dioceses.",
-        error_messages={"max_length": "The diocese must be 100 characters or fewer"},
+        error_messages={"max_length": "The diocese must be 100 characters or less"},
     )
 
     def clean_establishment_urn(self):
@@ -142,7 +142,7 @@ class RoundForm(GovukMessages, forms.Form):
         help_text="For example, Spring term 2026.",
         error_messages={
             "required": "Enter the round's name, for example Spring term 2026",
-            "max_length": "The round's name must be 100 characters or fewer",
+            "max_length": "The round's name must be 100 characters or less",
         },
     )
     opens_on = DateField(label="Opens on", required=True, what=ROUND_OPENS_ON)
@@ -163,7 +163,7 @@ class ArrangementForm(GovukMessages, forms.Form):
         help_text="Name and role of the official who agreed the out-of-round proposal.",
         error_messages={
             "required": "Enter who agreed the arrangement",
-            "max_length": "Who agreed the arrangement must be 200 characters or fewer",
+            "max_length": "Who agreed the arrangement must be 200 characters or less",
         },
     )
     agreed_on = DateField(label="Date agreed", what=ARRANGEMENT_AGREED_ON)
@@ -323,6 +323,10 @@ class DetailsForm(GovukMessages, forms.Form):
 
 
 class EvidenceForm(GovukMessages, forms.Form):
+    # Seed 000 states no word limit for applicants; one criterion's evidence may run longer than a note, so
+    # twice the service's default (about 3,000 words), the limit the API's text inputs already have.
+    text_limit = 20_000
+
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), label="Your evidence")
 
 
@@ -332,7 +336,7 @@ class PartnerForm(GovukMessages, forms.Form):
         label="Partner's name",
         error_messages={
             "required": "Enter the partner's name",
-            "max_length": "The partner's name must be 250 characters or fewer",
+            "max_length": "The partner's name must be 250 characters or less",
         },
     )
     kind = forms.ChoiceField(

@@ -8,7 +8,29 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from schoolsystem.accounts.constants import OFFICER_ROLES
 from schoolsystem.core.errors import ApplicationError
+from schoolsystem.core.forms import TEXT_LIMIT
 from schoolsystem.core.models import AuditEvent
+
+_UNSET = object()
+
+
+def limit_free_text() -> None:
+    """Give every DRF CharField that accepts input and sets no max_length the service's limit for free text
+    (`core.forms.TEXT_LIMIT`, as the pages' text boxes have): without it an endpoint saved a 100,000-character
+    summary. Installed once from CoreConfig.ready(), so the serializers of every app, those written later too,
+    refuse over-long text with a field error ("Ensure this field has no more than 10000 characters.") without
+    each one remembering to; a field that sets its own max_length keeps it."""
+    init = serializers.CharField.__init__
+    if getattr(init, "limits_free_text", False):
+        return
+
+    def __init__(self, *args, max_length=_UNSET, **kwargs):
+        if max_length is _UNSET:
+            max_length = None if kwargs.get("read_only") else TEXT_LIMIT
+        init(self, *args, max_length=max_length, **kwargs)
+
+    __init__.limits_free_text = True  # type: ignore[attr-defined]
+    serializers.CharField.__init__ = __init__  # type: ignore[method-assign]
 
 
 def exception_handler(exc, context):

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolsystem.core import admin_audit
+        from schoolsystem.core.api import limit_free_text
 
         admin_audit.install()
+        limit_free_text()

@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime
 
 from django import forms
+from django.core import validators
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.utils import timezone
 
 from schoolsystem.core.rules import capitalise, not_after_today
@@ -176,7 +178,12 @@ def govuk_messages(field: forms.Field, name: str) -> None:
         "invalid": f"{subject} must be a number" if isinstance(field, forms.IntegerField) else None,
         "min_value": f"{subject} must be %(limit_value)s or more",
         "max_value": f"{subject} must be %(limit_value)s or less",
-        "max_length": f"{subject} must be %(limit_value)s characters or fewer",
+        # The Design System's words for text that is too long (text input and character count guidance).
+        "max_length": (
+            f"{subject} must be {field.max_length:,} characters or less"
+            if isinstance(getattr(field, "max_length", None), int)
+            else f"{subject} must be %(limit_value)s characters or less"
+        ),
         "min_length": f"{subject} must be %(limit_value)s characters or more",
     }
     messages = field.error_messages
@@ -188,15 +195,44 @@ def govuk_messages(field: forms.Field, name: str) -> None:
             messages[code] = text
 
 
-class GovukMessages:
+# Free text a person types in a box of several lines. Without a limit a 100,000-character paste was saved and
+# then shown on every page that lists the record; a form sets its own `text_limit` (or a field its own
+# max_length) where a longer answer is expected.
+TEXT_LIMIT = 10_000
+
+
+def limit_text(field: forms.Field, limit: int) -> None:
+    """Give a multi-line text field without its own max_length the limit `limit`: the check (as CharField's
+    own max_length adds it) and `max_length` for the character count the field template shows."""
+    if not isinstance(field, forms.CharField) or not isinstance(field.widget, forms.Textarea):
+        return
+    if field.max_length is not None:
+        return
+    field.max_length = limit
+    field.validators.append(validators.MaxLengthValidator(limit))
+
+
+class _GovukFieldsMeta(DeclarativeFieldsMetaclass):
+    """Runs `govuk_fields()` once a form is fully built, after its own `__init__`: fields a form adds or
+    relabels there (scores per heading, a text box labelled by the action) get the limit and the messages too."""
+
+    def __call__(cls, *args, **kwargs):
+        form = super().__call__(*args, **kwargs)
+        form.govuk_fields()
+        return form
+
+
+class GovukMessages(metaclass=_GovukFieldsMeta):
     """Form mixin: every field's default messages name the field (`govuk_messages`), so the error summary shows
-    them as they are, as the Design System does (core/_errors.html puts no label in front)."""
+    them as they are, as the Design System does (core/_errors.html puts no label in front). Every multi-line
+    text field is limited to `text_limit` characters unless it sets its own max_length."""
 
     messages_name_fields = True
+    text_limit = TEXT_LIMIT
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def govuk_fields(self) -> None:
         for name, field in self.fields.items():
+            limit_text(field, self.text_limit)
             govuk_messages(field, name)
 
 

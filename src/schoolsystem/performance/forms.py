@@ -5,7 +5,7 @@ from schoolsystem.core.forms import DateField, GovukMessages
 from schoolsystem.performance.constants import ConcernLevel, SoftIntelligenceKind
 
 
-class AtRiskFilterForm(forms.Form):
+class AtRiskFilterForm(GovukMessages, forms.Form):
     concern = forms.ChoiceField(
         required=False,
         label="Concern",
@@ -42,13 +42,13 @@ class AtRiskFilterForm(forms.Form):
     )
 
 
-class SoftIntelligenceForm(forms.Form):
+class SoftIntelligenceForm(GovukMessages, forms.Form):
     kind = forms.ChoiceField(choices=SoftIntelligenceKind.choices, label="What kind of intelligence")
     noted_on = DateField(label="Date", initial=timezone.localdate, what="the date of the intelligence")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note")
 
 
-class MonitoringForm(forms.Form):
+class MonitoringForm(GovukMessages, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why monitor this school")
 
 
@@ -62,7 +62,7 @@ class PublicSchoolSearchForm(GovukMessages, forms.Form):
         help_text="For example, St Mary's, 125000 or GU1 3AA",
         error_messages={
             "required": "Enter a school name, URN or postcode",
-            "max_length": "School name, URN or postcode must be 100 characters or fewer",
+            "max_length": "School name, URN or postcode must be 100 characters or less",
         },
     )
     closed = forms.BooleanField(required=False, label="Include schools that have closed")
