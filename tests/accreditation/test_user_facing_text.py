@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schoolsystem.accreditation import forms, services
 from schoolsystem.accreditation.constants import HISTORY_LABELS, Action, Status
-from schoolsystem.accreditation.models import Round
+from schoolsystem.accreditation.models import Application, Round
 from schoolsystem.core.formatting import govuk_date
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,26 @@ def test_new_proposal_defaults_to_the_open_round(client, make_org, open_round):
     html = _login(client, me).get(reverse("accreditation:application-new")).content.decode()
     assert f'<option value="{open_round.pk}" selected>' in html
     assert '<option value="" selected>' not in html
+
+
+def test_api_start_without_a_round_is_in_the_open_round_and_null_is_out_of_round(make_org, open_round):
+    """The API chooses as the page does: a proposal started without naming a round is in the round open today;
+    only an explicit null is out of round."""
+    from rest_framework.test import APIClient
+
+    url = "/api/v1/accreditation/applications/"
+    _, me = make_org()
+    api = APIClient()
+    api.force_authenticate(me)
+    started = api.post(url, {"accreditation_type": "ASP"}, format="json")
+    assert started.status_code == 201, started.content
+    assert Application.objects.get(pk=started.json()["id"]).round == open_round
+
+    _, other = make_org(name="Elm Primary")
+    api.force_authenticate(other)
+    started = api.post(url, {"accreditation_type": "ASP", "round": None}, format="json")
+    assert started.status_code == 201, started.content
+    assert Application.objects.get(pk=started.json()["id"]).round is None
 
 
 def test_new_proposal_defaults_to_out_of_round_when_no_round_is_open(client, make_org):

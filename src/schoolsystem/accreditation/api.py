@@ -87,7 +87,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class StartInput(serializers.Serializer):
     accreditation_type = serializers.ChoiceField(choices=c.AccreditationType.choices)
-    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all(), required=False, allow_null=True)
+    round = serializers.PrimaryKeyRelatedField(
+        queryset=Round.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The round applied in. Left out: the round open today, as the new-proposal page chooses; "
+        "null: out of round (by arrangement with the department).",
+    )
 
 
 class TextInput(serializers.Serializer):
@@ -159,7 +165,9 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         app = services.application_start(
             organisation=organisation,
             accreditation_type=data.validated_data["accreditation_type"],
-            round=data.validated_data.get("round"),
+            round=(
+                data.validated_data["round"] if "round" in data.validated_data else selectors.open_round()
+            ),
             by=request.user,
         )
         return Response(ApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
