@@ -221,12 +221,33 @@ def test_officer_records_soft_intelligence_and_monitoring_audited(client, make_u
     result = RiskResult.objects.get(establishment=school)
     soft = next(f for f in result.flags if f["metric"] == "soft_intelligence")
     assert soft["flag"] == "major"
+    # The count and the kinds agree: three items, of three kinds.
+    assert soft["reason"] == (
+        "3 items of soft intelligence: complaint, headteacher turnover, missed network meetings"
+    )
     client.post(url, {"action": "monitor", "monitor-reason": "Head left suddenly"})
     assert Monitoring.objects.get(establishment=school).ended_on is None
     again = client.post(url, {"action": "monitor", "monitor-reason": "again"})
     assert "already being monitored" in again.content.decode()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"risk.soft_intelligence_recorded", "risk.monitoring_started", "risk.screen_run"} <= actions
+
+
+@pytest.mark.django_db
+def test_soft_intelligence_reason_adds_up_to_its_count(client, make_user):
+    """Three items of two kinds: the reason says how many of the kind recorded twice, so the list and the
+    count agree ("3 items of soft intelligence: complaint (2), missed network meetings")."""
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    school = _school(la, 100001, "Test Primary")
+    client.force_login(make_user("la_officer", scope_la=la))
+    url = reverse("performance:school-risk", args=[100001])
+    for kind in ("complaint", "complaint", "missed_network_meeting"):
+        data = {"action": "intel", "intel-kind": kind, "intel-noted_on": date.today().isoformat()}
+        assert client.post(url, data).status_code == 302
+    result = RiskResult.objects.get(establishment=school)
+    soft = next(f for f in result.flags if f["metric"] == "soft_intelligence")
+    assert soft["reason"] == "3 items of soft intelligence: complaint (2), missed network meetings"
+    assert "complaint (2), missed network meetings" in client.get(url).content.decode()
 
 
 @pytest.mark.django_db

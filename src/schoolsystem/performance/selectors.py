@@ -3,7 +3,7 @@ and authorises in the same function as it fetches."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -316,14 +316,21 @@ def risk_input(
         ).values_list("establishment_id", "kind")
     )
     counts: dict[int, int] = defaultdict(int)
-    kinds: dict[int, set[str]] = defaultdict(set)
+    kinds: dict[int, Counter[str]] = defaultdict(Counter)
     labels = dict(SoftIntelligence._meta.get_field("kind").choices)
     for est_id, kind in soft:
         counts[est_id] += 1
-        kinds[est_id].add(labels.get(kind, kind).lower())
+        kinds[est_id][labels.get(kind, kind).lower()] += 1
     frame["soft_count"] = frame["establishment_id"].map(counts).fillna(0).astype(int)
-    frame["soft_kinds"] = frame["establishment_id"].map(lambda i: ", ".join(sorted(kinds.get(i, ()))))
+    frame["soft_kinds"] = frame["establishment_id"].map(lambda i: soft_kinds_words(kinds.get(i, Counter())))
     return frame.reset_index(drop=True)
+
+
+def soft_kinds_words(kinds: Counter[str]) -> str:
+    """The kinds of soft intelligence a school has, for the risk screen's reason after "3 items of soft
+    intelligence: ". A kind recorded more than once gives its number, so the list adds up to the count:
+    "complaint (2), missed network meetings"."""
+    return ", ".join(f"{kind} ({n})" if n > 1 else kind for kind, n in sorted(kinds.items()))
 
 
 # --- risk screen results --------------------------------------------------------------------------------------
