@@ -1,7 +1,12 @@
 """A small hand-made area: two LAs in one region, three trusts, schools needing partners."""
 
-import pytest
+from datetime import datetime
 
+import pytest
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from schoolsystem.brokerage.models import Round
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority, Membership
 
 URN = iter(range(700_000, 800_000))
@@ -89,3 +94,24 @@ def officer(make_user, area):
 @pytest.fixture
 def regional(make_user, area):
     return make_user("regional_officer", scope_region="South East")
+
+
+# The day the tests' rounds started: before the fixed dates the tests record (consultations and board decisions in
+# January 2026), which may not be earlier than the round (rules.not_before_round).
+ROUNDS_START = datetime(2025, 12, 1, 9, 0)
+
+
+@pytest.fixture(autouse=True)
+def rounds_started_before_the_tests_dates():
+    """Each round a test creates is moved back to start on ROUNDS_START, all by one shift so their order stays.
+    A test of the rule itself sets the round's start as it needs."""
+    shift = timezone.now() - timezone.make_aware(ROUNDS_START)
+
+    def backdate(sender, instance, created, **kwargs):
+        if created:
+            instance.created_on -= shift
+            Round.objects.filter(pk=instance.pk).update(created_on=instance.created_on)
+
+    post_save.connect(backdate, sender=Round, dispatch_uid="rounds_started_before_the_tests_dates")
+    yield
+    post_save.disconnect(sender=Round, dispatch_uid="rounds_started_before_the_tests_dates")

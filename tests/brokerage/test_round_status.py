@@ -15,7 +15,7 @@ from tests.brokerage.test_services import planned_round
 
 
 def _hand_over(p, by):
-    decide(p, by, reasons="Agreed on the published criteria.", day=0, hand_off=True)
+    decide(p, by, reasons="Agreed on the published criteria.", hand_off=True)
 
 
 def test_round_is_completed_when_its_last_school_is_handed_over(client, area, officer):
@@ -42,7 +42,7 @@ def test_an_approved_move_still_to_hand_over_or_a_withdrawn_one_does_not_complet
     r = planned_round(area, officer, area["needy"], area["church_needy"])
     first, second = r.proposals.order_by("id")
     _hand_over(first, officer)
-    decide(second, officer, reasons="Agreed.", day=1)
+    decide(second, officer, reasons="Agreed.")
     r.refresh_from_db()
     assert Proposal.objects.get(pk=second.pk).status == ProposalStatus.APPROVED
     assert r.status == RoundStatus.PLANNED
@@ -88,6 +88,6 @@ def test_a_lead_partner_approval_completes_the_round_with_nothing_to_hand_over(a
     r = services.round_create(by=officer, la=area["la"], scenario=Scenario.LEAD_PARTNER, title="Lead")
     services.round_add_school(by=officer, round=r, establishment=area["needy"])
     r = services.round_plan(by=officer, round=r)
-    decide(r.proposals.get(), officer, reasons="Accredited group with capacity.", day=0)
+    decide(r.proposals.get(), officer, reasons="Accredited group with capacity.")
     r.refresh_from_db()
     assert r.status == RoundStatus.COMPLETED

@@ -110,7 +110,7 @@ def test_a_planned_rounds_shortlist_explains_the_proposal_after_the_hand_off(cli
 
     r = planned_round(area, officer)
     p = r.proposals.get()
-    decide(p, officer, reasons="Agreed.", day=0, hand_off=True)  # the school is now a member of its new trust
+    decide(p, officer, reasons="Agreed.", hand_off=True)  # the school is now a member of its new trust
     client.force_login(officer)
     resp = client.get(reverse("brokerage:school-shortlist", args=[area["needy"].urn]))
     page = resp.content.decode()

@@ -28,7 +28,7 @@ def _round(area, officer, extra=0):
 
 
 def _walk(p, officer, *, hand_off=False):
-    decide(p, officer, reasons="Nearest trust with the phase experience.", day=0, hand_off=hand_off)
+    decide(p, officer, reasons="Nearest trust with the phase experience.", hand_off=hand_off)
 
 
 def _just_planned(r, officer, area):

@@ -38,7 +38,7 @@ def _officers(ctx) -> tuple[User, User]:
 
 
 def decide(
-    proposal: Proposal, by, *, outcome: str = "approved", reasons: str, day: int, hand_off: bool = False
+    proposal: Proposal, by, *, outcome: str = "approved", reasons: str, hand_off: bool = False
 ) -> None:
     """Walk one proposal through due diligence, consultation and the advisory board, and publish the board's
     decision on the register."""
@@ -53,7 +53,7 @@ def decide(
     services.consultation_record(
         by=by,
         proposal=proposal,
-        held_on=today - timedelta(days=30 - day),
+        held_on=today,  # the demo's rounds start today: nothing of theirs happened earlier
         summary="Governors, staff and parents were consulted; the governing board supports the proposal.",
         outcome="supportive",
     )
@@ -62,7 +62,7 @@ def decide(
         proposal=proposal,
         outcome=outcome,
         reasons=reasons,
-        decided_on=today - timedelta(days=20 - day),
+        decided_on=today,
         decided_by_name="Regional advisory board",
     )
     _publish_on_register(decision, by)
@@ -196,7 +196,6 @@ def load(ctx) -> None:
                 p,
                 la_officer,
                 reasons="Nearest trust with the phase experience and a good track record.",
-                day=k,
                 hand_off=k == 0,
             )
         ctx.log(f"brokerage: {r1.reference} academy orders, {r1.plan_summary.get('placed')} placed")
@@ -228,7 +227,6 @@ def load(ctx) -> None:
                 p2,
                 la_officer,
                 reasons="Accredited school provider with capacity and primary expertise.",
-                day=3,
             )
         else:
             ctx.log("brokerage: no accredited provider could take the lead-partner schools")
@@ -287,7 +285,6 @@ def load(ctx) -> None:
                 regional,
                 outcome=outcome,
                 reasons="Decided on the published criteria after due diligence.",
-                day=4 + k,
             )
         ctx.log(f"brokerage: {r3.reference} re-brokerage, {len(cases)} cases")
 
@@ -315,12 +312,11 @@ def load(ctx) -> None:
                 by=regional, round_school=rs, preferences=[c.partner_id for c in sl.ranked]
             )
     r4 = _run(r4, regional)
-    for k, p in enumerate(r4.proposals.order_by("id")):
+    for p in r4.proposals.order_by("id"):
         decide(
             p,
             regional,
             reasons="Closing trust: performing schools' choices honoured; the department decided for the others.",
-            day=k % 10,
             hand_off=True,
         )
     ctx.log(f"brokerage: {r4.reference} closure of {closing.name}: {r4.plan_summary}")

@@ -19,6 +19,7 @@ from schoolsystem.brokerage.rules import (
     closing_trust_error,
     concern_note_error,
     ineligible_preference,
+    not_before_round,
     preference_errors,
 )
 from schoolsystem.core.forms import (
@@ -205,7 +206,33 @@ class DueDiligenceForm(GovukMessages, forms.Form):
         return data
 
 
-class ConsultationForm(GovukMessages, forms.Form):
+class _RoundDatesForm(GovukMessages, forms.Form):
+    """A form of a proposal's dates: `started_on`, the day its round started, the earliest each date may be
+    (rules.not_before_round, checked beside the fields' other errors as the service checks it)."""
+
+    round_dates: tuple[str, ...] = ()
+
+    def __init__(self, *args, started_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started_on = started_on
+
+    def clean(self):
+        data = super().clean()
+        check_not_after_today(self, *self.round_dates)
+        if self.started_on is not None:
+            for name in self.round_dates:
+                if name in self.errors:
+                    continue
+                early = not_before_round(
+                    data.get(name), started_on=self.started_on, what=self.fields[name].what
+                )
+                if early:
+                    self.add_error(name, early)
+        return data
+
+
+class ConsultationForm(_RoundDatesForm):
+    round_dates = ("held_on",)
     held_on = DateField(label="Date held", what=CONSULTATION_HELD_ON)
     outcome = forms.ChoiceField(
         choices=ConsultationOutcome.choices,
@@ -215,13 +242,9 @@ class ConsultationForm(GovukMessages, forms.Form):
         widget=forms.Textarea, error_messages={"required": "Enter a summary of what the school said"}
     )
 
-    def clean(self):
-        data = super().clean()
-        check_not_after_today(self, "held_on")
-        return data
 
-
-class DecisionForm(GovukMessages, forms.Form):
+class DecisionForm(_RoundDatesForm):
+    round_dates = ("decided_on",)
     outcome = forms.ChoiceField(
         choices=BoardOutcome.choices, error_messages=choice_messages("the board's decision")
     )
@@ -236,11 +259,6 @@ class DecisionForm(GovukMessages, forms.Form):
             "max_length": "Who decided must be 200 characters or fewer",
         },
     )
-
-    def clean(self):
-        data = super().clean()
-        check_not_after_today(self, "decided_on")
-        return data
 
 
 class HandOffForm(GovukMessages, forms.Form):

@@ -84,6 +84,13 @@ class Round(TimeStampedModel):
         return f"{self.reference} {self.title}"
 
     @property
+    def started_on(self):
+        """The day the round started (it was created): nothing of its brokerage happened before it."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.created_on)
+
+    @property
     def plan_method(self) -> str:
         """How the proposed plan was found, in words (the solver name is kept in `plan_summary`)."""
         return PLAN_METHODS.get(self.plan_summary.get("solver", ""), "")

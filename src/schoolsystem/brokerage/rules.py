@@ -5,6 +5,7 @@ a page shows every problem at once; the services enforce them for every caller. 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
 from schoolsystem.brokerage.constants import (
     PREFERENCE_ORDINALS,
@@ -12,12 +13,24 @@ from schoolsystem.brokerage.constants import (
     ProposalStatus,
     Scenario,
 )
-from schoolsystem.core.formatting import in_sentence
+from schoolsystem.core.formatting import govuk_date, in_sentence
+from schoolsystem.core.rules import capitalise
 from schoolsystem.registry.constants import GroupType
 
 # How the dates are named in messages (the forms' DateField `what` is the same words).
 CONSULTATION_HELD_ON = "the date the consultation was held"
 DECIDED_ON = "the date of the decision"
+
+
+def not_before_round(value: date | None, *, started_on: date, what: str) -> str | None:
+    """A date of the round's brokerage (the school's consultation, the board's decision) is on or after the day the
+    round started: the school is consulted about, and the board decides, a proposal the round made. `what` names the
+    date as the form does; the message names the earliest date allowed (the Design System's "must be the same as or
+    after")."""
+    if isinstance(value, date) and value < started_on:
+        return f"{capitalise(what)} must be the same as or after {govuk_date(started_on)}, when the round started"
+    return None
+
 
 # Why a round with no schools yet can be neither shortlisted nor planned (one sentence for both: the page says it once).
 NO_SCHOOLS = (

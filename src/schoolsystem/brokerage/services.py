@@ -49,6 +49,7 @@ from schoolsystem.brokerage.rules import (
     brokered_elsewhere_message,
     closing_trust_error,
     concern_note_error,
+    not_before_round,
     performing_error,
     plan_refusal,
     preference_errors,
@@ -694,9 +695,12 @@ def consultation_record(*, by, proposal: Proposal, held_on: date, summary: str, 
         errors["summary"] = ["Summarise what the school said."]
     if outcome not in ConsultationOutcome.values:
         errors["outcome"] = ["Choose the outcome."]
-    future = not_after_today(held_on, today=timezone.localdate(), what=CONSULTATION_HELD_ON)
-    if future:
+    if held_on is None:
+        errors["held_on"] = [f"Enter {CONSULTATION_HELD_ON}."]
+    elif future := not_after_today(held_on, today=timezone.localdate(), what=CONSULTATION_HELD_ON):
         errors["held_on"] = [future]
+    elif too_early := not_before_round(held_on, started_on=p.round.started_on, what=CONSULTATION_HELD_ON):
+        errors["held_on"] = [too_early]
     if errors:
         raise ValidationFailed("Check the consultation details.", extra={"errors": errors})
     _move(p, ProposalStatus.AWAITING_DECISION, by=by, action="brokerage.consultation_recorded")
@@ -729,6 +733,8 @@ def board_decide(
         errors["decided_on"] = ["Enter the date of the decision."]
     elif future := not_after_today(decided_on, today=timezone.localdate(), what=DECIDED_ON):
         errors["decided_on"] = [future]
+    elif too_early := not_before_round(decided_on, started_on=p.round.started_on, what=DECIDED_ON):
+        errors["decided_on"] = [too_early]
     else:
         consulted = p.consultations.order_by("-held_on").first()
         earlier = p.decisions.order_by("-decided_on").first()

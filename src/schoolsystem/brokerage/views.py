@@ -364,7 +364,15 @@ def proposal_detail(request, pk):
         "hand_off": forms.HandOffForm,
         "withdraw": forms.WithdrawForm,
     }
-    form_objs = {k: cls(request.POST if action == k else None, prefix=k) for k, cls in bound.items()}
+    dated = {"consultation", "decision"}  # their dates are on or after the day the round started
+    form_objs = {
+        k: cls(
+            request.POST if action == k else None,
+            prefix=k,
+            **({"started_on": p.round.started_on} if k in dated else {}),
+        )
+        for k, cls in bound.items()
+    }
     error = ""
     if request.method == "POST":
         school, partner = p.round_school.establishment.name, p.partner_name
