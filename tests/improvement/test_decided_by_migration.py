@@ -71,7 +71,10 @@ def test_a_persons_name_is_rewritten_to_the_body_of_the_recording_user(school_a,
         assert "Ann Officer" not in body and "Rhea Regional" not in body, url
     assert "Northshire local authority" in client.get(f"/decisions/{by_officer.pk}/").content.decode()
     assert by_officer.reference not in client.get("/decisions/", {"q": "Ann Officer"}).content.decode()
-    assert by_officer.reference in client.get("/decisions/", {"q": "Northshire local authority"}).content.decode()
+    assert (
+        by_officer.reference
+        in client.get("/decisions/", {"q": "Northshire local authority"}).content.decode()
+    )
     # Each change is audited, with the name kept there only; a body's name is not touched.
     events = AuditEvent.objects.filter(action=migration.ACTION)
     assert {e.object_id for e in events} == {str(by_officer.pk), str(by_regional.pk), str(by_system.pk)}
