@@ -109,7 +109,9 @@ def test_case_page_shows_the_match_and_offers_no_intervention(
     assert "Birch Primary already has an approved sponsor match" in body
 
 
-def test_a_match_not_yet_approved_is_shown_but_does_not_refuse(client, las, inadequate_a, officer, regional):
+def test_a_match_not_yet_approved_is_shown_and_leaves_the_academy_order(
+    client, las, inadequate_a, officer, regional
+):
     case = _escalated(inadequate_a, officer, regional)
     _match(inadequate_a, las[0], status="due_diligence")
     _match(inadequate_a, las[0], status="declined", partner="Declined Trust", ref="R-2")

@@ -129,10 +129,63 @@ def test_before_the_compliance_date_the_page_offers_only_the_academy_order(
     assert 'id="not-now"' in response.content.decode() and "The school has until" in response.content.decode()
 
 
-def test_a_match_not_yet_approved_leaves_every_option_open(client, las, inadequate_a, officer, regional):
+def test_a_live_sponsor_proposal_leaves_only_the_academy_order_it_serves(
+    client, las, inadequate_a, officer, regional
+):
+    """Found in review: an intervention chosen while the school's sponsor proposal in an academy-order round was
+    still live ran two routes at once. Only the academy order (the route the round finds a sponsor for) is left;
+    any other intervention is refused naming the round, and the case page links to the proposal."""
     case = _escalated(inadequate_a, officer, regional)
-    _match(inadequate_a, las[0], status="due_diligence")
+    proposal = _match(inadequate_a, las[0], status="due_diligence")
     response = _page(client, regional, case)
     choices = [v for v, _ in response.context["form"].fields["option"].choices]
-    assert InterventionOption.SPONSORED_ACADEMY in choices and InterventionOption.IEB in choices
-    assert _choose(case, regional, InterventionOption.IEB).intervention == InterventionOption.IEB
+    assert choices == [InterventionOption.SPONSORED_ACADEMY]
+    with pytest.raises(ValidationFailed) as err:
+        _choose(case, regional, InterventionOption.IEB)
+    message = err.value.extra["errors"]["option"][0]
+    assert "academy-order round R-1" in message and "Fenwick Learning Trust" in message
+    assert "trust's due diligence" in message
+    page = _case_page(client, regional, case)
+    assert "while the school's sponsor proposal is under way in brokerage, only sponsored academy" in page
+    case.refresh_from_db()
+    assert not case.intervention
+    assert _choose(case, regional, InterventionOption.SPONSORED_ACADEMY).academy_order is not None
+    assert proposal.pk
+
+
+@pytest.mark.parametrize("status", ["proposed", "consultation", "awaiting_decision", "deferred"])
+def test_a_live_sponsor_proposal_refuses_every_intervention_when_no_order_can_be_chosen(
+    client, las, school_a, officer, regional, status
+):
+    """A school not judged inadequate (no academy order possible): nothing can be chosen; the case page says why in
+    'what happens next' and links to the proposal. Declined or withdrawn proposals do not count."""
+    case = _escalated(school_a, officer, regional)
+    proposal = _match(school_a, las[0], status=status)
+    with pytest.raises(ValidationFailed) as err:
+        _choose(case, regional, InterventionOption.LA_SUPPORT)
+    assert (
+        "has a sponsor proposal under way: Fenwick Learning Trust in brokerage academy-order round R-1"
+        in (err.value.extra["errors"]["option"][0])
+    )
+    page = _case_page(client, regional, case)
+    assert reverse("improvement:case-action", args=[case.pk, CHOOSE]) not in page
+    next_step = page.split('id="next-step"', 1)[1].split("</div>", 1)[0]
+    assert "sponsor proposal for the school is under way in brokerage" in next_step
+    assert "round R-1" in next_step
+    assert reverse("brokerage:proposal", args=[proposal.pk]) in next_step
+    assert _page(client, regional, case).status_code == 200  # says why instead of a form
+    proposal.status = "withdrawn"
+    proposal.save(update_fields=["status"])
+    assert (
+        _choose(case, regional, InterventionOption.LA_SUPPORT).intervention == InterventionOption.LA_SUPPORT
+    )
+
+
+def test_a_proposal_in_another_kind_of_round_does_not_refuse(las, school_a, officer, regional):
+    case = _escalated(school_a, officer, regional)
+    proposal = _match(school_a, las[0], status="proposed")
+    proposal.round.scenario = "lead_partner"
+    proposal.round.save(update_fields=["scenario"])
+    assert (
+        _choose(case, regional, InterventionOption.LA_SUPPORT).intervention == InterventionOption.LA_SUPPORT
+    )

@@ -26,6 +26,7 @@ from schoolsystem.improvement.constants import (
     CaseState,
     ConsultationOutcome,
     DecisionStatus,
+    InterventionOption,
     SupportState,
     action_role_refusal,
     allowed_actions,
@@ -316,9 +317,14 @@ def case_next_step(case: Case, user, *, today: date | None = None, decided: str 
     be chosen for the school (`decided_elsewhere`), which a case waiting for its intervention says instead."""
     today = today or timezone.localdate()
     if decided and case.state in (CaseState.WARNING_NOTICE, CaseState.ESCALATED):
+        what = (
+            "a sponsor proposal for the school is under way in brokerage"
+            if LIVE_PROPOSAL_WORDS in decided
+            else "the school's academy order or approved sponsor match stands"
+        )
         return (
-            "No intervention is chosen while the school's academy order or approved sponsor match stands: "
-            "brokerage and casework do not both decide the school's future. Monitoring visits and consultations "
+            f"No intervention is chosen while {what}: brokerage and casework do not both decide the school's "
+            f"future. {decided.split(' No intervention can be chosen')[0]} Monitoring visits and consultations "
             "are still recorded."
         )
     officer = can_change_casework(user)
@@ -415,6 +421,7 @@ class BrokerageMatch:
     status_label: str
     effective_on: date | None
     visible: bool  # the user may open the proposal's page (brokerage scope)
+    scenario: str = ""  # the round's scenario (brokerage.constants.Scenario)
 
     @property
     def agreed(self) -> bool:
@@ -422,6 +429,17 @@ class BrokerageMatch:
         from schoolsystem.brokerage.constants import ProposalStatus
 
         return self.status in (ProposalStatus.APPROVED, ProposalStatus.HANDED_OVER)
+
+    @property
+    def live_sponsor_proposal(self) -> bool:
+        """A sponsor proposal of an academy-order round not yet decided (proposed, due diligence, consultation,
+        awaiting or deferred by the board; declined and withdrawn ones are not read at all): the school's route is
+        being decided in brokerage."""
+        return self.scenario == "academy_order" and not self.agreed
+
+
+# Words of the refusal for a live sponsor proposal (case_next_step tells it apart from a decided route).
+LIVE_PROPOSAL_WORDS = "has a sponsor proposal under way"
 
 
 @dataclass(frozen=True)
@@ -452,6 +470,24 @@ class AcademyRoute:
                 + (f" ({agreed.status_label.lower()}{joining})." if handed else ".")
             )
         return ""
+
+    def live_refusal(self, school_name: str) -> str:
+        """Why no intervention but the academy order that the round finds a sponsor for can be chosen, in words:
+        the school's sponsor proposal in an academy-order round is still being decided; "" when there is none."""
+        live = self.live_proposal
+        if live is None:
+            return ""
+        return (
+            f"{school_name} {LIVE_PROPOSAL_WORDS}: {live.partner_name} in brokerage academy-order round "
+            f"{live.round_reference} ({live.round_title}), {live.status_label.lower()}. Only an academy order can "
+            "be chosen while it is; decline or withdraw the proposal in brokerage first if another intervention "
+            "is wanted."
+        )
+
+    @property
+    def live_proposal(self) -> BrokerageMatch | None:
+        """The school's sponsor proposal still being decided in an academy-order round, if any."""
+        return next((m for m in self.matches if m.live_sponsor_proposal), None)
 
 
 def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
@@ -488,10 +524,11 @@ def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
                 "status",
                 "effective_on",
                 "visible",
+                "round__scenario",
             )
         )
         labels = dict(ProposalStatus.choices)
-        for school_id, pk, ref, title, partner, status, effective_on, can_open in rows:
+        for school_id, pk, ref, title, partner, status, effective_on, can_open, scenario in rows:
             matches[school_id].append(
                 BrokerageMatch(
                     school_id,
@@ -503,6 +540,7 @@ def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
                     labels.get(status, status),
                     effective_on,
                     can_open,
+                    scenario,
                 )
             )
     for order in (
@@ -522,7 +560,8 @@ def academy_route(user, school) -> AcademyRoute:
 
 def decided_elsewhere(route: AcademyRoute, school_name: str) -> str:
     """Why no intervention can be chosen for the school, in words; "" when one can: its academy route stands (an
-    academy order in force, or a sponsor match the brokerage advisory board approved, perhaps handed over). Brokerage
+    academy order in force, or a sponsor match the brokerage advisory board approved, perhaps handed over) or is
+    being decided (a sponsor proposal of an academy-order round not declined or withdrawn). Brokerage
     and casework do not both decide a school's future: brokerage refuses a match once the case chose another
     intervention (brokerage.services._chose_another_intervention), and casework refuses every intervention, not
     only a second academy order, while the route stands."""
@@ -566,11 +605,23 @@ def intervention_choice(
     if decided:
         return InterventionChoice(options=[], reasons=[decided], decided=decided)
     allowed = options_for(case.sector, user.role, superuser=user.is_superuser)
+    live = route.live_refusal(case.school.name)
+    if live:
+        # A sponsor is being found in brokerage: only the academy order that route serves, if it can be chosen.
+        allowed = [
+            o
+            for o in allowed
+            if o == InterventionOption.SPONSORED_ACADEMY
+            and is_inadequate(case.school.ofsted_rating)
+            and case.sector == CaseSector.MAINTAINED
+        ]
+        if not allowed:
+            return InterventionChoice(options=[], reasons=[live], decided=live)
     missing = intervention_preconditions(case, options=allowed, today=today, consultations=consultations)
     if missing or not allowed:
         return InterventionChoice(options=[], reasons=list(missing.values()))
-    now = intervention_options_now(case, user, today=today)
-    reasons = []
+    now = [o for o in intervention_options_now(case, user, today=today) if o in allowed]
+    reasons = [live] if live else []
     if now != allowed:
         # Only an academy order for an inadequate maintained school does not wait (compliance_period_applies).
         reasons.append(

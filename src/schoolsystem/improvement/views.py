@@ -264,9 +264,14 @@ def case_detail(request, pk):
             "notice_changes": notice_changes_for(case, request.user),
             "not_now": not_now,
             "intervention_only_now": only_now,
+            "intervention_only_live": bool(only_now and route.live_proposal),
             "academy_refusal": academy_refusal,
+            "live_proposal": route.live_proposal,
             "next_step": selectors.case_next_step(
-                case, request.user, decided=selectors.decided_elsewhere(route, case.school.name)
+                case,
+                request.user,
+                decided=selectors.decided_elsewhere(route, case.school.name)
+                or (academy_refusal if route.live_proposal else ""),
             ),
             "brokerage_matches": route.matches,
             "other_orders": [o for o in route.orders if order is None or o.pk != order.pk],

@@ -713,9 +713,14 @@ def case_choose_intervention(
             )
         # The school's academy route already stands: an order in force, or a sponsor match the brokerage advisory
         # board approved (seed 003 scenario 1). Any intervention chosen now would decide its future a second time.
-        decided = decided_elsewhere(academy_route(None, c.school), c.school.name)
+        route = academy_route(None, c.school)
+        decided = decided_elsewhere(route, c.school.name)
         if decided:
             raise ValidationFailed(decided, extra={"errors": {"option": [decided]}})
+        # A sponsor proposal of an academy-order round still being decided: only the academy order it serves.
+        live = route.live_refusal(c.school.name)
+        if live and option != InterventionOption.SPONSORED_ACADEMY:
+            raise ValidationFailed(live, extra={"errors": {"option": [live]}})
         missing = intervention_preconditions(c, options=[option], today=_today())
         if missing:
             # The compliance message belongs to the option chosen (an academy order may not wait); the consultation
