@@ -479,3 +479,32 @@ def test_one_rule_says_who_records_decisions_for_pages_and_services(
     else:
         with pytest.raises(PermissionDenied, match="You may not record"):
             services.decision_create(**record)
+
+
+def test_the_internal_page_of_a_published_decision_shows_the_redactions_applied(client, decision, officer):
+    """Found in review: once published, the decision's own page no longer said what was withheld and why."""
+    services.decision_publish(
+        by=officer,
+        decision=decision,
+        redactions=[
+            {"field": "rationale", "withheld": "Details of a referral", "reason": "Personal data of a child"},
+            {
+                "field": "consultation_outcome",
+                "passage": "governing body",
+                "withheld": "Who agreed",
+                "reason": "Identifies individuals",
+            },
+        ],
+    )
+    client.force_login(officer)
+    page = client.get(reverse("improvement:decision-manage", args=[decision.pk])).content.decode()
+    table = page.split('id="redactions"', 1)[1].split("</table>", 1)[0]
+    assert "Rationale" in table and "The whole field" in table and "Personal data of a child" in table
+    assert "Consultation outcome" in table and "governing body" in table and "Identifies individuals" in table
+
+
+def test_a_decision_published_in_full_says_so(client, decision, officer):
+    services.decision_publish(by=officer, decision=decision, redactions=[])
+    client.force_login(officer)
+    page = client.get(reverse("improvement:decision-manage", args=[decision.pk])).content.decode()
+    assert "None: the decision was published in full." in page

@@ -20,6 +20,7 @@ from schoolsystem.engines.support import NO_NEED_MET
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import (
     CASE_TRANSITIONS,
+    REDACTABLE_FIELDS,
     ActionStatus,
     CaseAction,
     CaseSource,
@@ -756,6 +757,12 @@ def decision_manage(request, pk):
             "minutes_form": minutes_form,
             "form": publish_form if publish_form.errors else minutes_form,
             "public": services.public_values(decision),
+            # The redactions applied on publication, for the officers who see the decision whole: each field, the
+            # passage withheld (or the whole field), what the public is told was withheld, and why.
+            "redactions_applied": [
+                {**r, "label": REDACTABLE_FIELDS.get(r.get("field"), r.get("field", ""))}
+                for r in (decision.redactions or [])
+            ],
             "can_write": services.can_record_decision(request.user, decision.decision_type),
             "case": selectors.case_for_decision(request.user, decision),
         },
