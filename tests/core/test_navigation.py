@@ -5,7 +5,7 @@ import pytest
 from schoolsystem.accounts.constants import Role
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
 
-CASEWORK = {"Schools at risk", "Support and casework", "Brokerage"}
+CASEWORK = {"Support and casework", "Brokerage"}
 
 
 @pytest.fixture

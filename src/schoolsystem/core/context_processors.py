@@ -15,7 +15,8 @@ NAVIGATION = [
     ("Your school", "registry:my-school", lambda u: home_route(u) == "registry:my-school"),
     ("Your trust", "registry:my-trust", lambda u: home_route(u) == "registry:my-trust"),
     ("Schools", "registry:school-search", lambda u: u.is_authenticated),
-    ("Schools at risk", "performance:at-risk", lambda u: u.is_authenticated and can_see_casework(u)),
+    # The performance area's landing page (risk screen for casework roles, report cards, scorecards, data).
+    ("Performance", "performance:home", lambda u: u.is_authenticated),
     ("Support and casework", "improvement:home", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Brokerage", "brokerage:home", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Accreditation", "accreditation:home", lambda u: has_role(u, *ACCREDITATION_ROLES)),

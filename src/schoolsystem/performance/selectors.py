@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from schoolsystem.accounts.constants import OFFICER_ROLES
+from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
 from schoolsystem.core.errors import NotFound, PermissionDenied
 from schoolsystem.engines.risk import DEFAULT_RULES
@@ -459,3 +459,61 @@ def indicator_change(establishment: Establishment, since: date | None = None) ->
         "new_results": latest != baseline,
         "measures": measures,
     }
+
+
+# --- the area's landing page ----------------------------------------------------------------------------------
+
+# The import kinds the performance pages are built from (performance.imports), in the order the page lists them.
+DATA_KINDS = {
+    "ks2": "Key stage 2 results",
+    "ks4": "Key stage 4 results",
+    "census": "School census",
+    "absence": "Absence",
+    "exclusions": "Exclusions",
+    "ofsted": "Ofsted inspections",
+}
+
+
+def latest_imports() -> list[dict]:
+    """For each kind of data the performance pages use, its latest import (kind label, file, year, when, rows),
+    or None where none has been imported. One query."""
+    from schoolsystem.core.models import ImportRecord
+
+    latest: dict[str, dict] = {}
+    records = ImportRecord.objects.filter(kind__in=DATA_KINDS).order_by("-created_on")
+    for record in records.values("kind", "file_name", "year", "created_on", "rows"):
+        latest.setdefault(record["kind"], record)
+    return [{"label": label, "record": latest.get(kind)} for kind, label in DATA_KINDS.items()]
+
+
+def scorecards_for_user(user) -> dict[str, list]:
+    """The scorecards the landing page offers `user`: local authorities and trusts with a school in the user's
+    scope (a trust leader's own trust; an officer's area). A user with no area (national staff, accreditation
+    roles, the public) is offered every local authority and finds a trust from its page. Two queries at most."""
+    from schoolsystem.registry.constants import GroupType
+    from schoolsystem.registry.models import Group, LocalAuthority
+
+    trust_types = [
+        GroupType.MULTI_ACADEMY_TRUST,
+        GroupType.SINGLE_ACADEMY_TRUST,
+        GroupType.FEDERATION,
+        GroupType.TRUST,
+    ]
+    if is_national(user) or not can_see_casework(user):
+        las = LocalAuthority.objects.filter(establishments__isnull=False).distinct().order_by("name")
+        return {"las": list(las), "trusts": []}
+    schools = Establishment.objects.filter(establishment_q(user))
+    las = LocalAuthority.objects.filter(establishments__in=schools).distinct().order_by("name")
+    if user.role == Role.TRUST_LEADER and user.scope_group_id:
+        trusts = Group.objects.filter(pk=user.scope_group_id)
+    else:
+        trusts = (
+            Group.objects.filter(
+                group_type__in=trust_types,
+                memberships__establishment__in=schools,
+                memberships__left_on__isnull=True,
+            )
+            .distinct()
+            .order_by("name")
+        )
+    return {"las": list(las), "trusts": list(trusts)}

@@ -6,6 +6,7 @@ from schoolsystem.performance import views
 
 app_name = "performance"
 urlpatterns = [
+    path("", views.home, name="home"),
     path("report-cards/", views.find_school, name="find-school"),
     path("at-risk/", views.at_risk, name="at-risk"),
     path("schools/<int:urn>/risk/", views.school_risk, name="school-risk"),

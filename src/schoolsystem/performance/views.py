@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from schoolsystem.accounts.constants import Role
-from schoolsystem.accounts.scope import is_national, schools_in_scope_words
+from schoolsystem.accounts.scope import can_see_casework, is_national, schools_in_scope_words
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied
 from schoolsystem.performance import reportcard as rc
 from schoolsystem.performance import scorecard as sc
@@ -71,6 +71,23 @@ def _deny(exc: ApplicationError):
     if isinstance(exc, NotFound):
         raise Http404(exc.message)
     raise DjangoPermissionDenied(exc.message)
+
+
+def home(request):
+    """The area's landing page: the risk screen (casework roles), report cards, scorecards in the user's area
+    and the data the pages are built from. Signed out, the report cards are all there is: straight to them."""
+    if not request.user.is_authenticated:
+        return redirect("performance:find-school")
+    return render(
+        request,
+        "performance/home.html",
+        {
+            "risk_screen": can_see_casework(request.user),
+            "scope_words": schools_in_scope_words(request.user),
+            "scorecards": selectors.scorecards_for_user(request.user),
+            "imports": selectors.latest_imports(),
+        },
+    )
 
 
 @login_required
