@@ -386,8 +386,9 @@ def test_directory_and_request_are_filled_in_with_the_heads_school(client, schoo
         + f"?urn={school_a.urn}&amp;needs=governance_review&amp;days_needed=1"
     )
     assert f'href="{request_url}">Request support for Alder Primary</a>' in body
-    form = client.get(reverse("improvement:support-new")).context["form"]
-    assert form["urn"].value() == school_a.urn
+    page = client.get(reverse("improvement:support-new"))
+    assert "urn" not in page.context["form"].fields  # the head's own school, fixed and named
+    assert "Alder Primary (URN 100001)" in page.content.decode()
     form = client.get(request_url.replace("&amp;", "&")).context["form"]
     assert form["needs"].value() == ["governance_review"] and str(form["days_needed"].value()) == "1"
 

@@ -142,14 +142,20 @@ def test_support_close_is_atomic(officer, school_a, offer):
     assert CreditEntry.objects.count() == 1  # only the grant
 
 
-def test_school_leader_requests_support_only_for_own_school(client, leader_a, las):
+def test_school_leader_requests_support_only_for_own_school(client, leader_a, las, school_a):
+    """Found in review: the URN was an editable field and a wrong one said 'No school with this URN in your area'.
+    The school leader's own school is fixed and named; no URN is asked or taken."""
     other = make_school(las[0], 100077)
     client.force_login(leader_a)
-    bad = client.post(
+    page = client.get(reverse("improvement:support-new"))
+    assert "urn" not in page.context["form"].fields
+    assert f"{school_a.name} (URN {school_a.urn})" in page.content.decode()
+    made = client.post(
         reverse("improvement:support-new"),
         {"urn": other.urn, "needs": ["leadership"], "description": "x", "days_needed": 2},
     )
-    assert bad.status_code == 400 and "No school with this URN" in bad.content.decode()
+    assert made.status_code == 302
+    assert SupportRequest.objects.get().school == school_a  # a URN sent anyway is ignored
     empty = client.post(reverse("improvement:support-new"), {})
     assert empty.status_code == 400 and "govuk-error-summary" in empty.content.decode()
     api = client.post(
@@ -161,7 +167,7 @@ def test_school_leader_requests_support_only_for_own_school(client, leader_a, la
         {"urn": 100001, "needs": ["leadership"], "description": "Coaching", "days_needed": 2},
     )
     assert ok.status_code == 302
-    assert SupportRequest.objects.get().origin == "school"
+    assert SupportRequest.objects.latest("pk").origin == "school"
 
 
 def test_support_request_scope(client, officer_b, officer, school_a, offer):
@@ -348,3 +354,16 @@ def test_peer_review_scope(client, officer_b, officer, partnership, school_a, le
     client.force_login(officer_b)
     assert client.get(reverse("improvement:review-detail", args=[review.pk])).status_code == 404
     assert client.get("/api/v1/peer-reviews/").json()["count"] == 0
+
+
+def test_an_officer_entering_a_urn_outside_their_scope_is_told_which_scope(client, officer, school_b):
+    client.force_login(officer)
+    bad = client.post(
+        reverse("improvement:support-new"),
+        {"urn": school_b.urn, "needs": ["leadership"], "description": "x", "days_needed": 2},
+    )
+    assert bad.status_code == 400
+    assert (
+        f"There is no school with URN {school_b.urn} among the schools you work with (every school in "
+        "Northshire). Enter the URN of one of them"
+    ) in bad.content.decode()

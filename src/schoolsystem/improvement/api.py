@@ -18,6 +18,7 @@ from schoolsystem.improvement.views import (
     _action_spec,
     _review_spec,
     _support_spec,
+    own_school,
     plan_review,
     school_field,
 )
@@ -354,10 +355,12 @@ class SupportRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             raise DRFNotFound(exc.message) from exc
 
     def create(self, request):
-        cd = validated(forms.SupportRequestForm(_form_data(request)))
+        # A school leader asks for their own school: the school is theirs, whatever URN is sent.
+        school = own_school(request.user)
+        cd = validated(forms.SupportRequestForm(_form_data(request), school=school))
         req = services.support_request_create(
             by=request.user,
-            school=school_field(request.user, cd["urn"]),
+            school=school or school_field(request.user, cd["urn"]),
             needs=cd["needs"],
             description=cd["description"],
             days_needed=cd["days_needed"],

@@ -614,6 +614,12 @@ class SupportRequestForm(SupportNeedForm):
     urn = forms.IntegerField(label="School URN", min_value=1, error_messages=_urn_messages("the school"))
     field_order = ["urn", "needs", "description", "days_needed"]
 
+    def __init__(self, *args, school=None, **kwargs):
+        """`school`: the one school the user asks for (a school leader's own): no URN field, the page names it."""
+        super().__init__(*args, **kwargs)
+        if school is not None:
+            del self.fields["urn"]
+
 
 class MatchForm(GovukMessages, forms.Form):
     offers = forms.TypedMultipleChoiceField(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from schoolsystem.accounts.constants import OFFICER_ROLES
-from schoolsystem.accounts.scope import can_see_casework
+from schoolsystem.accounts.scope import can_see_casework, schools_in_scope_words
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.core.exports import csv_response
 from schoolsystem.core.formatting import govuk_date
@@ -53,13 +53,27 @@ def casework_page(view):
     return page(wrapped)
 
 
+def not_in_scope_message(user, urn) -> str:
+    """The error for a URN outside the user's scope, naming the scope ("every school in Northshire")."""
+    return (
+        f"There is no school with URN {urn} among the schools you work with ({schools_in_scope_words(user)}). "
+        "Enter the URN of one of them"
+    )
+
+
 def school_field(user, urn, field: str = "urn"):
     """The school with this URN in the user's scope, or a ValidationFailed on the form field that named it."""
     try:
         return selectors.school_for_user(user, urn)
     except NotFound:
-        message = "No school with this URN in your area."
+        message = not_in_scope_message(user, urn)
         raise ValidationFailed(message, extra={"errors": {field: [message]}}) from None
+
+
+def own_school(user):
+    """The one school a user's scope is (a school leader's), else None: they ask for that school only."""
+    urn = selectors.own_school_urn(user)
+    return selectors.school_for_user(user, urn) if urn else None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -789,7 +803,7 @@ def offer_search(request):
         try:
             school = selectors.school_for_user(request.user, form.cleaned_data["urn"])
         except NotFound:
-            form.add_error("urn", "No school with this URN in your area.")
+            form.add_error("urn", not_in_scope_message(request.user, form.cleaned_data["urn"]))
         else:
             ranked = selectors.rank_offers_for(
                 school, form.cleaned_data["needs"], form.cleaned_data["days_needed"], include_excluded=True
@@ -872,19 +886,20 @@ def support_list(request):
 
 @casework_page
 def support_new(request):
-    """Request support. The school, needs and days come from the directory's search when it links here; the URN
-    of a school leader's own school is filled in from their scope."""
+    """Request support. The school, needs and days come from the directory's search when it links here. A school
+    leader asks for their own school only: it is fixed from their scope and named, with no URN to enter."""
+    school = own_school(request.user)
     initial = {
-        "urn": request.GET.get("urn", "") or selectors.own_school_urn(request.user) or "",
+        "urn": request.GET.get("urn", ""),
         "needs": request.GET.getlist("needs"),
         "days_needed": request.GET.get("days_needed", ""),
     }
     return submit(
         request,
-        forms.SupportRequestForm(posted(request), initial=initial),
+        forms.SupportRequestForm(posted(request), initial=initial, school=school),
         lambda cd: services.support_request_create(
             by=request.user,
-            school=school_field(request.user, cd["urn"]),
+            school=school or school_field(request.user, cd["urn"]),
             needs=cd["needs"],
             description=cd["description"],
             days_needed=cd["days_needed"],
@@ -892,6 +907,7 @@ def support_new(request):
         success=lambda req: f"Support requested for {req.school.name}",
         next_url=lambda req: reverse("improvement:support-detail", args=[req.pk]),
         title="Request support",
+        caption=f"{school.name} (URN {school.urn})" if school else "",
         back_url=reverse("improvement:support-list"),
     )
 
