@@ -38,7 +38,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
     decision = Decision.objects.filter(published_on__isnull=False).first()
     signed_in = [
         "/", "/schools/", f"/schools/{school.urn}/", f"/groups/{trust.pk}/", "/partnerships/new/",
-        "/partnerships/upload/", "/performance/at-risk/", f"/performance/schools/{school.urn}/risk/",
+        "/partnerships/upload/", "/performance/", "/performance/at-risk/", f"/performance/schools/{school.urn}/risk/",
         f"/performance/groups/{trust.pk}/scorecard/", "/improvement/", f"/improvement/cases/{case.pk}/",
         f"/improvement/support/requests/{support.pk}/", "/improvement/support/", "/brokerage/",
         f"/brokerage/rounds/{rnd.pk}/", f"/brokerage/rounds/{rnd.pk}/what-if/", f"/brokerage/proposals/{proposal.pk}/",
