@@ -231,7 +231,7 @@ def test_la_officer_is_not_offered_the_regional_officers_moves_for_an_academy(
 def test_escalated_case_is_due_for_the_regional_officer_and_the_la_officer(
     client, las, inadequate_a, school_a, officer, regional, make_user
 ):
-    case = case_in_state(CaseState.ESCALATED, school=inadequate_a, by=officer)
+    case = _escalated(inadequate_a, officer, regional)  # consulted: an intervention can be chosen
     client.force_login(regional)
     page = client.get(reverse("improvement:home")).content.decode()
     assert "Escalated: choose the intervention: Birch Primary" in page
@@ -278,3 +278,36 @@ def test_school_without_an_open_case_still_offers_one(client, school_a, officer)
     cases_page = client.get(reverse("improvement:school-cases", args=[school_a.urn])).content.decode()
     assert "Open a case" in cases_page
     assert client.get(reverse("improvement:case-open"), {"urn": school_a.urn}).status_code == 200
+
+
+def test_what_is_due_asks_to_choose_the_intervention_only_when_the_case_page_offers_it(
+    client, las, inadequate_a, school_a, officer, regional
+):
+    """Found in review: 'What is due' told the regional officer to choose the intervention for an escalated case
+    whose page offered no intervention. The same rule as the case page (`intervention_choice`) now words it."""
+    not_consulted = case_in_state(CaseState.ESCALATED, school=school_a, by=officer)
+    decided = _escalated(inadequate_a, officer, regional)
+    _match(inadequate_a, las[0], status="approved")
+    labels = [t.label for t in selectors.tasks_for_user(regional)]
+    assert not any(label.startswith("Escalated: choose the intervention") for label in labels)
+    assert (
+        "Escalated: the intervention cannot be chosen yet (the case says what is missing): Alder Primary"
+        in labels
+    )
+    assert (
+        "Escalated: no intervention is chosen while the school's academy route stands or is decided in "
+        "brokerage: Birch Primary"
+    ) in labels
+    client.force_login(regional)
+    for case in (not_consulted, decided):  # the case pages agree: no link to choose one
+        page = client.get(reverse("improvement:case-detail", args=[case.pk])).content.decode()
+        assert reverse("improvement:case-action", args=[case.pk, "choose_intervention"]) not in page
+    # Queries do not grow with escalated cases.
+    with CaptureQueriesContext(connection) as before:
+        selectors.tasks_for_user(regional)
+    third = make_school(las[0], 100088, name="Rowan Primary")
+    _escalated(third, officer, regional)
+    with CaptureQueriesContext(connection) as after:
+        labels = [t.label for t in selectors.tasks_for_user(regional)]
+    assert len(after) == len(before)
+    assert "Escalated: choose the intervention: Rowan Primary" in labels

@@ -663,6 +663,19 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
         tasks.append(Task(due_on, kind, label, url_name, pk, due_on < today))
 
     cases = list(cases_for_user(user, open_only=True))
+    # An escalated case asks the regional officer to choose the intervention only when one can be chosen now, by
+    # the case page's rule (`intervention_choice`): its routes and consultations read once for all of them.
+    escalated = [c for c in cases if c.state == CaseState.ESCALATED]
+    choices: dict[int, InterventionChoice] = {}
+    if escalated and is_regional(user):
+        routes = academy_routes(user, {c.school_id for c in escalated})
+        consulted: dict[int, list[Consultation]] = {c.pk: [] for c in escalated}
+        for consultation in Consultation.objects.filter(case_id__in=list(consulted)):
+            consulted[consultation.case_id].append(consultation)
+        for c in escalated:
+            choices[c.pk] = intervention_choice(
+                c, user, route=routes[c.school_id], consultations=consulted[c.pk], today=today
+            )
     for c in cases:
         name = c.school.name
         if c.next_visit_due:
@@ -671,11 +684,18 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
             add(c.next_review_due, "case", f"Termly review: {name}", "improvement:case-detail", c.pk)
         if c.state == CaseState.ESCALATED:
             # Escalated to the regional officer, who picks it up from here (the LA officer sees it waiting).
-            label = (
-                f"Escalated: choose the intervention: {name}"
-                if is_regional(user)
-                else f"Escalated to the regional officer, who chooses the intervention: {name}"
-            )
+            choice = choices.get(c.pk)
+            if choice is None:
+                label = f"Escalated to the regional officer, who chooses the intervention: {name}"
+            elif choice.options:
+                label = f"Escalated: choose the intervention: {name}"
+            elif choice.decided:
+                label = (
+                    f"Escalated: no intervention is chosen while the school's academy route stands or is decided "
+                    f"in brokerage: {name}"
+                )
+            else:
+                label = f"Escalated: the intervention cannot be chosen yet (the case says what is missing): {name}"
             add(
                 c.escalated_on or timezone.localdate(c.state_changed_on),
                 "case",
