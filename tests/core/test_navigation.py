@@ -5,7 +5,7 @@ import pytest
 from schoolsystem.accounts.constants import Role
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
 
-CASEWORK = {"Support and casework", "Brokerage"}
+CASEWORK = {"Schools at risk", "Support and casework", "Brokerage"}
 
 
 @pytest.fixture
@@ -77,3 +77,18 @@ def test_refusals_and_missing_pages_are_service_pages_not_bare_text(client, user
     # A leader's home is their school, not the overview (accounts.home).
     client.force_login(users[Role.SCHOOL_LEADER])
     assert 'href="/my-school/">Go to your home page' in client.get("/schools/999999999/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/performance/at-risk/", "Schools at risk"),
+        ("/performance/", "Performance"),
+        ("/decisions/", "Decisions"),
+    ],
+)
+def test_the_deepest_area_holding_the_page_is_the_current_one(client, users, path, current):
+    client.force_login(users[Role.LA_OFFICER])
+    items = client.get(path).context["nav_items"]
+    assert [item["label"] for item in items if item["active"]] == [current]

@@ -17,6 +17,8 @@ NAVIGATION = [
     ("Schools", "registry:school-search", lambda u: u.is_authenticated),
     # The performance area's landing page (risk screen for casework roles, report cards, scorecards, data).
     ("Performance", "performance:home", lambda u: u.is_authenticated),
+    # Finding schools at risk early is the officers' daily job: one click from every page, not two.
+    ("Schools at risk", "performance:at-risk", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Support and casework", "improvement:home", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Brokerage", "brokerage:home", lambda u: u.is_authenticated and can_see_casework(u)),
     ("Accreditation", "accreditation:home", lambda u: has_role(u, *ACCREDITATION_ROLES)),
@@ -36,5 +38,10 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": label, "url": url, "active": False})
+    # The deepest entry holding the page is the current one (/performance/at-risk/ is "Schools at risk", not also
+    # "Performance").
+    holding = [item for item in items if item["url"] != "/" and request.path.startswith(item["url"])]
+    if holding:
+        max(holding, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "csp_nonce": getattr(request, "csp_nonce", ""), "home_url": home_url(user)}
