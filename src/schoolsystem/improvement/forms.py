@@ -68,6 +68,8 @@ class CaseStepForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
+        if not self.step_date:  # the base form itself: no date to check
+            return data
         check_not_after_today(self, self.step_date)
         if self.step_date not in self.errors:
             early = rules.not_before_identified(
