@@ -317,7 +317,7 @@ def test_open_a_case_names_the_school_and_goes_back_to_its_risk_page(client, sch
         in body
     )
     assert f'<input type="hidden" name="urn" value="{school_a.urn}"' in body and "School URN" not in body
-    assert '<textarea class="govuk-textarea" id="id_reasons" name="reasons" rows="6"' in body
+    assert '<textarea class="govuk-textarea govuk-js-character-count" id="id_reasons" name="reasons"' in body
     from_school = client.get(
         reverse("improvement:case-open") + f"?urn={school_a.urn}&from=school"
     ).content.decode()
