@@ -524,13 +524,13 @@ class DecisionSearchForm(GovukMessages, forms.Form):
         label="School (name or URN)",
         required=False,
         max_length=200,
-        error_messages={"max_length": "The school's name or URN must be 200 characters or fewer"},
+        error_messages={"max_length": "The school's name or URN must be 200 characters or less"},
     )
     la = forms.CharField(
         label="Local authority (code or name)",
         required=False,
         max_length=120,
-        error_messages={"max_length": "The local authority's code or name must be 120 characters or fewer"},
+        error_messages={"max_length": "The local authority's code or name must be 120 characters or less"},
     )
     decision_type = forms.ChoiceField(
         label="Type",
@@ -903,7 +903,7 @@ class PeerReviewActionForm(GovukMessages, forms.Form):
         max_length=200,
         error_messages={
             "required": "Enter the owner of the action",
-            "max_length": "The owner must be 200 characters or fewer",
+            "max_length": "The owner must be 200 characters or less",
         },
     )
     due_on = DateField(label="Due by", what="the date the action is due")

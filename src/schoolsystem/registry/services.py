@@ -224,7 +224,7 @@ def _check_name(name: str) -> str:
     if not name:
         raise _fail("name", "Enter the partnership's name.")
     if len(name) > 250:
-        raise _fail("name", "The name must be 250 characters or fewer.")
+        raise _fail("name", "The name must be 250 characters or less")
     return name
 
 
