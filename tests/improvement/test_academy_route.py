@@ -311,3 +311,17 @@ def test_what_is_due_asks_to_choose_the_intervention_only_when_the_case_page_off
         labels = [t.label for t in selectors.tasks_for_user(regional)]
     assert len(after) == len(before)
     assert "Escalated: choose the intervention: Rowan Primary" in labels
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [(AcademyOrderState.ISSUED, "Issued {d}</p>"), (AcademyOrderState.REVOKED, "Issued {d}; order revoked")],
+)
+def test_case_page_says_when_the_order_was_issued_once(client, inadequate_a, officer, regional, state, shown):
+    case = _escalated(inadequate_a, officer, regional)
+    today = timezone.localdate()
+    AcademyOrder.objects.create(case=case, issued_on=today, issued_by=regional, state=state)
+    client.force_login(regional)
+    page = client.get(reverse("improvement:case-detail", args=[case.pk])).content.decode()
+    assert shown.format(d=f"{today.day} {today:%b %Y}") in page
+    assert "(issued " not in page
