@@ -283,6 +283,9 @@ def test_group_page_shows_members_over_time_and_map(client, la_officer, system):
     assert (response.context["current_count"], response.context["past_count"]) == (2, 1)
     assert str(response.context["map"]).count('fill="#d4351c"') == 2
     assert "31 Aug 2019" in response.content.decode()
+    scorecard = reverse("performance:scorecard", args=[system["mat"].pk])
+    assert f'href="{scorecard}"' in response.content.decode()
+    assert client.get(scorecard).status_code == 200
 
 
 def test_group_members_csv(client, la_officer, system):
