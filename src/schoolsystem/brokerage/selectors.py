@@ -41,6 +41,7 @@ from schoolsystem.brokerage.models import (
 )
 from schoolsystem.core.errors import InvalidTransition, NotFound, ValidationFailed
 from schoolsystem.core.formatting import govuk_date, in_sentence
+from schoolsystem.core.rules import capitalise
 from schoolsystem.engines.gias import group_key
 from schoolsystem.engines.matching import (
     Assignment,
@@ -516,6 +517,109 @@ def school_shortlist(est: Establishment, round_school: RoundSchool | None, limit
     )
     problem = Problem(_with_own_sponsors([need]), partners_for(None, Scenario.ACADEMY_ORDER))
     return problem, problem.shortlist(0, limit=limit)
+
+
+@dataclass(frozen=True)
+class FitPart:
+    """One part of a fit: how the partner scored on it (0 to 1), its share of the weights, the points it gave."""
+
+    label: str
+    value: float
+    share: float
+    points: float
+
+    @property
+    def score(self) -> float:
+        """How well the partner does on this part, out of 100."""
+        return 100 * self.value
+
+    @property
+    def share_percent(self) -> float:
+        return 100 * self.share
+
+
+@dataclass(frozen=True)
+class ConsideredPartner:
+    name: str
+    fit: float
+    distance_km: float | None
+    rank: int
+    proposed: bool
+
+    def as_option(self) -> str:
+        """How the decision register lists it among the options considered."""
+        where = f", {self.distance_km:.1f} km" if self.distance_km is not None else ""
+        return f"{self.name} (fit {self.fit:.1f} of 100{where})" + (
+            ", the partner proposed" if self.proposed else ""
+        )
+
+
+@dataclass(frozen=True)
+class ProposalFit:
+    """Why the plan proposed this partner: the parts of its fit, and the eligible partners considered for the
+    school, best fit first (the proposed one always among them)."""
+
+    parts: tuple[FitPart, ...]
+    considered: tuple[ConsideredPartner, ...]
+
+
+def proposal_fit(proposal: Proposal, limit: int = 5) -> ProposalFit:
+    """The fit of `proposal`'s partner broken down, and the `limit` best-fitting eligible partners for its school,
+    as the engine scored them from the inputs the round's plan was made from (the shortlist page's figures); from
+    the round's stored shortlist when it has no plan record. No query per partner."""
+    est = proposal.round_school.establishment
+    record = plan_record(proposal.round)
+    problem = stored_problem(record) if record is not None else None
+    if problem is not None and str(est.urn) in problem.school_index:
+        ranked = problem.shortlist(problem.school_index[str(est.urn)]).ranked
+        names = problem_partner_labels(problem)
+        rows = [
+            (
+                c.partner_id,
+                names.get(c.partner_id, c.partner_name),
+                c.fit,
+                c.distance_km,
+                c.rank,
+                c.components,
+            )
+            for c in ranked
+        ]
+        weights = problem.weights
+    else:
+        rows = [
+            (c.partner_key, c.partner_name, c.fit, c.distance_km, c.rank or 0, c.breakdown)
+            for c in Candidate.objects.filter(round_school=proposal.round_school, eligible=True).order_by(
+                "rank"
+            )
+        ]
+        weights = Weights.from_dict(proposal.round.weights or {})
+    parts: tuple[FitPart, ...] = ()
+    for key, _name, _fit, _km, _rank, components in rows:
+        if key == proposal.partner_key:
+            parts = tuple(
+                FitPart(
+                    label=capitalise(
+                        WEIGHT_LABELS.get(_get(c, "name"), str(_get(c, "name")).replace("_", " "))
+                    ),
+                    value=float(_get(c, "value")),
+                    share=float(_get(c, "weight")) / weights.total if weights.total else 0.0,
+                    points=float(_get(c, "points")),
+                )
+                for c in components
+            )
+    shown = list(rows[:limit])
+    if not any(r[0] == proposal.partner_key for r in shown):
+        shown += [r for r in rows if r[0] == proposal.partner_key][:1]
+    considered = tuple(
+        ConsideredPartner(name=name, fit=fit, distance_km=km, rank=rank, proposed=key == proposal.partner_key)
+        for key, name, fit, km, rank, _components in shown
+    )
+    return ProposalFit(parts=parts, considered=considered)
+
+
+def _get(component, name: str):
+    """A fit component's field, from the engine's Component or a stored shortlist's dict."""
+    return component[name] if isinstance(component, dict) else getattr(component, name)
 
 
 def latest_round_school(user, est: Establishment) -> RoundSchool | None:

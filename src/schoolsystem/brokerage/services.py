@@ -819,14 +819,9 @@ def _record_on_register(*, by, proposal: Proposal, decision: BoardDecision) -> s
         log.info("decision register not available; brokerage decision %s kept locally", decision.pk)
         return ""
     school = proposal.round_school.establishment
-    candidates = Candidate.objects.filter(round_school=proposal.round_school, eligible=True).order_by("rank")[
-        :5
-    ]
-    options = [
-        f"{c.partner_name} (fit {c.fit:.1f}"
-        + (f", {c.distance_km:.1f} km)" if c.distance_km is not None else ")")
-        for c in candidates
-    ] or [proposal.partner_name]
+    # The eligible partners considered for the school, best fit first, as the plan's engine scored them (a round
+    # planned without shortlists drawn up has no stored candidates: only the partner chosen was listed).
+    options = [c.as_option() for c in selectors.proposal_fit(proposal).considered] or [proposal.partner_name]
     consultation = proposal.consultations.order_by("-held_on").first()
     decision_type = {
         Scenario.ACADEMY_ORDER: "sponsor_match",

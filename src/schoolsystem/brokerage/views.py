@@ -17,7 +17,6 @@ from schoolsystem.brokerage.constants import (
     Scenario,
 )
 from schoolsystem.brokerage.maps import nearest_points, shortlist_svg
-from schoolsystem.brokerage.models import Candidate
 from schoolsystem.core.errors import ApplicationError, NotFound
 from schoolsystem.core.formatting import govuk_date, in_sentence
 from schoolsystem.core.pages import apply_error
@@ -435,7 +434,6 @@ def proposal_detail(request, pk):
             else:
                 error = exc.message
     is_officer = selectors.can_run_rounds(request.user)
-    candidates = Candidate.objects.filter(round_school=p.round_school, eligible=True)[:5]
     has_errors = bool(error) or any(f.errors for f in form_objs.values())
     hand_off = services.hand_off_target(p) if p.status == ProposalStatus.APPROVED else (None, "")
     return render(
@@ -446,7 +444,7 @@ def proposal_detail(request, pk):
             "forms": form_objs,
             "form": form_objs.get(action),  # the form posted: with errors, "Error: " leads the page title
             "error": error,
-            "candidates": candidates,
+            "fit": selectors.proposal_fit(p),
             "board_decisions": selectors.board_decisions_with_register(p),
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
