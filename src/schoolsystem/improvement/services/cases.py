@@ -467,11 +467,7 @@ def case_correct_warning_notice(
     if errors:
         raise ValidationFailed("The warning notice cannot be corrected.", extra={"errors": errors})
     before = snapshot(case)
-    was = {
-        "grounds": list(case.warning_grounds),
-        "issued_on": case.warning_notice_issued_on.isoformat(),
-        "compliance_by": case.compliance_by.isoformat() if case.compliance_by else "",
-    }
+    was = _notice_as_recorded(case)
     case.warning_grounds = list(dict.fromkeys(grounds))
     case.warning_notice_issued_on = issued_on
     case.compliance_by = compliance_by
@@ -502,6 +498,15 @@ def case_correct_warning_notice(
     return case
 
 
+def _notice_as_recorded(case: Case) -> dict:
+    """The notice's grounds and dates as the case holds them, for the history of a correction or withdrawal."""
+    return {
+        "grounds": list(case.warning_grounds),
+        "issued_on": case.warning_notice_issued_on.isoformat() if case.warning_notice_issued_on else "",
+        "compliance_by": case.compliance_by.isoformat() if case.compliance_by else "",
+    }
+
+
 @transaction.atomic
 def case_withdraw_warning_notice(*, case: Case, by, reason: str, version: int | None = None) -> Case:
     """Withdraw the warning notice (issued in error, say) while no later step depends on it: the case goes back to
@@ -521,11 +526,7 @@ def case_withdraw_warning_notice(*, case: Case, by, reason: str, version: int | 
     back_to = issued.from_state if issued and issued.from_state else CaseState.MONITORING
     before = snapshot(case)
     from_state = case.state
-    was = {
-        "grounds": list(case.warning_grounds),
-        "issued_on": case.warning_notice_issued_on.isoformat() if case.warning_notice_issued_on else "",
-        "compliance_by": case.compliance_by.isoformat() if case.compliance_by else "",
-    }
+    was = _notice_as_recorded(case)
     case.warning_grounds = []
     case.warning_notice_issued_on = None
     case.compliance_by = None
