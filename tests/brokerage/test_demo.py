@@ -156,3 +156,64 @@ def test_demo_leaves_an_inadequate_school_with_an_academy_order_for_a_new_round(
     assert f'name="urn" value="{failing.urn}"' in page
     resp = client.post(reverse("brokerage:round", args=[fresh.pk]), {"action": "add", "urn": failing.urn})
     assert resp.status_code == 302 and fresh.schools.get().establishment == failing
+
+
+def test_demo_leaves_the_demo_trust_leader_a_proposal_at_due_diligence(
+    area, officer, regional, make_user, monkeypatch, tmp_path, client
+):
+    """The demo trust leader comes to brokerage to do a trust's due diligence: a performing school of the closing
+    trust chose their trust, and the proposal waits for them with the checks to record."""
+    from django.urls import reverse
+
+    from schoolsystem.brokerage.models import Proposal
+
+    monkeypatch.setattr(selectors, "accredited_pool", lambda: [])
+    leader = make_user("trust_leader", scope_group=area["ash"])
+    ctx = DemoContext(
+        la=area["la"],
+        users={"la_officer": officer, "regional_officer": regional, "trust_leader": leader},
+        seed=1,
+        out_dir=Path(tmp_path),
+        log=lambda s: None,
+    )
+    demo.load(ctx)
+    closure = Round.objects.get(scenario="mat_closure")
+    assert closure.leaving_group == area["oak"]  # the demo trust is not the one that closes
+    mine = Proposal.objects.get(group=area["ash"], status="due_diligence")
+    assert mine.round == closure and mine.round_school.performing
+    assert mine.round_school.preferences == [f"group:{area['ash'].pk}"]
+    assert mine.checks.filter(outcome="pending").exists()
+    # The other proposals of the closure were decided as before.
+    others = closure.proposals.exclude(pk=mine.pk)
+    assert others.exists() and not others.filter(status="due_diligence").exists()
+
+    client.force_login(leader)
+    home = client.get(reverse("brokerage:home")).content.decode()
+    assert reverse("brokerage:proposal", args=[mine.pk]) in home
+    page = client.get(reverse("brokerage:proposal", args=[mine.pk])).content.decode()
+    assert 'value="due_diligence"' in page and 'value="withdraw"' in page
+    check = mine.checks.filter(outcome="pending").first()
+    resp = client.post(
+        reverse("brokerage:proposal", args=[mine.pk]),
+        {"action": "due_diligence", "due_diligence-item": check.item, "due_diligence-outcome": "satisfied"},
+    )
+    assert resp.status_code == 302
+    check.refresh_from_db()
+    assert check.outcome == "satisfied"
+
+
+def test_demo_without_a_trust_leader_decides_every_closure_proposal(
+    area, officer, regional, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(selectors, "accredited_pool", lambda: [])
+    ctx = DemoContext(
+        la=area["la"],
+        users={"la_officer": officer, "regional_officer": regional},
+        seed=1,
+        out_dir=Path(tmp_path),
+        log=lambda s: None,
+    )
+    demo.load(ctx)
+    closure = Round.objects.get(scenario="mat_closure")
+    assert closure.proposals.exists()
+    assert not closure.proposals.filter(status__in=["proposed", "due_diligence"]).exists()

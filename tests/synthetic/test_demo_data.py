@@ -102,6 +102,28 @@ def test_demo_prints_and_writes_passwords_that_sign_in(demo_run, client):
     assert table.strip() in output
 
 
+def test_demo_trust_leader_signs_in_to_a_proposal_at_due_diligence(demo_run, client):
+    """The job a trust leader comes to brokerage for: the demo leaves a proposal naming their trust with the due
+    diligence started and its checks to record, listed on their brokerage home and offered on its page."""
+    from django.urls import reverse
+
+    from schoolsystem.accounts.models import User
+    from schoolsystem.brokerage.models import Proposal
+
+    output, tmp_path = demo_run
+    rows = {
+        line.split()[0]: line.split()[-1] for line in (tmp_path / "demo-users.txt").read_text().splitlines()
+    }
+    assert client.login(username="trust_leader", password=rows["trust_leader"])
+    trust = User.objects.get(username="trust_leader").scope_group
+    proposal = Proposal.objects.get(group=trust, status="due_diligence")
+    assert proposal.checks.filter(outcome="pending").exists()
+    home = client.get(reverse("brokerage:home")).content.decode()
+    assert reverse("brokerage:proposal", args=[proposal.pk]) in home
+    page = client.get(reverse("brokerage:proposal", args=[proposal.pk])).content.decode()
+    assert 'value="due_diligence"' in page
+
+
 def test_demo_registry_extras_partnerships_and_system_leaders_are_audited(demo_run):
     la = LocalAuthority.objects.get(code=demo_data.DEMO_LA_CODE)
     tsa = Group.objects.get(la=la, group_type=GroupType.TEACHING_SCHOOL_ALLIANCE)

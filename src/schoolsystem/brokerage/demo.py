@@ -1,7 +1,9 @@
 """Demo: the four brokerage scenarios of seed 003 on the demo LA, each ending in a recorded board decision.
 
 Built through the services (audited like real use) and deterministic from ctx.seed. Scenario 2 draws on the
-accredited pool, so it has candidates only when the accreditation demo has run first (ADR 0071).
+accredited pool, so it has candidates only when the accreditation demo has run first (ADR 0071). One proposal is
+left for the demo trust leader: in the closure a performing school chooses their trust, and its due diligence is
+started and left for them to record.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.models import User
 from schoolsystem.brokerage import selectors, services
 from schoolsystem.brokerage.constants import DueDiligenceOutcome, MoveType, ProposalStatus, Scenario
-from schoolsystem.brokerage.models import BoardDecision, Proposal, Round
+from schoolsystem.brokerage.models import BoardDecision, Proposal, Round, RoundSchool
 from schoolsystem.registry.models import Establishment, Group, Membership
 
 WEAK = {"special measures", "serious weaknesses", "inadequate", "requires improvement"}
@@ -154,6 +156,31 @@ def _issue_academy_order(school: Establishment, la_officer, regional) -> bool:
     return True
 
 
+def _demo_trust(ctx) -> tuple[User | None, Group | None]:
+    """The demo trust leader and the trust they lead, when the demo has one (demo_data scopes the user to the
+    largest multi-academy trust in the LA): the closure scenario leaves them a proposal to do the due diligence
+    on, the job a trust leader comes to brokerage for."""
+    leader = ctx.users.get(Role.TRUST_LEADER)
+    if leader is None or leader.role != Role.TRUST_LEADER or leader.scope_group is None:
+        return None, None
+    return leader, leader.scope_group
+
+
+def _choose_the_demo_trust(rows, by, trust: Group | None) -> RoundSchool | None:
+    """Of a closing trust's performing schools, the first (by URN) for which the demo trust leader's trust is
+    eligible ranks that trust as its only choice, so the plan proposes the school to it (a school with choices
+    is proposed only to a partner it lists). The school, or None when the trust is eligible for none of them."""
+    if trust is None:
+        return None
+    key = f"group:{trust.pk}"
+    for rs in sorted((rs for rs in rows if rs.performing), key=lambda rs: rs.establishment.urn):
+        choices = selectors.preference_choices(rs)
+        if key in dict(choices):
+            services.round_school_set_preferences(by=by, round_school=rs, preferences=[key], choices=choices)
+            return rs
+    return None
+
+
 def load(ctx) -> None:
     la = ctx.la
     if Round.objects.filter(la=la).exists():
@@ -161,6 +188,7 @@ def load(ctx) -> None:
         ctx.log("brokerage: demo rounds already present; skipped")
         return
     la_officer, regional = _officers(ctx)
+    leader, leaders_trust = _demo_trust(ctx)
     in_la = Establishment.objects.open().filter(la=la, state_funded=True).exclude(easting=None)
     group_of = dict(
         Membership.objects.filter(left_on__isnull=True, establishment__la=la).values_list(
@@ -246,7 +274,8 @@ def load(ctx) -> None:
         if g.memberships.filter(left_on__isnull=True).count() >= 3
         and not g.memberships.filter(left_on__isnull=True, establishment_id__in=in_round).exists()
     ]
-    closing = _rotate(sized, ctx.seed)[0] if sized else None
+    # The demo trust leader's trust takes a school in the closure: it is not the trust that closes.
+    closing = next((g for g in _rotate(sized, ctx.seed) if g != leaders_trust), None)
     closing_ids = (
         set(closing.memberships.filter(left_on__isnull=True).values_list("establishment_id", flat=True))
         if closing
@@ -304,15 +333,27 @@ def load(ctx) -> None:
     )
     performing = {e.urn for e in members if e.ofsted_rating.lower() in STRONG}
     rows = services.round_add_leaving_trust_schools(by=regional, round=r4, performing_urns=performing)
+    chose_demo_trust = _choose_the_demo_trust(rows, regional, leaders_trust)
+    demo_key = f"group:{leaders_trust.pk}" if leaders_trust else ""
     for rs in rows:
-        if rs.performing:  # each performing school ranks its two best-fitting trusts
+        # Each other performing school ranks its two best-fitting trusts, leaving the demo trust's room to the
+        # school that chose it (else a better fit elsewhere could take its place and leave that school unplaced).
+        if rs.performing and rs != chose_demo_trust:
             rp = selectors.round_problem(r4)
-            sl = rp.problem.shortlist(rp.problem.school_index[str(rs.establishment.urn)], limit=2)
-            services.round_school_set_preferences(
-                by=regional, round_school=rs, preferences=[c.partner_id for c in sl.ranked]
-            )
+            sl = rp.problem.shortlist(rp.problem.school_index[str(rs.establishment.urn)], limit=3)
+            ranked = [c.partner_id for c in sl.ranked if not chose_demo_trust or c.partner_id != demo_key]
+            services.round_school_set_preferences(by=regional, round_school=rs, preferences=ranked[:2])
     r4 = _run(r4, regional)
     for p in r4.proposals.order_by("id"):
+        if chose_demo_trust is not None and p.round_school_id == chose_demo_trust.pk and leader is not None:
+            # The trust leader starts the due diligence and leaves every check to record: the demo user finds
+            # the proposal at that stage, with the checks to work through (or the proposal to withdraw).
+            services.proposal_start_due_diligence(by=leader, proposal=p)
+            ctx.log(
+                f"brokerage: {p.round_school.establishment.name} proposed to {leaders_trust.name}, at due "
+                f"diligence for {leader.username}"
+            )
+            continue
         decide(
             p,
             regional,
