@@ -88,3 +88,31 @@ def test_officer_of_another_region_cannot_open_the_draft(client, area, regional,
     )
     record.refresh_from_db()
     assert record.status == "draft"
+
+
+def test_the_review_page_links_back_to_the_proposal_for_those_who_may_open_it(
+    client, area, regional, make_user
+):
+    p = walk_to_decision(planned_round(area, regional).proposals.get(), regional)
+    services.board_decide(
+        by=regional,
+        proposal=p,
+        outcome="approved",
+        reasons="Agreed.",
+        decided_on=date(2026, 1, 9),
+        decided_by_name="Regional advisory board",
+    )
+    record = Decision.objects.get()
+    manage = reverse("improvement:decision-manage", args=[record.pk])
+    link = f'href="{reverse("brokerage:proposal", args=[p.pk])}"'
+    client.force_login(regional)
+    page = client.get(manage).content.decode()
+    school = p.round_school.establishment.name
+    assert link in page
+    assert f"{school} to {p.partner_name}</a> (round {p.round.reference}, approved)" in page
+    # The school's leader may review the school's decisions but not open brokerage's proposals: no link.
+    head = make_user("school_leader", scope_establishment=p.round_school.establishment)
+    client.force_login(head)
+    page = client.get(manage)
+    assert page.status_code == 200 and link not in page.content.decode()
+    assert "Brokerage proposal" not in page.content.decode()

@@ -235,6 +235,26 @@ def case_for_decision(user, decision: Decision) -> Case | None:
     return cases_for_user(user).filter(found).first()
 
 
+def proposal_for_decision(user, decision: Decision):
+    """The brokerage proposal whose advisory board decision this is (the register's draft recorded by
+    brokerage.services.board_decide), if `user` may open the proposal (brokerage's own scope); else None, and None
+    when the brokerage app is absent. One query beyond the content type (cached)."""
+    try:
+        from schoolsystem.brokerage.models import BoardDecision, Proposal
+        from schoolsystem.brokerage.selectors import proposal_q
+    except ImportError:
+        return None
+    if not decision.source_id.isdigit() or not user.is_authenticated:
+        return None
+    if decision.source_type_id != ContentType.objects.get_for_model(BoardDecision).pk:
+        return None
+    return (
+        Proposal.objects.filter(proposal_q(user), decisions__pk=int(decision.source_id))
+        .select_related("round", "round_school__establishment")
+        .first()
+    )
+
+
 def is_regional(user) -> bool:
     return bool(user.is_superuser or getattr(user, "role", None) == Role.REGIONAL_OFFICER)
 

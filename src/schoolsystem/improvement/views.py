@@ -779,6 +779,7 @@ def decision_manage(request, pk):
             ],
             "can_write": services.can_record_decision(request.user, decision.decision_type),
             "case": selectors.case_for_decision(request.user, decision),
+            "proposal": selectors.proposal_for_decision(request.user, decision),
         },
         status=status,
     )
