@@ -127,3 +127,58 @@ def test_api_hand_off_after_approval_adds_the_school_to_the_trust(api, officer, 
     Proposal.objects.filter(pk=other.pk).update(partner_key="provider:7", group=None)
     resp = api.post(f"/api/v1/brokerage/proposals/{other.pk}/hand-off/", {"effective_on": "2026-09-01"})
     assert resp.status_code in (400, 409) and "accredited pool" in str(resp.json())
+
+
+def test_api_proposal_detail_says_whether_the_board_decision_is_a_draft_or_published(api, officer, area):
+    from datetime import date
+
+    from schoolsystem.improvement.models import Decision
+    from schoolsystem.improvement.services import decision_publish
+    from tests.brokerage.test_services import planned_round, walk_to_decision
+
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    services.board_decide(
+        by=officer,
+        proposal=p,
+        outcome="approved",
+        reasons="Best fit nearby.",
+        decided_on=date(2026, 1, 9),
+        decided_by_name="Regional advisory board",
+    )
+    record = Decision.objects.get()
+    api.force_authenticate(officer)
+    url = f"/api/v1/brokerage/proposals/{p.pk}/"
+    decision = api.get(url).json()["decisions"][0]
+    assert decision["register_decision_id"] == str(record.pk)
+    assert decision["register"] == {
+        "id": record.pk,
+        "reference": record.reference,
+        "status": "draft",
+        "public_url": None,
+    }
+    decision_publish(by=officer, decision=record)
+    register = api.get(url).json()["decisions"][0]["register"]
+    assert register["status"] == "published"
+    assert register["public_url"] == f"http://testserver/decisions/{record.pk}/"
+    assert APIClient().get(register["public_url"]).status_code == 200  # public: no sign-in
+
+
+def test_api_proposal_detail_register_is_null_without_a_register_entry(api, officer, area):
+    from datetime import date
+
+    from schoolsystem.brokerage.models import BoardDecision
+    from tests.brokerage.test_services import planned_round, walk_to_decision
+
+    p = walk_to_decision(planned_round(area, officer).proposals.get(), officer)
+    services.board_decide(
+        by=officer,
+        proposal=p,
+        outcome="approved",
+        reasons="Agreed.",
+        decided_on=date(2026, 1, 9),
+        decided_by_name="Board",
+    )
+    BoardDecision.objects.filter(proposal=p).update(register_decision_id="")
+    api.force_authenticate(officer)
+    decision = api.get(f"/api/v1/brokerage/proposals/{p.pk}/").json()["decisions"][0]
+    assert decision["register"] is None and decision["outcome"] == "approved"

@@ -3,8 +3,9 @@
 
 from dataclasses import asdict
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -208,22 +209,74 @@ class ProposalListView(APIView):
         return Response(ProposalSerializer(selectors.proposals_for_user(request.user), many=True).data)
 
 
+class CheckSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    outcome = serializers.CharField()
+    note = serializers.CharField()
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    """The board decision's entry on the decision register: a draft until an officer reviews, redacts and
+    publishes it on the register's page."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=[("draft", "Draft"), ("published", "Published")])
+    public_url = serializers.URLField(
+        allow_null=True, help_text="The decision on the public register; null while it is a draft."
+    )
+
+
+class BoardDecisionSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    reasons = serializers.CharField()
+    decided_on = serializers.DateField()
+    register_decision_id = serializers.CharField(help_text="Kept for older clients: register.id as text.")
+    register = RegisterEntrySerializer(
+        allow_null=True, help_text="Null when the decision register has no entry for the decision."
+    )
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    checks = CheckSerializer(many=True, read_only=True)
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "checks", "decisions"]
+
+    @extend_schema_field(BoardDecisionSerializer(many=True))
+    def get_decisions(self, p: Proposal) -> list[dict]:
+        """Newest first, each with its register entry (selectors.board_decisions_with_register: two queries)."""
+        request = self.context.get("request")
+        rows = []
+        for entry in selectors.board_decisions_with_register(p):
+            d = entry.decision
+            register = None
+            if entry.register_pk is not None:
+                url = reverse("decisions:detail", args=[entry.register_pk]) if entry.published else None
+                register = {
+                    "id": entry.register_pk,
+                    "reference": entry.reference,
+                    "status": "published" if entry.published else "draft",
+                    "public_url": request.build_absolute_uri(url) if url and request else url,
+                }
+            rows.append(
+                {
+                    "outcome": d.outcome,
+                    "reasons": d.reasons,
+                    "decided_on": d.decided_on,
+                    "register_decision_id": d.register_decision_id,
+                    "register": register,
+                }
+            )
+        return BoardDecisionSerializer(rows, many=True).data
+
+
 class ProposalDetailView(APIView):
-    @extend_schema(operation_id="brokerage_proposals_retrieve", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="brokerage_proposals_retrieve", responses=ProposalDetailSerializer)
     def get(self, request, pk):
         p = selectors.proposal_for_user(request.user, pk)
-        data = ProposalSerializer(p).data
-        data["checks"] = [{"item": c.item, "outcome": c.outcome, "note": c.note} for c in p.checks.all()]
-        data["decisions"] = [
-            {
-                "outcome": d.outcome,
-                "reasons": d.reasons,
-                "decided_on": d.decided_on,
-                "register_decision_id": d.register_decision_id,
-            }
-            for d in p.decisions.all()
-        ]
-        return Response(data)
+        return Response(ProposalDetailSerializer(p, context={"request": request}).data)
 
 
 class DueDiligenceSerializer(serializers.Serializer):
