@@ -23,6 +23,9 @@ from schoolsystem.brokerage.models import Proposal, Round
 from schoolsystem.core.errors import NotFound, PermissionDenied, ValidationFailed
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority
 
+# Whether a board decision's register entry is public yet (named RegisterStatusEnum in the OpenAPI schema).
+REGISTER_STATUS_CHOICES = [("draft", "Draft"), ("published", "Published")]
+
 
 class ProposalSerializer(serializers.ModelSerializer):
     urn = serializers.IntegerField(source="round_school.establishment.urn", read_only=True)
@@ -221,7 +224,7 @@ class RegisterEntrySerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=[("draft", "Draft"), ("published", "Published")])
+    status = serializers.ChoiceField(choices=REGISTER_STATUS_CHOICES)
     public_url = serializers.URLField(
         allow_null=True, help_text="The decision on the public register; null while it is a draft."
     )

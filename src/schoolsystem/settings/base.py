@@ -138,6 +138,8 @@ SPECTACULAR_SETTINGS = {
         "GroupStatusEnum": "schoolsystem.registry.constants.GroupStatus",
         "GroupTypeEnum": "schoolsystem.registry.constants.GroupType",
         "PartnershipTypeEnum": "schoolsystem.registry.api.INFORMAL_CHOICES",
+        "RegisterStatusEnum": "schoolsystem.brokerage.api.REGISTER_STATUS_CHOICES",
+        "ProposalStatusEnum": "schoolsystem.brokerage.constants.ProposalStatus",
     },
 }
 
