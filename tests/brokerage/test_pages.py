@@ -168,6 +168,10 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
     client.force_login(officer)
     url = reverse("brokerage:proposal", args=[p.pk])
     assert client.post(url, {"action": "start_due_diligence"}).status_code == 302
+    started = client.get(url).content.decode()
+    # Completing is not offered while checks are still to record; the page says which.
+    assert 'value="complete_due_diligence"' not in started
+    assert 'id="due-diligence-to-do"' in started and "capacity and willingness" in started
     for check in p.checks.exclude(outcome="not_applicable"):
         resp = client.post(
             url,
@@ -178,6 +182,8 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
             },
         )
         assert resp.status_code == 302
+    checked = client.get(url).content.decode()
+    assert 'value="complete_due_diligence"' in checked and 'id="due-diligence-to-do"' not in checked
     assert client.post(url, {"action": "complete_due_diligence"}).status_code == 302
     bad = client.post(
         url, {"action": "consultation", "consultation-held_on": "not a date", "consultation-outcome": "x"}

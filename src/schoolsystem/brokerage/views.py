@@ -449,6 +449,8 @@ def proposal_detail(request, pk):
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
             "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
+            # Completing is offered once every check is recorded (the service refuses it before: ADR 0091).
+            "pending_checks": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING],
             "today": timezone.localdate(),
             "hand_off_group": hand_off[0],
             "hand_off_refusal": hand_off[1],
