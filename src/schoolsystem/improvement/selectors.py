@@ -331,22 +331,32 @@ def _does(who: str, verb: str) -> str:
     return f"{who} {verb}" if who == "you" else f"{who} {verb}s"
 
 
-def case_next_step(case: Case, user, *, today: date | None = None, decided: str = "") -> str:
+def case_next_step(
+    case: Case,
+    user,
+    *,
+    today: date | None = None,
+    route: "AcademyRoute | None" = None,
+    live_blocks: bool = False,
+) -> str:
     """What has to happen next on the case, in words, for the signed-in user: "you" when their role makes that
-    move, else who does (an officer, a regional officer). Every state has one. `decided`: why no intervention can
-    be chosen for the school (`decided_elsewhere`), which a case waiting for its intervention says instead."""
+    move, else who does (an officer, a regional officer). Every state has one. `route`: the school's academy route;
+    while it stands (`AcademyRoute.refusal`), or while its live sponsor proposal leaves nothing to choose
+    (`live_blocks`, from `intervention_choice`), a case waiting for its intervention says so instead."""
     today = today or timezone.localdate()
-    if decided and case.state in (CaseState.WARNING_NOTICE, CaseState.ESCALATED):
-        what = (
-            "a sponsor proposal for the school is under way in brokerage"
-            if LIVE_PROPOSAL_WORDS in decided
-            else "the school's academy order or approved sponsor match stands"
-        )
-        return (
-            f"No intervention is chosen while {what}: brokerage and casework do not both decide the school's "
-            f"future. {decided.split(' No intervention can be chosen')[0]} Monitoring visits and consultations "
-            "are still recorded."
-        )
+    if route is not None and case.state in (CaseState.WARNING_NOTICE, CaseState.ESCALATED):
+        standing = route.refusal(case.school.name)
+        live = "" if standing or not live_blocks else route.live_refusal(case.school.name)
+        if standing or live:
+            what = (
+                "the school's academy order or approved sponsor match stands"
+                if standing
+                else "a sponsor proposal for the school is under way in brokerage"
+            )
+            return (
+                f"No intervention is chosen while {what}: brokerage and casework do not both decide the school's "
+                f"future. {standing or live} Monitoring visits and consultations are still recorded."
+            )
     officer = can_change_casework(user)
     regional = officer and is_regional(user)
     academy = case.sector == CaseSector.ACADEMY
@@ -458,10 +468,6 @@ class BrokerageMatch:
         return self.scenario == "academy_order" and not self.agreed
 
 
-# Words of the refusal for a live sponsor proposal (case_next_step tells it apart from a decided route).
-LIVE_PROPOSAL_WORDS = "has a sponsor proposal under way"
-
-
 @dataclass(frozen=True)
 class AcademyRoute:
     """What casework must know before an academy order: the school's live brokerage proposals and its academy
@@ -498,7 +504,7 @@ class AcademyRoute:
         if live is None:
             return ""
         return (
-            f"{school_name} {LIVE_PROPOSAL_WORDS}: {live.partner_name} in brokerage academy-order round "
+            f"{school_name} has a sponsor proposal under way: {live.partner_name} in brokerage academy-order round "
             f"{live.round_reference} ({live.round_title}), {live.status_label.lower()}. Only an academy order can "
             "be chosen while it is; decline or withdraw the proposal in brokerage first if another intervention "
             "is wanted."

@@ -283,10 +283,7 @@ def case_detail(request, pk):
             "academy_refusal": academy_refusal,
             "live_proposal": route.live_proposal,
             "next_step": selectors.case_next_step(
-                case,
-                request.user,
-                decided=selectors.decided_elsewhere(route, case.school.name)
-                or (academy_refusal if route.live_proposal else ""),
+                case, request.user, route=route, live_blocks=bool(academy_refusal and route.live_proposal)
             ),
             "brokerage_matches": route.matches,
             "other_orders": [o for o in route.orders if order is None or o.pk != order.pk],
