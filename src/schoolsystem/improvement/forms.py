@@ -270,7 +270,8 @@ class WithdrawWarningNoticeForm(VersionedForm):
     )
 
 
-class ConsultationForm(VersionedForm):
+class ConsultationForm(CaseStepForm):
+    step_date = "consulted_on"
     proposal = forms.CharField(label="What was proposed", widget=forms.Textarea(attrs={"rows": 3}))
     consulted_on = DateField(label="Date consulted", what=rules.CONSULTED_ON)
     outcome = forms.ChoiceField(
@@ -280,20 +281,8 @@ class ConsultationForm(VersionedForm):
         label="What the school said", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, identified_on: date | None = None, **kwargs):
-        """`identified_on`: the case's date identified, which the consultation may not be dated before."""
-        super().__init__(*args, **kwargs)
-        self.identified_on = identified_on
-
     def clean(self):
-        data = super().clean()
-        check_not_after_today(self, "consulted_on")
-        if "consulted_on" not in self.errors:
-            early = rules.not_before_identified(
-                data.get("consulted_on"), identified_on=self.identified_on, what=rules.CONSULTED_ON
-            )
-            if early:
-                self.add_error("consulted_on", early)
+        data = super().clean()  # the date: today or earlier, not before the case's date identified
         if "outcome" in data and "school_response" not in self.errors:
             missing = rules.consultation_response_error(
                 outcome=data["outcome"], school_response=data.get("school_response", "")
