@@ -839,12 +839,13 @@ def what_if_partner_choices(round_: Round) -> list[tuple[str, str]]:
     """(partner key, label) of the partners whose capacity a what-if may change, by label: those eligible for at
     least one school of the plan, from the inputs it was made from, each with the capacity it had there ("Oak Trust
     (capacity 2)"), whether or not shortlists were drawn up before the plan. A plan whose inputs were not kept
-    falls back to the round's shortlists (round_partner_choices). One query, and the engine's shortlists."""
+    falls back to the round's shortlists (round_partner_choices). One query, and the engine's eligible pairs (the
+    plan's own, not a shortlist per school)."""
     record = plan_record(round_)
     problem = stored_problem(record) if record is not None else None
     if problem is None:
         return round_partner_choices(round_)
-    eligible = {c.partner_id for i in range(len(problem.schools)) for c in problem.shortlist(i).ranked}
+    eligible = {problem.partners[int(j)].id for j in set(problem.edges().partner.tolist())}
     labels = problem_partner_labels(problem)
     out = [(p.id, f"{labels[p.id]} (capacity {p.capacity})") for p in problem.partners if p.id in eligible]
     return sorted(out, key=lambda kv: (kv[1].lower(), kv[0]))
