@@ -490,15 +490,10 @@ def scorecards_for_user(user) -> dict[str, list]:
     """The scorecards the landing page offers `user`: local authorities and trusts with a school in the user's
     scope (a trust leader's own trust; an officer's area). A user with no area (national staff, accreditation
     roles, the public) is offered every local authority and finds a trust from its page. Two queries at most."""
-    from schoolsystem.registry.constants import GroupType
+    from schoolsystem.registry.constants import TRUST_GROUP_TYPES, GroupType
     from schoolsystem.registry.models import Group, LocalAuthority
 
-    trust_types = [
-        GroupType.MULTI_ACADEMY_TRUST,
-        GroupType.SINGLE_ACADEMY_TRUST,
-        GroupType.FEDERATION,
-        GroupType.TRUST,
-    ]
+    trust_types = (*TRUST_GROUP_TYPES, GroupType.FEDERATION)  # federations have scorecards too
     if is_national(user) or not can_see_casework(user):
         las = LocalAuthority.objects.filter(establishments__isnull=False).distinct().order_by("name")
         return {"las": list(las), "trusts": []}
