@@ -4,9 +4,9 @@
 
 The file is generated here in the names-only GIAS layout: the header and row shapes are copied at runtime from
 ../shared/data/gias/edubase_surrey_936_2021-04.csv (never committed), rows are cycled with fresh URNs and spread over
-every LA in ../shared/data/lookups/la_and_region_codes.csv, so the import parses real GIAS values (the demo's
-`schoolsystem.synthetic` generator writes a smaller set of columns). The import runs into a fresh temporary SQLite
-database.
+every LA in ../shared/data/lookups/la_and_region_codes.csv, so the import parses real GIAS values. It was written
+before the `schoolsystem.synthetic` generator and kept, so that its figures compare with earlier runs. The import runs
+into a fresh temporary SQLite database.
 
 Prints the import time, the time of `pd.read_csv(path, encoding="cp1252", dtype=str)`, and their ratio; the last
 line is `ratio=<import/parse>`.
