@@ -199,3 +199,22 @@ def test_applicant_withdraws_through_the_api(drive):
     app, applicant = drive(Status.SUBMITTED)
     r = _api(applicant).post(f"{BASE}/applications/{app.pk}/withdraw/", {"reason": "Merging."}, format="json")
     assert r.json()["status"] == Status.WITHDRAWN
+
+
+def test_complaint_page_refuses_over_long_text_with_the_limit_and_keeps_the_complaint_open(
+    client, drive, people
+):
+    app, applicant = drive(Status.FEEDBACK_RELEASED)
+    complaint = services.complaint_lodge(application=app, text="Unfair.", by=applicant)
+    client.force_login(people["dm"])
+    page = client.get(f"/accreditation/applications/{app.pk}/")
+    assert f'id="complaint-{complaint.pk}-info"' in page.content.decode()
+    assert "You can enter up to 10,000 characters" in page.content.decode()
+    url = f"/accreditation/complaints/{complaint.pk}/review/"
+    r = client.post(url, {"text": "x" * 10_001}, follow=True)
+    assert "must be 10,000 characters or less" in r.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.status == "lodged"
+    client.post(url, {"text": "Re-read the data."})
+    complaint.refresh_from_db()
+    assert complaint.status != "lodged"

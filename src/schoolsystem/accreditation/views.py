@@ -17,6 +17,7 @@ from schoolsystem.accreditation import forms as f
 from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.constants import Status
 from schoolsystem.core.errors import ApplicationError, NotFound
+from schoolsystem.core.forms import TEXT_LIMIT
 from schoolsystem.core.pages import apply_error
 
 # A service's name for an input -> the page field that holds it, when they differ (e.g. the one text box).
@@ -294,6 +295,7 @@ def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict
         "show_feedback": (not is_applicant and app.feedback) or app.status == Status.FEEDBACK_RELEASED,
         "complaints": list(app.complaints.all()),
         "complaint_roles": _is(user, Role.DECISION_MAKER),
+        "text_limit": TEXT_LIMIT,
     }
     for action, form in (bound or {}).items():
         key = "scores" if action == "score" else action
@@ -634,7 +636,9 @@ def complaint_action(request, pk, action):
     except NotFound as exc:
         raise Http404(exc.message) from None
     form = f.TextForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # e.g. over the length limit: say so, rather than treat the text as empty
+        messages.error(request, form.errors["text"][0])
+        return redirect("accreditation:application", pk=complaint.application_id)
     try:
         if action == "review":
             services.complaint_review(complaint=complaint, note=_text(form), by=request.user)
