@@ -218,3 +218,13 @@ def test_complaint_page_refuses_over_long_text_with_the_limit_and_keeps_the_comp
     client.post(url, {"text": "Re-read the data."})
     complaint.refresh_from_db()
     assert complaint.status != "lodged"
+
+
+def test_api_text_inputs_have_the_pages_limit(drive, people):
+    app, applicant = drive(Status.FEEDBACK_RELEASED)
+    me = _api(applicant)
+    r = me.post(f"{BASE}/applications/{app.pk}/complaints/", {"text": "x" * 10_001}, format="json")
+    assert r.status_code == 400 and "text" in r.json()
+    assert not app.complaints.exists()
+    r = me.post(f"{BASE}/applications/{app.pk}/complaints/", {"text": "x" * 10_000}, format="json")
+    assert r.status_code in (200, 201) and app.complaints.count() == 1

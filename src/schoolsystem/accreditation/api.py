@@ -11,6 +11,7 @@ from schoolsystem.accreditation import constants as c
 from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.models import Accreditation, Application, Complaint, Round
 from schoolsystem.core.errors import NotFound, PermissionDenied
+from schoolsystem.core.forms import TEXT_LIMIT
 from schoolsystem.registry.models import Establishment
 
 
@@ -97,17 +98,17 @@ class StartInput(serializers.Serializer):
 
 
 class TextInput(serializers.Serializer):
-    text = serializers.CharField(max_length=20_000)
+    text = serializers.CharField(max_length=TEXT_LIMIT)
 
 
 class RecommendInput(serializers.Serializer):
     recommendation = serializers.ChoiceField(choices=c.Recommendation.choices)
-    note = serializers.CharField(max_length=20_000)
+    note = serializers.CharField(max_length=TEXT_LIMIT)
 
 
 class DecideInput(serializers.Serializer):
     accredit = serializers.BooleanField()
-    note = serializers.CharField(max_length=20_000)
+    note = serializers.CharField(max_length=TEXT_LIMIT)
     capacity = serializers.IntegerField(required=False, min_value=1, max_value=100)
     review_due_on = serializers.DateField(required=False)
 
@@ -121,7 +122,7 @@ class AssignInput(serializers.Serializer):
 class ScoreInput(serializers.Serializer):
     heading = serializers.ChoiceField(choices=c.Heading.choices)
     score = serializers.IntegerField(min_value=1, max_value=4)
-    notes = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -131,16 +132,16 @@ class ScoreSerializer(serializers.Serializer):
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(max_length=20_000)
+    note = serializers.CharField(max_length=TEXT_LIMIT)
 
 
 class FeedbackReviewInput(serializers.Serializer):
     release = serializers.BooleanField()
-    note = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
 
 class WithdrawInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
 
 class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -299,7 +300,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=20_000)
+    answer = serializers.CharField(max_length=TEXT_LIMIT)
 
 
 class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
@@ -354,12 +355,12 @@ class AccreditationSerializer(AccreditedProviderSerializer):
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=20_000)
+    reason = serializers.CharField(max_length=TEXT_LIMIT)
 
 
 class ReviewInput(serializers.Serializer):
     renew = serializers.BooleanField()
-    note = serializers.CharField(max_length=20_000)
+    note = serializers.CharField(max_length=TEXT_LIMIT)
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -324,7 +324,8 @@ class DetailsForm(GovukMessages, forms.Form):
 
 class EvidenceForm(GovukMessages, forms.Form):
     # Seed 000 states no word limit for applicants; one criterion's evidence may run longer than a note, so
-    # twice the service's default (about 3,000 words), the limit the API's text inputs already have.
+    # twice the service's default (about 3,000 words). Notes, requests, answers and reasons keep the default,
+    # on the pages and in the API.
     text_limit = 20_000
 
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), label="Your evidence")
