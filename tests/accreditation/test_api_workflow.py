@@ -208,7 +208,7 @@ def test_complaint_page_refuses_over_long_text_with_the_limit_and_keeps_the_comp
     complaint = services.complaint_lodge(application=app, text="Unfair.", by=applicant)
     client.force_login(people["dm"])
     page = client.get(f"/accreditation/applications/{app.pk}/")
-    assert f'id="complaint-{complaint.pk}-info"' in page.content.decode()
+    assert f'id="complaint-{complaint.pk}-text-info"' in page.content.decode()
     assert "You can enter up to 10,000 characters" in page.content.decode()
     url = f"/accreditation/complaints/{complaint.pk}/review/"
     r = client.post(url, {"text": "x" * 10_001}, follow=True)

@@ -17,7 +17,6 @@ from schoolsystem.accreditation import forms as f
 from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.constants import Status
 from schoolsystem.core.errors import ApplicationError, NotFound
-from schoolsystem.core.forms import TEXT_LIMIT
 from schoolsystem.core.pages import apply_error
 
 # A service's name for an input -> the page field that holds it, when they differ (e.g. the one text box).
@@ -293,9 +292,7 @@ def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict
             else None,
         },
         "show_feedback": (not is_applicant and app.feedback) or app.status == Status.FEEDBACK_RELEASED,
-        "complaints": list(app.complaints.all()),
-        "complaint_roles": _is(user, Role.DECISION_MAKER),
-        "text_limit": TEXT_LIMIT,
+        "complaints": _complaints_with_forms(app, answering=_is(user, Role.DECISION_MAKER)),
     }
     for action, form in (bound or {}).items():
         key = "scores" if action == "score" else action
@@ -309,6 +306,22 @@ def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict
 def application_detail(request, pk):
     app = _app_or_404(request, pk)
     return render(request, "accreditation/application.html", _detail_context(request, app))
+
+
+COMPLAINT_BOXES = {"review": "Review note", "answer": "Answer to the applicant"}  # action -> the box's label
+
+
+def _complaints_with_forms(app, *, answering: bool) -> list:
+    """The application's complaints; for the decision maker, each open one carries its review or answer box
+    (`complaint.form`, ids made unique per complaint)."""
+    complaints = list(app.complaints.all())
+    for complaint in complaints:
+        complaint.form = None
+        if answering and complaint.status != "answered":
+            label = COMPLAINT_BOXES["review" if complaint.status == "lodged" else "answer"]
+            complaint.form = f.TextForm(auto_id=f"complaint-{complaint.pk}-%s", label=label)
+            complaint.form.fields["text"].widget.attrs["rows"] = 3
+    return complaints
 
 
 def _text(form) -> str:
@@ -635,17 +648,18 @@ def complaint_action(request, pk, action):
         complaint = selectors.complaint_for_user(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    form = f.TextForm(request.POST)
+    if action not in COMPLAINT_BOXES:
+        raise Http404("No such action.")
+    form = f.TextForm(request.POST, label=COMPLAINT_BOXES[action])
     if not form.is_valid():  # e.g. over the length limit: say so, rather than treat the text as empty
         messages.error(request, form.errors["text"][0])
         return redirect("accreditation:application", pk=complaint.application_id)
+    text = form.cleaned_data["text"]
     try:
         if action == "review":
-            services.complaint_review(complaint=complaint, note=_text(form), by=request.user)
-        elif action == "answer":
-            services.complaint_answer(complaint=complaint, answer=_text(form), by=request.user)
+            services.complaint_review(complaint=complaint, note=text, by=request.user)
         else:
-            raise Http404("No such action.")
+            services.complaint_answer(complaint=complaint, answer=text, by=request.user)
         messages.success(request, "Complaint updated.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
