@@ -201,7 +201,7 @@ def test_applicant_withdraws_through_the_api(drive):
     assert r.json()["status"] == Status.WITHDRAWN
 
 
-def test_complaint_page_refuses_over_long_text_with_the_limit_and_keeps_the_complaint_open(
+def test_complaint_page_refuses_over_long_text_with_the_limit_keeps_what_was_typed_and_the_complaint_open(
     client, drive, people
 ):
     app, applicant = drive(Status.FEEDBACK_RELEASED)
@@ -211,13 +211,25 @@ def test_complaint_page_refuses_over_long_text_with_the_limit_and_keeps_the_comp
     assert f'id="complaint-{complaint.pk}-text-info"' in page.content.decode()
     assert "You can enter up to 10,000 characters" in page.content.decode()
     url = f"/accreditation/complaints/{complaint.pk}/review/"
-    r = client.post(url, {"text": "x" * 10_001}, follow=True)
-    assert "must be 10,000 characters or less" in r.content.decode()
+    typed = "Checked the scoring against the guidance. " + "x" * 10_000
+    r = client.post(url, {"text": typed})
+    html = r.content.decode()
+    assert r.status_code == 400
+    # The error is in the summary, linked to this complaint's box, and the box still holds what was typed.
+    assert f'href="#complaint-{complaint.pk}-text">Review note must be 10,000 characters or less' in html
+    assert typed in html
     complaint.refresh_from_db()
     assert complaint.status == "lodged"
+    r = client.post(url, {"text": "  "})  # refused by the service: its message goes beside the same box
+    assert r.status_code == 400
+    assert (
+        f'href="#complaint-{complaint.pk}-text">Enter a review note for the complaint' in r.content.decode()
+    )
     client.post(url, {"text": "Re-read the data."})
     complaint.refresh_from_db()
-    assert complaint.status != "lodged"
+    assert complaint.status == "under_review"
+    r = client.post(f"/accreditation/complaints/{complaint.pk}/answer/", {"text": ""})
+    assert f'href="#complaint-{complaint.pk}-text">Enter the answer to the applicant' in r.content.decode()
 
 
 def test_api_text_inputs_have_the_pages_limit(drive, people):

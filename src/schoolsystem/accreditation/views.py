@@ -230,8 +230,11 @@ TEXT_LABELS = {
 }
 
 
-def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict:
-    """`bound`: {action: the form as posted}, shown instead of a blank one (with its errors)."""
+def _detail_context(
+    request, app, *, bound: dict | None = None, complaint_bound: dict | None = None, **extra
+) -> dict:
+    """`bound`: {action: the form as posted}, shown instead of a blank one (with its errors);
+    `complaint_bound`: {complaint pk: its review or answer box as posted}."""
     user = request.user
     is_applicant = _is(user, Role.APPLICANT) and not user.is_superuser
     can_assess = _is(user, Role.ASSESSOR) and (user.is_superuser or app.assessor_id == user.pk)
@@ -292,7 +295,9 @@ def _detail_context(request, app, *, bound: dict | None = None, **extra) -> dict
             else None,
         },
         "show_feedback": (not is_applicant and app.feedback) or app.status == Status.FEEDBACK_RELEASED,
-        "complaints": _complaints_with_forms(app, answering=_is(user, Role.DECISION_MAKER)),
+        "complaints": _complaints_with_forms(
+            app, answering=_is(user, Role.DECISION_MAKER), bound=complaint_bound or {}
+        ),
     }
     for action, form in (bound or {}).items():
         key = "scores" if action == "score" else action
@@ -311,16 +316,23 @@ def application_detail(request, pk):
 COMPLAINT_BOXES = {"review": "Review note", "answer": "Answer to the applicant"}  # action -> the box's label
 
 
-def _complaints_with_forms(app, *, answering: bool) -> list:
-    """The application's complaints; for the decision maker, each open one carries its review or answer box
-    (`complaint.form`, ids made unique per complaint)."""
+def _complaint_form(complaint, data=None, action: str = "") -> f.TextForm:
+    """The decision maker's box for an open complaint: a review note while lodged, then the answer (ids made
+    unique per complaint)."""
+    action = action or ("review" if complaint.status == "lodged" else "answer")
+    form = f.TextForm(data, auto_id=f"complaint-{complaint.pk}-%s", label=COMPLAINT_BOXES[action])
+    form.fields["text"].widget.attrs["rows"] = 3
+    return form
+
+
+def _complaints_with_forms(app, *, answering: bool, bound: dict) -> list:
+    """The application's complaints; for the decision maker, each open one carries its box (`complaint.form`),
+    the one posted (`bound`, by complaint pk) with what was typed and its error."""
     complaints = list(app.complaints.all())
     for complaint in complaints:
         complaint.form = None
         if answering and complaint.status != "answered":
-            label = COMPLAINT_BOXES["review" if complaint.status == "lodged" else "answer"]
-            complaint.form = f.TextForm(auto_id=f"complaint-{complaint.pk}-%s", label=label)
-            complaint.form.fields["text"].widget.attrs["rows"] = 3
+            complaint.form = bound.get(complaint.pk) or _complaint_form(complaint)
     return complaints
 
 
@@ -650,20 +662,29 @@ def complaint_action(request, pk, action):
         raise Http404(exc.message) from None
     if action not in COMPLAINT_BOXES:
         raise Http404("No such action.")
-    form = f.TextForm(request.POST, label=COMPLAINT_BOXES[action])
-    if not form.is_valid():  # e.g. over the length limit: say so, rather than treat the text as empty
-        messages.error(request, form.errors["text"][0])
-        return redirect("accreditation:application", pk=complaint.application_id)
-    text = form.cleaned_data["text"]
-    try:
-        if action == "review":
-            services.complaint_review(complaint=complaint, note=text, by=request.user)
-        else:
-            services.complaint_answer(complaint=complaint, answer=text, by=request.user)
-        messages.success(request, "Complaint updated.")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("accreditation:application", pk=complaint.application_id)
+    form = _complaint_form(complaint, request.POST, action)
+    if form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            if action == "review":
+                services.complaint_review(complaint=complaint, note=text, by=request.user)
+            else:
+                services.complaint_answer(complaint=complaint, answer=text, by=request.user)
+            messages.success(request, "Complaint updated.")
+            return redirect("accreditation:application", pk=complaint.application_id)
+        except ApplicationError as exc:
+            apply_error(form, exc, aliases={**FIELD_ALIASES, "answer": "text"})
+    # Over the length limit, or refused: the page again with what was typed, the error beside the box.
+    errors = [(f"#complaint-{complaint.pk}-text", m) for m in form.errors.get("text", [])] or [
+        ("#main-content", m) for ms in form.errors.values() for m in ms
+    ]
+    app = _app_or_404(request, complaint.application_id)
+    return render(
+        request,
+        "accreditation/application.html",
+        _detail_context(request, app, complaint_bound={complaint.pk: form}, errors=errors),
+        status=400,
+    )
 
 
 @login_required
