@@ -167,5 +167,5 @@ def test_each_thing_still_to_do_links_to_where_it_is_done(client, make_org):
     evidence = reverse("accreditation:evidence", args=[app.pk, "vision"])
     assert f'<a class="govuk-link" href="{evidence}">Give evidence for part one: vision.</a>' in gaps
     details = reverse("accreditation:details", args=[app.pk])
-    assert f'href="{details}#id_phases">Choose at least one phase.</a>' in gaps
+    assert f'href="{details}#id_phases">Choose at least one phase</a>' in gaps
     assert gaps.count("<li>") == gaps.count('<li><a class="govuk-link" href="')

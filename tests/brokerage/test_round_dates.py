@@ -52,7 +52,7 @@ def test_consultation_before_the_round_started_is_refused_with_every_other_probl
     assert errors["held_on"] == [
         f"The date the consultation was held must be the same as or after {today}, when the round started"
     ]
-    assert errors["summary"] == ["Summarise what the school said."]
+    assert errors["summary"] == ["Summarise what the school said"]
     assert not Consultation.objects.exists()
     p.refresh_from_db()
     assert p.status == "consultation"

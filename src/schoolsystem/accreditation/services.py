@@ -185,12 +185,12 @@ def organisation_add_member(*, organisation: Organisation, user, by) -> Organisa
     if user.role != Role.APPLICANT:
         raise ValidationFailed(
             "Only applicant users can act for an applying organisation.",
-            extra={"errors": {"username": ["Choose a user with the applicant role."]}},
+            extra={"errors": {"username": ["Choose a user with the applicant role"]}},
         )
     if OrganisationMember.objects.filter(user=user).exists():
         raise ValidationFailed(
             f"{user.display_name} already acts for an organisation.",
-            extra={"errors": {"username": ["This user already acts for an organisation."]}},
+            extra={"errors": {"username": ["This user already acts for an organisation"]}},
         )
     member = OrganisationMember.objects.create(user=user, organisation=organisation)
     audit(obj=member, action="accreditation.member_added", actor=by, before={})
@@ -227,11 +227,11 @@ ORGANISATION_FIELDS = (
 def _organisation_errors(fields: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if "name" in fields and not str(fields["name"]).strip():
-        errors["name"] = ["Enter the organisation's name."]
+        errors["name"] = ["Enter the organisation's name"]
     if "org_type" in fields and fields["org_type"] not in c.OrgType.values:
-        errors["org_type"] = ["Choose a type of organisation."]
+        errors["org_type"] = ["Choose a type of organisation"]
     if "denomination" in fields and fields["denomination"] not in c.Denomination.values:
-        errors["denomination"] = ["Choose a denomination from the list."]
+        errors["denomination"] = ["Choose a denomination from the list"]
     org_type = fields.get("org_type")
     if (
         fields.get("national_support_school")
@@ -269,13 +269,13 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
 def _round_errors(name: str, opens_on, closes_on, *, exclude_pk=None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["Enter the round's name, for example Spring term 2026."]
+        errors["name"] = ["Enter the round's name, for example Spring term 2026"]
     elif Round.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
-        errors["name"] = ["A round with this name already exists."]
+        errors["name"] = ["A round with this name already exists"]
     if opens_on is None:
-        errors["opens_on"] = ["Enter the date the round opens."]
+        errors["opens_on"] = ["Enter the date the round opens"]
     if closes_on is None:
-        errors["closes_on"] = ["Enter the date the round closes."]
+        errors["closes_on"] = ["Enter the date the round closes"]
     if errors.keys() & {"opens_on", "closes_on"}:
         return errors
     backwards = round_dates_error(opens_on=opens_on, closes_on=closes_on)
@@ -408,17 +408,17 @@ def application_update_details(*, application: Application, by, **fields) -> App
     if "phases" in fields:
         fields["phases"] = _clean_codes(fields["phases"])
         if set(fields["phases"]) - set(c.Phase.values):
-            errors["phases"] = ["Choose phases from the list."]
+            errors["phases"] = ["Choose phases from the list"]
     if "la_codes" in fields:
         fields["la_codes"] = _clean_codes(fields["la_codes"])
         wrong = la_codes_error(fields["la_codes"], known=selectors.known_la_codes(fields["la_codes"]))
         if wrong:
             errors["la_codes"] = [wrong]
     if "route" in fields and fields["route"] not in c.Route.values:
-        errors["route"] = ["Choose how the organisation applies."]
+        errors["route"] = ["Choose how the organisation applies"]
     for name in ("proposed_capacity", "schools_led_in_formal_partnership", "primary_schools_governed"):
         if name in fields and (not isinstance(fields[name], int) or fields[name] < 0 or fields[name] > 100):
-            errors[name] = ["Enter a whole number from 0 to 100."]
+            errors[name] = ["Enter a whole number from 0 to 100"]
     if errors:
         raise ValidationFailed("There are problems with the details.", extra={"errors": errors})
     before = snapshot(application)
@@ -477,9 +477,9 @@ def partner_add(
     _require_editable(application)
     errors = {}
     if not name.strip():
-        errors["name"] = ["Enter the partner's name."]
+        errors["name"] = ["Enter the partner's name"]
     if kind not in c.PartnerKind.values:
-        errors["kind"] = ["Choose the kind of partner."]
+        errors["kind"] = ["Choose the kind of partner"]
     if errors:
         raise ValidationFailed("There are problems with the partner.", extra={"errors": errors})
     partner = Partner.objects.create(
@@ -585,9 +585,9 @@ def completeness_errors(application: Application, *, today: date | None = None) 
             f"Give evidence for {c.Criterion(criterion.value).label.lower()}."
         ]
     if not application.phases:
-        errors["phases"] = ["Choose at least one phase."]
+        errors["phases"] = ["Choose at least one phase"]
     if not application.la_codes:
-        errors["la_codes"] = ["Give at least one local authority area you will work in."]
+        errors["la_codes"] = ["Give at least one local authority area you will work in"]
     open_round = selectors.open_round(today=today)
     in_round = open_round is not None and application.round_id == open_round.pk
     if not in_round and not application.out_of_round_reason.strip():
@@ -659,9 +659,9 @@ def application_record_arrangement(
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not agreed_by.strip():
-        errors["agreed_by"] = ["Enter who agreed the arrangement."]
+        errors["agreed_by"] = ["Enter who agreed the arrangement"]
     if agreed_on is None:
-        errors["agreed_on"] = ["Enter the date the arrangement was agreed."]
+        errors["agreed_on"] = ["Enter the date the arrangement was agreed"]
     elif future := not_after_today(agreed_on, today=today, what=ARRANGEMENT_AGREED_ON):
         errors["agreed_on"] = [future]
     if errors:
@@ -710,7 +710,7 @@ def score_record(*, application: Application, heading: str, score: int, notes: s
     if application.status not in {Status.IN_ASSESSMENT, Status.AWAITING_INFORMATION}:
         raise InvalidTransition("Scores can only be recorded while the proposal is being assessed.")
     if heading not in c.Heading.values:
-        raise ValidationFailed("Unknown heading.", extra={"errors": {"heading": ["Choose a heading."]}})
+        raise ValidationFailed("Unknown heading.", extra={"errors": {"heading": ["Choose a heading"]}})
     if not isinstance(score, int) or score not in rules.SCORE_LABELS:
         raise ValidationFailed(
             "Scores run from 1 to 4.",
@@ -1173,7 +1173,7 @@ def accreditation_record_led_schools(*, accreditation: Accreditation, establishm
     if own in ids:
         raise ValidationFailed(
             "A provider does not lead itself: choose the schools it supports.",
-            extra={"errors": {"urns": ["Remove the provider's own school."]}},
+            extra={"errors": {"urns": ["Remove the provider's own school"]}},
         )
     _replace_led_schools(
         accreditation, LedSchool.Source.RECORDED, ids, by=by, action="accreditation.led_schools_recorded"

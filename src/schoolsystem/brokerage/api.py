@@ -134,7 +134,7 @@ class RoundListView(APIView):
             la = LocalAuthority.objects.filter(code=d["la_code"]).first()
         if la is None:
             raise ValidationFailed(
-                "Give la_code.", extra={"errors": {"la_code": ["Unknown or missing LA code."]}}
+                "Give la_code.", extra={"errors": {"la_code": ["Unknown or missing LA code"]}}
             )
         group = Group.objects.filter(pk=d["leaving_group"]).first() if d.get("leaving_group") else None
         r = services.round_create(

@@ -123,10 +123,10 @@ def round_create(
     _require_officer_for(by, la)
     if scenario not in Scenario.values:
         raise ValidationFailed(
-            f"Unknown scenario {scenario!r}.", extra={"errors": {"scenario": ["Choose a scenario."]}}
+            f"Unknown scenario {scenario!r}.", extra={"errors": {"scenario": ["Choose a scenario"]}}
         )
     if not title.strip():
-        raise ValidationFailed("Enter a title.", extra={"errors": {"title": ["Enter a title."]}})
+        raise ValidationFailed("Enter a title.", extra={"errors": {"title": ["Enter a title"]}})
     no_trust = closing_trust_error(
         scenario=scenario,
         has_leaving_group=leaving_group is not None,
@@ -178,7 +178,7 @@ def round_add_school(
         raise NotEligible(msg, extra=_urn_error(msg))
     if move_type and move_type not in MoveType.values:
         raise ValidationFailed(
-            "Choose the kind of move.", extra={"errors": {"move_type": ["Choose the kind of move."]}}
+            "Choose the kind of move.", extra={"errors": {"move_type": ["Choose the kind of move"]}}
         )
     if move_type and round_.scenario != Scenario.REBROKERAGE:
         msg = "The kind of move applies only to re-brokerage rounds."
@@ -634,11 +634,9 @@ def due_diligence_record(
     if p.status != ProposalStatus.DUE_DILIGENCE:
         raise InvalidTransition("Due diligence can only be recorded while it is under way.")
     if item not in DueDiligenceItem.values:
-        raise ValidationFailed(
-            "Choose a due diligence item.", extra={"errors": {"item": ["Choose an item."]}}
-        )
+        raise ValidationFailed("Choose a due diligence item.", extra={"errors": {"item": ["Choose an item"]}})
     if outcome not in DueDiligenceOutcome.values or outcome == DueDiligenceOutcome.PENDING:
-        raise ValidationFailed("Choose an outcome.", extra={"errors": {"outcome": ["Choose an outcome."]}})
+        raise ValidationFailed("Choose an outcome.", extra={"errors": {"outcome": ["Choose an outcome"]}})
     no_note = concern_note_error(outcome=outcome, note=note)
     if no_note:
         raise ValidationFailed(no_note, extra={"errors": {"note": [no_note]}})
@@ -692,9 +690,9 @@ def consultation_record(*, by, proposal: Proposal, held_on: date, summary: str, 
     _require_live_round(p)
     errors = {}
     if not summary.strip():
-        errors["summary"] = ["Summarise what the school said."]
+        errors["summary"] = ["Summarise what the school said"]
     if outcome not in ConsultationOutcome.values:
-        errors["outcome"] = ["Choose the outcome."]
+        errors["outcome"] = ["Choose the outcome"]
     if held_on is None:
         errors["held_on"] = [f"Enter {CONSULTATION_HELD_ON}."]
     elif future := not_after_today(held_on, today=timezone.localdate(), what=CONSULTATION_HELD_ON):
@@ -724,13 +722,13 @@ def board_decide(
     _require_live_round(p)
     errors = {}
     if outcome not in BoardOutcome.values:
-        errors["outcome"] = ["Choose the board's decision."]
+        errors["outcome"] = ["Choose the board's decision"]
     if not reasons.strip():
-        errors["reasons"] = ["Give the board's reasons."]
+        errors["reasons"] = ["Give the board's reasons"]
     if not decided_by_name.strip():
-        errors["decided_by_name"] = ["Name who decided."]
+        errors["decided_by_name"] = ["Name who decided"]
     if decided_on is None:
-        errors["decided_on"] = ["Enter the date of the decision."]
+        errors["decided_on"] = ["Enter the date of the decision"]
     elif future := not_after_today(decided_on, today=timezone.localdate(), what=DECIDED_ON):
         errors["decided_on"] = [future]
     elif too_early := not_before_round(decided_on, started_on=p.round.started_on, what=DECIDED_ON):
@@ -864,7 +862,7 @@ def proposal_withdraw(*, by, proposal: Proposal, reason: str) -> Proposal:
     p = _lock_proposal(proposal)
     _require_trust_or_officer(by, p)
     if not reason.strip():
-        raise ValidationFailed("Give a reason.", extra={"errors": {"reason": ["Give a reason."]}})
+        raise ValidationFailed("Give a reason.", extra={"errors": {"reason": ["Give a reason"]}})
     _move(p, ProposalStatus.WITHDRAWN, by=by, action="brokerage.proposal_withdrawn", note=reason.strip())
     return p
 
@@ -914,7 +912,7 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     p = _lock_proposal(proposal)
     _require_officer_for(by, p.round.la)
     if effective_on is None:
-        raise ValidationFailed("Enter the date.", extra={"errors": {"effective_on": ["Enter the date."]}})
+        raise ValidationFailed("Enter the date.", extra={"errors": {"effective_on": ["Enter the date"]}})
     if p.status != ProposalStatus.APPROVED:
         _move(p, ProposalStatus.HANDED_OVER, by=by, action="brokerage.handed_over")  # raises the clear error
     to_group, refusal = hand_off_target(p)
@@ -975,7 +973,7 @@ def partner_profile_update(*, by, group: Group, **fields) -> PartnerProfile:
     if fields.get("max_distance_km") is not None and fields["max_distance_km"] <= 0:
         raise ValidationFailed(
             "The maximum distance must be positive.",
-            extra={"errors": {"max_distance_km": ["Must be positive."]}},
+            extra={"errors": {"max_distance_km": ["Must be positive"]}},
         )
     profile, _ = PartnerProfile.objects.select_for_update().get_or_create(group=group)
     before = snapshot(profile)

@@ -341,7 +341,7 @@ def _school(urn: int, field: str = "urn") -> Establishment:
     school = Establishment.objects.filter(urn=urn).select_related("la").first()
     if school is None:
         raise ValidationFailed(
-            "No school has this URN.", extra={"errors": {field: ["No school has this URN."]}}
+            "No school has this URN.", extra={"errors": {field: ["No school has this URN"]}}
         )
     return school
 

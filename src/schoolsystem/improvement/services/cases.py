@@ -168,9 +168,9 @@ def case_open(
     identified_on = identified_on or _today()
     errors: dict[str, list[str]] = {}
     if source not in CaseSource.values:
-        errors["source"] = ["Choose a source."]
+        errors["source"] = ["Choose a source"]
     if not reasons:
-        errors["reasons"] = ["Enter a reason for concern."]
+        errors["reasons"] = ["Enter a reason for concern"]
     if wrong := rules.identified_on_error(identified_on, today=_today()):
         errors["identified_on"] = [wrong]
     if errors:
@@ -294,7 +294,7 @@ def case_record_visit(*, case: Case, by, visited_on: date, notes: str, version: 
         raise ValidationFailed(wrong, extra={"errors": {"visited_on": [wrong]}})
     if not notes.strip():
         raise ValidationFailed(
-            "Enter notes of the visit.", extra={"errors": {"notes": ["Enter notes of the visit."]}}
+            "Enter notes of the visit.", extra={"errors": {"notes": ["Enter notes of the visit"]}}
         )
     before = snapshot(case)
     case.next_visit_due = visited_on + timedelta(days=deadline_days("visit_interval_days"))
@@ -333,7 +333,7 @@ def case_hold_early_conversation(
     """Early conversation with the school before a warning notice (seed 002: early intervention)."""
     if not note.strip():
         raise ValidationFailed(
-            "Record what was discussed.", extra={"errors": {"note": ["Enter what was discussed."]}}
+            "Record what was discussed.", extra={"errors": {"note": ["Enter what was discussed"]}}
         )
     wrong = not_after_today(
         held_on, today=_today(), what=rules.CONVERSATION_ON
@@ -566,9 +566,9 @@ def case_record_consultation(
     recorded and the case escalates."""
     errors: dict[str, list[str]] = {}
     if not proposal.strip():
-        errors["proposal"] = ["Enter what was proposed to the school."]
+        errors["proposal"] = ["Enter what was proposed to the school"]
     if outcome not in ConsultationOutcome.values:
-        errors["outcome"] = ["Choose the school's response."]
+        errors["outcome"] = ["Choose the school's response"]
     wrong_date = not_after_today(consulted_on, today=_today(), what=rules.CONSULTED_ON) or (
         rules.not_before_identified(consulted_on, identified_on=case.identified_on, what=rules.CONSULTED_ON)
     )
@@ -627,9 +627,9 @@ def consultation_respond(
     conditions or objects, in its own words. The answer is the school's, so only the school (or its trust) gives it."""
     errors: dict[str, list[str]] = {}
     if outcome not in CONSULTED_OUTCOMES:
-        errors["outcome"] = ["Choose your response."]
+        errors["outcome"] = ["Choose your response"]
     if not school_response.strip():
-        errors["school_response"] = ["Say what the school's response is."]
+        errors["school_response"] = ["Say what the school's response is"]
     if errors:
         raise ValidationFailed("The response cannot be recorded.", extra={"errors": errors})
     locked = _lock(consultation.case, version)
@@ -686,9 +686,9 @@ def case_choose_intervention(
     page); a sponsored-academy choice issues an academy order with its own decision."""
     errors: dict[str, list[str]] = {}
     if option not in InterventionOption.values:
-        errors["option"] = ["Choose an intervention."]
+        errors["option"] = ["Choose an intervention"]
     if not rationale.strip():
-        errors["rationale"] = ["Explain why this intervention was chosen."]
+        errors["rationale"] = ["Explain why this intervention was chosen"]
     if errors:
         raise ValidationFailed("The intervention cannot be chosen.", extra={"errors": errors})
     no_partner = rules.intervention_partner_error(
@@ -820,7 +820,7 @@ def case_hold_review(
     """A termly review: progress, which exit criteria are now met, and when the next review is due."""
     if not progress.strip():
         raise ValidationFailed(
-            "Record the progress made.", extra={"errors": {"progress": ["Enter the progress made."]}}
+            "Record the progress made.", extra={"errors": {"progress": ["Enter the progress made"]}}
         )
     wrong = not_after_today(
         reviewed_on, today=_today(), what=rules.REVIEWED_ON
@@ -869,7 +869,7 @@ def case_escalate(*, case: Case, by, reason: str, version: int | None = None) ->
     (`selectors.escalation_refusal`)."""
     if not reason.strip():
         raise ValidationFailed(
-            "Give the reason for escalating.", extra={"errors": {"reason": ["Enter the reason."]}}
+            "Give the reason for escalating.", extra={"errors": {"reason": ["Enter the reason"]}}
         )
 
     def apply(c: Case):
@@ -890,7 +890,7 @@ def case_close(*, case: Case, by, note: str, version: int | None = None) -> Case
     """Close a case that needs no intervention (concerns resolved while monitoring)."""
     if not note.strip():
         raise ValidationFailed(
-            "Say why the case is closing.", extra={"errors": {"note": ["Enter why the case is closing."]}}
+            "Say why the case is closing.", extra={"errors": {"note": ["Enter why the case is closing"]}}
         )
 
     def apply(c: Case):
@@ -927,11 +927,11 @@ def academy_order_record_sponsor(*, order: AcademyOrder, by, sponsor_group, rati
     """Record the sponsor trust found for the school (through brokerage when it exists)."""
     if sponsor_group is None:
         raise ValidationFailed(
-            "Choose the sponsor trust.", extra={"errors": {"sponsor_group": ["Choose a trust."]}}
+            "Choose the sponsor trust.", extra={"errors": {"sponsor_group": ["Choose a trust"]}}
         )
     if not rationale.strip():
         raise ValidationFailed(
-            "Explain the choice of sponsor.", extra={"errors": {"rationale": ["Enter the reasons."]}}
+            "Explain the choice of sponsor.", extra={"errors": {"rationale": ["Enter the reasons"]}}
         )
     order, before = _order_step(order, "record_sponsor", by)
     order.state = AcademyOrderState.SPONSOR_FOUND
@@ -1009,7 +1009,7 @@ def academy_order_revoke(*, order: AcademyOrder, by, reason: str) -> AcademyOrde
     if not reason.strip():
         raise ValidationFailed(
             "Give the exceptional circumstances.",
-            extra={"errors": {"reason": ["Enter the reason for revoking."]}},
+            extra={"errors": {"reason": ["Enter the reason for revoking"]}},
         )
     order, before = _order_step(order, "revoke", by)
     order.state = AcademyOrderState.REVOKED

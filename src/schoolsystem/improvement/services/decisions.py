@@ -114,28 +114,28 @@ def decision_create(
     outcome = _outcome_of(outcome, source)
     errors: dict[str, list[str]] = {}
     if not subject.strip():
-        errors["subject"] = ["Enter what the decision is about."]
+        errors["subject"] = ["Enter what the decision is about"]
     if decision_type not in DecisionType.values:
-        errors["decision_type"] = ["Choose a decision type."]
+        errors["decision_type"] = ["Choose a decision type"]
     if not decided_by_name.strip():
-        errors["decided_by_name"] = ["Enter who decided."]
+        errors["decided_by_name"] = ["Enter who decided"]
     elif _names_a_user(decided_by_name):
         errors["decided_by_name"] = [
             "Enter the role or body that decided, such as Wealdshire local authority, not a person's name: "
             "the register is public."
         ]
     if not isinstance(decided_on, date):
-        errors["decided_on"] = ["Enter the date of the decision."]
+        errors["decided_on"] = ["Enter the date of the decision"]
     elif future := not_after_today(decided_on, today=timezone.localdate(), what=rules.DECIDED_ON):
         errors["decided_on"] = [future]
     if outcome not in DecisionOutcome.values:
-        errors["outcome"] = ["Choose the outcome: approved, declined, deferred or withdrawn."]
+        errors["outcome"] = ["Choose the outcome: approved, declined, deferred or withdrawn"]
     if not _clean_list(options_considered):
-        errors["options_considered"] = ["List at least one option considered."]
+        errors["options_considered"] = ["List at least one option considered"]
     if not _clean_list(criteria):
-        errors["criteria"] = ["List at least one criterion applied."]
+        errors["criteria"] = ["List at least one criterion applied"]
     if not rationale.strip():
-        errors["rationale"] = ["Explain the reasons for the decision."]
+        errors["rationale"] = ["Explain the reasons for the decision"]
     if errors:
         raise ValidationFailed("The decision is incomplete.", extra={"errors": errors})
     decision = Decision(
@@ -307,7 +307,7 @@ def decision_attach_minutes(*, by, decision: Decision, file) -> Decision:
     """Attach the minutes of the meeting that took the decision (published with it)."""
     _require_can_record(by, decision.decision_type, "attach minutes to")
     if not file or not getattr(file, "name", ""):
-        raise ValidationFailed("Choose a file of minutes.", extra={"errors": {"file": ["Choose a file."]}})
+        raise ValidationFailed("Choose a file of minutes.", extra={"errors": {"file": ["Choose a file"]}})
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     validate_upload_file(file)  # minutes are published to anyone: only real documents of the allowed types
     before = decision.minutes.name or ""

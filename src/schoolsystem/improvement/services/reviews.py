@@ -29,9 +29,9 @@ def peer_review_plan(
     focus_areas = [f.strip() for f in focus_areas if f.strip()]
     errors: dict[str, list[str]] = {}
     if not focus_areas:
-        errors["focus_areas"] = ["Enter at least one focus area."]
+        errors["focus_areas"] = ["Enter at least one focus area"]
     if not reviewers:
-        errors["reviewers"] = ["Add at least one reviewer."]
+        errors["reviewers"] = ["Add at least one reviewer"]
     if errors:
         raise ValidationFailed("The review is incomplete.", extra={"errors": errors})
     members = _members(partnership)
@@ -88,11 +88,11 @@ def peer_review_complete(
         raise InvalidTransition("This review is already completed.")
     errors: dict[str, list[str]] = {}
     if not strengths.strip():
-        errors["strengths"] = ["Record the strengths found."]
+        errors["strengths"] = ["Record the strengths found"]
     if not areas_for_development.strip():
-        errors["areas_for_development"] = ["Record the areas for development."]
+        errors["areas_for_development"] = ["Record the areas for development"]
     if any(not t.strip() or not o.strip() or not d for t, o, d in actions):
-        errors["actions"] = ["Each action needs text, an owner and a date."]
+        errors["actions"] = ["Each action needs text, an owner and a date"]
     if errors:
         raise ValidationFailed("The review is incomplete.", extra={"errors": errors})
     before = snapshot(review)
@@ -116,11 +116,11 @@ def peer_review_action_add(
     _require_scope(by, review.school)
     errors: dict[str, list[str]] = {}
     if not text.strip():
-        errors["text"] = ["Describe the action."]
+        errors["text"] = ["Describe the action"]
     if not owner.strip():
-        errors["owner"] = ["Name who owns the action."]
+        errors["owner"] = ["Name who owns the action"]
     if not isinstance(due_on, date):
-        errors["due_on"] = ["Enter the date it is due."]
+        errors["due_on"] = ["Enter the date it is due"]
     if errors:
         raise ValidationFailed("The action is incomplete.", extra={"errors": errors})
     action = PeerReviewAction.objects.create(
@@ -137,7 +137,7 @@ def peer_review_action_update(*, by, action: PeerReviewAction, status: str) -> P
     _require_scope(by, action.review.school)
     if status not in ActionStatus.values or status == ActionStatus.OPEN:
         raise ValidationFailed(
-            "Choose done or no longer needed.", extra={"errors": {"status": ["Choose a status."]}}
+            "Choose done or no longer needed.", extra={"errors": {"status": ["Choose a status"]}}
         )
     if action.status != ActionStatus.OPEN:
         raise InvalidTransition("This action is already closed.")

@@ -75,12 +75,12 @@ def provider_create(
 ) -> Provider:
     """Add a provider. Officers add any; trust and school leaders add their own trust or school."""
     if kind not in ProviderKind.values:
-        raise ValidationFailed("Choose a kind of provider.", extra={"errors": {"kind": ["Choose a kind."]}})
+        raise ValidationFailed("Choose a kind of provider.", extra={"errors": {"kind": ["Choose a kind"]}})
     name = name.strip() or (group.name if group else establishment.name if establishment else "")
     if system_leader is not None and not name:
         name = system_leader.name
     if not name:
-        raise ValidationFailed("Name the provider.", extra={"errors": {"name": ["Enter a name."]}})
+        raise ValidationFailed("Name the provider.", extra={"errors": {"name": ["Enter a name"]}})
     if not (by.is_superuser or by.role in OFFICER_ROLES):
         own = (by.role == Role.TRUST_LEADER and group is not None and group.pk == by.scope_group_id) or (
             by.role == Role.SCHOOL_LEADER
@@ -125,19 +125,19 @@ def offer_create(
     """Publish an offer in the directory. Its base point is the provider's school, leader's school or trust HQ."""
     errors: dict[str, list[str]] = {}
     if not title.strip():
-        errors["title"] = ["Enter a title."]
+        errors["title"] = ["Enter a title"]
     if kind not in SupportKind.values:
-        errors["kind"] = ["Choose a kind of support."]
+        errors["kind"] = ["Choose a kind of support"]
     if any(n not in SupportKind.values for n in needs):
-        errors["needs"] = ["Choose needs from the list."]
+        errors["needs"] = ["Choose needs from the list"]
     if price_model not in PriceModel.values:
-        errors["price_model"] = ["Choose a price model."]
+        errors["price_model"] = ["Choose a price model"]
     if days_per_term is None or days_per_term < 0:
-        errors["days_per_term"] = ["Enter the days available per term."]
+        errors["days_per_term"] = ["Enter the days available per term"]
     if schools_at_once < 1:
-        errors["schools_at_once"] = ["Support at least one school at once."]
+        errors["schools_at_once"] = ["Support at least one school at once"]
     if price_model == PriceModel.CREDITS and credits_per_day < 1:
-        errors["credits_per_day"] = ["Enter the credits charged per day."]
+        errors["credits_per_day"] = ["Enter the credits charged per day"]
     if errors:
         raise ValidationFailed("The offer is incomplete.", extra={"errors": errors})
     if not (by.is_superuser or by.role in OFFICER_ROLES):
@@ -205,11 +205,11 @@ def support_request_create(
     _require_scope(by, school)
     errors: dict[str, list[str]] = {}
     if not needs or any(n not in SupportKind.values for n in needs):
-        errors["needs"] = ["Choose at least one need."]
+        errors["needs"] = ["Choose at least one need"]
     if not description.strip():
-        errors["description"] = ["Describe the support needed."]
+        errors["description"] = ["Describe the support needed"]
     if not days_needed or days_needed < 1:
-        errors["days_needed"] = ["Enter the days needed (at least 1)."]
+        errors["days_needed"] = ["Enter the days needed (at least 1)"]
     if errors:
         raise ValidationFailed("The request is incomplete.", extra={"errors": errors})
     origin = (
@@ -242,7 +242,7 @@ def support_request_match(*, by, request: SupportRequest, offers: list[Offer]) -
     _require_officer(by)
     if not offers:
         raise ValidationFailed(
-            "Choose at least one offer.", extra={"errors": {"offers": ["Choose an offer."]}}
+            "Choose at least one offer.", extra={"errors": {"offers": ["Choose an offer"]}}
         )
     from schoolsystem.improvement.selectors import rank_offers_for
 
@@ -270,9 +270,9 @@ def support_request_agree(
     errors: dict[str, list[str]] = {}
     objectives = [o.strip() for o in objectives if o.strip()]
     if not objectives:
-        errors["objectives"] = ["Enter at least one objective."]
+        errors["objectives"] = ["Enter at least one objective"]
     if not days_agreed or days_agreed < 1:
-        errors["days_agreed"] = ["Enter the days agreed."]
+        errors["days_agreed"] = ["Enter the days agreed"]
     if errors:
         raise ValidationFailed("The agreement is incomplete.", extra={"errors": errors})
     request, before = _lock_request(request, "agree", by)
@@ -320,7 +320,7 @@ def support_request_deploy(
     """Deployment starts, with milestones; the first termly review is scheduled."""
     if not milestones or any(not t.strip() or not d for t, d in milestones):
         raise ValidationFailed(
-            "Add at least one milestone with a date.", extra={"errors": {"milestones": ["Add a milestone."]}}
+            "Add at least one milestone with a date.", extra={"errors": {"milestones": ["Add a milestone"]}}
         )
     request, before = _lock_request(request, "deploy", by)
     for title, due in milestones:
@@ -361,11 +361,11 @@ def support_request_review(
     """A termly review of the deployment."""
     errors: dict[str, list[str]] = {}
     if rag not in Rag.values:
-        errors["rag"] = ["Choose a rating."]
+        errors["rag"] = ["Choose a rating"]
     if not progress.strip():
-        errors["progress"] = ["Record the progress made."]
+        errors["progress"] = ["Record the progress made"]
     if not isinstance(reviewed_on, date):
-        errors["reviewed_on"] = ["Enter the date of the review."]
+        errors["reviewed_on"] = ["Enter the date of the review"]
     elif future := not_after_today(reviewed_on, today=_today(), what=rules.REVIEWED_ON):
         errors["reviewed_on"] = [future]
     if errors:
@@ -389,11 +389,11 @@ def support_request_close(
     Credits move for credit-priced offers: the receiving school spends, the giving school earns."""
     if not impact_summary.strip():
         raise ValidationFailed(
-            "Describe the impact.", extra={"errors": {"impact_summary": ["Describe the impact."]}}
+            "Describe the impact.", extra={"errors": {"impact_summary": ["Describe the impact"]}}
         )
     if days_delivered is None or days_delivered < 0:
         raise ValidationFailed(
-            "Enter the days delivered.", extra={"errors": {"days_delivered": ["Enter the days delivered."]}}
+            "Enter the days delivered.", extra={"errors": {"days_delivered": ["Enter the days delivered"]}}
         )
     request, before = _lock_request(request, "close", by)
     change = indicator_change(request.school, since=request.deployed_on or request.agreed_on)
@@ -428,7 +428,7 @@ def support_request_close(
 @transaction.atomic
 def support_request_withdraw(*, by, request: SupportRequest, reason: str) -> SupportRequest:
     if not reason.strip():
-        raise ValidationFailed("Give the reason.", extra={"errors": {"reason": ["Enter the reason."]}})
+        raise ValidationFailed("Give the reason.", extra={"errors": {"reason": ["Enter the reason"]}})
     request, before = _lock_request(request, "withdraw", by)
     request.impact_summary = f"Withdrawn: {reason.strip()}"
     return _move(request, "withdraw", by, before, ["impact_summary"])
@@ -447,7 +447,7 @@ def support_rate(*, by, request: SupportRequest, score: int, comment: str = "") 
         raise InvalidTransition("This support has already been rated.")
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationFailed(
-            "Rate from 1 to 5.", extra={"errors": {"score": ["Choose a rating from 1 to 5."]}}
+            "Rate from 1 to 5.", extra={"errors": {"score": ["Choose a rating from 1 to 5"]}}
         )
     rating = SupportRating.objects.create(
         request=request, offer_id=request.offer_id, score=score, comment=comment.strip(), rated_by=by
@@ -467,7 +467,7 @@ def credit_grant(*, by, school, amount: int, reason: str) -> CreditEntry:
     _require_scope(by, school)
     if not amount or not reason.strip():
         raise ValidationFailed(
-            "Enter an amount and a reason.", extra={"errors": {"amount": ["Enter an amount."]}}
+            "Enter an amount and a reason.", extra={"errors": {"amount": ["Enter an amount"]}}
         )
     entry = CreditEntry.objects.create(establishment=school, amount=amount, reason=reason.strip())
     audit(obj=entry, action="support.credits_granted", actor=by, before={})
