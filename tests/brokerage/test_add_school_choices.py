@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from schoolsystem.brokerage import services
 from schoolsystem.brokerage.constants import Scenario
-from schoolsystem.core.errors import ValidationFailed
+from schoolsystem.core.errors import NotEligible, ValidationFailed
 
 OTHER_SCENARIOS = [Scenario.ACADEMY_ORDER, Scenario.LEAD_PARTNER, Scenario.REBROKERAGE]
 
@@ -73,3 +73,45 @@ def test_a_closure_still_takes_a_performing_school(area, regional):
     r = _round(area, regional, Scenario.MAT_CLOSURE)
     school = area["oak"].memberships.first().establishment
     assert services.round_add_school(by=regional, round=r, establishment=school, performing=True).performing
+
+
+@pytest.mark.parametrize("scenario", [*OTHER_SCENARIOS, Scenario.MAT_CLOSURE])
+def test_every_round_refuses_an_establishment_that_is_not_a_state_funded_school(area, regional, scenario):
+    """An independent school has no Ofsted judgement in GIAS's sense that the academy-order rule could test: it is
+    refused as not state-funded before any scenario's own rule, with the reason beside the URN."""
+    from tests.brokerage.conftest import make_school
+
+    independent = make_school(
+        area["la"],
+        "Penstead Cross School",
+        505_500,
+        150_200,
+        type_name="Other independent school",
+        type_group="Independent schools",
+        state_funded=False,
+    )
+    r = _round(area, regional, scenario)
+    with pytest.raises(NotEligible) as err:
+        services.round_add_school(by=regional, round=r, establishment=independent)
+    assert err.value.extra["errors"]["urn"] == [
+        "Penstead Cross School is not a state-funded school (Other independent school): brokerage finds trusts "
+        "and lead partners for maintained schools and academies."
+    ]
+    assert not r.schools.exists()
+
+
+def test_a_lead_partner_round_refuses_an_academy_and_takes_a_maintained_school(client, area, regional):
+    r = _round(area, regional, Scenario.LEAD_PARTNER)
+    academy = area["needy"]
+    academy.type_name, academy.type_group = "Academy converter", "Academies"
+    academy.save()
+    client.force_login(regional)
+    resp = client.post(reverse("brokerage:round", args=[r.pk]), {"action": "add", "urn": academy.urn})
+    assert resp.status_code == 400
+    assert (
+        "Low Road Primary is an academy: a lead-partner round is for maintained schools"
+        in resp.content.decode()
+    )
+    assert not r.schools.exists()
+    services.round_add_school(by=regional, round=r, establishment=area["church_needy"])
+    assert r.schools.get().establishment == area["church_needy"]

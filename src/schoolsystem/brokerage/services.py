@@ -189,6 +189,7 @@ def round_add_school(
     if RoundSchool.objects.filter(round=round_, establishment=establishment).exists():
         msg = f"{establishment.name} is already in this round."
         raise ValidationFailed(msg, extra=_urn_error(msg))
+    _check_kind_of_school(establishment, round_.scenario)
     _check_not_brokered_elsewhere(establishment, round_)
     if round_.scenario == Scenario.ACADEMY_ORDER:
         _check_academy_order(establishment)
@@ -227,6 +228,25 @@ def _check_not_brokered_elsewhere(establishment: Establishment, round_: Round) -
     if move is not None:
         msg = selectors.approved_move_refusal(establishment, move)
         raise NotEligible(msg, extra=_urn_error(msg))
+
+
+def _check_kind_of_school(establishment: Establishment, scenario: str) -> None:
+    """Brokerage is for state-funded schools (seed 003): not an independent school, a college or a children's
+    centre. A lead partner (like an academy order, `_check_academy_order`) is for a maintained school."""
+    school, kind = establishment.name, establishment.type_name or "this kind of establishment"
+    if not establishment.state_funded:
+        msg = (
+            f"{school} is not a state-funded school ({kind}): brokerage finds trusts and lead partners for "
+            "maintained schools and academies."
+        )
+    elif scenario == Scenario.LEAD_PARTNER and establishment.is_academy:
+        msg = (
+            f"{school} is an academy: a lead-partner round is for maintained schools. Use a re-brokerage round "
+            "to move an academy to another trust."
+        )
+    else:
+        return
+    raise NotEligible(msg, extra=_urn_error(msg))
 
 
 def _check_academy_order(establishment: Establishment) -> None:
