@@ -75,6 +75,17 @@ def test_every_text_box_has_a_limit_and_says_it_in_govuk_words(name, cls):
             field_name,
             messages,
         )
+        assert not any("?" in m for m in messages), (name, field_name, messages)  # a question is no subject
+
+
+def test_a_question_label_is_your_answer_in_the_messages():
+    class CloseForm(GovukMessages, forms.Form):
+        reason = forms.CharField(widget=forms.Textarea, label="Why is the round closing?")
+
+    form = CloseForm(data={"reason": "a" * (TEXT_LIMIT + 1)})
+    assert not form.is_valid()
+    assert form.errors["reason"] == ["Your answer must be 10,000 characters or less"]
+    assert CloseForm(data={}).errors["reason"] == ["Enter your answer"]
 
 
 def test_the_default_limit_refuses_one_character_over_and_keeps_the_limit_itself():

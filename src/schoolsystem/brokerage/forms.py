@@ -190,9 +190,13 @@ class WhatIfForm(GovukMessages, forms.Form):
 
 
 class DueDiligenceForm(GovukMessages, forms.Form):
-    item = forms.ChoiceField(choices=DueDiligenceItem.choices, error_messages=choice_messages("the check"))
+    # Nothing is chosen until the user chooses: a default outcome would record "satisfied" for a check not made.
+    item = forms.ChoiceField(
+        choices=[("", "Choose the check"), *DueDiligenceItem.choices],
+        error_messages=choice_messages("the check"),
+    )
     outcome = forms.ChoiceField(
-        choices=[c for c in DueDiligenceOutcome.choices if c[0] != "pending"],
+        choices=[("", "Choose the outcome"), *(c for c in DueDiligenceOutcome.choices if c[0] != "pending")],
         error_messages=choice_messages("the outcome of the check"),
     )
     note = forms.CharField(required=False, widget=forms.Textarea)
@@ -235,7 +239,7 @@ class ConsultationForm(_RoundDatesForm):
     round_dates = ("held_on",)
     held_on = DateField(label="Date held", what=CONSULTATION_HELD_ON)
     outcome = forms.ChoiceField(
-        choices=ConsultationOutcome.choices,
+        choices=[("", "Choose the outcome"), *ConsultationOutcome.choices],
         error_messages=choice_messages("the outcome of the consultation"),
     )
     summary = forms.CharField(
@@ -246,7 +250,8 @@ class ConsultationForm(_RoundDatesForm):
 class DecisionForm(_RoundDatesForm):
     round_dates = ("decided_on",)
     outcome = forms.ChoiceField(
-        choices=BoardOutcome.choices, error_messages=choice_messages("the board's decision")
+        choices=[("", "Choose the decision"), *BoardOutcome.choices],
+        error_messages=choice_messages("the board's decision"),
     )
     reasons = forms.CharField(widget=forms.Textarea, error_messages={"required": "Enter the board's reasons"})
     decided_on = DateField(label="Date decided", what=DECIDED_ON)

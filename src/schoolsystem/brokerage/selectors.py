@@ -984,6 +984,18 @@ class BoardDecisionEntry:
     register_pk: int | None = None
 
 
+def withdrawal_of(proposal: Proposal):
+    """The audit event that withdrew the proposal (when, who, the reason given, or the round's closing reason),
+    or None when it is not withdrawn. One query."""
+    from schoolsystem.core.audit import history_for
+
+    if proposal.status != ProposalStatus.WITHDRAWN:
+        return None
+    return (
+        history_for(proposal).filter(action="brokerage.proposal_withdrawn").order_by("-occurred_on").first()
+    )
+
+
 def board_decisions_with_register(proposal: Proposal) -> list[BoardDecisionEntry]:
     """The proposal's board decisions, newest first, each with its register entry's reference and whether it is
     published. Two queries whatever the number of decisions; no register entries when the improvement app is

@@ -446,17 +446,25 @@ def proposal_detail(request, pk):
             "error": error,
             "fit": selectors.proposal_fit(p),
             "board_decisions": selectors.board_decisions_with_register(p),
+            "withdrawal": selectors.withdrawal_of(p),
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,
             "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
             # Completing is offered once every check is recorded (the service refuses it before: ADR 0091).
             "pending_checks": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING],
+            "pending_checks_text": ", ".join(
+                in_sentence(c.get_item_display())
+                for c in p.checks.all()
+                if c.outcome == DueDiligenceOutcome.PENDING
+            ),
             "today": timezone.localdate(),
             "hand_off_group": hand_off[0],
             "hand_off_refusal": hand_off[1],
             "can_withdraw": p.status in OPEN_PROPOSAL_STATUSES and p.round.status != RoundStatus.CLOSED,
             "round_closed": p.round.status == RoundStatus.CLOSED,
+            # Officers go back to the round; a trust leader (who does not see rounds) to their brokerage page.
             "round_url": reverse("brokerage:round", args=[p.round_id]) if is_officer else "",
+            "home_url": reverse("brokerage:home"),
             # The consultation, the board's decision and the hand-off are the officers' (the services refuse a
             # trust leader): only they are offered those forms; a trust leader is told who acts next.
             "is_officer": is_officer,

@@ -13,6 +13,7 @@ from django.forms.forms import DeclarativeFieldsMetaclass
 from django.utils import timezone
 
 from schoolsystem.core.rules import capitalise, not_after_today
+from schoolsystem.engines.text import in_sentence
 
 PARTS = ("day", "month", "year")
 
@@ -161,11 +162,11 @@ _SELECTED = (forms.ChoiceField, forms.BooleanField, forms.FileField, forms.Model
 
 def field_what(field: forms.Field, name: str) -> str:
     """The field as a message names it: its label with a lower-case first letter, unless it starts with an
-    acronym ("URN of the school")."""
+    acronym ("URN of the school"); "your answer" when the label is a question."""
     label = str(field.label or name.replace("_", " ").capitalize())
-    if len(label) > 1 and label[1].isupper():
-        return label
-    return label[:1].lower() + label[1:]
+    if label.endswith("?"):  # a question ("Why is the round closing?") cannot start a sentence about itself
+        return "your answer"
+    return in_sentence(label)
 
 
 def govuk_messages(field: forms.Field, name: str) -> None:

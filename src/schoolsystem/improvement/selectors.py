@@ -12,7 +12,7 @@ from django.utils import timezone
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q
 from schoolsystem.core.errors import NotFound
-from schoolsystem.core.formatting import govuk_date
+from schoolsystem.core.formatting import govuk_date, in_sentence
 from schoolsystem.engines.support import OfferFacts, RankedOffer, SupportNeed, rank_offers, term_for
 from schoolsystem.improvement.constants import (
     CASE_WRITE_ROLES,
@@ -423,7 +423,7 @@ def case_next_step(
     elif state == CaseState.INTERVENTION_CHOSEN:
         text = (
             f"Next, {_does(mover, 'start')} implementing the intervention: "
-            f"{case.get_intervention_display().lower()}."
+            f"{in_sentence(case.get_intervention_display())}."
         )
     else:  # implementation, termly review
         due = f" (next due {govuk_date(case.next_review_due)})" if case.next_review_due else ""
