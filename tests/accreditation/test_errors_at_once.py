@@ -96,3 +96,37 @@ def test_a_suspension_without_its_reason_shows_with_the_field_errors(client, dri
     assert response.status_code == 400
     assert "Enter the reason for suspending the accreditation" in page
     assert "The next review date must be a real date" in page
+
+
+@pytest.mark.parametrize(
+    "today,expected",
+    [
+        (date(2028, 2, 29), date(2031, 2, 28)),  # no 29 February in 2031: the last day of February
+        (date(2026, 12, 5), date(2029, 12, 5)),
+    ],
+)
+def test_an_accreditation_decided_without_a_review_date_is_reviewed_in_three_years(
+    drive, people, today, expected
+):
+    """Deciding on 29 February raised ValueError (date.replace(year=...)) and the page failed."""
+    app, _ = drive(Status.AWAITING_DECISION)
+    services.application_decide(application=app, accredit=True, note="Strong.", by=people["dm"], today=today)
+    app.refresh_from_db()
+    assert app.accreditation.review_due_on == expected
+
+
+def test_a_review_date_more_than_five_years_ahead_is_refused_as_a_mistyped_year(client, drive, people):
+    today = timezone.localdate()
+    assert rules.review_date_error(rules.years_after(today, 5), today=today, what=rules.REVIEW_DUE_ON) is None
+    far = rules.years_after(today, 5) + timedelta(days=1)
+    app, _ = drive(Status.AWAITING_DECISION)
+    with pytest.raises(ValidationFailed) as err:
+        services.application_decide(
+            application=app, accredit=True, note="Strong.", by=people["dm"], review_due_on=date(2099, 1, 1)
+        )
+    assert err.value.extra["errors"]["review_due_on"] == ["The review date must be within 5 years of today"]
+    app.refresh_from_db()
+    assert app.status == Status.AWAITING_DECISION
+    assert rules.review_date_error(far, today=today, what=rules.NEXT_REVIEW_ON) == (
+        "The next review date must be within 5 years of today"
+    )

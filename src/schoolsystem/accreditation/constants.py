@@ -228,7 +228,6 @@ ACCREDITATION_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ),
 }
 ACCREDITATION_ROLES = frozenset({Role.DECISION_MAKER})
-REVIEW_AFTER_YEARS = 3  # default review date of a new accreditation
 
 
 class ComplaintStatus(models.TextChoices):

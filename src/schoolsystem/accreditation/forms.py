@@ -449,7 +449,7 @@ class DecideForm(GovukMessages, forms.Form):
     review_due_on = DateField(
         label="Review date",
         required=False,
-        help_text="Leave empty for three years from today.",
+        help_text="Leave empty for three years from today. No more than five years from today.",
         what=REVIEW_DUE_ON,
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons", required=False)

@@ -27,11 +27,34 @@ REVIEW_DUE_ON = "the review date"
 NEXT_REVIEW_ON = "the next review date"
 
 
+# A new or renewed accreditation is reviewed after REVIEW_AFTER_YEARS unless the decision gives another date, and
+# never later than REVIEW_MAX_YEARS from the decision: a date further off is a mistyped year (2099), and would leave
+# a provider unreviewed for the whole of a partnership expected to last five to ten years (seed 000 §1.4).
+REVIEW_AFTER_YEARS = 3
+REVIEW_MAX_YEARS = 5
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later; 28 February for 29 February in a year that has none."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_review_date(today: date) -> date:
+    return years_after(today, REVIEW_AFTER_YEARS)
+
+
 def review_date_error(value: date | None, *, today: date, what: str) -> str | None:
-    """An accreditation, when granted or renewed after its review (§3.9), is next reviewed after today (none
-    given: the default period, which is). `what` names the date ("the review date")."""
-    if isinstance(value, date) and value <= today:
+    """An accreditation, when granted or renewed after its review (§3.9), is next reviewed after today and within
+    REVIEW_MAX_YEARS (none given: the default period, which is). `what` names the date ("the review date")."""
+    if not isinstance(value, date):
+        return None
+    if value <= today:
         return f"{what[:1].upper()}{what[1:]} must be in the future"
+    if value > years_after(today, REVIEW_MAX_YEARS):
+        return f"{what[:1].upper()}{what[1:]} must be within {REVIEW_MAX_YEARS} years of today"
     return None
 
 

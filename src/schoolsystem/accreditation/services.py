@@ -38,6 +38,7 @@ from schoolsystem.accreditation.rules import (
     REVIEW_FINDINGS_MISSING,
     SUSPENSION_REASON_MISSING,
     la_codes_error,
+    default_review_date,
     review_date_error,
     round_dates_error,
 )
@@ -873,7 +874,7 @@ def application_decide(
                 }
             },
         )
-    review_due_on = review_due_on or today.replace(year=today.year + c.REVIEW_AFTER_YEARS)
+    review_due_on = review_due_on or default_review_date(today)
     too_soon = review_date_error(review_due_on, today=today, what=REVIEW_DUE_ON)
     if too_soon:
         raise ValidationFailed(too_soon, extra={"errors": {"review_due_on": [too_soon]}})
@@ -1081,7 +1082,7 @@ def accreditation_review(
         return _accreditation_move(
             accreditation, "withdraw", by=by, note=note.strip(), last_reviewed_on=today
         )
-    next_review_on = next_review_on or today.replace(year=today.year + c.REVIEW_AFTER_YEARS)
+    next_review_on = next_review_on or default_review_date(today)
     too_soon = review_date_error(next_review_on, today=today, what=NEXT_REVIEW_ON)
     if too_soon:
         raise ValidationFailed(too_soon, extra={"errors": {"next_review_on": [too_soon]}})
