@@ -130,3 +130,17 @@ def test_a_review_date_more_than_five_years_ahead_is_refused_as_a_mistyped_year(
     assert rules.review_date_error(far, today=today, what=rules.NEXT_REVIEW_ON) == (
         "The next review date must be within 5 years of today"
     )
+
+
+def test_evidence_over_its_limit_shows_the_error_summary_and_keeps_the_text(client, drive):
+    app, applicant = drive(Status.DRAFT)
+    criterion = app.evidence.first().criterion
+    client.force_login(applicant)
+    typed = "Our record of improvement. " + "x" * 20_000
+    response = client.post(reverse("accreditation:evidence", args=[app.pk, criterion]), {"text": typed})
+    page = htmllib.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert 'href="#id_text">Your evidence must be 20,000 characters or less' in page
+    assert typed in page
+    assert app.evidence.get(criterion=criterion).text != typed

@@ -497,15 +497,16 @@ def evidence_edit(request, pk, criterion):
     existing = next((e for e in app.evidence.all() if e.criterion == criterion), None)
     form = f.EvidenceForm(request.POST or None, initial={"text": existing.text if existing else ""})
     errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_save(
-                application=app, criterion=criterion, text=form.cleaned_data["text"], by=request.user
-            )
+    if request.method == "POST":
+        errors = _submit(
+            form,
+            lambda d: services.evidence_save(
+                application=app, criterion=criterion, text=d["text"], by=request.user
+            ),
+        )
+        if not errors:
             messages.success(request, "Evidence saved.")
             return redirect("accreditation:application", pk=app.pk)
-        except ApplicationError as exc:
-            errors = _errors(form, exc)
     return render(
         request,
         "accreditation/form.html",
