@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from schoolsystem.improvement import services
-from schoolsystem.improvement.constants import CaseState
+from schoolsystem.improvement.constants import CASE_TRANSITIONS, CaseState
 from schoolsystem.improvement.models import Case
-from tests.improvement.factories import case_in_state, make_school, today
+from tests.improvement.factories import PATHS, case_in_state, consult, make_school, today
 
 
 @pytest.fixture
@@ -145,16 +145,24 @@ ACTION_BAD_INPUT = {
 
 
 @pytest.mark.parametrize("action", sorted(ACTION_BAD_INPUT))
-def test_every_case_form_and_endpoint_refuses_bad_input(client, officer, case_a, action):
+def test_every_case_form_and_endpoint_refuses_bad_input(client, officer, school_a, action):
+    """Posted to a case whose state takes the move (in a state that does not, the page says 'not now')."""
+    sources = CASE_TRANSITIONS[action][0] if action in CASE_TRANSITIONS else {CaseState.IDENTIFIED}
+    state = next(s for s in PATHS if s in sources)
+    case = case_in_state(state, school=school_a, by=officer)
+    if action == "choose_intervention":  # chosen once the school has been consulted on the notice
+        consult(case, officer)
+    if action == "exit":  # offered once every exit criterion is met
+        Case.objects.filter(pk=case.pk).update(exit_criteria=[{"text": "Standards above floor", "met": True}])
     data, fields = ACTION_BAD_INPUT[action]
     client.force_login(officer)
-    page = client.post(reverse("improvement:case-action", args=[case_a.pk, action]), data)
+    page = client.post(reverse("improvement:case-action", args=[case.pk, action]), data)
     assert page.status_code == 400 and "govuk-error-summary" in page.content.decode()
-    api = client.post(f"/api/v1/cases/{case_a.pk}/actions/{action}/", data, content_type="application/json")
+    api = client.post(f"/api/v1/cases/{case.pk}/actions/{action}/", data, content_type="application/json")
     assert api.status_code == 400
     assert fields <= set(api.json()["errors"])
-    case_a.refresh_from_db()
-    assert case_a.state == CaseState.IDENTIFIED
+    case.refresh_from_db()
+    assert case.state == state
 
 
 def test_warning_notice_past_date_shown_on_field(client, officer, school_a):

@@ -170,3 +170,48 @@ def test_the_api_lists_the_moves_of_the_signed_in_role(
     with CaptureQueriesContext(connection) as four:
         assert len(client.get("/api/v1/cases/").json()["results"]) == 4
     assert len(four) == len(two)
+
+
+@pytest.mark.parametrize("step", ["order-revoke", "order-sponsor"])
+def test_an_academy_order_step_page_is_the_regional_officers_only_and_says_when_the_order_has_moved_on(
+    client, make_user, inadequate_a, officer, regional, step
+):
+    """Found in review: a head and an LA officer were shown the full revoke and sponsor forms by URL, and only the
+    save was refused."""
+    case = _academy_order_case(inadequate_a, officer, regional)
+    order = case.academy_order
+    url = reverse(f"improvement:{step}", args=[order.pk])
+    head = make_user("school_leader", scope_establishment=inadequate_a)
+    for user in (officer, head):
+        client.force_login(user)
+        for response in (client.get(url), client.post(url, {"reason": "x", "rationale": "x"})):
+            assert response.status_code == 403
+    client.force_login(officer)
+    assert "Academy orders are the regional officer&#x27;s decision" in client.get(url).content.decode()
+    client.force_login(regional)
+    assert client.get(url).status_code == 200 and "<form" in client.get(url).content.decode()
+    services.academy_order_revoke(order=order, by=regional, reason="Sustained improvement.")
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "not now" in page and 'name="reason"' not in page
+    order.refresh_from_db()
+    refusal = services.order_step_refusal(
+        order, step.removeprefix("order-").replace("sponsor", "record_sponsor"), regional
+    )
+    assert refusal.message == "The academy order cannot change now: it has been revoked."
+    assert refusal.message in page
+    assert order.state == "revoked"
+
+
+def test_a_step_the_case_state_does_not_allow_says_why_instead_of_a_form(client, school_a, officer):
+    """Found in review: the warning notice form showed on an 'identified' case, and only the save was refused."""
+    case = case_in_state(CaseState.IDENTIFIED, school=school_a, by=officer)
+    client.force_login(officer)
+    url = reverse("improvement:case-action", args=[case.pk, CaseAction.ISSUE_WARNING_NOTICE])
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "not now" in page and 'name="grounds"' not in page
+    assert services.transition_refusal(case, CaseAction.ISSUE_WARNING_NOTICE) in page.replace("&#x27;", "'")
+    assert client.post(url, {"grounds": ["standards"]}).status_code == 409
+    case.refresh_from_db()
+    assert case.state == CaseState.IDENTIFIED and case.warning_notice_issued_on is None

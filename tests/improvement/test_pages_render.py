@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from schoolsystem.improvement.constants import CaseState
+from schoolsystem.improvement.constants import CASE_TRANSITIONS, CaseState
 from schoolsystem.improvement.models import Case
-from tests.improvement.factories import case_in_state
+from tests.improvement.factories import PATHS, case_in_state, consult
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,11 @@ def test_section_links_mark_the_page_you_are_on(client, officer):
     ],
 )
 def test_case_action_forms_render(client, officer, school_a, action):
-    case = case_in_state(CaseState.REVIEW, school=school_a, by=officer)
+    """In a state that takes the move (record_visit and record_consultation are not moves: any open case)."""
+    sources = CASE_TRANSITIONS[action][0] if action in CASE_TRANSITIONS else {CaseState.REVIEW}
+    case = case_in_state(next(s for s in PATHS if s in sources), school=school_a, by=officer)
+    if action == "choose_intervention":  # chosen once the school has been consulted on the notice
+        consult(case, officer)
     if action == "exit":  # offered, and its form shown, once every exit criterion is met
         Case.objects.filter(pk=case.pk).update(exit_criteria=[{"text": "Standards above floor", "met": True}])
     client.force_login(officer)

@@ -37,8 +37,8 @@ from schoolsystem.accreditation.rules import (
     REVIEW_DUE_ON,
     REVIEW_FINDINGS_MISSING,
     SUSPENSION_REASON_MISSING,
-    la_codes_error,
     default_review_date,
+    la_codes_error,
     review_date_error,
     round_dates_error,
 )

@@ -553,7 +553,9 @@ def case_action(request, pk, action):
         if refusal:
             raise PermissionDenied(refusal)
         order = AcademyOrder.objects.filter(case=case).first()
-        guarded = selectors.case_guard_refusals(case, order=order).get(action)
+        guarded = services.transition_refusal(case, action) or selectors.case_guard_refusals(
+            case, order=order
+        ).get(action)
         if guarded:
             return _not_now(request, f"{CaseAction(action).label}: not now", [guarded], caption, back)
     initial = {"version": case.version}
@@ -639,9 +641,23 @@ def _order_for_user(user, pk) -> AcademyOrder:
     return order
 
 
+def _order_not_now(request, order: AcademyOrder, step: str, title: str):
+    """The page of an order step the service would refuse whatever is entered: 403 for a user whose role does not
+    take it (only the regional officer), the reason for one the order's state refuses; None when it can be taken."""
+    refusal = services.order_step_refusal(order, step, request.user)
+    if refusal is None:
+        return None
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
+    back = reverse("improvement:case-detail", args=[order.case_id])
+    return _not_now(request, f"{title}: not now", [refusal.message], order.case.school.name, back)
+
+
 @casework_page
 def order_sponsor(request, pk):
     order = _order_for_user(request.user, pk)
+    if refused := _order_not_now(request, order, "record_sponsor", "Record the sponsor"):
+        return refused
     back = reverse("improvement:case-detail", args=[order.case_id])
     return submit(
         request,
@@ -660,6 +676,8 @@ def order_sponsor(request, pk):
 @casework_page
 def order_revoke(request, pk):
     order = _order_for_user(request.user, pk)
+    if refused := _order_not_now(request, order, "revoke", "Revoke the academy order"):
+        return refused
     back = reverse("improvement:case-detail", args=[order.case_id])
     return submit(
         request,

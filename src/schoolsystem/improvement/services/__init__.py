@@ -24,6 +24,8 @@ from schoolsystem.improvement.services.cases import (
     deadline_days,
     default_compliance_date,
     earliest_step_on,
+    order_step_refusal,
+    transition_refusal,
 )
 from schoolsystem.improvement.services.decisions import (
     can_record_decision,
@@ -84,6 +86,8 @@ __all__ = [
     "deadline_days",
     "default_compliance_date",
     "earliest_step_on",
+    "order_step_refusal",
+    "transition_refusal",
     "decision_attach_minutes",
     "decision_create",
     "decision_publish",

@@ -16,6 +16,7 @@ from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import establishment_q
 from schoolsystem.core.audit import audit, snapshot
 from schoolsystem.core.errors import (
+    ApplicationError,
     InvalidTransition,
     NotFound,
     PermissionDenied,
@@ -110,6 +111,18 @@ def _lock(case: Case, version: int | None) -> Case:
     return locked
 
 
+def transition_refusal(case: Case, action: str) -> str:
+    """Why the case cannot take `action` from its state ('' when it can): the service refuses it, and the step's
+    page says it instead of a form."""
+    sources, target = CASE_TRANSITIONS[action]
+    if case.state in sources:
+        return ""
+    return (
+        f"A case that is “{case.get_state_display().lower()}” cannot move to "
+        f"“{CaseState(target).label.lower()}” ({CaseAction(action).label.lower()})."
+    )
+
+
 def _transition(
     *,
     case: Case,
@@ -122,12 +135,9 @@ def _transition(
 ) -> Case:
     case = _lock(case, version)
     _require_writer(by, case.school)
-    sources, target = CASE_TRANSITIONS[action]
-    if case.state not in sources:
-        raise InvalidTransition(
-            f"A case that is “{case.get_state_display().lower()}” cannot move to "
-            f"“{CaseState(target).label.lower()}” ({CaseAction(action).label.lower()})."
-        )
+    if why := transition_refusal(case, action):
+        raise InvalidTransition(why)
+    target = CASE_TRANSITIONS[action][1]
     refusal = action_role_refusal(action, sector=case.sector, role=by.role, superuser=by.is_superuser)
     if refusal:
         raise PermissionDenied(refusal)
@@ -907,18 +917,29 @@ def case_close(*, case: Case, by, note: str, version: int | None = None) -> Case
 # Academy orders (seed 003)
 
 
-def _order_step(order: AcademyOrder, step: str, by) -> tuple[AcademyOrder, dict]:
+def order_step_refusal(order: AcademyOrder, step: str, by) -> ApplicationError | None:
+    """Why `by` cannot take `step` on the academy order whatever they enter: not the regional officer's
+    (PermissionDenied), or the order's state (InvalidTransition); None when they can. The order's page shows it
+    instead of a form; the service raises it."""
     from schoolsystem.improvement.constants import ACADEMY_ORDER_TRANSITIONS
 
-    order = AcademyOrder.objects.select_for_update().select_related("case__school").get(pk=order.pk)
-    _require_writer(by, order.case.school)
     if not (by.is_superuser or by.role == Role.REGIONAL_OFFICER):
-        raise PermissionDenied("Academy orders are the regional officer's decision.")
+        return PermissionDenied("Academy orders are the regional officer's decision.")
     sources, _ = ACADEMY_ORDER_TRANSITIONS[step]
     if order.state not in sources:
-        raise InvalidTransition(
-            f"An academy order that is “{order.get_state_display().lower()}” cannot change now."
-        )
+        now = {
+            AcademyOrderState.SPONSOR_FOUND: "a sponsor trust has been found for it",
+            AcademyOrderState.REVOKED: "it has been revoked",
+        }.get(order.state, f"it is “{order.get_state_display().lower()}”")
+        return InvalidTransition(f"The academy order cannot change now: {now}.")
+    return None
+
+
+def _order_step(order: AcademyOrder, step: str, by) -> tuple[AcademyOrder, dict]:
+    order = AcademyOrder.objects.select_for_update().select_related("case__school").get(pk=order.pk)
+    _require_writer(by, order.case.school)
+    if refusal := order_step_refusal(order, step, by):
+        raise refusal
     return order, snapshot(order)
 
 
