@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.brokerage.test_services import planned_round
+from tests.brokerage.test_services import planned_round, publish_decisions
 
 
 def _said(client, url, data):
@@ -75,6 +75,7 @@ def test_each_step_of_a_proposal_says_what_was_recorded_for_which_school(client,
         },
     )
     assert said.startswith(f"Advisory board decision recorded: {school} joining {partner} approved")
+    publish_decisions(p, officer)
     said = _said(client, url, {"action": "hand_off", "hand_off-effective_on": "2026-02-01"})
     assert said == f"Hand-off recorded: {school} joined {partner} on 1 February 2026."
 

@@ -10,6 +10,7 @@ from schoolsystem.brokerage.models import Round
 from schoolsystem.engines.matching.types import ScoredCandidate
 from schoolsystem.registry.models import LocalAuthority, Membership
 from tests.brokerage.conftest import make_school, make_trust
+from tests.brokerage.test_services import publish_decisions
 
 
 @pytest.fixture
@@ -220,6 +221,16 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
     assert resp.status_code == 302
     p.refresh_from_db()
     assert p.status == "approved"
+    decision = p.decisions.get()
+    # The board's decision is a draft on the register: the page links the officer to its review and publication,
+    # and the hand-off waits for it (the register would show the move to the public first).
+    page = client.get(url).content.decode()
+    manage = reverse("improvement:decision-manage", args=[decision.register_decision_id])
+    assert manage in page and "draft on the decision register" in page
+    assert "Record hand-off" not in page and "before recording the hand-off" in page
+    resp = client.post(url, {"action": "hand_off", "hand_off-effective_on": "2026-09-01"})
+    assert resp.status_code == 400 and "before recording the hand-off" in resp.content.decode()
+    publish_decisions(p, officer)
     page = client.get(url).content.decode()
     assert "adds the school to" in page and "Record hand-off" in page
     resp = client.post(url, {"action": "hand_off", "hand_off-effective_on": "2026-09-01"})
@@ -232,11 +243,7 @@ def test_proposal_forms_walk_to_a_decision_and_bad_input_is_shown(client, office
     assert (
         "joined" in done and "on <strong>1 September 2026</strong>" in done and "Record hand-off" not in done
     )
-    decision = p.decisions.get()
-    # The board's decision is a draft on the register: the page links the officer to its review and publication.
-    manage = reverse("improvement:decision-manage", args=[decision.register_decision_id])
-    assert manage in done and "draft on the decision register" in done
-    assert f'href="{reverse("decisions:detail", args=[decision.register_decision_id])}"' not in done
+    assert f'href="{reverse("decisions:detail", args=[decision.register_decision_id])}"' in done
 
 
 def test_approved_lead_partner_hand_off_is_explained_not_offered(client, officer, planned):

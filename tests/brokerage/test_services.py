@@ -90,6 +90,16 @@ def test_full_workflow_to_hand_off(area, officer):
         decided_by_name="Regional Director",
     )
     assert BoardDecision.objects.get() == d
+    # The register would show the move to the public: the hand-off waits until the decision is published.
+    with pytest.raises(NotEligible) as err:
+        services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
+    assert err.value.extra["errors"]["effective_on"][0].startswith(
+        "Publish the advisory board's decision DEC-"
+    )
+    assert not Membership.objects.filter(establishment=area["needy"], left_on__isnull=True).exists()
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.APPROVED
+    publish_decisions(p, officer)
     h = services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
     p.refresh_from_db()
     assert p.status == ProposalStatus.HANDED_OVER
@@ -101,7 +111,8 @@ def test_full_workflow_to_hand_off(area, officer):
     assert "decision" in AuditEvent.objects.get(action="brokerage.hand_off_recorded").note
 
 
-def approve(p, by):
+def approve(p, by, *, publish: bool = True):
+    """Walk the proposal to the board's approval and (as the officer does before the hand-off) publish it."""
     p = walk_to_decision(p, by)
     services.board_decide(
         by=by,
@@ -111,8 +122,21 @@ def approve(p, by):
         decided_on=date(2026, 1, 20),
         decided_by_name="Board",
     )
+    if publish:
+        publish_decisions(p, by)
     p.refresh_from_db()
     return p
+
+
+def publish_decisions(p, by):
+    """Publish the register entries of the proposal's board decisions (the hand-off waits for the approval's)."""
+    from schoolsystem.improvement.models import Decision
+    from schoolsystem.improvement.services import decision_publish
+
+    for d in p.decisions.exclude(register_decision_id=""):
+        entry = Decision.objects.get(pk=int(d.register_decision_id))
+        if entry.status != "published":
+            decision_publish(by=by, decision=entry)
 
 
 def test_hand_off_moves_a_school_out_of_its_current_trust(area, regional):

@@ -921,6 +921,13 @@ def hand_off_target(proposal: Proposal) -> tuple[Group | None, str]:
     return trust, ""
 
 
+def hand_off_waits_for(reference: str) -> str:
+    return (
+        f"Publish the advisory board's decision {reference} on the decision register before recording the "
+        "hand-off: the register shows the school's move to the public, so the decision behind it is public first"
+    )
+
+
 @transaction.atomic
 def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str = "") -> HandOff:
     """After approval the move takes effect in the register: the school leaves its current trust (if any) and
@@ -940,6 +947,9 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
         raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
     if conflict := _chose_another_intervention(p):
         raise NotEligible(conflict, extra={"errors": {"effective_on": [conflict]}})
+    if draft := selectors.unpublished_approval(p):
+        msg = hand_off_waits_for(draft.reference)
+        raise NotEligible(msg, extra={"errors": {"effective_on": [msg]}})
     decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()
     if decision and effective_on < decision.decided_on:
         msg = (

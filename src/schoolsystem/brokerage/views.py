@@ -436,6 +436,12 @@ def proposal_detail(request, pk):
     is_officer = selectors.can_run_rounds(request.user)
     has_errors = bool(error) or any(f.errors for f in form_objs.values())
     hand_off = services.hand_off_target(p) if p.status == ProposalStatus.APPROVED else (None, "")
+    if (
+        p.status == ProposalStatus.APPROVED
+        and not hand_off[1]
+        and (draft := selectors.unpublished_approval(p))
+    ):
+        hand_off = (hand_off[0], services.hand_off_waits_for(draft.reference) + ".")
     return render(
         request,
         "brokerage/proposal.html",
