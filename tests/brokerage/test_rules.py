@@ -94,6 +94,31 @@ def test_early_hand_off_on_the_page_names_the_field(client, area, officer):
     )
 
 
+def test_a_hand_off_more_than_two_years_ahead_is_refused_as_a_mistyped_year(client, area, officer):
+    """Found in review: 1/1/2099 was accepted, and the school showed as planned to join the trust for decades."""
+    p = approve(planned_round(area, officer).proposals.get(), officer)
+    today = timezone.localdate()
+    latest = today + timedelta(days=730)
+    with pytest.raises(ValidationFailed) as exc:
+        services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2099, 1, 1))
+    message = exc.value.extra["errors"]["effective_on"][0]
+    assert message.startswith("The effective date must be within 2 years of today, by ")
+    client.force_login(officer)
+    resp = client.post(
+        reverse("brokerage:proposal", args=[p.pk]),
+        {"action": "hand_off", "hand_off-effective_on": "2099-01-01"},
+    )
+    assert resp.status_code == 400
+    assert f'href="#id_hand_off-effective_on">{message}' in resp.content.decode().replace("&#x27;", "'")
+    p.refresh_from_db()
+    assert (
+        p.status == ProposalStatus.APPROVED
+        and not Membership.objects.filter(establishment=area["needy"]).exists()
+    )
+    services.proposal_hand_off(by=officer, proposal=p, effective_on=latest)  # the last day allowed
+    assert Membership.objects.get(establishment=area["needy"], left_on__isnull=True).joined_on == latest
+
+
 # 3. Due diligence concerns ------------------------------------------------------------------------------------
 
 

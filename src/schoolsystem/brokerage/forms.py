@@ -1,6 +1,7 @@
 """Page forms. They only parse input; rules live in services (whose errors are added back to the form)."""
 
 from django import forms
+from django.utils import timezone
 
 from schoolsystem.brokerage.constants import (
     MAX_PREFERENCES,
@@ -18,6 +19,7 @@ from schoolsystem.brokerage.rules import (
     DECIDED_ON,
     closing_trust_error,
     concern_note_error,
+    hand_off_date_error,
     ineligible_preference,
     not_before_round,
     preference_errors,
@@ -267,8 +269,18 @@ class DecisionForm(_RoundDatesForm):
 
 
 class HandOffForm(GovukMessages, forms.Form):
-    effective_on = DateField(label="Effective date", what="the date the move takes effect")
+    effective_on = DateField(
+        label="Effective date",
+        what="the date the move takes effect",
+        help_text="The date the school joins the trust, such as the conversion date. Within 2 years of today.",
+    )
     note = forms.CharField(required=False, widget=forms.Textarea)
+
+    def clean(self):
+        data = super().clean()
+        if too_late := hand_off_date_error(data.get("effective_on"), today=timezone.localdate()):
+            self.add_error("effective_on", too_late)
+        return data
 
 
 class WithdrawForm(GovukMessages, forms.Form):

@@ -32,6 +32,18 @@ def not_before_round(value: date | None, *, started_on: date, what: str) -> str 
     return None
 
 
+HAND_OFF_MAX_DAYS = 730  # about two years: a conversion or transfer is planned for months ahead, not decades
+
+
+def hand_off_date_error(value: date | None, *, today: date) -> str | None:
+    """The date a brokered move takes effect is at most about two years ahead: further off is a mistyped year
+    (2099), which would show the school as planned to join the trust for decades. (Not before the board's decision
+    is the service's rule: it needs the decision.)"""
+    if isinstance(value, date) and (value - today).days > HAND_OFF_MAX_DAYS:
+        return f"The effective date must be within 2 years of today, by {govuk_date(date.fromordinal(today.toordinal() + HAND_OFF_MAX_DAYS))}"
+    return None
+
+
 # Why a round with no schools yet can be neither shortlisted nor planned (one sentence for both: the page says it once).
 NO_SCHOOLS = (
     "Add a school to the round first: shortlists are drawn up, and the plan proposed, for the round's schools"

@@ -49,6 +49,7 @@ from schoolsystem.brokerage.rules import (
     brokered_elsewhere_message,
     closing_trust_error,
     concern_note_error,
+    hand_off_date_error,
     not_before_round,
     performing_error,
     plan_refusal,
@@ -940,6 +941,8 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
     _require_officer_for(by, p.round.la)
     if effective_on is None:
         raise ValidationFailed("Enter the date.", extra={"errors": {"effective_on": ["Enter the date"]}})
+    if too_late := hand_off_date_error(effective_on, today=timezone.localdate()):
+        raise ValidationFailed(too_late, extra={"errors": {"effective_on": [too_late]}})
     if p.status != ProposalStatus.APPROVED:
         _move(p, ProposalStatus.HANDED_OVER, by=by, action="brokerage.handed_over")  # raises the clear error
     to_group, refusal = hand_off_target(p)
