@@ -291,8 +291,8 @@ def test_group_page_shows_members_over_time_and_map(client, la_officer, system):
 def test_group_members_csv(client, la_officer, system):
     client.force_login(la_officer)
     rows = csv_rows(client.get(reverse("registry:group", args=[system["mat"].pk]), {"format": "csv"}))
-    assert rows[0] == ["URN", "Name", "Local authority", "Role", "Joined", "Left"]
-    assert rows[3] == ["125004", "Ash Infant School", "Surrey", "Member", "2016-01-01", "2019-08-31"]
+    assert rows[0] == ["URN", "Name", "Local authority", "Role", "Joined", "Left", "Status"]
+    assert rows[3] == ["125004", "Ash Infant School", "Surrey", "Member", "2016-01-01", "2019-08-31", "Former"]
 
 
 def test_unknown_group_is_404(client, la_officer):
@@ -396,6 +396,16 @@ def test_membership_status_tells_current_left_leaving_and_planned(client, la_off
     group_page = text(client.get(reverse("registry:group", args=[system["mat"].pk])))
     assert "Planned</strong>" in group_page and "Left 31 Aug 2019" in group_page
     assert group_page.count("Current</strong>") == 2  # Oakwood and Elm
+    # Found in review: the planned school was counted, and mapped, as a current member.
+    response = client.get(reverse("registry:group", args=[system["mat"].pk]))
+    counts = [response.context[k] for k in ("current_count", "planned_count", "past_count")]
+    assert counts == [2, 1, 1]
+    assert "2 current, 1 planned to join, 1 former" in text(response)
+    assert str(response.context["map"]).count('fill="#d4351c"') == 2
+    rows = csv_rows(client.get(reverse("registry:group", args=[system["mat"].pk]), {"format": "csv"}))
+    assert sorted(r[-1] for r in rows[1:]) == ["Current", "Current", "Former", "Planned"]
+    # The trust it is leaving still counts it as a current member until the day it leaves.
+    assert client.get(reverse("registry:group", args=[old.pk])).context["current_count"] == 1
 
 
 @pytest.mark.parametrize(

@@ -215,6 +215,16 @@ class Membership(TimeStampedModel):
         """Ended on a date still to come: the school is in the group until then."""
         return self.left_on is not None and self.left_on > timezone.localdate()
 
+    @property
+    def status(self) -> str:
+        """"Current" (in effect today, leaving included: the school is in the group until it leaves), "Planned"
+        (recorded ahead of its joining date) or "Former": as the group page counts and its CSV says."""
+        if self.is_planned:
+            return "Planned"
+        if self.left_on is None or self.is_leaving:
+            return "Current"
+        return "Former"
+
 
 class EstablishmentLink(TimeStampedModel):
     """A GIAS establishment link: URN -> LinkURN with a type (Predecessor, Successor, ... - merged, ...).

@@ -201,7 +201,7 @@ def group_detail(request, pk: int):
     if _wants_csv(request):
         return csv_response(
             _csv_name(group.name, "members"),
-            header=["URN", "Name", "Local authority", "Role", "Joined", "Left"],
+            header=["URN", "Name", "Local authority", "Role", "Joined", "Left", "Status"],
             rows=(
                 (
                     m.establishment.urn,
@@ -210,17 +210,22 @@ def group_detail(request, pk: int):
                     m.get_role_display(),
                     m.joined_on,
                     m.left_on,
+                    m.status,
                 )
                 for m in members
             ),
         )
-    current = [m for m in members if m.is_current]
+    # A move recorded ahead of its date (a brokered hand-off) is planned, not yet a member school: counted apart and
+    # not marked on the map; a school leaving on a later date is still a member until then.
+    current = [m for m in members if m.status == "Current"]
+    planned = [m for m in members if m.status == "Planned"]
     la_ids = {m.establishment.la_id for m in current} or ({group.la_id} if group.la_id else set())
     context = {
         "group": group,
         "members": members,
         "current_count": len(current),
-        "past_count": len(members) - len(current),
+        "planned_count": len(planned),
+        "past_count": len(members) - len(current) - len(planned),
         "map": svg_map(
             selectors.map_points(la_ids),
             highlight={m.establishment.urn for m in current},
