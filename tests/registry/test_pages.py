@@ -467,3 +467,17 @@ def test_gias_codes_read_as_words_on_school_pages(client, la_officer):
     assert "Urban city and town" in page and "(England/Wales)" not in page
     listing = text(client.get(reverse("registry:school-search"), {"q": "Ash Infant"}))
     assert "Inadequate (serious weaknesses)" in listing
+
+
+def test_a_search_text_over_its_limit_is_refused_with_the_error_and_lists_nothing(client, la_officer, system):
+    """Found in review: 500 characters were dropped silently and every school of the area was listed."""
+    client.force_login(la_officer)
+    typed = "Oakwood " * 60
+    response = client.get(reverse("registry:school-search"), {"q": typed})
+    page = response.content.decode()
+    assert "<title>Error: Schools" in page
+    assert 'href="#id_q">Name, URN or postcode must be 100 characters or less' in page
+    assert 'id="id_q-error"' in page and typed.strip() in page
+    assert response.context["page"].paginator.count == 0
+    ok = client.get(reverse("registry:school-search"), {"q": "Oakwood"})
+    assert ok.context["page"].paginator.count >= 1 and "There is a problem" not in ok.content.decode()

@@ -46,7 +46,12 @@ class SchoolSearchForm(GovukMessages, forms.Form):
         # so it is not an error either (the page would say "Error:" in its title and show none).
         self.is_valid()
         data = self.cleaned_data
+        # The one error kept is a search text over its limit (a paste gone wrong): the page says so and lists
+        # nothing, rather than silently searching for everything.
+        q_errors = self.errors.get("q")
         self.errors.clear()
+        if q_errors:
+            self.errors["q"] = q_errors
         return SearchFilters(
             q=data.get("q", ""),
             type_name=data.get("type", ""),

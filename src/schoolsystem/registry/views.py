@@ -143,6 +143,8 @@ def school_search(request):
     area, context = _area_context(request)
     form = SchoolSearchForm(request.GET, **selectors.filter_options(area))
     results = selectors.establishment_search(area, form.filters())
+    if form.errors:  # the search text is over its limit: nothing is searched for
+        results = results.none()
     if _wants_csv(request):
         return csv_response(
             _csv_name("schools", area.label, filters=form.filters()),
