@@ -125,6 +125,19 @@ def test_what_if_page_with_no_change_after_a_hand_off_shows_no_change(client, ar
     assert f"Total fit: {total} in the proposed plan, {total} in this scenario" in page
 
 
+def test_a_capacity_without_a_partner_asks_which_partner(client, area, officer):
+    """Found in review: a capacity typed with "No change" was ignored and the page said no school would move."""
+    r = _round(area, officer)
+    client.force_login(officer)
+    form = client.get(reverse("brokerage:what-if", args=[r.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields if name.startswith("w_")}
+    response = client.post(reverse("brokerage:what-if", args=[r.pk]), {**data, "partner": "", "capacity": "3"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_partner">Select the trust or partner whose capacity to try' in page
+    assert "No school would change partner." not in page
+
+
 def test_what_if_still_changes_when_a_partner_loses_its_capacity(area, officer):
     r = _round(area, officer, extra=2)
     _one_handed_over(r, officer, area)

@@ -182,6 +182,8 @@ class WhatIfForm(GovukMessages, forms.Form):
         # A capacity that failed its own check already says so; only a missing one needs asking for.
         if data.get("partner") and data.get("capacity") is None and "capacity" not in self.errors:
             self.add_error("capacity", "Enter the capacity to try")
+        if not data.get("partner") and data.get("capacity") is not None and "partner" not in self.errors:
+            self.add_error("partner", "Select the trust or partner whose capacity to try")
         weights = {n: data.get(f"w_{n}") for n in Weights.COMPONENTS}
         if all(v is not None for v in weights.values()) and sum(weights.values()) <= 0:
             self.add_error(None, "At least one weight must be above zero")
