@@ -131,7 +131,9 @@ def test_a_capacity_without_a_partner_asks_which_partner(client, area, officer):
     client.force_login(officer)
     form = client.get(reverse("brokerage:what-if", args=[r.pk])).context["form"]
     data = {name: form[name].value() for name in form.fields if name.startswith("w_")}
-    response = client.post(reverse("brokerage:what-if", args=[r.pk]), {**data, "partner": "", "capacity": "3"})
+    response = client.post(
+        reverse("brokerage:what-if", args=[r.pk]), {**data, "partner": "", "capacity": "3"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'href="#id_partner">Select the trust or partner whose capacity to try' in page

@@ -218,3 +218,31 @@ def test_the_migration_sets_the_earliest_of_the_record_and_the_cases_own_dates(
         event_data=[{"held_on": (today() - timedelta(days=3)).isoformat()}, {}, None],
         consulted_on=[],
     ) == today() - timedelta(days=3)
+
+
+def test_a_date_identified_more_than_ten_years_ago_is_refused_as_a_mistyped_year(client, school_a, officer):
+    """Found in review: 1 January 1900 was accepted and shown on the case and the case list."""
+    case = services.case_open(school=school_a, by=officer, reasons=["x"])
+    client.force_login(officer)
+    url = reverse("improvement:case-edit", args=[case.pk])
+    earliest = today().replace(year=today().year - 10) if (today().month, today().day) != (2, 29) else None
+    response = client.post(
+        url, {"version": case.version, **_day(today().replace(year=1900), "identified_on")}
+    )
+    assert response.status_code == 400
+    [message] = _summary(response.content.decode())
+    assert message.startswith(
+        "The date the concern was identified must be within the last 10 years, on or after "
+    )
+    with pytest.raises(ValidationFailed):
+        services.case_open(
+            school=make_school(school_a.la, 100077),
+            by=officer,
+            reasons=["x"],
+            identified_on=today().replace(year=1999),
+        )
+    if earliest:  # the earliest day allowed is taken, and the page says the case was saved
+        response = client.post(url, {"version": case.version, **_day(earliest, "identified_on")}, follow=True)
+        assert f"Case saved for {school_a.name}" in htmllib.unescape(response.content.decode())
+        case.refresh_from_db()
+        assert case.identified_on == earliest

@@ -292,7 +292,15 @@ def test_group_members_csv(client, la_officer, system):
     client.force_login(la_officer)
     rows = csv_rows(client.get(reverse("registry:group", args=[system["mat"].pk]), {"format": "csv"}))
     assert rows[0] == ["URN", "Name", "Local authority", "Role", "Joined", "Left", "Status"]
-    assert rows[3] == ["125004", "Ash Infant School", "Surrey", "Member", "2016-01-01", "2019-08-31", "Former"]
+    assert rows[3] == [
+        "125004",
+        "Ash Infant School",
+        "Surrey",
+        "Member",
+        "2016-01-01",
+        "2019-08-31",
+        "Former",
+    ]
 
 
 def test_unknown_group_is_404(client, la_officer):

@@ -52,14 +52,32 @@ def not_before_identified(value: date | None, *, identified_on: date | None, wha
     return None
 
 
+# A case records a concern about a school now: one identified more than ten years ago (1 January 1900, say) is a
+# mistyped year, and would put the case first on every "oldest" list.
+IDENTIFIED_WITHIN_YEARS = 10
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def identified_on_error(
     identified_on: date | None, *, today: date, earliest_step: date | None = None
 ) -> str | None:
-    """The date the concern was identified: today or earlier, and not after the case's earliest dated step already
+    """The date the concern was identified: today or earlier, within the last ten years, and not after the case's earliest dated step already
     recorded (`earliest_step`: its warning notice or first consultation), so every step stays on or after it."""
     future = not_after_today(identified_on, today=today, what=IDENTIFIED_ON)
     if future:
         return future
+    earliest = _years_before(today, IDENTIFIED_WITHIN_YEARS)
+    if isinstance(identified_on, date) and identified_on < earliest:
+        return (
+            f"{capitalise(IDENTIFIED_ON)} must be within the last {IDENTIFIED_WITHIN_YEARS} years, on or after "
+            f"{govuk_date(earliest)}"
+        )
     if isinstance(identified_on, date) and isinstance(earliest_step, date) and identified_on > earliest_step:
         return (
             f"{capitalise(IDENTIFIED_ON)} must be on or before {govuk_date(earliest_step)}, the date of the "

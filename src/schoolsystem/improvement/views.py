@@ -325,7 +325,7 @@ def case_edit(request, pk):
             exit_criteria=cd["exit_criteria"],
             identified_on=cd.get("identified_on"),
         ),
-        success=f"Summary and exit criteria saved for {case.school.name}",
+        success=f"Case saved for {case.school.name}",
         next_url=lambda _: reverse("improvement:case-detail", args=[case.pk]),
         title="Edit the case",
         caption=case.school.name,
