@@ -1,5 +1,6 @@
 import secrets
 
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 
@@ -28,3 +29,20 @@ class SecurityHeadersMiddleware:
         if (signed_in or "HTTP_AUTHORIZATION" in request.META) and "Cache-Control" not in response.headers:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page opened with a method its view does not take (a form's action opened from the address bar, or reached
+    after signing in) gets a page saying what it is, not Django's empty 405. The API keeps its own JSON answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", status=405)
+        if "Allow" in response.headers:
+            page.headers["Allow"] = response.headers["Allow"]
+        return page

@@ -217,7 +217,7 @@ class Membership(TimeStampedModel):
 
     @property
     def status(self) -> str:
-        """"Current" (in effect today, leaving included: the school is in the group until it leaves), "Planned"
+        """ "Current" (in effect today, leaving included: the school is in the group until it leaves), "Planned"
         (recorded ahead of its joining date) or "Former": as the group page counts and its CSV says."""
         if self.is_planned:
             return "Planned"

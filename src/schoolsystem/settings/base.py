@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "schoolsystem.core.middleware.SecurityHeadersMiddleware",
+    "schoolsystem.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "schoolsystem.urls"
