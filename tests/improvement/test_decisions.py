@@ -434,6 +434,26 @@ def test_a_passage_that_is_not_in_the_field_is_refused(decision, officer):
     assert decision.status != "published"
 
 
+def test_the_publish_page_shows_a_passage_not_in_the_field_beside_it_and_keeps_what_was_typed(
+    client, decision, officer
+):
+    """Found in review: the service's refusal went to the top of the page linked to nothing."""
+    client.force_login(officer)
+    url = reverse("improvement:decision-manage", args=[decision.pk])
+    form = {"form": "publish", "redaction_1_field": "rationale", "redaction_1_withheld": "Referral",
+            "redaction_1_reason": "Child's data", "redaction_1_passage": "words never written"}  # fmt: skip
+    response = client.post(url, form)
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 400
+    assert (
+        'href="#id_redaction_1_passage">The exact words to withhold in redaction 1 are not in the rationale: '
+        "copy them from it" in page
+    )
+    assert 'value="words never written"' in page
+    decision.refresh_from_db()
+    assert decision.status != "published"
+
+
 def test_the_publish_page_takes_a_passage(client, decision, officer):
     client.force_login(officer)
     url = reverse("improvement:decision-manage", args=[decision.pk])

@@ -433,8 +433,9 @@ class PublishForm(GovukMessages, forms.Form):
     one (GOV.UK "add another", without JavaScript: the page's "Add another redaction" button posts the form and
     it comes back with one more empty block)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.decision = decision  # to check the exact words are in the field (rules.passage_missing)
         values = self.data if self.is_bound else self.initial
         filled = [
             i
@@ -482,6 +483,13 @@ class PublishForm(GovukMessages, forms.Form):
                 self.add_error(f"redaction_{i}_withheld", f"Say what is withheld in redaction {i}.")
             if not reason:
                 self.add_error(f"redaction_{i}_reason", f"Give the reason it is withheld in redaction {i}.")
+            if field in REDACTABLE_FIELDS and self.decision is not None:
+                if rules.passage_missing(getattr(self.decision, field), passage):
+                    self.add_error(
+                        f"redaction_{i}_passage",
+                        f"The exact words to withhold in redaction {i} are not in the "
+                        f"{REDACTABLE_FIELDS[field].lower()}: copy them from it",
+                    )
             redactions.append({"field": field, "withheld": withheld, "reason": reason, "passage": passage})
         data["redactions"] = redactions
         return data

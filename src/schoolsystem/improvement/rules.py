@@ -144,3 +144,11 @@ def warning_notice_date_errors(
             "was issued"
         )
     return errors
+
+
+def passage_missing(value, passage: str) -> bool:
+    """A redaction's exact words to withhold are not in the field's text (`value`: a text, or a list of texts such
+    as the options considered). The words are matched as typed, after trimming."""
+    texts = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+    passage = passage.strip()
+    return bool(passage) and not any(passage in text for text in texts)

@@ -748,6 +748,7 @@ def decision_manage(request, pk):
     publish_form = forms.PublishForm(
         request.POST if request.POST.get("form") == "publish" and not adding else None,
         initial=request.POST.dict() if adding else None,
+        decision=decision,
     )
     minutes_form = (
         forms.MinutesForm(request.POST, request.FILES)

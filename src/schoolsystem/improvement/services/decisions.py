@@ -184,7 +184,7 @@ def _validate_redactions(decision: Decision, redactions: Iterable[dict]) -> list
         passage = str(r.get("passage", "") or "").strip()
         if field not in REDACTABLE_FIELDS:
             problems.append(f"Redaction {i + 1}: choose a field from {', '.join(REDACTABLE_FIELDS)}.")
-        elif passage and not any(passage in text for text in _texts(getattr(decision, field))):
+        elif rules.passage_missing(getattr(decision, field), passage):
             problems.append(
                 f"Redaction {i + 1}: the passage to withhold is not in the {field.replace('_', ' ')}."
             )
