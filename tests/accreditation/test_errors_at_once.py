@@ -144,3 +144,16 @@ def test_evidence_over_its_limit_shows_the_error_summary_and_keeps_the_text(clie
     assert 'href="#id_text">Your evidence must be 20,000 characters or less' in page
     assert typed in page
     assert app.evidence.get(criterion=criterion).text != typed
+
+
+def test_each_action_says_what_it_did_for_which_proposal(client, drive, people):
+    """Found in review: every action's banner said only "Saved."."""
+    from django.contrib.messages import get_messages
+
+    app, _ = drive(Status.SUBMITTED)
+    client.force_login(people["dm"])
+    response = client.post(
+        reverse("accreditation:action", args=[app.pk, "assign"]), {"assessor": people["assessor"].pk}
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [f"Assessor assigned: {app.reference}"]

@@ -154,7 +154,7 @@ HISTORY_LABELS: dict[str, str] = {
     "start": "Proposal started",
     "arrangement_recorded": "Out-of-round arrangement recorded",
     "complaint_lodged": "Complaint made",
-    "complaint_review": "Complaint reviewed",
+    "complaint_review": "Complaint review started",
     "complaint_answer": "Complaint answered",
     "accreditation_suspend": "Accreditation suspended",
     "accreditation_reinstate": "Accreditation reinstated",

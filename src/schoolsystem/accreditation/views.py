@@ -356,6 +356,23 @@ ACTION_FORMS = {
 }
 
 
+# What the success banner says each action did (it said "Saved." for all of them).
+ACTION_DONE = {
+    "assign": "Assessor assigned",
+    "score": "Scores saved",
+    "request_information": "Request for information sent to the applicant",
+    "provide_information": "Information sent to the assessor",
+    "recommend": "Recommendation recorded",
+    "advisory_review": "Advisory group's view recorded",
+    "decide": "Decision recorded",
+    "write_feedback": "Feedback saved",
+    "review_feedback": "Feedback review recorded",
+    "complain": "Complaint sent",
+    "withdraw": "Proposal withdrawn",
+    "arrangement": "Out-of-round arrangement recorded",
+}
+
+
 def _run(action: str, app, form, user):
     d = form.cleaned_data
     if action == "assign":
@@ -422,7 +439,7 @@ def application_action(request, pk, action):
     if form.is_valid():
         try:
             _run(action, app, form, request.user)
-            messages.success(request, "Saved.")
+            messages.success(request, f"{ACTION_DONE[action]}: {app.reference}")
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
             errors = _errors(form, exc)

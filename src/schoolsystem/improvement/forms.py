@@ -483,13 +483,17 @@ class PublishForm(GovukMessages, forms.Form):
                 self.add_error(f"redaction_{i}_withheld", f"Say what is withheld in redaction {i}.")
             if not reason:
                 self.add_error(f"redaction_{i}_reason", f"Give the reason it is withheld in redaction {i}.")
-            if field in REDACTABLE_FIELDS and self.decision is not None:
-                if rules.passage_missing(getattr(self.decision, field), passage):
-                    self.add_error(
-                        f"redaction_{i}_passage",
-                        f"The exact words to withhold in redaction {i} are not in the "
-                        f"{REDACTABLE_FIELDS[field].lower()}: copy them from it",
-                    )
+            decision = self.decision
+            if (
+                field in REDACTABLE_FIELDS
+                and decision
+                and rules.passage_missing(getattr(decision, field), passage)
+            ):
+                self.add_error(
+                    f"redaction_{i}_passage",
+                    f"The exact words to withhold in redaction {i} are not in the "
+                    f"{REDACTABLE_FIELDS[field].lower()}: copy them from it",
+                )
             redactions.append({"field": field, "withheld": withheld, "reason": reason, "passage": passage})
         data["redactions"] = redactions
         return data
