@@ -167,9 +167,10 @@ def test_withheld_text_never_leaks(client, published):
     assert "0 decisions" in client.get(reverse("decisions:register"), {"q": "4471"}).content.decode()
 
 
-def test_register_filters(client, published, school_b, officer_b):
+def test_register_filters(client, published, school_b, make_user):
+    regional_b = make_user("regional_officer", scope_region="South East")  # academy orders are the region's
     other = services.decision_create(
-        by=officer_b,
+        by=regional_b,
         subject="IEB for Damson",
         decision_type="academy_order",
         establishment=school_b,
@@ -179,7 +180,7 @@ def test_register_filters(client, published, school_b, officer_b):
         criteria=["Safety"],
         rationale="r",
     )
-    services.decision_publish(by=officer_b, decision=other)
+    services.decision_publish(by=regional_b, decision=other)
     ids = lambda params: {d["id"] for d in client.get("/api/v1/decisions/", params).json()["results"]}  # noqa: E731
     assert ids({}) == {published.pk, other.pk}
     assert ids({"la": "902"}) == {other.pk}
@@ -472,6 +473,9 @@ def test_the_publish_page_takes_a_passage(client, decision, officer):
     [
         ("officer", "intervention", True),
         ("regional", "academy_order", True),
+        ("officer", "academy_order", False),
+        ("officer", "academy_order_revocation", False),
+        ("regional", "academy_order_revocation", True),
         ("officer", "accreditation", False),
         ("decision_maker", "accreditation", True),
         ("decision_maker", "intervention", False),

@@ -215,3 +215,21 @@ def test_a_step_the_case_state_does_not_allow_says_why_instead_of_a_form(client,
     assert client.post(url, {"grounds": ["standards"]}).status_code == 409
     case.refresh_from_db()
     assert case.state == CaseState.IDENTIFIED and case.warning_notice_issued_on is None
+
+
+def test_an_academy_order_decision_is_published_by_the_region_not_the_la(
+    client, inadequate_a, officer, regional
+):
+    """Found in review: the LA officer's 'What is due' asked them to publish the regional officer's academy-order
+    decision, and they could."""
+    case = _academy_order_case(inadequate_a, officer, regional)
+    decision = case.academy_order.decision
+    assert decision.decision_type == "academy_order" and decision.status == "draft"
+    due = lambda user: [t.label for t in selectors.tasks_for_user(user) if t.kind == "decision"]  # noqa: E731
+    assert not any(decision.reference in label for label in due(officer))
+    assert any(decision.reference in label for label in due(regional))
+    with pytest.raises(PermissionDenied):
+        services.decision_publish(by=officer, decision=decision)
+    services.decision_publish(by=regional, decision=decision)
+    decision.refresh_from_db()
+    assert decision.status == "published" and decision.published_by == regional

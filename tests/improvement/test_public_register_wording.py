@@ -92,13 +92,13 @@ def test_the_type_filter_offers_every_type_the_register_holds_before_any_is_publ
     assert '<option value="academy_order">Academy order</option>' in response.content.decode()
 
 
-def test_filtering_by_academy_order_finds_academy_orders(school_a, officer):
+def test_filtering_by_academy_order_finds_academy_orders(school_a, officer, regional):
     order = _decision(
-        officer, school_a, decision_type="academy_order", subject="Academy order for Alder Primary"
+        regional, school_a, decision_type="academy_order", subject="Academy order for Alder Primary"
     )
     other = _decision(officer, school_a)
-    for d in (order, other):
-        services.decision_publish(by=officer, decision=d)
+    services.decision_publish(by=regional, decision=order)
+    services.decision_publish(by=officer, decision=other)
     response = Client().get(reverse("decisions:register"), {"decision_type": "academy_order"})
     assert response.status_code == 200
     assert [d.pk for d, _ in response.context["rows"]] == [order.pk]

@@ -26,6 +26,7 @@ from schoolsystem.improvement.constants import (
     CaseState,
     ConsultationOutcome,
     DecisionStatus,
+    DecisionType,
     InterventionOption,
     SupportState,
     action_role_refusal,
@@ -750,9 +751,13 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
             consultation.case_id,
         )
     if can_change_casework(user):
+        from schoolsystem.improvement.services.decisions import can_record_decision
+
         types = ContentType.objects.get_for_models(Case, AcademyOrder)
+        # Only the drafts this user publishes: an academy order is the regional officer's, not the LA's.
+        publishes = [t for t in DecisionType.values if can_record_decision(user, t)]
         for decision in decisions_for_user(user).filter(
-            status=DecisionStatus.DRAFT, source_type__in=list(types.values())
+            status=DecisionStatus.DRAFT, source_type__in=list(types.values()), decision_type__in=publishes
         ):
             add(
                 decision.decided_on,

@@ -27,6 +27,10 @@ from schoolsystem.improvement.models import Decision
 # officer for academies and academy orders). The decision maker (Secretary of State) records accreditation decisions.
 DECISION_TYPE_ROLES: dict[str, frozenset[str]] = {
     DecisionType.ACCREDITATION: frozenset({Role.DECISION_MAKER}),
+    # An academy order and its revocation are the regional officer's (for the Secretary of State: seed 003), so
+    # they record, publish and attach minutes to them; the local authority sees them, but does not publish them.
+    DecisionType.ACADEMY_ORDER: frozenset({Role.REGIONAL_OFFICER}),
+    DecisionType.ACADEMY_ORDER_REVOCATION: frozenset({Role.REGIONAL_OFFICER}),
 }
 
 
