@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -126,7 +127,11 @@ def test_vectorised_field_count_agrees_with_the_csv_module(rows, ending, trailin
     if not trailing:
         text = text.rstrip("\r\n") or text
     width = len(rows[0])
-    assert _field_counts_match(text.encode("utf-8"), width) == csv_widths_match(text, width)
+    fast, slow = _field_counts_match(text.encode("utf-8"), width), csv_widths_match(text, width)
+    if fast != slow:
+        # The fast count defers (False: "ask the csv module") on a carriage return standing alone outside quotes,
+        # which csv.writer leaves unquoted when rows end in "\n" (hypothesis found rows=[["\r\r"]]).
+        assert not fast and re.search("\r(?!\n)", text), (text, fast, slow)
 
 
 @settings(max_examples=300, deadline=None)
