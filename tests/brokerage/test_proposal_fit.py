@@ -26,6 +26,10 @@ def test_proposal_page_breaks_the_fit_down_and_links_to_the_shortlist(client, ar
     p = planned_without_shortlists(area, officer)
     fit = selectors.proposal_fit(p)
     assert abs(sum(part.points for part in fit.parts) - p.fit) < 0.1  # the parts make up the fit
+    # The school lists no preferences (an academy-order round): that part is not counted, nor shown, and the
+    # weights shown make up 100%.
+    assert "The school's preference" not in [part.label for part in fit.parts]
+    assert abs(sum(part.share_percent for part in fit.parts) - 100) < 1e-6
     assert {c.name for c in fit.considered} == {"Oak Trust", "Ash Trust", "Diocesan Trust"}
     assert [c.fit for c in fit.considered] == sorted((c.fit for c in fit.considered), reverse=True)
     assert [c.name for c in fit.considered if c.proposed] == [p.partner_name]

@@ -596,16 +596,20 @@ def proposal_fit(proposal: Proposal, limit: int = 5) -> ProposalFit:
     parts: tuple[FitPart, ...] = ()
     for key, _name, _fit, _km, _rank, components in rows:
         if key == proposal.partner_key:
+            # The school's own weights (the engine leaves out a preference the school did not state): a part
+            # that does not count is not shown.
+            total = sum(float(_get(c, "weight")) for c in components) or weights.total
             parts = tuple(
                 FitPart(
                     label=capitalise(
                         WEIGHT_LABELS.get(_get(c, "name"), str(_get(c, "name")).replace("_", " "))
                     ),
                     value=float(_get(c, "value")),
-                    share=float(_get(c, "weight")) / weights.total if weights.total else 0.0,
+                    share=float(_get(c, "weight")) / total if total else 0.0,
                     points=float(_get(c, "points")),
                 )
                 for c in components
+                if float(_get(c, "weight")) > 0
             )
     shown = list(rows[:limit])
     if not any(r[0] == proposal.partner_key for r in shown):

@@ -175,5 +175,5 @@ def test_edges_are_the_pairs_a_check_of_every_pair_finds(instance):
     assert edges.distance_km.tolist() == nearest.ravel()[ok].tolist()
     assert (
         edges.fit.tolist()
-        == problem.fit(problem.components(s_all[ok], p_all[ok], nearest.ravel()[ok])).tolist()
+        == problem.fit(problem.components(s_all[ok], p_all[ok], nearest.ravel()[ok]), s_all[ok]).tolist()
     )

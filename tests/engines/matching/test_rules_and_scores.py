@@ -127,9 +127,34 @@ def test_fit_components_exact_numbers():
     assert values["needs"] == 0.5  # one of two needs
     assert values["headroom"] == 1.0
     assert values["preference"] == 0.0
-    expected = 100 * (0.3 * 0.7 + 0.25 * 0.8 + 0.1 * 1 + 0.1 * 0.5 + 0.1 * 0.5 + 0.05 * 1 + 0) / 1.0
+    # The school lists no preferences: the preference weight (0.1) is left out, so the fit is out of 100 (0.9).
+    expected = 100 * (0.3 * 0.7 + 0.25 * 0.8 + 0.1 * 1 + 0.1 * 0.5 + 0.1 * 0.5 + 0.05 * 1) / 0.9
     assert cand.fit == pytest.approx(expected, abs=0.01)
+    assert {c.name: c.weight for c in cand.components}["preference"] == 0.0
     assert sum(c.points for c in cand.components) == pytest.approx(cand.fit, abs=0.05)
+
+
+def test_a_school_with_preferences_is_scored_on_them_out_of_every_weight():
+    s = school(pupils=400, needs=("finance", "send"), preferences=("t",))
+    p = partner(
+        track_record=0.8, typical_pupils=200, capacity=5, expertise=("finance",), max_distance_km=10.0
+    )
+    cand = Problem([s], [p]).shortlist(0).ranked[0]
+    expected = 100 * (0.3 * 0.7 + 0.25 * 0.8 + 0.1 * 1 + 0.1 * 0.5 + 0.1 * 0.5 + 0.05 * 1 + 0.1 * 1) / 1.0
+    assert cand.fit == pytest.approx(expected, abs=0.01)
+    assert {c.name: c.weight for c in cand.components}["preference"] == 0.1
+
+
+@pytest.mark.parametrize("preferences", [(), ("t",)])
+def test_the_best_partner_scores_100_whether_or_not_the_school_lists_preferences(preferences):
+    """Found in review: with no preferences listed, a fit 'out of 100' could reach only 90."""
+    here = (100_000, 100_000)
+    s = school(pupils=400, needs=("finance", "send"), preferences=preferences)
+    p = partner(
+        locations=(here,), capacity=5, track_record=1.0, typical_pupils=400, expertise=("finance", "send")
+    )
+    assert Problem([s], [p]).shortlist(0).ranked[0].fit == pytest.approx(100.0, abs=0.01)
+    assert Problem([s], [p]).edges().fit.tolist() == pytest.approx([100.0], abs=0.01)
 
 
 def test_unknown_track_record_is_neutral():

@@ -357,8 +357,10 @@ class Problem:
             "preference": preference,
         }
 
-    def fit(self, comps: dict[str, np.ndarray]) -> np.ndarray:
-        """100 * sum(weight * component) / sum(weights), summed in the order of `Weights.COMPONENTS`."""
+    def fit(self, comps: dict[str, np.ndarray], s: np.ndarray) -> np.ndarray:
+        """100 * sum(weight * component) / sum(weights), summed in the order of `Weights.COMPONENTS`, for the pairs
+        of schools `s`. A school that lists no preferences has no preference to score: that weight is left out of
+        its sum (`weights_for`), so its fits are out of 100 like everyone's, not out of 100 less that weight."""
         w = self.weights
         first, *rest = w.COMPONENTS
         total = getattr(w, first) * np.asarray(comps[first], dtype=np.float64)
@@ -366,8 +368,21 @@ class Problem:
         for c in rest:
             total += np.multiply(getattr(w, c), comps[c], out=term)
         total *= 100.0
-        total /= w.total
+        if w.preference and not self.s_has_prefs.all():
+            denominator = np.where(self.s_has_prefs[s], w.total, w.total - w.preference)
+            np.divide(total, denominator, out=total, where=denominator > 0)
+            total[denominator <= 0] = 0.0
+        else:
+            total /= w.total
         return total
+
+    def weights_for(self, i: int) -> dict[str, float]:
+        """The weight of each fit component for school i: the round's, without the preference weight when the
+        school lists no preferences (`fit`)."""
+        weights = self.weights.as_dict()
+        if not self.s_has_prefs[i]:
+            weights["preference"] = 0.0
+        return weights
 
     # ----- distances ----------------------------------------------------------------------------------------
     def _distances_within(self, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -478,7 +493,7 @@ class Problem:
         for mask in failed.values():
             ok &= ~mask
         s, p, d = s[ok], p[ok], d[ok]
-        fit = self.fit(self.components(s, p, d))
+        fit = self.fit(self.components(s, p, d), s)
         return EdgeSet(
             s.astype(np.int64, copy=False),
             p.astype(np.int64, copy=False),
@@ -504,10 +519,12 @@ class Problem:
         for mask in failed.values():
             bad |= mask
         ok = np.flatnonzero(~bad)
-        comps = self.components(np.full(len(ok), i), ok, dist[ok])
-        fit = self.fit(comps)
+        schools = np.full(len(ok), i)
+        comps = self.components(schools, ok, dist[ok])
+        fit = self.fit(comps, schools)
         order = np.lexsort((ok, -fit))
-        w = self.weights
+        weights = self.weights_for(i)
+        total = sum(weights.values()) or 1.0
         ranked = []
         for rank, k in enumerate(order[: limit if limit else None], start=1):
             j = int(ok[k])
@@ -515,10 +532,10 @@ class Problem:
                 Component(
                     name=c,
                     value=round(float(comps[c][k]), 4),
-                    weight=float(getattr(w, c)),
-                    points=round(100.0 * float(getattr(w, c)) * float(comps[c][k]) / w.total, 2),
+                    weight=weights[c],
+                    points=round(100.0 * weights[c] * float(comps[c][k]) / total, 2),
                 )
-                for c in w.COMPONENTS
+                for c in self.weights.COMPONENTS
             )
             ranked.append(
                 ScoredCandidate(
