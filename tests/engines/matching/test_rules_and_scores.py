@@ -237,3 +237,12 @@ def test_other_records_of_the_current_trust_are_excluded_like_the_trust_itself()
         == 2
     )
     assert len(Problem([school(current_partner_id="trust")], partners).edges().school) == 2
+
+
+def test_only_a_preference_weight_scores_a_school_without_preferences_zero_not_nan():
+    w = Weights.from_dict(dict.fromkeys(Weights.COMPONENTS, 0) | {"preference": 1.0})
+    mixed = [school(id="a"), school(id="b", preferences=("t",))]
+    problem = Problem(mixed, [partner(capacity=5)], weights=w)
+    edges = problem.edges()
+    assert dict(zip(edges.school.tolist(), edges.fit.tolist(), strict=True)) == {0: 0.0, 1: 100.0}
+    assert Problem([school()], [partner()], weights=w).edges().fit.tolist() == [0.0]
