@@ -127,7 +127,8 @@ class Weights:
     size: 1 when the school is the partner's typical size, 0 at `size_ratio_zero` times larger or smaller.
     needs: share of the school's needs the partner has expertise in (0.5 when the school lists none).
     headroom: the partner's spare capacity, 1 at `headroom_full` schools or more.
-    preference: 1 for the school's first choice, falling by rank; 0 when not listed.
+    preference: 1 for the school's first choice, falling by rank; 0 when not listed. A school that lists no
+    preferences is scored without this weight (its fit is out of the other weights), so every fit is out of 100.
     """
 
     distance: float = 0.30
