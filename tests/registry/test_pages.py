@@ -182,7 +182,7 @@ def test_school_search_csv_exports_every_matching_row_with_the_same_filters(clie
     response = client.get(reverse("registry:school-search"), {"q": "academy", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     today = timezone.localdate().isoformat()
-    assert response["Content-Disposition"] == f'attachment; filename="schools-surrey-{today}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="schools-surrey-academy-{today}.csv"'
     rows = csv_rows(response)
     assert rows[0][:3] == ["URN", "Name", "LA code"]
     assert sorted(r[0] for r in rows[1:]) == ["140001", "140002"]

@@ -74,6 +74,8 @@ def test_csv_file_names_say_what_and_when(client, officer):
     client.force_login(officer)
     today = timezone.localdate().isoformat()
     response = client.get(reverse("registry:school-search"), {"q": "St Marys", "format": "csv"})
+    assert response["Content-Disposition"] == f'attachment; filename="schools-surrey-st-marys-{today}.csv"'
+    response = client.get(reverse("registry:school-search"), {"format": "csv"})
     assert response["Content-Disposition"] == f'attachment; filename="schools-surrey-{today}.csv"'
     response = client.get(reverse("registry:school-search"), {"status": "any", "format": "csv"})
     assert response["Content-Disposition"] == f'attachment; filename="schools-surrey-any-status-{today}.csv"'

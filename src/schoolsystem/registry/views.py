@@ -86,10 +86,12 @@ def _area_context(request):
 
 def _csv_name(*parts: str, filters: selectors.SearchFilters | None = None) -> str:
     """A download's file name that says what it holds and when: "schools-surrey-2026-12-05.csv",
-    "schools-surrey-any-status-2026-12-05.csv"."""
+    "schools-surrey-park-primary-any-status-2026-12-05.csv" (the search text, type, phase and status asked for)."""
     words = [*parts]
-    if filters is not None and filters.status:
-        words.append("any-status" if filters.status == selectors.ANY_STATUS else filters.status)
+    if filters is not None:
+        words += [filters.q[:40], filters.type_name, filters.phase]
+        if filters.status:
+            words.append("any-status" if filters.status == selectors.ANY_STATUS else filters.status)
     return "-".join([*(slugify(w) for w in words if w), timezone.localdate().isoformat()]) + ".csv"
 
 
