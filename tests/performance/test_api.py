@@ -52,3 +52,44 @@ def test_scorecard_api(client, two_las, make_user):
     client.force_login(make_user("trust_leader", scope_group=trust))
     card = client.get(f"/api/v1/performance/scorecards/{trust.pk}/").json()
     assert card["members"] == 1 and card["sections"][0]["all"][0]["schools"] == 1
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [({"urn": "abc"}, "urn"), ({"year": "2019"}, "year"), ({"key_stage": "ks9"}, "key_stage"),
+     ({"level": "planet"}, "level"), ({"la_code": "Surrey"}, "la_code")],
+)  # fmt: skip
+def test_indicator_filters_refuse_bad_values_naming_them(client, two_las, make_user, params, field):
+    """Found in review: urn=abc was a 500 (an HTML page); year=abc and key_stage=ks9 silently listed nothing."""
+    client.force_login(make_user("public"))
+    response = client.get("/api/v1/performance/indicators/", params)
+    assert response.status_code == 400 and response.headers["Content-Type"].startswith("application/json")
+    assert field in response.json()
+    ok = client.get(
+        "/api/v1/performance/indicators/", {"key_stage": "ks2", "year": "2018-2019", "la_code": "111"}
+    )
+    assert ok.json()["count"] == 2
+
+
+def test_risk_results_refuse_an_unknown_concern_and_carry_their_id(client, two_las, make_user):
+    a, b, sa, sb = two_las
+    client.force_login(make_user("la_officer", scope_la=a))
+    response = client.get("/api/v1/performance/risk-results/", {"concern": "bogus"})
+    assert response.status_code == 400 and "concern" in response.json()
+    [row] = client.get("/api/v1/performance/risk-results/", {"concern": "elevated"}).json()["results"]
+    assert client.get(f"/api/v1/performance/risk-results/{row['id']}/").json()["urn"] == 100001
+
+
+def test_the_at_risk_phase_filter_not_applicable_finds_special_schools_with_a_blank_phase(
+    client, two_las, make_user
+):
+    """GIAS's 'Not applicable' is stored blank by the importer: the filter found nothing (found in review)."""
+    from django.urls import reverse
+
+    a, b, sa, sb = two_las
+    Establishment.objects.filter(pk=sa.pk).update(phase="", type_name="Community special school")
+    client.force_login(make_user("la_officer", scope_la=a))
+    page = client.get(reverse("performance:at-risk"), {"concern": "all", "phase": "Not applicable"})
+    assert [r.establishment.urn for r in page.context["page"].object_list] == [100001]
+    page = client.get(reverse("performance:at-risk"), {"concern": "all", "phase": "Primary"})
+    assert list(page.context["page"].object_list) == []

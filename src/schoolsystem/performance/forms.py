@@ -4,6 +4,9 @@ from django.utils import timezone
 from schoolsystem.core.forms import DateField, GovukMessages
 from schoolsystem.performance.constants import ConcernLevel, SoftIntelligenceKind
 
+# GIAS writes "Not applicable" for special schools and others; an import may leave it blank. The filter takes both.
+NO_PHASE = "Not applicable"
+
 
 class AtRiskFilterForm(GovukMessages, forms.Form):
     concern = forms.ChoiceField(
@@ -34,7 +37,9 @@ class AtRiskFilterForm(GovukMessages, forms.Form):
             ("All-through", "All-through"),
             ("Middle deemed primary", "Middle deemed primary"),
             ("Middle deemed secondary", "Middle deemed secondary"),
-            ("Not applicable", "Not applicable (special and others)"),
+            ("Nursery", "Nursery"),
+            ("16 plus", "16 plus"),
+            (NO_PHASE, "Not applicable (special and others)"),
         ],
     )
     monitored = forms.ChoiceField(

@@ -383,7 +383,9 @@ def at_risk_for_user(
         qs = qs.filter(establishment__type_group__in=academy_groups)
     elif kind == "maintained":
         qs = qs.exclude(establishment__type_group__in=academy_groups)
-    if phase:
+    if phase == "Not applicable":  # GIAS's word for special schools and others; a blank phase is the same
+        qs = qs.filter(establishment__phase__in=["Not applicable", ""])
+    elif phase:
         qs = qs.filter(establishment__phase=phase)
     if monitored == "yes":
         qs = qs.filter(monitored=True)
