@@ -394,3 +394,23 @@ def test_risk_screen_tells_a_school_leader_it_covers_their_school_not_an_area(cl
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(client, db):
+    """Found in review: a parent following an old link could not tell the school had closed."""
+    la = LocalAuthority.objects.create(code="936", name="Surrey", region_name="South East")
+    old = _school(la, 124935, "Wyke Primary School", type_name="Community school", status="closed",
+                  closed_on=date(2018, 2, 28), close_reason="Academy converter")  # fmt: skip
+    new = _school(la, WYKE, "Wyke Primary Academy")
+    EstablishmentLink.objects.create(urn=WYKE, linked_urn=old.urn, link_type="Predecessor")
+    html = client.get(reverse("performance:report-card", args=[old.urn])).content.decode()
+    notice = re.search(r'<div class="govuk-warning-text" id="closed-school">(.*?)</div>', html, re.S).group(1)
+    assert "it closed on 28 February 2018 (Academy converter)" in notice
+    assert (
+        f'href="{reverse("performance:report-card", args=[new.urn])}">Wyke Primary Academy (URN {WYKE})'
+        in notice
+    )
+    assert (
+        'id="closed-school"'
+        not in client.get(reverse("performance:report-card", args=[WYKE])).content.decode()
+    )

@@ -26,6 +26,7 @@ from schoolsystem.performance.models import (
     RuleSet,
     SoftIntelligence,
 )
+from schoolsystem.registry.constants import OPEN_STATUSES
 from schoolsystem.registry.models import Establishment, EstablishmentLink
 
 PRIMARY_PHASES = {"Primary", "Middle deemed primary", "Infant", "Junior"}
@@ -61,6 +62,20 @@ def establishment_public(urn: int) -> Establishment:
         return Establishment.objects.select_related("la").get(urn=urn)
     except Establishment.DoesNotExist as exc:
         raise NotFound(f"No school with URN {urn}.") from exc
+
+
+def open_successor(school: Establishment) -> Establishment | None:
+    """The nearest later URN of a closed school that is open (an academy conversion reopens a school under a new
+    URN): where its current report card is. None for an open school, or when GIAS links none."""
+    if school.is_open:
+        return None
+    from schoolsystem.registry.selectors import history_chain  # follows GIAS's links in both directions
+
+    later = [
+        s.urn for s in sorted(history_chain(school), key=lambda s: s.distance) if s.relation == "successor"
+    ]
+    found = {e.urn: e for e in Establishment.objects.filter(urn__in=later, status__in=OPEN_STATUSES)}
+    return next((found[u] for u in later if u in found), None)
 
 
 def can_record_intelligence(user) -> bool:

@@ -250,7 +250,11 @@ def report_card(request, urn: int):
     except NotFound as exc:
         return _deny(exc)
     card = rc.build(school)
-    return render(request, "performance/report_card.html", {"school": school, "card": card})
+    return render(
+        request,
+        "performance/report_card.html",
+        {"school": school, "card": card, "successor": selectors.open_successor(school)},
+    )
 
 
 def report_card_pdf(request, urn: int):
