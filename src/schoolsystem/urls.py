@@ -35,3 +35,5 @@ urlpatterns = [
     path("accredited-providers/", include("schoolsystem.accreditation.public_urls")),
     path("", include("schoolsystem.registry.urls")),
 ]
+
+handler404 = "schoolsystem.core.api.not_found"

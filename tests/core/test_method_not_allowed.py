@@ -23,3 +23,12 @@ def test_the_api_answers_a_wrong_method_in_json(client, make_user):
     assert response.status_code == 405
     assert response.headers["Content-Type"].startswith("application/json")
     assert "cannot be opened directly" not in response.content.decode()
+
+
+def test_an_api_address_no_route_matches_answers_json_and_a_page_address_the_page(client, make_user):
+    """Found in review: /api/v1/establishments/abc/ answered the HTML 'Page not found'."""
+    client.force_login(make_user("public"))
+    response = client.get("/api/v1/establishments/abc/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found.", "code": "not_found"}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "<title>Page not found" in page.content.decode()

@@ -103,3 +103,14 @@ class IsOfficer(permissions.BasePermission):
             and user.is_authenticated
             and (user.is_superuser or user.is_staff or user.role in OFFICER_ROLES)
         )
+
+
+def not_found(request, exception=None):
+    """Django's 404 for an address no route matches (handler404): JSON under /api/, as the API's own 404s are
+    (`/api/v1/establishments/abc/` was the HTML "Page not found"), the service's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
