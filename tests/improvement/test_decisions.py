@@ -532,3 +532,14 @@ def test_a_decision_published_in_full_says_so(client, decision, officer):
     client.force_login(officer)
     page = client.get(reverse("improvement:decision-manage", args=[decision.pk])).content.decode()
     assert "None: the decision was published in full." in page
+
+
+def test_a_filter_that_is_not_valid_lists_and_exports_nothing(client, published):
+    """Found in review: 31 February showed its error, but the page and its CSV link gave every decision."""
+    bad = {"decided_from_day": "31", "decided_from_month": "2", "decided_from_year": "2026"}
+    page = client.get(reverse("decisions:register"), bad)
+    assert page.status_code == 400 and page.context["page"].paginator.count == 0
+    assert "Download these decisions as CSV" not in page.content.decode()
+    export = client.get(reverse("decisions:export"), bad)
+    assert export.status_code == 400 and export["Content-Type"].startswith("text/html")
+    assert published.reference in client.get(reverse("decisions:export")).getvalue().decode()

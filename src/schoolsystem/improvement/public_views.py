@@ -27,6 +27,10 @@ def _search(request):
             decided_from=cd["decided_from"],
             decided_to=cd["decided_to"],
         )
+    elif (
+        form.is_bound
+    ):  # a filter that is not valid: the page says so and lists nothing, rather than everything
+        qs = selectors.published_decisions().none()
     else:
         qs = selectors.published_decisions()
     return form, qs
@@ -102,8 +106,11 @@ def _outcome_words(d) -> str:
 
 
 def export(request):
-    """The register as CSV (UTF-8 with a byte-order mark so spreadsheets open accented names correctly)."""
-    _, qs = _search(request)
+    """The register as CSV (UTF-8 with a byte-order mark so spreadsheets open accented names correctly). With a
+    filter that is not valid, the register page with its error (an export of everything was not what was asked)."""
+    form, qs = _search(request)
+    if form.errors:
+        return register(request)
 
     def rows():
         for d in qs[:5000]:
