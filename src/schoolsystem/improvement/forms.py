@@ -453,7 +453,12 @@ class PublishForm(GovukMessages, forms.Form):
                     "invalid_choice": f"Select the field to redact in redaction {i} from the list"
                 },
             )
-            self.fields[f"redaction_{i}_withheld"] = forms.CharField(label="What is withheld", required=False)
+            self.fields[f"redaction_{i}_withheld"] = forms.CharField(
+                label="What is withheld",
+                required=False,
+                help_text="Published: say what kind of information it is, not the information itself, for example "
+                "'Personal information about a pupil'.",
+            )
             self.fields[f"redaction_{i}_reason"] = forms.CharField(label="Why it is withheld", required=False)
             self.fields[f"redaction_{i}_passage"] = forms.CharField(
                 label="The exact words to withhold (optional)",
