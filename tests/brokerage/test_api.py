@@ -91,14 +91,16 @@ def test_api_scope_other_la_and_other_trust(api, officer, area, make_user):
     stranger = make_user("la_officer", scope_la=area["other"])
     api.force_authenticate(stranger)
     assert api.get(f"/api/v1/brokerage/rounds/{r.pk}/").status_code == 404
-    assert api.get("/api/v1/brokerage/rounds/").json() == []
+    assert api.get("/api/v1/brokerage/rounds/").json()["results"] == []
     assert api.get(f"/api/v1/brokerage/schools/{area['needy'].urn}/shortlist/").status_code == 404
     assert api.post(f"/api/v1/brokerage/rounds/{r.pk}/plan/").status_code == 404
     other_group = area["ash"] if prop.group == area["oak"] else area["oak"]
     api.force_authenticate(make_user("trust_leader", scope_group=other_group))
     assert api.get(f"/api/v1/brokerage/proposals/{prop.pk}/").status_code == 404
-    assert api.get("/api/v1/brokerage/proposals/").json() == []
+    assert api.get("/api/v1/brokerage/proposals/").json()["results"] == []
     api.force_authenticate(make_user("trust_leader", scope_group=prop.group))
+    listed = api.get("/api/v1/brokerage/proposals/").json()  # paginated like every list (it was a bare array)
+    assert listed["count"] == 1 and [p["id"] for p in listed["results"]] == [prop.pk]
     assert api.get(f"/api/v1/brokerage/proposals/{prop.pk}/").status_code == 200
 
 

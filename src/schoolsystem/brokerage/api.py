@@ -6,7 +6,7 @@ from dataclasses import asdict
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -115,10 +115,19 @@ def _round_detail(r: Round) -> dict:
     return {**RoundSerializer(r).data, "schools": schools, "plan": proposals}
 
 
-class RoundListView(APIView):
-    @extend_schema(operation_id="brokerage_rounds_list", responses=RoundSerializer(many=True))
-    def get(self, request):
-        return Response(RoundSerializer(selectors.rounds_for_user(request.user), many=True).data)
+class RoundListView(generics.ListAPIView):
+    """The rounds the user may see, paginated like every list of the API (it was a bare array)."""
+
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Round.objects.none()
+        return selectors.rounds_for_user(self.request.user).order_by("-id")  # newest first, a stable order
+
+    @extend_schema(operation_id="brokerage_rounds_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="brokerage_rounds_create",
@@ -206,10 +215,19 @@ class SchoolShortlistView(APIView):
         return Response(asdict(sl))
 
 
-class ProposalListView(APIView):
-    @extend_schema(operation_id="brokerage_proposals_list", responses=ProposalSerializer(many=True))
-    def get(self, request):
-        return Response(ProposalSerializer(selectors.proposals_for_user(request.user), many=True).data)
+class ProposalListView(generics.ListAPIView):
+    """The proposals the user may see (an officer's rounds; a trust leader's own trust), paginated."""
+
+    serializer_class = ProposalSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Proposal.objects.none()
+        return selectors.proposals_for_user(self.request.user).order_by("-round_id", "id")
+
+    @extend_schema(operation_id="brokerage_proposals_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class CheckSerializer(serializers.Serializer):
