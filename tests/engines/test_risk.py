@@ -179,3 +179,17 @@ def test_a_version_1_rule_set_without_attendance_screens_as_it_did():
     out = run(school, rules=old).iloc[0]
     assert out["attendance_flag"] == 0 and out["concern"] == run(_primary(), rules=old).iloc[0]["concern"]
     assert run(school).iloc[0]["attendance_flag"] == 2  # the current rule set sees it
+
+
+def test_the_concern_levels_are_said_in_words_from_the_rule_set():
+    """Found in review: a school was High with 1 major flag and another Medium with 1 major and 3 minor, and no page
+    said why (a major Ofsted or floor flag is decisive)."""
+    from schoolsystem.engines.risk import DEFAULT_RULES, concern_rule_words
+
+    assert concern_rule_words(DEFAULT_RULES) == [
+        "High: 2 or more major flags, or a major flag on Latest Ofsted outcome or Floor standard",
+        "Medium: a major flag, or 3 or more minor flags",
+        "Low: a minor flag",
+    ]
+    changed = {**DEFAULT_RULES, "concern": {**DEFAULT_RULES["concern"], "decisive": [], "high_majors": 3}}
+    assert concern_rule_words(changed)[0] == "High: 3 or more major flags"

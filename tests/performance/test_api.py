@@ -93,3 +93,14 @@ def test_the_at_risk_phase_filter_not_applicable_finds_special_schools_with_a_bl
     assert [r.establishment.urn for r in page.context["page"].object_list] == [100001]
     page = client.get(reverse("performance:at-risk"), {"concern": "all", "phase": "Primary"})
     assert list(page.context["page"].object_list) == []
+
+
+def test_the_risk_pages_say_how_the_concern_level_is_set(client, two_las, make_user):
+    from django.urls import reverse
+
+    a, b, sa, sb = two_las
+    client.force_login(make_user("la_officer", scope_la=a))
+    rule = "High: 2 or more major flags, or a major flag on Latest Ofsted outcome or Floor standard"
+    for url in (reverse("performance:at-risk"), reverse("performance:school-risk", args=[sa.urn])):
+        page = client.get(url).content.decode()
+        assert "How the concern level is set" in page and rule in page, url

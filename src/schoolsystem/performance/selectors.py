@@ -351,6 +351,14 @@ def soft_kinds_words(kinds: Counter[str]) -> str:
 # --- risk screen results --------------------------------------------------------------------------------------
 
 
+def concern_rules_words(rule_set: RuleSet | None = None) -> list[str]:
+    """How the concern levels of `rule_set` (default: the active one, else the defaults) are set, in words."""
+    from schoolsystem.engines.risk import concern_rule_words
+
+    rule_set = rule_set or RuleSet.objects.filter(is_active=True).first()
+    return concern_rule_words(rule_set.thresholds if rule_set else DEFAULT_RULES)
+
+
 def active_rule_set() -> RuleSet:
     rule_set = RuleSet.objects.filter(is_active=True).first()
     if rule_set is None:

@@ -161,6 +161,7 @@ def at_risk(request):
             # Why the list is empty: nothing screened yet, or nothing matching (one more query, only then).
             "screened": selectors.at_risk_for_user(request.user).count() if not page.paginator.count else 0,
             "csv_query": query.urlencode(),
+            "concern_rules": selectors.concern_rules_words(),
             # Say whose schools are screened (a school leader's scope is their one school, not an area), and name
             # the wider Concern options by their own labels.
             "scope_words": schools_in_scope_words(request.user),
@@ -226,6 +227,7 @@ def school_risk(request, urn: int):
             "case_url": f"{case_url}{urn}" if (case_url := _case_url(request.user)) else None,
             "open_case": _open_cases(request.user, [urn]).get(urn),
             "academy_route": _academy_route(request.user, school),
+            "concern_rules": selectors.concern_rules_words(result.rule_set if result else None),
         },
     )
 

@@ -347,6 +347,25 @@ def screen(
     return result
 
 
+def concern_rule_words(rules: Mapping[str, Any] | None = None) -> list[str]:
+    """How a rule set's concern levels are set, one sentence per level (high first), for the pages that show
+    them: e.g. "High: 2 or more major flags, or a major flag on Latest Ofsted outcome or Floor standard"."""
+    c = (rules or DEFAULT_RULES)["concern"]
+
+    def flags(n: int, kind: str) -> str:
+        return f"{n} or more {kind} flags" if n > 1 else f"a {kind} flag"
+
+    decisive = [METRIC_LABELS.get(m, m) for m in c.get("decisive", [])]
+    high = flags(c["high_majors"], "major")
+    if decisive:
+        high += f", or a major flag on {' or '.join(decisive)}"
+    return [
+        f"High: {high}",
+        f"Medium: {flags(c['medium_majors'], 'major')}, or {flags(c['medium_minors'], 'minor')}",
+        f"Low: {flags(c['low_minors'], 'minor')}",
+    ]
+
+
 def flags_of(row: Mapping[str, Any]) -> list[dict[str, str]]:
     """One screened row -> [{"metric", "label", "flag", "reason"}] in metric order (for storing and showing)."""
     return [
