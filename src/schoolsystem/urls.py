@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -24,7 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("schoolsystem.accounts.urls")),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The schema is the same for every caller and costs 0.4-1 s to build: built once an hour per process.
+    path("api/schema/", cache_page(60 * 60)(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("performance/", include("schoolsystem.performance.urls")),
     path("improvement/", include("schoolsystem.improvement.urls")),

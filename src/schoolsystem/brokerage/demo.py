@@ -313,7 +313,9 @@ def load(ctx) -> None:
                 p,
                 regional,
                 outcome=outcome,
-                reasons="Decided on the published criteria after due diligence.",
+                reasons="The move meets the published criteria, and due diligence raised no concern."
+                if outcome == "approved"
+                else "The board wants the trust's updated finance plan before it decides.",
             )
         ctx.log(f"brokerage: {r3.reference} re-brokerage, {len(cases)} cases")
 
