@@ -105,3 +105,16 @@ def test_the_web_server_imports_matplotlib_at_start_up_not_in_the_first_request(
     check = "import sys, schoolsystem.wsgi; print('matplotlib.figure' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=dict(os.environ))
     assert out.stdout.strip() == "True", out.stderr[-2000:]
+
+
+def test_a_long_axis_label_is_wrapped_onto_lines_that_fit():
+    """Found in review: 'KS2 reading progress score (0 = national avera…' was cut off."""
+    chart = line_chart(
+        {"Oak Primary": (YEARS, [0.5, -0.2, 1.1])},
+        chart_id="chart-long",
+        title="Reading progress",
+        ylabel="KS2 reading progress score (0 = national average)",
+        decimals=2,
+    )
+    svg = draw(chart)
+    assert ">KS2 reading progress score (0 =<" in svg and ">national average)<" in svg
