@@ -104,3 +104,30 @@ def test_the_risk_pages_say_how_the_concern_level_is_set(client, two_las, make_u
     for url in (reverse("performance:at-risk"), reverse("performance:school-risk", args=[sa.urn])):
         page = client.get(url).content.decode()
         assert "How the concern level is set" in page and rule in page, url
+
+
+def test_the_report_card_csv_holds_the_context_and_inspections_the_page_shows(client, two_las):
+    """Found in review: the CSV had only the key stage rows (an infant school's was a header row)."""
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    a, b, sa, sb = two_las
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("performance:report-card-csv", args=[sa.urn])).content.decode())
+        )
+    )
+    assert rows[0] == ["URN", "School", "Section", "Measure", "Year", "Value", "Missing reason"]
+    by_measure = {r[3]: r for r in rows[1:]}
+    assert by_measure["Pupils on roll"][2:] == [
+        "Context (Get Information About Schools)",
+        "Pupils on roll",
+        "",
+        "190",
+        "",
+    ]
+    assert by_measure["Capacity"][5] == "200"
+    assert [r[5] for r in rows if r[2] == "Ofsted inspections"] == ["Requires improvement"]
+    assert any(r[2] == "Key stage 2" for r in rows)

@@ -414,8 +414,10 @@ def pdf(request, school, card: dict) -> bytes:
 
 
 def write_csv(out, school, card: dict) -> None:
+    """Every figure the card shows, one per row: results and their comparisons by key stage, then attendance and
+    behaviour, the school's context and its inspections (the CSV held only the results)."""
     writer = csv.writer(out)
-    writer.writerow(["URN", "School", "Key stage", "Measure", "Year", "Value", "Missing reason"])
+    writer.writerow(["URN", "School", "Section", "Measure", "Year", "Value", "Missing reason"])
     for s in card["sections"]:
         for row in s["table"]:
             for v in row["values"]:
@@ -450,3 +452,32 @@ def write_csv(out, school, card: dict) -> None:
                         "",
                     ]
                 )
+    behaviour = card.get("behaviour") or {"years": [], "rows": []}
+    for row in behaviour["rows"]:
+        for year, v in zip(behaviour["years"], row["values"], strict=True):
+            value = "" if v["value"] is None else v["value"]
+            writer.writerow(
+                [school.urn, school.name, "Attendance and behaviour", row["label"], year, value, v["missing"]]
+            )
+    ctx = card.get("context") or {}
+    for label, key in CONTEXT_MEASURES:
+        if ctx.get(key) is not None:
+            writer.writerow(
+                [school.urn, school.name, f"Context ({ctx['source']})", label, ctx["year"], ctx[key], ""]
+            )
+    for i in card.get("history", []):
+        writer.writerow(
+            [school.urn, school.name, "Ofsted inspections", i.get("type") or "Inspection",
+             i["date"].isoformat() if i["date"] else "", i["outcome"], ""]
+        )  # fmt: skip
+
+
+# The context figures the card shows, as the CSV names them.
+CONTEXT_MEASURES = (
+    ("Pupils on roll", "roll"),
+    ("Capacity", "capacity"),
+    ("Eligible for free school meals (%)", "fsm"),
+    ("SEN support (%)", "sen_support"),
+    ("Education, health and care plan (%)", "sen_ehc"),
+    ("English as an additional language (%)", "eal"),
+)
