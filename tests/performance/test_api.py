@@ -131,3 +131,15 @@ def test_the_report_card_csv_holds_the_context_and_inspections_the_page_shows(cl
     assert by_measure["Capacity"][5] == "200"
     assert [r[5] for r in rows if r[2] == "Ofsted inspections"] == ["Requires improvement"]
     assert any(r[2] == "Key stage 2" for r in rows)
+
+
+def test_the_default_rule_set_is_stored_under_its_own_version(two_las):
+    """Found in review: the page said 'Default risk screen v1' while the rules' notes describe version 2."""
+    from schoolsystem.engines.risk import DEFAULT_RULES
+    from schoolsystem.performance.models import RuleSet
+    from schoolsystem.performance.services import rule_set_create
+
+    active = RuleSet.objects.get(is_active=True)
+    assert active.version == DEFAULT_RULES["version"] == 2
+    again = rule_set_create(name="Tweaked", thresholds=DEFAULT_RULES, by=None)
+    assert again.version == 3  # numbered on from the last stored

@@ -32,7 +32,9 @@ def rule_set_create(
     except RuleError as exc:
         raise ValidationFailed(str(exc)) from exc
     last = RuleSet.objects.select_for_update().order_by("-version").first()
-    version = (last.version + 1) if last else 1
+    # Numbered on from the last one stored, and never below the thresholds' own version (the defaults file is
+    # version 2, its notes say what version 2 added: a page saying "v1" for it contradicted them).
+    version = max((last.version + 1) if last else 1, int(thresholds.get("version") or 0))
     if activate:
         RuleSet.objects.filter(is_active=True).update(is_active=False)
     rule_set = RuleSet.objects.create(
