@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from schoolsystem.accounts.home import home_url
 from schoolsystem.brokerage import services
 from tests.brokerage.test_services import planned_round, walk_to_decision
 
@@ -83,6 +84,8 @@ def test_a_trust_leader_has_a_way_back_to_their_brokerage_page(client, make_user
     leader = make_user("trust_leader", scope_group=proposal.group)
     html = _page(client, leader, proposal)
     assert f'href="{reverse("brokerage:home")}">back to brokerage</a>' in html
+    # The header's link stays the user's own home page.
+    assert f'<a href="{home_url(leader)}" class="govuk-generic-header__homepage-link">' in html
     assert reverse("brokerage:round", args=[proposal.round_id]) not in html
     assert f'href="{reverse("brokerage:round", args=[proposal.round_id])}">back to round</a>' in _page(
         client, officer, proposal

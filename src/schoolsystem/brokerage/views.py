@@ -436,6 +436,7 @@ def proposal_detail(request, pk):
     is_officer = selectors.can_run_rounds(request.user)
     has_errors = bool(error) or any(f.errors for f in form_objs.values())
     hand_off = services.hand_off_target(p) if p.status == ProposalStatus.APPROVED else (None, "")
+    pending = [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING]
     if (
         p.status == ProposalStatus.APPROVED
         and not hand_off[1]
@@ -457,12 +458,8 @@ def proposal_detail(request, pk):
             "pending": DueDiligenceOutcome.PENDING,
             "concerns": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.CONCERN],
             # Completing is offered once every check is recorded (the service refuses it before: ADR 0091).
-            "pending_checks": [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING],
-            "pending_checks_text": ", ".join(
-                in_sentence(c.get_item_display())
-                for c in p.checks.all()
-                if c.outcome == DueDiligenceOutcome.PENDING
-            ),
+            "pending_checks": pending,
+            "pending_checks_text": ", ".join(in_sentence(c.get_item_display()) for c in pending),
             "today": timezone.localdate(),
             "hand_off_group": hand_off[0],
             "hand_off_refusal": hand_off[1],
@@ -470,7 +467,7 @@ def proposal_detail(request, pk):
             "round_closed": p.round.status == RoundStatus.CLOSED,
             # Officers go back to the round; a trust leader (who does not see rounds) to their brokerage page.
             "round_url": reverse("brokerage:round", args=[p.round_id]) if is_officer else "",
-            "home_url": reverse("brokerage:home"),
+            "brokerage_home": reverse("brokerage:home"),
             # The consultation, the board's decision and the hand-off are the officers' (the services refuse a
             # trust leader): only they are offered those forms; a trust leader is told who acts next.
             "is_officer": is_officer,
