@@ -4,6 +4,8 @@
 exit criterion is met. A move refused whatever is entered is named with why, and its page says why instead of a
 form; the API's allowed_actions are the same moves."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -233,3 +235,33 @@ def test_an_academy_order_decision_is_published_by_the_region_not_the_la(
     services.decision_publish(by=regional, decision=decision)
     decision.refresh_from_db()
     assert decision.status == "published" and decision.published_by == regional
+
+
+def test_no_warning_notice_while_the_schools_academy_order_stands(client, school_a, officer, regional):
+    """Found in review: a new case could issue a warning notice for a school whose academy route already stood
+    (here an academy order in force from an earlier case); the notice then fell due and nothing could clear it."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from schoolsystem.improvement.models import AcademyOrder, Case
+
+    earlier = Case.objects.create(
+        school=school_a, state=CaseState.CLOSED, state_changed_on=timezone.now(), sector="maintained",
+        reasons=["x"], opened_by=officer,
+    )  # fmt: skip
+    AcademyOrder.objects.create(case=earlier, state="issued", issued_on=date(2026, 9, 1), issued_by=regional)
+    case = case_in_state(CaseState.MONITORING, school=school_a, by=officer)
+    client.force_login(officer)
+    actions, page = _actions(client, officer, case)
+    assert CaseAction.ISSUE_WARNING_NOTICE not in actions
+    assert "already has an academy order, issued on 1 September 2026" in page.replace("&#x27;", "'")
+    url = reverse("improvement:case-action", args=[case.pk, CaseAction.ISSUE_WARNING_NOTICE])
+    response = client.get(url)
+    assert response.status_code == 200 and "not now" in response.content.decode()
+    with pytest.raises(InvalidTransition):
+        services.case_issue_warning_notice(
+            case=case, by=officer, grounds=["standards"], compliance_by=today() + timedelta(days=20)
+        )
+    case.refresh_from_db()
+    assert case.state == CaseState.MONITORING

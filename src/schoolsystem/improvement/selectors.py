@@ -305,11 +305,16 @@ def escalation_refusal(case: Case, order: AcademyOrder | None) -> str:
     return ""
 
 
-def case_guard_refusals(case: Case, *, order: AcademyOrder | None) -> dict[str, str]:
+def case_guard_refusals(
+    case: Case, *, order: AcademyOrder | None, route: "AcademyRoute | None" = None
+) -> dict[str, str]:
     """The moves the case's state allows that its own record refuses whatever is entered, each with why: exit
-    (`exit_refusal`) and escalation (`escalation_refusal`). The services refuse with the same words, and the case
-    page names them instead of offering the move. `order`: the case's academy order or None (no query here)."""
+    (`exit_refusal`), escalation (`escalation_refusal`) and, given the school's academy `route`, a warning notice
+    (`warning_notice_refusal`). The services refuse with the same words, and the case page names them instead of
+    offering the move. `order`: the case's academy order or None (no query here)."""
     found = {CaseAction.EXIT: exit_refusal(case), CaseAction.ESCALATE: escalation_refusal(case, order)}
+    if route is not None:
+        found[CaseAction.ISSUE_WARNING_NOTICE] = warning_notice_refusal(route, case.school.name)
     return {action: why for action, why in found.items() if why and action in case_actions(case)}
 
 
@@ -583,6 +588,19 @@ def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
 
 def academy_route(user, school) -> AcademyRoute:
     return academy_routes(user, [school.pk])[school.pk]
+
+
+def warning_notice_refusal(route: AcademyRoute, school_name: str) -> str:
+    """Why no warning notice can be issued for the school, in words; "" when one can: a notice leads to an
+    intervention, and none can be chosen while the school's academy route stands (`decided_elsewhere`). Found in
+    review: a notice issued then fell due with nothing the case could do about it."""
+    refusal = route.refusal(school_name)
+    if not refusal:
+        return ""
+    return (
+        f"{refusal} A warning notice leads to an intervention, and none can be chosen while it stands: brokerage "
+        "and casework do not both decide the school's future."
+    )
 
 
 def decided_elsewhere(route: AcademyRoute, school_name: str) -> str:

@@ -248,12 +248,13 @@ def case_detail(request, pk):
     )
     # A move the case's own record refuses (exit before every criterion is met; escalation while its academy order
     # is in force) is named with why, not offered (docs/decisions/0091).
-    guarded = selectors.case_guard_refusals(case, order=order)
+    # The school's academy route already under way (brokerage sponsor matches, academy orders): shown, and no
+    # intervention (nor a warning notice leading to one) is offered while an order is in force or a match is
+    # approved.
+    route = selectors.academy_route(request.user, case.school)
+    guarded = selectors.case_guard_refusals(case, order=order, route=route)
     not_now = [(CaseAction(a).label, guarded[a]) for a, _ in actions if a in guarded]
     actions = [(a, label) for a, label in actions if a not in guarded]
-    # The school's academy route already under way (brokerage sponsor matches, academy orders): shown, and no
-    # intervention is offered while an order is in force or a match is approved.
-    route = selectors.academy_route(request.user, case.school)
     academy_refusal = ""
     # Choosing an intervention is offered only when an option can be chosen now; otherwise the page names why.
     blocked: list[str] = []
@@ -553,8 +554,13 @@ def case_action(request, pk, action):
         if refusal:
             raise PermissionDenied(refusal)
         order = AcademyOrder.objects.filter(case=case).first()
+        route = (
+            selectors.academy_route(request.user, case.school)
+            if action == CaseAction.ISSUE_WARNING_NOTICE
+            else None
+        )
         guarded = services.transition_refusal(case, action) or selectors.case_guard_refusals(
-            case, order=order
+            case, order=order, route=route
         ).get(action)
         if guarded:
             return _not_now(request, f"{CaseAction(action).label}: not now", [guarded], caption, back)
