@@ -214,7 +214,7 @@ def test_complaint_page_refuses_over_long_text_with_the_limit_keeps_what_was_typ
     typed = "Checked the scoring against the guidance. " + "x" * 10_000
     r = client.post(url, {"text": typed})
     html = r.content.decode()
-    assert r.status_code == 400
+    assert r.status_code == 400 and "<title>Error: " in html
     # The error is in the summary, linked to this complaint's box, and the box still holds what was typed.
     assert f'href="#complaint-{complaint.pk}-text">Review note must be 10,000 characters or less' in html
     assert typed in html
@@ -225,7 +225,8 @@ def test_complaint_page_refuses_over_long_text_with_the_limit_keeps_what_was_typ
     assert (
         f'href="#complaint-{complaint.pk}-text">Enter a review note for the complaint' in r.content.decode()
     )
-    client.post(url, {"text": "Re-read the data."})
+    r = client.post(url, {"text": "Re-read the data."}, follow=True)
+    assert f"Complaint review started: {app.reference}" in r.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == "under_review"
     r = client.post(f"/accreditation/complaints/{complaint.pk}/answer/", {"text": ""})

@@ -267,6 +267,11 @@ def test_conflicted_assessor_cannot_be_assigned_through_the_page(client, drive, 
         reverse("accreditation:action", args=[app.pk, "assign"]), {"assessor": people["assessor"].pk}
     )
     assert r.status_code == 400 and "declared a conflict of interest" in r.content.decode()
+    # The page does not offer them (found in review: the list showed them and only the save refused).
+    offered = _client(client, people["dm"]).get(reverse("accreditation:application", args=[app.pk]))
+    choices = [u.pk for u in offered.context["forms"]["assign"].fields["assessor"].queryset]
+    assert people["assessor"].pk not in choices
+    assert "<title>Error: " in r.content.decode()
 
 
 def test_assessor_scores_requests_information_and_recommends_through_pages(client, drive, people):

@@ -60,6 +60,8 @@ def test_an_unresolved_concern_says_how_to_go_on(client, officer, proposal):
     services.due_diligence_record(
         by=officer, proposal=proposal, item=checks[0].item, outcome="concern", note="Deficit"
     )
+    html = _page(client, officer, proposal)  # other checks still pending: both said
+    assert "Still to check:" in html and "record the check again as satisfied" in html
     for check in checks[1:]:
         services.due_diligence_record(by=officer, proposal=proposal, item=check.item, outcome="satisfied")
     html = _page(client, officer, proposal)

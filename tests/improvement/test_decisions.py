@@ -539,6 +539,8 @@ def test_a_filter_that_is_not_valid_lists_and_exports_nothing(client, published)
     bad = {"decided_from_day": "31", "decided_from_month": "2", "decided_from_year": "2026"}
     page = client.get(reverse("decisions:register"), bad)
     assert page.status_code == 400 and page.context["page"].paginator.count == 0
+    html = page.content.decode()
+    assert html.index("govuk-error-summary") < html.index("<h1")  # the summary leads the page
     assert "Download these decisions as CSV" not in page.content.decode()
     export = client.get(reverse("decisions:export"), bad)
     assert export.status_code == 400 and export["Content-Type"].startswith("text/html")

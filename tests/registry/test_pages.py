@@ -487,5 +487,6 @@ def test_a_search_text_over_its_limit_is_refused_with_the_error_and_lists_nothin
     assert 'href="#id_q">Name, URN or postcode must be 100 characters or less' in page
     assert 'id="id_q-error"' in page and typed.strip() in page
     assert response.context["page"].paginator.count == 0
+    assert "No establishments match" not in page  # nothing was searched for
     ok = client.get(reverse("registry:school-search"), {"q": "Oakwood"})
     assert ok.context["page"].paginator.count >= 1 and "There is a problem" not in ok.content.decode()

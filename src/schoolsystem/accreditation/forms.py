@@ -383,14 +383,17 @@ class AssignForm(GovukMessages, forms.Form):
         error_messages=_choice_messages("an assessor"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
         from schoolsystem.accounts.models import User
 
         super().__init__(*args, **kwargs)
         field = self.fields["assessor"]
-        field.queryset = User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by(
-            "first_name", "last_name", "username"
-        )
+        assessors = User.objects.filter(role=Role.ASSESSOR, is_active=True)
+        if (
+            organisation is not None
+        ):  # an assessor who declared a conflict with it is not offered (the service refuses)
+            assessors = assessors.exclude(accreditation_conflicts__organisation=organisation)
+        field.queryset = assessors.order_by("first_name", "last_name", "username")
         field.label_from_instance = lambda u: u.display_name
 
 

@@ -259,7 +259,7 @@ def _detail_context(
         "evidence": [(c.Criterion(e.criterion).label, e) for e in app.evidence.all()],
         "tasks": _tasks(app) if is_applicant and app.is_editable else [],
         "forms": {
-            "assign": f.AssignForm()
+            "assign": f.AssignForm(organisation=app.organisation)
             if _is(user, Role.DECISION_MAKER) and app.status in {Status.SUBMITTED, Status.IN_ASSESSMENT}
             else None,
             "scores": f.ScoresForm(initial=initial)
@@ -686,9 +686,11 @@ def complaint_action(request, pk, action):
         try:
             if action == "review":
                 services.complaint_review(complaint=complaint, note=text, by=request.user)
+                done = "Complaint review started"
             else:
                 services.complaint_answer(complaint=complaint, answer=text, by=request.user)
-            messages.success(request, "Complaint updated.")
+                done = "Answer sent to the applicant"
+            messages.success(request, f"{done}: {complaint.application.reference}")
             return redirect("accreditation:application", pk=complaint.application_id)
         except ApplicationError as exc:
             apply_error(form, exc, aliases={**FIELD_ALIASES, "answer": "text"})

@@ -1,7 +1,8 @@
 """`{% titled %}...{% endtitled %}`: the page title, with "Error: " in front when the page shows a form with errors
 (the GOV.UK Design System's rule, so screen reader users hear it first). base.html wraps its title in it, so every
 page gets it without its template doing anything: any bound form or formset in the page's context that has
-errors, or a service's `error` message shown in the error summary (core/_errors.html), counts. A title that
+errors, a service's `error` message shown in the error summary (core/_errors.html), or a non-empty list of
+summary entries `errors`, counts. A title that
 already starts with "Error:" is left as it is."""
 
 from django import template
@@ -25,6 +26,10 @@ def _has_errors(value) -> bool:
 def page_has_errors(context) -> bool:
     values = context.flatten()
     if isinstance(values.get("error"), str) and values["error"]:
+        return True
+    # The accreditation pages pass their error summary's entries as `errors` [(link, message)], their forms
+    # nested (a dict of action forms, a box per complaint).
+    if isinstance(values.get("errors"), list) and values["errors"]:
         return True
     return any(_has_errors(value) for value in values.values())
 
