@@ -214,6 +214,7 @@ def test_a_step_the_case_state_does_not_allow_says_why_instead_of_a_form(client,
     page = response.content.decode()
     assert response.status_code == 200 and "not now" in page and 'name="grounds"' not in page
     assert services.transition_refusal(case, CaseAction.ISSUE_WARNING_NOTICE) in page.replace("&#x27;", "'")
+    assert "From here the case can: start monitoring, record an early conversation (pre-warning)" in page
     assert client.post(url, {"grounds": ["standards"]}).status_code == 409
     case.refresh_from_db()
     assert case.state == CaseState.IDENTIFIED and case.warning_notice_issued_on is None

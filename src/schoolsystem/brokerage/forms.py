@@ -46,7 +46,7 @@ class RoundForm(GovukMessages, forms.Form):
         max_length=200,
         error_messages={
             "required": "Enter the title of the round",
-            "max_length": "The title must be 200 characters or fewer",
+            "max_length": "The title must be 200 characters or less",
         },
     )
     scenario = forms.ChoiceField(
@@ -123,7 +123,7 @@ class AddSchoolForm(GovukMessages, forms.Form):
         required=False,
         max_length=40,
         label="Must go with (group name)",
-        error_messages={"max_length": "The group name must be 40 characters or fewer"},
+        error_messages={"max_length": "The group name must be 40 characters or less"},
         help_text="Schools given the same name here, such as a federation, go to the same partner or none of them do.",
     )
 
@@ -265,7 +265,7 @@ class DecisionForm(_RoundDatesForm):
         help_text="The board or role, such as Regional advisory board, not a person's name: the register is public.",
         error_messages={
             "required": "Enter who decided",
-            "max_length": "Who decided must be 200 characters or fewer",
+            "max_length": "Who decided must be 200 characters or less",
         },
     )
 

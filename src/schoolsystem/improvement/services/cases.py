@@ -24,6 +24,7 @@ from schoolsystem.core.errors import (
     ValidationFailed,
 )
 from schoolsystem.core.rules import not_after_today
+from schoolsystem.engines.text import in_sentence
 from schoolsystem.engines.working_days import next_working_day
 from schoolsystem.improvement import rules
 from schoolsystem.improvement.constants import (
@@ -39,6 +40,7 @@ from schoolsystem.improvement.constants import (
     InterventionOption,
     WarningGround,
     action_role_refusal,
+    allowed_actions,
     deadline_days,
     is_inadequate,
     options_for,
@@ -117,9 +119,11 @@ def transition_refusal(case: Case, action: str) -> str:
     sources, target = CASE_TRANSITIONS[action]
     if case.state in sources:
         return ""
+    moves = [in_sentence(CaseAction(a).label) for a in allowed_actions(case.state)]
+    from_here = f" From here the case can: {', '.join(moves)}." if moves else ""
     return (
         f"A case that is “{case.get_state_display().lower()}” cannot move to "
-        f"“{CaseState(target).label.lower()}” ({CaseAction(action).label.lower()})."
+        f"“{CaseState(target).label.lower()}” ({CaseAction(action).label.lower()}).{from_here}"
     )
 
 
