@@ -389,9 +389,8 @@ class AssignForm(GovukMessages, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assessor"]
         assessors = User.objects.filter(role=Role.ASSESSOR, is_active=True)
-        if (
-            organisation is not None
-        ):  # an assessor who declared a conflict with it is not offered (the service refuses)
+        if organisation is not None:
+            # An assessor who declared a conflict with the organisation is not offered (the service refuses them).
             assessors = assessors.exclude(accreditation_conflicts__organisation=organisation)
         field.queryset = assessors.order_by("first_name", "last_name", "username")
         field.label_from_instance = lambda u: u.display_name

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
+from schoolsystem.core.rules import years_after
+
 # How the dates are named in messages (the forms' DateField `what` is the same words).
 ROUND_OPENS_ON = "the date the round opens"
 ROUND_CLOSES_ON = "the date the round closes"
@@ -32,14 +34,6 @@ NEXT_REVIEW_ON = "the next review date"
 # a provider unreviewed for the whole of a partnership expected to last five to ten years (seed 000 §1.4).
 REVIEW_AFTER_YEARS = 3
 REVIEW_MAX_YEARS = 5
-
-
-def years_after(day: date, years: int) -> date:
-    """The same day `years` later; 28 February for 29 February in a year that has none."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def default_review_date(today: date) -> date:

@@ -5,7 +5,7 @@ a page shows every problem at once; the services enforce them for every caller. 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from schoolsystem.brokerage.constants import (
     PREFERENCE_ORDINALS,
@@ -39,8 +39,9 @@ def hand_off_date_error(value: date | None, *, today: date) -> str | None:
     """The date a brokered move takes effect is at most about two years ahead: further off is a mistyped year
     (2099), which would show the school as planned to join the trust for decades. (Not before the board's decision
     is the service's rule: it needs the decision.)"""
-    if isinstance(value, date) and (value - today).days > HAND_OFF_MAX_DAYS:
-        return f"The effective date must be within 2 years of today, by {govuk_date(date.fromordinal(today.toordinal() + HAND_OFF_MAX_DAYS))}"
+    latest = today + timedelta(days=HAND_OFF_MAX_DAYS)
+    if isinstance(value, date) and value > latest:
+        return f"The effective date must be within 2 years of today, by {govuk_date(latest)}"
     return None
 
 

@@ -1000,13 +1000,11 @@ def withdrawal_of(proposal: Proposal):
     )
 
 
-def unpublished_approval(proposal: Proposal) -> BoardDecisionEntry | None:
-    """The board's approval of the proposal when its register entry is still a draft: the hand-off waits for it,
-    since the register shows the move to the public (decisions are published first: seed 003 proposal 7).
-    None when it is published, or when there is no register entry to wait for."""
-    approvals = [
-        e for e in board_decisions_with_register(proposal) if e.decision.outcome == ProposalStatus.APPROVED
-    ]
+def unpublished_approval(entries: list[BoardDecisionEntry]) -> BoardDecisionEntry | None:
+    """Of a proposal's board decisions (`board_decisions_with_register`), its approval when the register entry is
+    still a draft: the hand-off waits for it, since the register shows the move to the public (decisions are
+    published first: seed 003 proposal 7). None when it is published, or there is no register entry to wait for."""
+    approvals = [e for e in entries if e.decision.outcome == ProposalStatus.APPROVED]
     latest = max(approvals, key=lambda e: (e.decision.decided_on, e.decision.pk), default=None)
     if latest is None or latest.register_pk is None or latest.published:
         return None

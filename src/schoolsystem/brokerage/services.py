@@ -950,7 +950,7 @@ def proposal_hand_off(*, by, proposal: Proposal, effective_on: date, note: str =
         raise NotEligible(refusal, extra={"errors": {"effective_on": [refusal]}})
     if conflict := _chose_another_intervention(p):
         raise NotEligible(conflict, extra={"errors": {"effective_on": [conflict]}})
-    if draft := selectors.unpublished_approval(p):
+    if draft := selectors.unpublished_approval(selectors.board_decisions_with_register(p)):
         msg = hand_off_waits_for(draft.reference)
         raise NotEligible(msg, extra={"errors": {"effective_on": [msg]}})
     decision = p.decisions.filter(outcome=BoardOutcome.APPROVED).order_by("-decided_on", "-id").first()

@@ -437,11 +437,15 @@ def proposal_detail(request, pk):
     has_errors = bool(error) or any(f.errors for f in form_objs.values())
     hand_off = services.hand_off_target(p) if p.status == ProposalStatus.APPROVED else (None, "")
     pending = [c for c in p.checks.all() if c.outcome == DueDiligenceOutcome.PENDING]
-    if (
+    board_decisions = selectors.board_decisions_with_register(
+        p
+    )  # read once: shown, and the hand-off waits on them
+    draft = (
         p.status == ProposalStatus.APPROVED
         and not hand_off[1]
-        and (draft := selectors.unpublished_approval(p))
-    ):
+        and selectors.unpublished_approval(board_decisions)
+    )
+    if draft:
         hand_off = (hand_off[0], services.hand_off_waits_for(draft.reference) + ".")
     return render(
         request,
@@ -452,7 +456,7 @@ def proposal_detail(request, pk):
             "form": form_objs.get(action),  # the form posted: with errors, "Error: " leads the page title
             "error": error,
             "fit": selectors.proposal_fit(p),
-            "board_decisions": selectors.board_decisions_with_register(p),
+            "board_decisions": board_decisions,
             "withdrawal": selectors.withdrawal_of(p),
             "S": ProposalStatus,
             "pending": DueDiligenceOutcome.PENDING,

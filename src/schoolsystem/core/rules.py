@@ -13,6 +13,15 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (earlier for a negative number); 28 February for 29 February in a year that has
+    none. `date.replace(year=...)` alone raises ValueError on 29 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def not_after_today(value: date | None, *, today: date, what: str) -> str | None:
     """A date of something that has happened: today or earlier. `what` names the date as the form does ("the
     date of the visit"); the message is the Design System's: "The date of the visit must be today or in the past"."""

@@ -27,9 +27,8 @@ def _search(request):
             decided_from=cd["decided_from"],
             decided_to=cd["decided_to"],
         )
-    elif (
-        form.is_bound
-    ):  # a filter that is not valid: the page says so and lists nothing, rather than everything
+    elif form.is_bound:
+        # A filter that is not valid: the page says so and lists nothing, rather than everything.
         qs = selectors.published_decisions().none()
     else:
         qs = selectors.published_decisions()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from schoolsystem.core.formatting import govuk_date
-from schoolsystem.core.rules import capitalise, not_after_today
+from schoolsystem.core.rules import capitalise, not_after_today, years_after
 from schoolsystem.improvement.constants import INTERVENTION_RULES, ConsultationOutcome, WarningGround
 
 # How each date is named in messages (the forms' DateField `what` is the same words).
@@ -57,13 +57,6 @@ def not_before_identified(value: date | None, *, identified_on: date | None, wha
 IDENTIFIED_WITHIN_YEARS = 10
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def identified_on_error(
     identified_on: date | None, *, today: date, earliest_step: date | None = None
 ) -> str | None:
@@ -72,7 +65,7 @@ def identified_on_error(
     future = not_after_today(identified_on, today=today, what=IDENTIFIED_ON)
     if future:
         return future
-    earliest = _years_before(today, IDENTIFIED_WITHIN_YEARS)
+    earliest = years_after(today, -IDENTIFIED_WITHIN_YEARS)
     if isinstance(identified_on, date) and identified_on < earliest:
         return (
             f"{capitalise(IDENTIFIED_ON)} must be within the last {IDENTIFIED_WITHIN_YEARS} years, on or after "
@@ -146,9 +139,13 @@ def warning_notice_date_errors(
     return errors
 
 
+def field_texts(value) -> list[str]:
+    """A decision field's text as a list: a text, or a list of texts such as the options considered."""
+    return [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+
+
 def passage_missing(value, passage: str) -> bool:
-    """A redaction's exact words to withhold are not in the field's text (`value`: a text, or a list of texts such
-    as the options considered). The words are matched as typed, after trimming."""
-    texts = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+    """A redaction's exact words to withhold are not in the field's text (`field_texts`). The words are matched as
+    typed, after trimming."""
     passage = passage.strip()
-    return bool(passage) and not any(passage in text for text in texts)
+    return bool(passage) and not any(passage in text for text in field_texts(value))

@@ -91,3 +91,8 @@ class ConcernLevel(models.TextChoices):
 
 
 CONCERN_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
+# GIAS's phase for special schools and others; the importer stores it blank (a GIAS blank), so a filter on it
+# takes both.
+NO_PHASE = "Not applicable"

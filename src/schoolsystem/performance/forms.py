@@ -2,10 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolsystem.core.forms import DateField, GovukMessages
-from schoolsystem.performance.constants import ConcernLevel, SoftIntelligenceKind
-
-# GIAS writes "Not applicable" for special schools and others; an import may leave it blank. The filter takes both.
-NO_PHASE = "Not applicable"
+from schoolsystem.performance.constants import NO_PHASE, ConcernLevel, SoftIntelligenceKind
 
 
 class AtRiskFilterForm(GovukMessages, forms.Form):

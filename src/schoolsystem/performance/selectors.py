@@ -15,7 +15,7 @@ from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
 from schoolsystem.core.errors import NotFound, PermissionDenied
 from schoolsystem.engines.risk import DEFAULT_RULES
-from schoolsystem.performance.constants import SCHOOL_LEVELS, ConcernLevel, KeyStage, RecordLevel
+from schoolsystem.performance.constants import NO_PHASE, SCHOOL_LEVELS, ConcernLevel, KeyStage, RecordLevel
 from schoolsystem.performance.models import (
     AbsenceRecord,
     CensusRecord,
@@ -406,8 +406,8 @@ def at_risk_for_user(
         qs = qs.filter(establishment__type_group__in=academy_groups)
     elif kind == "maintained":
         qs = qs.exclude(establishment__type_group__in=academy_groups)
-    if phase == "Not applicable":  # GIAS's word for special schools and others; a blank phase is the same
-        qs = qs.filter(establishment__phase__in=["Not applicable", ""])
+    if phase == NO_PHASE:  # special schools and others: stored blank by the importer
+        qs = qs.filter(establishment__phase__in=[NO_PHASE, ""])
     elif phase:
         qs = qs.filter(establishment__phase=phase)
     if monitored == "yes":

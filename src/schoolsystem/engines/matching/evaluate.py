@@ -368,15 +368,9 @@ class Problem:
         for c in rest:
             total += np.multiply(getattr(w, c), comps[c], out=term)
         total *= 100.0
-        with_prefs = self.s_has_prefs[s]
-        if not w.preference or with_prefs.all():
-            total /= w.total
-        elif not with_prefs.any():  # the usual case: no school of the problem lists preferences
-            total /= w.total - w.preference if w.total > w.preference else np.inf
-        else:
-            denominator = np.where(with_prefs, w.total, w.total - w.preference)
-            np.divide(total, denominator, out=total, where=denominator > 0)
-            total[denominator <= 0] = 0.0
+        denominator = w.total - w.preference * ~self.s_has_prefs[s]
+        np.divide(total, denominator, out=total, where=denominator > 0)
+        total[denominator <= 0] = 0.0  # only the preference weight, and no preference to score
         return total
 
     def weights_for(self, i: int) -> dict[str, float]:

@@ -173,10 +173,6 @@ def decision_create(
     return decision
 
 
-def _texts(value) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
-
-
 def _validate_redactions(decision: Decision, redactions: Iterable[dict]) -> list[dict]:
     """Each redaction: the field, what was withheld and why (published), and optionally the exact `passage` of the
     field to withhold (never published); without a passage the whole field is withheld."""
@@ -224,7 +220,7 @@ def public_values(decision: Decision) -> dict[str, object]:
             marker = f"[Withheld: {next(r['reason'] for r in redactions if not r.get('passage'))}]"
             out[name] = [marker] if isinstance(value, list) else marker
             continue
-        texts = _texts(value)
+        texts = rules.field_texts(value)
         for r in redactions:
             texts = [t.replace(r["passage"], f"[Withheld: {r['reason']}]") for t in texts]
         out[name] = texts if isinstance(value, list) else (texts[0] if redactions else value)
