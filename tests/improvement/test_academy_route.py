@@ -325,3 +325,22 @@ def test_case_page_says_when_the_order_was_issued_once(client, inadequate_a, off
     page = client.get(reverse("improvement:case-detail", args=[case.pk])).content.decode()
     assert shown.format(d=f"{today.day} {today:%b %Y}") in page
     assert "(issued " not in page
+
+
+def test_an_administrator_opens_the_case_and_risk_pages_of_a_school_with_a_match(
+    client, las, inadequate_a, officer, regional, make_user
+):
+    """Found by crawling the demo as its administrator: both pages were a 500, because an administrator's proposal
+    scope is an empty Q, which Django refuses as a When() condition. An administrator may open every proposal."""
+    case = _escalated(inadequate_a, officer, regional)
+    proposal = _match(inadequate_a, las[1])
+    admin = make_user("public", is_staff=True, is_superuser=True)
+    assert selectors.academy_route(admin, inadequate_a).matches[0].visible
+    client.force_login(admin)
+    for url in (
+        reverse("improvement:case-detail", args=[case.pk]),
+        reverse("performance:school-risk", args=[inadequate_a.urn]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert reverse("brokerage:proposal", args=[proposal.pk]) in response.content.decode()

@@ -266,3 +266,35 @@ def test_no_warning_notice_while_the_schools_academy_order_stands(client, school
         )
     case.refresh_from_db()
     assert case.state == CaseState.MONITORING
+
+
+def test_the_api_does_not_offer_a_warning_notice_while_the_academy_route_stands(
+    client, las, school_a, officer, regional
+):
+    """The API's allowed_actions apply the same guard as the page (left out at first: it read each case's route,
+    a query per case in lists). A list reads the routes of its page at once."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from schoolsystem.improvement.models import AcademyOrder, Case
+
+    case = case_in_state(CaseState.MONITORING, school=school_a, by=officer)
+    client.force_login(officer)
+    assert CaseAction.ISSUE_WARNING_NOTICE in client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    earlier = Case.objects.create(
+        school=school_a, state=CaseState.CLOSED, state_changed_on=timezone.now(), sector="maintained",
+        reasons=["x"], opened_by=officer,
+    )  # fmt: skip
+    AcademyOrder.objects.create(case=earlier, state="issued", issued_on=date(2026, 9, 1), issued_by=regional)
+    assert CaseAction.ISSUE_WARNING_NOTICE not in client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    other = case_in_state(CaseState.MONITORING, school=make_school(las[0], 100103), by=officer)
+    with CaptureQueriesContext(connection) as few:
+        listed = {c["id"]: c["allowed_actions"] for c in client.get("/api/v1/cases/").json()["results"]}
+    assert CaseAction.ISSUE_WARNING_NOTICE not in listed[case.pk]
+    assert CaseAction.ISSUE_WARNING_NOTICE in listed[other.pk]
+    for urn in (100104, 100105, 100106):
+        case_in_state(CaseState.MONITORING, school=make_school(las[0], urn), by=officer)
+    with CaptureQueriesContext(connection) as more:
+        assert len(client.get("/api/v1/cases/").json()["results"]) == 6
+    assert len(more) == len(few)

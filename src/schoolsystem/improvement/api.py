@@ -186,7 +186,11 @@ class CaseSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None:
             return selectors.case_actions(obj)
-        guarded = selectors.case_guard_refusals(obj, order=getattr(obj, "academy_order", None))
+        # The school's academy route refuses a warning notice while it stands. A list reads the routes of its page
+        # at once (`CaseViewSet.get_serializer`, two queries); a single case reads its own.
+        routes = self.context.get("routes")
+        route = routes[obj.school_id] if routes is not None else selectors.academy_route(request.user, obj.school)
+        guarded = selectors.case_guard_refusals(obj, order=getattr(obj, "academy_order", None), route=route)
         return [a for a in selectors.case_actions_for(obj, request.user) if a not in guarded]
 
 
@@ -216,6 +220,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             .select_related("academy_order")
             .order_by("-created_on", "-id")
         )
+
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:  # a page of the list: each case's academy route, read at once
+            cases = list(args[0])
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "routes": selectors.academy_routes(self.request.user, {c.school_id for c in cases}),
+            }
+            args = (cases, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def get_object(self):
         try:

@@ -539,7 +539,9 @@ def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
         Proposal = None
     if Proposal is not None:
         if user is not None and user.is_authenticated and can_run_rounds(user):
-            visible = Conditional(When(proposal_q(user), then=Value(True)), default=Value(False))
+            # An empty Q (an administrator sees every proposal) cannot be a When() condition.
+            scope = proposal_q(user)
+            visible = Conditional(When(scope, then=Value(True)), default=Value(False)) if scope else Value(True)
         else:
             visible = Value(False)
         rows = (
