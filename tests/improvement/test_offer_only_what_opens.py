@@ -281,13 +281,18 @@ def test_the_api_does_not_offer_a_warning_notice_while_the_academy_route_stands(
 
     case = case_in_state(CaseState.MONITORING, school=school_a, by=officer)
     client.force_login(officer)
-    assert CaseAction.ISSUE_WARNING_NOTICE in client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    assert (
+        CaseAction.ISSUE_WARNING_NOTICE in client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    )
     earlier = Case.objects.create(
         school=school_a, state=CaseState.CLOSED, state_changed_on=timezone.now(), sector="maintained",
         reasons=["x"], opened_by=officer,
     )  # fmt: skip
     AcademyOrder.objects.create(case=earlier, state="issued", issued_on=date(2026, 9, 1), issued_by=regional)
-    assert CaseAction.ISSUE_WARNING_NOTICE not in client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    assert (
+        CaseAction.ISSUE_WARNING_NOTICE
+        not in client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    )
     other = case_in_state(CaseState.MONITORING, school=make_school(las[0], 100103), by=officer)
     with CaptureQueriesContext(connection) as few:
         listed = {c["id"]: c["allowed_actions"] for c in client.get("/api/v1/cases/").json()["results"]}

@@ -189,7 +189,9 @@ class CaseSerializer(serializers.ModelSerializer):
         # The school's academy route refuses a warning notice while it stands. A list reads the routes of its page
         # at once (`CaseViewSet.get_serializer`, two queries); a single case reads its own.
         routes = self.context.get("routes")
-        route = routes[obj.school_id] if routes is not None else selectors.academy_route(request.user, obj.school)
+        route = (
+            routes[obj.school_id] if routes is not None else selectors.academy_route(request.user, obj.school)
+        )
         guarded = selectors.case_guard_refusals(obj, order=getattr(obj, "academy_order", None), route=route)
         return [a for a in selectors.case_actions_for(obj, request.user) if a not in guarded]
 
