@@ -541,7 +541,9 @@ def academy_routes(user, school_ids: Iterable[int]) -> dict[int, AcademyRoute]:
         if user is not None and user.is_authenticated and can_run_rounds(user):
             # An empty Q (an administrator sees every proposal) cannot be a When() condition.
             scope = proposal_q(user)
-            visible = Conditional(When(scope, then=Value(True)), default=Value(False)) if scope else Value(True)
+            visible = (
+                Conditional(When(scope, then=Value(True)), default=Value(False)) if scope else Value(True)
+            )
         else:
             visible = Value(False)
         rows = (
