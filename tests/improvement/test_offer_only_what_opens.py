@@ -184,6 +184,13 @@ def test_an_academy_order_step_page_is_the_regional_officers_only_and_says_when_
     order = case.academy_order
     url = reverse(f"improvement:{step}", args=[order.pk])
     head = make_user("school_leader", scope_establishment=inadequate_a)
+    # The case page links the step for the regional officer only (found by crawling the demo: the LA officer's case
+    # page still linked both pages that refused them).
+    for user, linked in ((officer, False), (regional, True)):
+        client.force_login(user)
+        assert (
+            url in client.get(reverse("improvement:case-detail", args=[case.pk])).content.decode()
+        ) is linked
     for user in (officer, head):
         client.force_login(user)
         for response in (client.get(url), client.post(url, {"reason": "x", "rationale": "x"})):

@@ -292,6 +292,17 @@ def case_detail(request, pk):
             "can_respond": case.is_open
             and (request.user.is_superuser or request.user.role in services.CONSULTATION_RESPONDER_ROLES),
             "order": order,
+            # Only the steps the service takes from this user: the LA officer was linked to pages that refused them.
+            "order_steps": [
+                (name, label)
+                for step, name, label in (
+                    ("record_sponsor", "improvement:order-sponsor", "Record the sponsor"),
+                    ("revoke", "improvement:order-revoke", "Revoke the order"),
+                )
+                if can_write
+                and order is not None
+                and services.order_step_refusal(order, step, request.user) is None
+            ],
             "support_requests": case.support_requests.select_related("offer"),
             "decisions": decisions,
             "drafts": [
