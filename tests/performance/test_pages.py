@@ -84,6 +84,29 @@ def test_report_card_csv_and_pdf_download(client, surrey):
 
 
 @pytest.mark.realdata
+def test_the_pdf_prints_each_charts_figures_without_the_show_link(client, surrey):
+    """Paper has nothing to open: the PDF printed "Show the chart's figures as a table" above each table."""
+    from weasyprint import HTML
+
+    response = client.get(reverse("performance:report-card", args=[WYKE]))
+    html = render_to_string(
+        "performance/report_card_pdf.html",
+        {"school": response.context["school"], "card": response.context["card"]},
+        request=response.wsgi_request,
+    )
+    assert "Show the chart's figures as a table" in html  # in the markup, as on the page
+    document = HTML(string=html, base_url="http://testserver/").render()
+    printed = " ".join(
+        box.text
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if getattr(box, "text", None)  # text boxes: what is drawn on paper
+    )
+    assert "Meeting the expected standard" in printed and "Academic year" in printed
+    assert "Show the chart" not in printed
+
+
+@pytest.mark.realdata
 def test_report_card_and_its_pdf_warn_which_year_the_latest_results_are_for(client, surrey):
     """Results for 2016 to 2019 shown in December 2026 must not read as current: the year comes from the data."""
     response = client.get(reverse("performance:report-card", args=[WYKE]))

@@ -164,6 +164,9 @@ LOGGING = {
     "filters": {"client_errors": {"()": "schoolsystem.core.log_filters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # WeasyPrint checks the style attributes of a report card's inline SVG charts against HTML's CSS and warns
+    # about every SVG property ("Ignored `stroke: ...`": about 150 lines per PDF), then draws them correctly.
+    "loggers": {"weasyprint": {"level": "ERROR"}},
 }
 
 # Accreditation: the assessment clock counts working days, never a weekend or an England and Wales bank holiday
