@@ -107,10 +107,11 @@ class IsOfficer(permissions.BasePermission):
 
 def not_found(request, exception=None):
     """Django's 404 for an address no route matches (handler404): JSON under /api/, as the API's own 404s are
-    (`/api/v1/establishments/abc/` was the HTML "Page not found"), the service's page elsewhere."""
+    (`/api/v1/establishments/abc/` was the HTML "Page not found"), in the same shape as DRF's own 404s
+    (`{"detail": ...}`), the service's page elsewhere."""
     from django.http import JsonResponse
     from django.views import defaults
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+        return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
