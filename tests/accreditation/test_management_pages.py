@@ -126,11 +126,22 @@ def test_decision_maker_manages_an_accreditation_on_its_page(client, drive, peop
     url = reverse("accreditation:accreditation", args=[acc.pk])
     assert acc.organisation.name in c.get(reverse("accreditation:home")).content.decode()
     assert c.get(url).status_code == 200
-    r = c.post(reverse("accreditation:led-schools", args=[acc.pk]), {"urns": "300001, 123"})
-    assert r.status_code == 400 and "No school has URN 123" in r.content.decode()
+    r = c.post(reverse("accreditation:led-schools", args=[acc.pk]), {"urns": "300001, 123456"})
+    assert r.status_code == 400 and "No school has URN 123456" in r.content.decode()
+    # Found by fuzzing: a 20-digit number overflowed the database lookup (a 500 on SQLite).
+    r = c.post(
+        reverse("accreditation:led-schools", args=[acc.pk]), {"urns": "300001, 99999999999999999999, 12"}
+    )
+    assert r.status_code == 400
+    assert "must be 6-digit numbers: 99999999999999999999, 12 are not" in r.content.decode()
     assert c.post(reverse("accreditation:led-schools", args=[acc.pk]), {"urns": "300001"}).status_code == 302
     acc.refresh_from_db()
     assert acc.current_schools == 1 and "Ash Primary" in c.get(url).content.decode()
+    # The API takes URNs as numbers: out of the URN range is refused per item, not a 500.
+    api = f"/api/v1/accreditation/accreditations/{acc.pk}/led-schools/"
+    r = c.post(api, {"urns": [300001, 99999999999999999999]}, content_type="application/json")
+    assert r.status_code == 400 and "1" in r.json()["urns"]
+    assert c.post(api, {"urns": [300001]}, content_type="application/json").status_code == 200
     status_url = reverse("accreditation:accreditation-action", args=[acc.pk])
     r = c.post(status_url, {"action": "suspend", "note": ""})
     assert r.status_code == 400 and "govuk-error-summary" in r.content.decode()

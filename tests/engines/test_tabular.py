@@ -55,6 +55,13 @@ def test_reads_windows_1252_and_converts_kinds(tmp_path):
         ("URN,Name\n1,A\n", None),
         ("Name,OpenDate\nA,01-01-2001\n", "column 'URN': required column is missing"),
         ("URN,Name,Capacity\n1,A,lots\n", "row 2, column 'Capacity': 'lots' is not a whole number"),
+        # Found by fuzzing: a number too large for an integer column crashed the cast (TypeError).
+        (
+            "URN,Name,Capacity\n1,A,99999999999999999999\n",
+            "row 2, column 'Capacity': '99999999999999999999' is not a whole number between -2,147,483,647 and "
+            "2,147,483,647",
+        ),
+        ("URN,Name,Capacity\n1,A,2147483647\n", None),
         (
             "URN,Name,OpenDate\n1,A,2001-13-01\n",
             "row 2, column 'OpenDate': '2001-13-01' is not a date in the form dd-mm-yyyy",

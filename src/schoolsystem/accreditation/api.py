@@ -366,7 +366,7 @@ class ReviewInput(serializers.Serializer):
 
 class LedSchoolsInput(serializers.Serializer):
     urns = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=100, allow_empty=True
+        child=serializers.IntegerField(min_value=100000, max_value=999999), max_length=100, allow_empty=True
     )
 
     def validate_urns(self, urns):

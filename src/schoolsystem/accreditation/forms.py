@@ -185,9 +185,13 @@ class LedSchoolsForm(GovukMessages, forms.Form):
 
     def clean_urns(self):
         codes = _codes(self.cleaned_data.get("urns", ""))
-        bad = [code for code in codes if not code.isdigit()]
+        # A URN has 6 digits; a longer number is not one (and overflowed the database lookup: found by fuzzing).
+        bad = [code for code in codes if not (code.isdigit() and len(code) == 6)]
         if bad:
-            raise forms.ValidationError(f"URNs of the schools led must be numbers: {', '.join(bad)} is not")
+            raise forms.ValidationError(
+                f"URNs of the schools led must be 6-digit numbers: {', '.join(bad)} "
+                f"{'is' if len(bad) == 1 else 'are'} not"
+            )
         urns = [int(code) for code in codes]
         found = {e.urn: e for e in Establishment.objects.filter(urn__in=urns)}
         missing = [str(u) for u in urns if u not in found]

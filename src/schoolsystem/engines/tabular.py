@@ -21,6 +21,9 @@ import pandas as pd
 # performance schemas (they are missing *with a reason*, never zero).
 BLANKS = frozenset({"", "Not applicable", "N/A", "NA", "Not recorded", "Not Applicable"})
 KINDS = frozenset({"str", "int", "float", "date", "multi", "code"})
+# The largest whole number an "int" column takes: what the database's integer columns hold (PostgreSQL `integer`,
+# 32 bits). Capacities, pupil counts, URNs, UKPRNs and grid references are all far below it.
+INT_LIMIT = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,11 @@ def validate(frame: pd.DataFrame, schema: Schema, *, name: str) -> pd.DataFrame:
                 frac = (~blank) & ~invalid & (num.fillna(0) % 1 != 0).to_numpy()
                 invalid |= frac
                 bad(invalid, col, "a whole number", raw)
+                # Found by fuzzing: 99999999999999999999 crashed the cast below (TypeError) instead of naming the
+                # cell. Whole numbers beyond what an integer column holds are refused here, not at the write.
+                huge = (~blank) & ~invalid & (num.abs().fillna(0) > INT_LIMIT).to_numpy()
+                bad(huge, col, f"a whole number between -{INT_LIMIT:,} and {INT_LIMIT:,}", raw)
+                invalid |= huge
                 out[col.field] = num.where(~invalid).round().astype("Int64")
             else:
                 bad(invalid, col, "a number", raw)
