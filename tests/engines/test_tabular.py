@@ -3,6 +3,7 @@ import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,12 +56,14 @@ def test_reads_windows_1252_and_converts_kinds(tmp_path):
         ("URN,Name\n1,A\n", None),
         ("Name,OpenDate\nA,01-01-2001\n", "column 'URN': required column is missing"),
         ("URN,Name,Capacity\n1,A,lots\n", "row 2, column 'Capacity': 'lots' is not a whole number"),
-        # Found by fuzzing: a number too large for an integer column crashed the cast (TypeError).
+        # Found by fuzzing: a number too large for an integer column crashed the cast (TypeError); a negative
+        # count or one too large for the database failed the write; "inf" reached the audit log.
         (
             "URN,Name,Capacity\n1,A,99999999999999999999\n",
-            "row 2, column 'Capacity': '99999999999999999999' is not a whole number between -2,147,483,647 and "
-            "2,147,483,647",
+            "row 2, column 'Capacity': '99999999999999999999' is not a whole number from 0 to 2,147,483,647",
         ),
+        ("URN,Name,Capacity\n1,A,-1\n", "row 2, column 'Capacity': '-1' is not a whole number from 0 to"),
+        ("URN,Name,Capacity\n1,A,2147483648\n", "'2147483648' is not a whole number from 0 to 2,147,483,647"),
         ("URN,Name,Capacity\n1,A,2147483647\n", None),
         (
             "URN,Name,OpenDate\n1,A,2001-13-01\n",
@@ -168,3 +171,13 @@ def test_a_quote_left_open_is_an_error_not_a_crash(tmp_path):
     with pytest.raises(TableError) as info:
         read_csv(path, SCHEMA)
     assert info.value.errors and all(str(e).startswith("schools.csv") for e in info.value.errors)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "NaN", "1e309"])
+def test_a_number_column_refuses_what_is_not_a_finite_number(value):
+    schema = Schema(
+        source="t", key="urn", columns=(Column("URN", "int", to="urn"), Column("FSM", "float", to="fsm"))
+    )
+    with pytest.raises(TableError) as info:
+        validate(pd.DataFrame({"urn": ["1"], "fsm": [value]}), schema, name="f.csv")
+    assert [str(e) for e in info.value.errors] == [f"f.csv, row 2, column 'FSM': {value!r} is not a number"]

@@ -60,6 +60,14 @@ def test_absence_file_imports_with_suppression_as_missing(tmp_path):
             "row 3",
         ),
         ("absence.csv", "URN,LA,PERCTOT,PPERSABS10\n125001,936,4.2,9.8\n", "cannot tell the year"),
+        # Found by fuzzing: a 20-digit URN crashed the cast (TypeError), -1 failed the write, "inf" was taken.
+        (
+            "2018-2019_936_abs.csv",
+            "URN,LA,PERCTOT,PPERSABS10\n99999999999999999999,936,4.2,9.8\n",
+            "row 2, column 'URN': '99999999999999999999' is not a URN",
+        ),
+        ("2018-2019_936_abs.csv", "URN,LA,PERCTOT,PPERSABS10\n-1,936,4.2,9.8\n", "row 2, column 'URN': '-1'"),
+        ("2018-2019_936_abs.csv", "URN,LA,PERCTOT,PPERSABS10\n125001,936,inf,9.8\n", "'inf' is not a number"),
     ],
 )
 def test_bad_absence_files_fail_clearly_and_write_nothing(tmp_path, name, text, where):
@@ -75,11 +83,16 @@ def test_exclusions_file_imports_whole_numbers_and_rates(tmp_path):
     ExclusionImport().run(path, progress=False)
     rec = ExclusionRecord.objects.get()
     assert (rec.permanent_exclusions, rec.suspensions, rec.suspension_rate) == (1, 40, 4.95)
-    with pytest.raises(ImportFailed, match="not a whole number"):
-        ExclusionImport().run(
-            _write(tmp_path, "2017-2018_936_exclusions.csv", header + "125001,936,1.5,0.12,40,4.95\n"),
-            progress=False,
+    for bad in ("1.5", "-1", "99999999999999999999"):  # a negative or 20-digit count failed the write
+        with pytest.raises(ImportFailed) as err:
+            ExclusionImport().run(
+                _write(tmp_path, "2017-2018_936_exclusions.csv", header + f"125001,936,{bad},0.12,40,4.95\n"),
+                progress=False,
+            )
+        assert f"row 2, column 'PERM_EXCL': {bad!r} is not a whole number from 0 to 2,147,483,647" in str(
+            err.value
         )
+    assert ExclusionRecord.objects.count() == 1
 
 
 def test_report_card_shows_absence_and_exclusions_by_year(client, tmp_path):

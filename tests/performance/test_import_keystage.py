@@ -149,6 +149,17 @@ def test_text_in_numeric_field_fails_with_file_row_column_and_writes_nothing(tmp
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("urn", ["99999999999999999999", "-1", "0", "12.5"])
+def test_a_urn_that_is_not_one_fails_with_its_row_and_writes_nothing(tmp_path, urn):
+    """Found by fuzzing: a 20-digit URN crashed the cast (TypeError) and -1 failed the write."""
+    path = _write(tmp_path, "2018-2019_999_ks2final.csv", KS2_HEADER, [_ks2_row("100001"), _ks2_row(urn)])
+    with pytest.raises(ImportFailed) as exc:
+        KS2Import().run(path, progress=False)
+    assert f"2018-2019_999_ks2final.csv, row 3, column 'URN': {urn!r} is not a URN" in exc.value.message
+    assert KeyStageResult.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_missing_urn_column_fails_clearly(tmp_path):
     header = [h for h in KS2_HEADER if h != "URN"]
     rows = [[v for h, v in zip(KS2_HEADER, _ks2_row("100001"), strict=True) if h != "URN"]]

@@ -319,3 +319,17 @@ def test_queries_do_not_grow_with_rows(tmp_path):
     small, large = queries(5, "a.csv"), queries(200, "b.csv")
     # Queries grow by batches (SQLite takes 999 parameters per INSERT: ~20 establishments), never by row.
     assert large - small <= 195 // 15
+
+
+def test_a_blank_filled_in_by_a_later_file_is_audited_from_none(tmp_path):
+    """Found by fuzzing: a capacity blank in one month's file and given in the next made the import fail (the
+    earlier value was read back as NaN, and the audit's "changes" [NaN, 450] is not JSON). GIAS fills blanks in
+    later files all the time."""
+    run(write(tmp_path / "april.csv", [school(1, SchoolCapacity=""), school(2)]))
+    assert Establishment.objects.get(urn=1).capacity is None
+    result = run(write(tmp_path / "may.csv", [school(1, SchoolCapacity="450"), school(2, SchoolCapacity="")]))
+    assert (result.counts.updated, result.counts.unchanged) == (2, 0)
+    one, two = Establishment.objects.get(urn=1), Establishment.objects.get(urn=2)
+    assert (one.capacity, two.capacity) == (450, None)
+    assert history_for(one).first().changes == {"capacity": [None, 450]}
+    assert history_for(two).first().changes == {"capacity": [420, None]}

@@ -109,3 +109,21 @@ def test_unknown_group_type_is_refused(tmp_path):
     with pytest.raises(ImportFailed, match=r"g.csv, row 2, column 'Group Type': 'Club' is not one of"):
         run(write(tmp_path / "g.csv", [group(1, kind="Club")]))
     assert not Group.objects.exists()
+
+
+@pytest.mark.parametrize(("column", "kw"), [("Group Type", {"kind": ""}), ("Group Name", {"name": ""})])
+def test_a_group_without_its_type_or_name_is_refused(tmp_path, column, kw):
+    """Found by fuzzing: a blank group type failed the write (NOT NULL) instead of naming the cell."""
+    with pytest.raises(ImportFailed, match=rf"g.csv, row 3, column '{column}': is blank but is required"):
+        run(write(tmp_path / "g.csv", [group(1), group(2, **kw)]))
+    assert not Group.objects.exists()
+
+
+@pytest.mark.parametrize("uid", ["-1", "99999999999999999999"])
+def test_a_group_uid_that_is_not_a_whole_number_in_range_is_refused(tmp_path, uid):
+    """Found by fuzzing: -1 failed the write (a CHECK constraint), a 20-digit UID crashed the cast."""
+    with pytest.raises(
+        ImportFailed, match=rf"row 2, column 'Group UID': '{uid}' is not a whole number from 0 to"
+    ):
+        run(write(tmp_path / "g.csv", [group(uid)]))
+    assert not Group.objects.exists()

@@ -69,3 +69,11 @@ def test_same_school_twice_in_a_group_is_refused(schools, tmp_path):
 def test_bad_joined_date_is_refused(schools, tmp_path):
     with pytest.raises(ImportFailed, match=r"row 2, column 'Joined date': '2015-09-01' is not a date"):
         run(write(tmp_path / "a.csv", [member(10, 1, "2015-09-01")], MEMBERSHIP_HEADER))
+
+
+def test_a_link_whose_group_has_no_type_is_refused(schools, tmp_path):
+    rows = [member(10, 1), member(20, 2)]
+    rows[1].update({"Group Type": ""})
+    with pytest.raises(ImportFailed, match=r"row 3, column 'Group Type': is blank but is required"):
+        run(write(tmp_path / "links.csv", rows, MEMBERSHIP_HEADER))
+    assert not Membership.objects.exists()

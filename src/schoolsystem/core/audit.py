@@ -1,5 +1,6 @@
 """Writing the audit log. Every service that changes data calls one of these inside its transaction."""
 
+import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, float) and not math.isfinite(value):  # NaN or inf is not JSON: a missing value
+        return None
     return value
 
 

@@ -21,9 +21,20 @@ import pandas as pd
 # performance schemas (they are missing *with a reason*, never zero).
 BLANKS = frozenset({"", "Not applicable", "N/A", "NA", "Not recorded", "Not Applicable"})
 KINDS = frozenset({"str", "int", "float", "date", "multi", "code"})
-# The largest whole number an "int" column takes: what the database's integer columns hold (PostgreSQL `integer`,
-# 32 bits). Capacities, pupil counts, URNs, UKPRNs and grid references are all far below it.
+# The whole numbers an "int" column takes: counts, ages, identifiers and grid references, never negative in the
+# DfE's files, and at most what the database's integer columns hold (PostgreSQL `integer`, 32 bits). Outside
+# this range a value failed the write (a CHECK constraint, or an overflow) instead of naming its cell.
 INT_LIMIT = 2_147_483_647
+WHOLE_RANGE = f"a whole number from 0 to {INT_LIMIT:,}"
+
+
+def whole_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Numbers already parsed (float, NaN where blank or not a number) as whole numbers: the Int64 values, <NA>
+    where out of range, and a mask of the cells that are numbers but not whole numbers from 0 to INT_LIMIT."""
+    num = values.astype(float)
+    present = num.notna().to_numpy()
+    out_of_range = present & ~((num % 1 == 0) & (num >= 0) & (num <= INT_LIMIT)).to_numpy()
+    return num.where(~out_of_range).round().astype("Int64"), out_of_range
 
 
 @dataclass(frozen=True)
@@ -304,18 +315,17 @@ def validate(frame: pd.DataFrame, schema: Schema, *, name: str) -> pd.DataFrame:
             num = pd.to_numeric(cleaned, errors="coerce")
             invalid = (~blank) & num.isna().to_numpy()
             if col.kind == "int":
-                frac = (~blank) & ~invalid & (num.fillna(0) % 1 != 0).to_numpy()
-                invalid |= frac
+                # Found by fuzzing: 99999999999999999999 crashed the cast (TypeError), and -1 or a 20-digit
+                # count failed the write; each is now refused naming its cell.
                 bad(invalid, col, "a whole number", raw)
-                # Found by fuzzing: 99999999999999999999 crashed the cast below (TypeError) instead of naming the
-                # cell. Whole numbers beyond what an integer column holds are refused here, not at the write.
-                huge = (~blank) & ~invalid & (num.abs().fillna(0) > INT_LIMIT).to_numpy()
-                bad(huge, col, f"a whole number between -{INT_LIMIT:,} and {INT_LIMIT:,}", raw)
-                invalid |= huge
-                out[col.field] = num.where(~invalid).round().astype("Int64")
+                out[col.field], out_of_range = whole_numbers(num.where(~invalid))
+                bad(out_of_range, col, WHOLE_RANGE, raw)
             else:
+                invalid |= ~np.isfinite(
+                    num.fillna(0).to_numpy()
+                )  # "inf" reached the audit log as invalid JSON
                 bad(invalid, col, "a number", raw)
-                out[col.field] = num.astype(float)
+                out[col.field] = num.where(~invalid).astype(float)
         elif col.kind == "date":
             parsed = pd.to_datetime(raw.where(~blank, None), format=col.date_format, errors="coerce")
             invalid = (~blank) & parsed.isna().to_numpy()

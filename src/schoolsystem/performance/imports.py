@@ -22,6 +22,7 @@ import pandas as pd
 from schoolsystem.core.audit import audit
 from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register
 from schoolsystem.engines.tabular import (
+    WHOLE_RANGE,
     CellError,
     Column,
     Schema,
@@ -30,6 +31,7 @@ from schoolsystem.engines.tabular import (
     records,
     sniff_encoding,
     validate,
+    whole_numbers,
 )
 from schoolsystem.performance.constants import (
     RECTYPE_LEVEL,
@@ -76,7 +78,8 @@ def parse_measures(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     is_code = text.isin(SUPPRESSION_CODES.keys()).to_numpy()
     cleaned = text.str.rstrip("%").str.replace(",", "", regex=False)
     num = pd.to_numeric(cleaned.where(~is_code, None), errors="coerce").to_numpy(dtype=float)
-    invalid = ~is_code & np.isnan(num)
+    invalid = ~is_code & ~np.isfinite(num)  # "inf" is not a figure (found by fuzzing)
+    num[invalid] = np.nan
     reasons = np.where(is_code, text.to_numpy(dtype=object), "")
     reasons = np.where(reasons == "", np.where(is_code, "blank", ""), reasons)
     return num, reasons, invalid
@@ -115,15 +118,17 @@ class _MeasureImport(ImportPipeline):
                         name, int(rows[idx]), header_of[field], f"{frame[field].iloc[idx]!r} is not a number"
                     )
                 )
-            if spec.whole:
-                frac = ~np.isnan(values) & (np.mod(values, 1) != 0)
-                for idx in np.flatnonzero(frac)[:100]:
+            if (
+                spec.whole
+            ):  # counts of pupils: a negative or 20-digit count failed the write (found by fuzzing)
+                _, out_of_range = whole_numbers(pd.Series(values))
+                for idx in np.flatnonzero(out_of_range)[:100]:
                     errors.append(
                         CellError(
                             name,
                             int(rows[idx]),
                             header_of[field],
-                            f"{frame[field].iloc[idx]!r} is not a whole number",
+                            f"{frame[field].iloc[idx]!r} is not {WHOLE_RANGE}",
                         )
                     )
             for idx in np.flatnonzero(reasons != ""):
@@ -164,6 +169,19 @@ def padded_copy(path: Path) -> Iterator[Path]:
 
 def _f(value) -> float | None:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+
+
+def _urns(raw: pd.Series, rows: np.ndarray, name: str, rows_with_urn: np.ndarray) -> tuple[pd.Series, list]:
+    """The URN column as Int64 (<NA> where a row has none), and an error naming each row of `rows_with_urn`
+    whose URN is not a whole number from 1 to INT_LIMIT (a 20-digit one crashed the cast: found by fuzzing)."""
+    num = pd.to_numeric(raw.where(raw.astype(str).str.strip() != "", None), errors="coerce")
+    urn, out_of_range = whole_numbers(num)
+    bad = rows_with_urn & (urn.isna().to_numpy() | out_of_range | (urn.fillna(0) == 0).to_numpy())
+    errors = [
+        CellError(name, int(rows[i]), "URN", f"{raw.iloc[i]!r} is not a URN")
+        for i in np.flatnonzero(bad)[:100]
+    ]
+    return urn.where(rows_with_urn), errors
 
 
 def _i(value) -> int | None:
@@ -224,11 +242,8 @@ class KeyStageImport(_MeasureImport):
             )
         frame["level"] = level
         school = level.isin(SCHOOL_LEVELS).to_numpy()
-        urn = pd.to_numeric(frame["urn"].where(frame["urn"] != "", None), errors="coerce")
-        bad_urn = school & (urn.isna().to_numpy() | (urn.fillna(0) % 1 != 0).to_numpy())
-        for idx in np.flatnonzero(bad_urn)[:100]:
-            errors.append(CellError(name, int(rows[idx]), "URN", f"{frame['urn'].iloc[idx]!r} is not a URN"))
-        frame["urn"] = urn.where(school).astype("Int64")
+        frame["urn"], bad_urns = _urns(frame["urn"], rows, name, school)
+        errors += bad_urns
         dup = frame["urn"].notna() & frame["urn"].duplicated(keep="first")
         for idx in np.flatnonzero(dup.to_numpy())[:100]:
             errors.append(CellError(name, int(rows[idx]), "URN", f"duplicate URN {frame['urn'].iloc[idx]}"))
@@ -440,12 +455,7 @@ class CensusImport(_MeasureImport):
         frame = validate(frame, self.schema, name=name)
         frame, missing = self.convert_measures(frame, self.schema, name)
         rows = frame.index.to_numpy() + 2
-        urn = pd.to_numeric(frame["urn"], errors="coerce")
-        bad = ~national.to_numpy() & urn.isna().to_numpy()
-        errors = [
-            CellError(name, int(rows[i]), "URN", f"{frame['urn'].iloc[i]!r} is not a URN")
-            for i in np.flatnonzero(bad)[:100]
-        ]
+        urn, errors = _urns(frame["urn"], rows, name, ~national.to_numpy())
         dup = urn.notna() & urn.duplicated()
         errors += [
             CellError(name, int(rows[i]), "URN", f"duplicate URN {int(urn.iloc[i])}")
@@ -453,7 +463,7 @@ class CensusImport(_MeasureImport):
         ]
         if errors:
             raise TableError(errors)
-        frame["urn"] = urn.astype("Int64")
+        frame["urn"] = urn
         frame["_missing"] = missing
         frame["_row"] = rows
         self.skipped = int(national.sum())
@@ -529,18 +539,14 @@ class _SchoolYearImport(_MeasureImport):
         frame = validate(self.read(path, self.schema, name), self.schema, name=name)
         frame, missing = self.convert_measures(frame, self.schema, name)
         rows = frame.index.to_numpy() + 2
-        urn = pd.to_numeric(frame["urn"], errors="coerce")
-        errors = [
-            CellError(name, int(rows[i]), "URN", f"{frame['urn'].iloc[i]!r} is not a URN")
-            for i in np.flatnonzero(urn.isna().to_numpy())[:100]
-        ]
+        urn, errors = _urns(frame["urn"], rows, name, np.ones(len(frame), dtype=bool))
         errors += [
             CellError(name, int(rows[i]), "URN", f"duplicate URN {int(urn.iloc[i])}")
             for i in np.flatnonzero((urn.notna() & urn.duplicated()).to_numpy())[:100]
         ]
         if errors:
             raise TableError(errors)
-        frame["urn"] = urn.astype("Int64")
+        frame["urn"] = urn
         frame["_missing"] = missing
         frame["_row"] = rows
         return frame

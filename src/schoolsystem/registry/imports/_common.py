@@ -43,12 +43,19 @@ def fetch_values(
     keys = list(keys)
     fields = list(fields)
     if len(keys) > CHUNK and queryset.count() <= 2 * len(keys):
-        frame = pd.DataFrame.from_records(list(queryset.values_list(*fields)), columns=fields)
+        frame = _as_read(list(queryset.values_list(*fields)), fields)
         return frame[frame[key].isin(keys)].reset_index(drop=True)
     rows: list[tuple] = []
     for part in chunks(keys):
         rows.extend(queryset.filter(**{f"{key}__in": part}).values_list(*fields))
-    return pd.DataFrame.from_records(rows, columns=fields)
+    return _as_read(rows, fields)
+
+
+def _as_read(rows: list[tuple], fields: list[str]) -> pd.DataFrame:
+    """The values as the database gave them (object columns: None stays None, 11 stays 11). Inferring dtypes made
+    an integer column with a NULL into floats, so a school's age range filled in by a later file was audited as
+    [NaN, 11]: invalid JSON, and the import failed (found by fuzzing)."""
+    return pd.DataFrame(rows, columns=fields, dtype=object)
 
 
 def as_objects(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register
 from schoolsystem.engines import gias
 from schoolsystem.engines.tabular import Column, Schema
-from schoolsystem.registry.imports._common import Auditor, raise_if, too_long, upsert_groups
+from schoolsystem.registry.imports._common import Auditor, blank_required, raise_if, too_long, upsert_groups
 from schoolsystem.registry.models import Group
 
 GROUP_COLUMNS = (
@@ -31,6 +31,7 @@ GROUP_COLUMNS = (
     Column("Head of Group Last Name", required=False, to="head_last"),
 )
 SCHEMA = Schema(source="GIAS groups", key="uid", columns=GROUP_COLUMNS)
+REQUIRED_VALUES = {"name": "Group Name", "group_type": "Group Type"}
 LIMITS = {
     "group_id": "Group ID",
     "name": "Group Name",
@@ -58,7 +59,9 @@ class GiasGroupImport(ImportPipeline):
     schema = SCHEMA
 
     def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:
-        raise_if(too_long(group_values(frame), Group, LIMITS, ctx.name))
+        # A blank group type failed the write (NOT NULL), found by fuzzing: a group needs its type and name.
+        errors = blank_required(frame, REQUIRED_VALUES, ctx.name)
+        raise_if(errors + too_long(group_values(frame), Group, LIMITS, ctx.name))
 
     def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:
         counts = Counts()

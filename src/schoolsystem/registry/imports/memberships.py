@@ -23,7 +23,7 @@ from schoolsystem.registry.imports._common import (
     too_long,
     upsert_groups,
 )
-from schoolsystem.registry.imports.groups import GROUP_COLUMNS, LIMITS, group_values
+from schoolsystem.registry.imports.groups import GROUP_COLUMNS, LIMITS, REQUIRED_VALUES, group_values
 from schoolsystem.registry.models import Group
 
 SCHEMA = Schema(
@@ -43,7 +43,7 @@ class GiasMembershipImport(ImportPipeline):
 
     def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:
         errors = too_long(group_values(frame), Group, LIMITS, ctx.name)
-        errors += blank_required(frame, {"uid": "Group UID", "urn": "URN"}, ctx.name)
+        errors += blank_required(frame, {"uid": "Group UID", "urn": "URN", **REQUIRED_VALUES}, ctx.name)
         pairs = frame[["uid", "urn"]]
         for idx in pairs.index[pairs.duplicated()][:100]:
             errors.append(
