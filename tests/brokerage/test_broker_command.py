@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -42,6 +43,34 @@ def test_broker_command_reports_bad_files(tmp_path):
     schools = write(tmp_path, "schools.csv", "id,name,easting\n1,A,not-a-number\n")
     partners = write(tmp_path, "partners.csv", "id,name,capacity\nT1,Oak,1\n")
     with pytest.raises(CommandError, match="row 2 easting"):
+        call_command("broker", str(schools), str(partners))
+
+
+@pytest.mark.parametrize(
+    ("schools_text", "partners_text", "message"),
+    [
+        (
+            "id,name,easting\n1,A,inf\n",
+            "id,name,capacity\nT1,Oak,1\n",
+            "row 2 easting: 'inf' is not a number",
+        ),
+        (
+            "id,name,pupils\n1,A,-40\n",
+            "id,name,capacity\nT1,Oak,1\n",
+            "'-40' is not a whole number of 0 or more",
+        ),
+        ("id,name,pupils\n1,A,12.5\n", "id,name,capacity\nT1,Oak,1\n", "'12.5' is not a whole number"),
+        ("id,name\n1,A\n", "id,name,capacity,locations\nT1,Oak,1,nan 150000\n", "'nan' is not a number"),
+    ],
+)
+def test_broker_files_refuse_what_is_not_a_finite_number_or_a_whole_number(
+    tmp_path, schools_text, partners_text, message
+):
+    """Found while checking every file reader for hostile numbers: "inf" or "nan" was taken as a coordinate, and a
+    negative count as a count."""
+    schools = write(tmp_path, "schools.csv", schools_text)
+    partners = write(tmp_path, "partners.csv", partners_text)
+    with pytest.raises(CommandError, match=re.escape(message)):
         call_command("broker", str(schools), str(partners))
 
 

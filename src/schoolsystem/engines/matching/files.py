@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
@@ -31,13 +32,20 @@ def _list(v: str) -> tuple[str, ...]:
 
 
 def _num(v: str, cast, where: str):
+    """A number from a cell, or None when it is blank. Whole numbers (`int`: URNs, counts, capacities, years) are
+    0 or more; numbers (`float`) are finite: "inf" as an easting reached the distance search."""
     v = (v or "").strip()
     if not v:
         return None
     try:
-        return cast(v)
+        value = cast(v)
     except ValueError as exc:
-        raise FileError(f"{where}: {v!r} is not a number") from exc
+        raise FileError(f"{where}: {v!r} is not {'a whole number' if cast is int else 'a number'}") from exc
+    if cast is int and value < 0:
+        raise FileError(f"{where}: {v!r} is not a whole number of 0 or more")
+    if not math.isfinite(value):
+        raise FileError(f"{where}: {v!r} is not a number")
+    return value
 
 
 def _rows(path: Path, required: Iterable[str], optional: Iterable[str]) -> list[dict]:
