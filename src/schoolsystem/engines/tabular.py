@@ -321,9 +321,8 @@ def validate(frame: pd.DataFrame, schema: Schema, *, name: str) -> pd.DataFrame:
                 out[col.field], out_of_range = whole_numbers(num.where(~invalid))
                 bad(out_of_range, col, WHOLE_RANGE, raw)
             else:
-                invalid |= ~np.isfinite(
-                    num.fillna(0).to_numpy()
-                )  # "inf" reached the audit log as invalid JSON
+                # "inf" reached the audit log as invalid JSON.
+                invalid |= ~np.isfinite(num.fillna(0).to_numpy())
                 bad(invalid, col, "a number", raw)
                 out[col.field] = num.where(~invalid).astype(float)
         elif col.kind == "date":

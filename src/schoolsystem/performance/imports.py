@@ -118,9 +118,8 @@ class _MeasureImport(ImportPipeline):
                         name, int(rows[idx]), header_of[field], f"{frame[field].iloc[idx]!r} is not a number"
                     )
                 )
-            if (
-                spec.whole
-            ):  # counts of pupils: a negative or 20-digit count failed the write (found by fuzzing)
+            # Counts of pupils: a negative or 20-digit count failed the write (found by fuzzing).
+            if spec.whole:
                 _, out_of_range = whole_numbers(pd.Series(values))
                 for idx in np.flatnonzero(out_of_range)[:100]:
                     errors.append(
