@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "schoolsystem.core.middleware.SecurityHeadersMiddleware",
     "schoolsystem.core.middleware.MethodNotAllowedPageMiddleware",
+    "schoolsystem.core.middleware.NulCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "schoolsystem.urls"
