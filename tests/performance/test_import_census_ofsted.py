@@ -115,3 +115,17 @@ def test_reimporting_a_corrected_file_updates_the_inspection(tmp_path):
     )
     assert (result.counts.created, result.counts.updated) == (0, 1)
     assert Inspection.objects.get(urn=100001).overall_effectiveness == 2
+
+
+@pytest.mark.django_db
+def test_a_census_value_longer_than_its_field_fails_with_its_row(tmp_path):
+    """Found by fuzzing on PostgreSQL: an over-long LA code or school type failed the write part-way."""
+    path = tmp_path / "2018-2019_england_census.csv"
+    header = "URN,LA,SCHOOLTYPE,NOR,NUMFSM,PNUMFSMEVER,PSENELK,PSENELSE,PNUMEAL\n"
+    figures = ",200,20,12.0,10.0,2.0,5.0\n"
+    path.write_text(header + "100001,9360,Community" + figures + "100002,936," + "T" * 61 + figures)
+    with pytest.raises(ImportFailed) as exc:
+        CensusImport().run(path, progress=False)
+    assert "row 2, column 'LA': is longer than 3 characters" in exc.value.message
+    assert "row 3, column 'SCHOOLTYPE': is longer than 60 characters" in exc.value.message
+    assert not CensusRecord.objects.exists()

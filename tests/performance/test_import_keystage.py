@@ -160,6 +160,22 @@ def test_a_urn_that_is_not_one_fails_with_its_row_and_writes_nothing(tmp_path, u
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value", "limit"), [("LEA", "9360", 3), ("NFTYPE", "X" * 11, 10), ("SCHNAME", "S" * 201, 200)]
+)
+def test_a_value_longer_than_its_field_fails_with_its_row_before_the_write(tmp_path, column, value, limit):
+    """Found by fuzzing on PostgreSQL: an over-long LA code, school type or name failed the write part-way
+    (SQLite stores any length, so only PostgreSQL showed it)."""
+    row = _ks2_row("100002")
+    row[KS2_HEADER.index(column)] = value
+    path = _write(tmp_path, "2018-2019_999_ks2final.csv", KS2_HEADER, [_ks2_row("100001"), row])
+    with pytest.raises(ImportFailed) as exc:
+        KS2Import().run(path, progress=False)
+    assert f"row 3, column '{column}': is longer than {limit} characters" in exc.value.message
+    assert KeyStageResult.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_missing_urn_column_fails_clearly(tmp_path):
     header = [h for h in KS2_HEADER if h != "URN"]
     rows = [[v for h, v in zip(KS2_HEADER, _ks2_row("100001"), strict=True) if h != "URN"]]

@@ -333,3 +333,14 @@ def test_a_blank_filled_in_by_a_later_file_is_audited_from_none(tmp_path):
     assert (one.capacity, two.capacity) == (450, None)
     assert history_for(one).first().changes == {"capacity": [None, 450]}
     assert history_for(two).first().changes == {"capacity": [420, None]}
+
+
+def test_a_group_name_longer_than_a_groups_name_is_refused_before_the_write(tmp_path):
+    """Found by fuzzing on PostgreSQL: a 3,000-character sponsor name failed the write of the group the import
+    creates for it (SQLite stores any length). One of several `~` names is enough."""
+    rows = [school(1), school(2, **{"SchoolSponsors (name)": "Oak Trust~" + "S" * 251})]
+    with pytest.raises(
+        ImportFailed, match=r"row 3, column 'SchoolSponsors \(name\)': is longer than 250 characters"
+    ):
+        run(write(tmp_path / "april.csv", rows))
+    assert not Establishment.objects.exists()

@@ -22,8 +22,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import models, transaction
 from tqdm import tqdm
 
 from schoolsystem.core.errors import ValidationFailed
@@ -211,3 +212,37 @@ def register(kind: str):
         return cls
 
     return deco
+
+
+def too_long(
+    frame: pd.DataFrame,
+    model: type[models.Model],
+    columns: dict[str, str],
+    name: str,
+    *,
+    fields: dict[str, str] | None = None,
+) -> list[CellError]:
+    """Cells longer than the model field allows (PostgreSQL refuses them part-way through an import; SQLite does
+    not). `columns`: frame column -> its header in the file; `fields`: frame column -> model field, where the names
+    differ. A cell of several values (GIAS's `~` lists) is too long when one of them is: each becomes a record."""
+    errors = []
+    for column, header in columns.items():
+        max_length = model._meta.get_field((fields or {}).get(column, column)).max_length
+        if column not in frame or not max_length:
+            continue
+        lengths = np.fromiter(map(_length, frame[column].to_numpy()), int, len(frame))
+        for idx in np.flatnonzero(lengths > max_length)[:20]:
+            errors.append(
+                CellError(name, int(frame.index[idx]) + 2, header, f"is longer than {max_length} characters")
+            )
+    return errors
+
+
+def _length(value) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return max(map(_length, value), default=0)
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):  # blank, NaN
+        return 0
+    return len(str(value))

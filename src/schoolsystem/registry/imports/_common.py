@@ -79,28 +79,6 @@ def changed_cells(new: pd.DataFrame, old: pd.DataFrame, fields: Sequence[str]) -
     return pd.DataFrame(result, index=new.index)
 
 
-def too_long(
-    frame: pd.DataFrame, model: type[models.Model], columns: dict[str, str], name: str
-) -> list[CellError]:
-    """Cells longer than the model field allows (PostgreSQL would refuse them mid-import; SQLite would not)."""
-    errors = []
-    for field_name, header in columns.items():
-        max_length = model._meta.get_field(field_name).max_length
-        if field_name not in frame or not max_length:
-            continue
-        values = frame[field_name].to_numpy()
-        lengths = np.fromiter(
-            (len(v) if isinstance(v, str) else len(str(v)) if pd.notna(v) else 0 for v in values),
-            int,
-            len(values),
-        )
-        for idx in np.flatnonzero(lengths > max_length)[:20]:
-            errors.append(
-                CellError(name, int(frame.index[idx]) + 2, header, f"is longer than {max_length} characters")
-            )
-    return errors
-
-
 def blank_required(frame: pd.DataFrame, columns: dict[str, str], name: str) -> list[CellError]:
     """Cells that must have a value (key parts that `validate` only checks for a schema's single key)."""
     errors = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import Q
 
-from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register
+from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register, too_long
 from schoolsystem.engines.tabular import CellError, Column, Schema
 from schoolsystem.registry.imports._common import (
     Auditor,
@@ -20,7 +20,6 @@ from schoolsystem.registry.imports._common import (
     establishment_stubs,
     raise_if,
     sync_memberships,
-    too_long,
     upsert_groups,
 )
 from schoolsystem.registry.imports.groups import GROUP_COLUMNS, LIMITS, REQUIRED_VALUES, group_values
