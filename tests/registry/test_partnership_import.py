@@ -182,6 +182,11 @@ def test_system_leaders_file_creates_then_updates(world, tmp_path):
         ("Nat,LLE,125001,,,,2020-01-01,2019-01-01,,", "designation_ends_on", "on or after"),
         ("Nat,LLE,125001,,,,,,many,", "days_per_term", "is not a whole number"),
         ("Nat,SLE,125001,,,,,,,No Such Alliance", "teaching_school_alliance", "no teaching school alliance"),
+        # Found by fuzzing on PostgreSQL: over-long values failed the write part-way (SQLite stores any length).
+        ("N" * 201 + ",LLE,125001,,,,,,,", "name", "is longer than 200 characters"),
+        ("Nat,LLE,125001,," + "S" * 201 + ",,,,,", "specialism", "is longer than 200 characters"),
+        ("Nat,LLE,125001,,," + "P" * 41 + ",,,,", "phase", "is longer than 40 characters"),
+        ("Nat,LLE,-1,,,,,,,", "urn", "is not a whole number from 0 to"),
     ],
 )
 def test_a_bad_system_leader_row_names_row_and_column(world, tmp_path, row, column, message):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schoolsystem.core.imports import Counts, ImportContext, ImportFailed, ImportPipeline, register
+from schoolsystem.core.imports import Counts, ImportContext, ImportFailed, ImportPipeline, register, too_long
 from schoolsystem.engines.tabular import CellError, Column, Schema, TableError, read_csv, records, validate
 from schoolsystem.registry import services
 from schoolsystem.registry.constants import GroupType, SystemLeaderDesignation
@@ -115,6 +115,8 @@ class SystemLeaderImport(ImportPipeline):
                     )
                 )
             seen.setdefault(key, r["_row"])
+        # PostgreSQL refused an over-long name, specialism or phase part-way through (found by fuzzing).
+        errors += too_long(frame, SystemLeader, {c: c for c in ("name", "specialism", "phase")}, ctx.name)
         if errors:
             errors.sort(key=lambda e: (e.row or 0, e.column or ""))
             raise TableError(errors)
