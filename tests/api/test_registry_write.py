@@ -25,6 +25,16 @@ def test_la_officer_creates_a_partnership_in_their_la_and_it_is_audited(world, a
     assert event.changes["name"] == [None, "Surrey Heath Local Partnership"]
 
 
+def test_an_la_code_holding_nul_is_a_400_not_a_500(world, api, make_user):
+    """Found by fuzzing the API on PostgreSQL: the LA lookup raised DataError (text with NUL), a 500."""
+    officer = make_user("la_officer", scope_la=world.la_a)
+    response = api(officer).post(
+        "/api/v1/groups/", {"name": "Heath", "group_type": "diocesan_network", "la": "9\x0036"}, format="json"
+    )
+    assert response.status_code == 400 and "la" in response.json()
+    assert not Group.objects.filter(name="Heath").exists()
+
+
 def test_write_with_a_token_needs_no_csrf(world, make_user):
     officer = make_user("la_officer", scope_la=world.la_a)
     token = Token.objects.create(user=officer)

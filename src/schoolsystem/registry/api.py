@@ -386,12 +386,22 @@ class SystemLeaderFilters(serializers.Serializer):
 INFORMAL_CHOICES = [(t.value, t.label) for t in GroupType if t not in FORMAL_GROUP_TYPES]
 
 
-class LaCodeField(serializers.SlugRelatedField):
+class _SlugField(serializers.SlugRelatedField):
+    """A record named by its code. Text holding NUL is refused as invalid before the lookup: PostgreSQL cannot
+    compare it and raised DataError, a 500 (found by fuzzing the API there)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LaCodeField(_SlugField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=LocalAuthority.objects.all(), **kwargs)
 
 
-class UrnField(serializers.SlugRelatedField):
+class UrnField(_SlugField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="urn", queryset=Establishment.objects.all(), **kwargs)
 
