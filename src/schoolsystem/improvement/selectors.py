@@ -598,16 +598,16 @@ def warning_notice_refusal(route: AcademyRoute, school_name: str) -> str:
     """Why no warning notice can be issued for the school, in words; "" when one can: a notice leads to an
     intervention, and none can be chosen while the school's academy route stands (`decided_elsewhere`). Found in
     review: a notice issued then fell due with nothing the case could do about it."""
-    refusal = route.refusal(school_name)
-    if not refusal:
-        return ""
-    return (
-        f"{refusal} A warning notice leads to an intervention, and none can be chosen while it stands: brokerage "
-        "and casework do not both decide the school's future."
+    return decided_elsewhere(
+        route,
+        school_name,
+        "A warning notice leads to an intervention, and none can be chosen while it stands",
     )
 
 
-def decided_elsewhere(route: AcademyRoute, school_name: str) -> str:
+def decided_elsewhere(
+    route: AcademyRoute, school_name: str, consequence: str = "No intervention can be chosen while it stands"
+) -> str:
     """Why no intervention can be chosen for the school, in words; "" when one can: its academy route stands (an
     academy order in force, or a sponsor match the brokerage advisory board approved, perhaps handed over) or is
     being decided (a sponsor proposal of an academy-order round not declined or withdrawn). Brokerage
@@ -617,10 +617,7 @@ def decided_elsewhere(route: AcademyRoute, school_name: str) -> str:
     refusal = route.refusal(school_name)
     if not refusal:
         return ""
-    return (
-        f"{refusal} No intervention can be chosen while it stands: brokerage and casework do not both decide the "
-        "school's future."
-    )
+    return f"{refusal} {consequence}: brokerage and casework do not both decide the school's future."
 
 
 @dataclass(frozen=True)

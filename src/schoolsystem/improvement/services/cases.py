@@ -54,6 +54,7 @@ from schoolsystem.improvement.selectors import (
     exit_refusal,
     intervention_preconditions,
     notice_change_refusal,
+    warning_notice_refusal,
 )
 from schoolsystem.improvement.services.decisions import decision_create
 
@@ -416,8 +417,6 @@ def case_issue_warning_notice(
     errors.update(_notice_date_errors(case, issued_on=issued_on, compliance_by=compliance_by))
     if errors:
         raise ValidationFailed("The warning notice cannot be issued.", extra={"errors": errors})
-    from schoolsystem.improvement.selectors import academy_route, warning_notice_refusal
-
     if decided := warning_notice_refusal(academy_route(None, case.school), case.school.name):
         raise InvalidTransition(decided)
 
