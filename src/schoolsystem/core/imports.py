@@ -246,3 +246,10 @@ def _length(value) -> int:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):  # blank, NaN
         return 0
     return len(str(value))
+
+
+def raise_if(errors: list[CellError]) -> None:
+    """Raise the cell errors found by a pipeline's checks, in row and column order; nothing when there are none."""
+    if errors:
+        errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+        raise TableError(errors)

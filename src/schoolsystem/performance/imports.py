@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from schoolsystem.core.audit import audit
-from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register, too_long
+from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, raise_if, register, too_long
 from schoolsystem.engines.tabular import (
     WHOLE_RANGE,
     CellError,
@@ -183,11 +183,6 @@ def _urns(raw: pd.Series, rows: np.ndarray, name: str, rows_with_urn: np.ndarray
     return urn.where(rows_with_urn), errors
 
 
-def _raise_if_too_long(frame, model, columns: dict[str, str], name: str, **kw) -> None:
-    if errors := too_long(frame, model, columns, name, **kw):
-        raise TableError(errors)
-
-
 def _i(value) -> int | None:
     v = _f(value)
     return None if v is None else round(v)
@@ -282,10 +277,9 @@ class KeyStageImport(_MeasureImport):
 
     def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:
         # PostgreSQL refused an over-long LA code, school name or type part-way through (found by fuzzing).
-        _raise_if_too_long(
-            frame, KeyStageResult, {"lea": "LEA", "schname": "SCHNAME", "nftype": "NFTYPE"}, ctx.name,
-            fields={"lea": "la_code", "schname": "school_name", "nftype": "school_type"},
-        )  # fmt: skip
+        columns = {"lea": "LEA", "schname": "SCHNAME", "nftype": "NFTYPE"}
+        fields = {"lea": "la_code", "schname": "school_name", "nftype": "school_type"}
+        raise_if(too_long(frame, KeyStageResult, columns, ctx.name, fields=fields))
 
     def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:
         year = ctx.year
@@ -481,9 +475,8 @@ class CensusImport(_MeasureImport):
         return frame[~national.to_numpy()]
 
     def check(self, frame: pd.DataFrame, ctx: ImportContext) -> None:
-        _raise_if_too_long(
-            frame, CensusRecord, {"la": "LA", "school_type": "SCHOOLTYPE"}, ctx.name, fields={"la": "la_code"}
-        )
+        columns = {"la": "LA", "school_type": "SCHOOLTYPE"}
+        raise_if(too_long(frame, CensusRecord, columns, ctx.name, fields={"la": "la_code"}))
 
     def write(self, frame: pd.DataFrame, ctx: ImportContext) -> Counts:
         existing = CensusRecord.objects.filter(year=ctx.year)

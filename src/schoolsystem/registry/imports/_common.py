@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from schoolsystem.core.audit import _plain, audit_many, build_event
 from schoolsystem.core.imports import ImportContext
-from schoolsystem.engines.tabular import CellError, TableError
+from schoolsystem.engines.tabular import CellError
 from schoolsystem.registry.models import Establishment, Group, Membership
 
 # Keys per `IN (...)` query: far below SQLite's 32,766 variables and PostgreSQL's 65,535 parameters.
@@ -88,12 +88,6 @@ def blank_required(frame: pd.DataFrame, columns: dict[str, str], name: str) -> l
         for idx in np.flatnonzero(missing)[:50]:
             errors.append(CellError(name, int(frame.index[idx]) + 2, header, "is blank but is required"))
     return errors
-
-
-def raise_if(errors: list[CellError]) -> None:
-    if errors:
-        errors.sort(key=lambda e: (e.row or 0, e.column or ""))
-        raise TableError(errors)
 
 
 class Auditor:

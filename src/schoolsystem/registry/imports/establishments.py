@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from schoolsystem.core.audit import _plain
-from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register, too_long
+from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, raise_if, register, too_long
 from schoolsystem.engines import gias
 from schoolsystem.engines.tabular import Column, Schema
 from schoolsystem.registry.imports._common import (
@@ -30,7 +30,6 @@ from schoolsystem.registry.imports._common import (
     fetch_values,
     insert_events,
     insert_rows,
-    raise_if,
     sync_memberships,
 )
 from schoolsystem.registry.models import Establishment, Group, LocalAuthority

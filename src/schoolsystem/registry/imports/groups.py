@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register, too_long
+from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, raise_if, register, too_long
 from schoolsystem.engines import gias
 from schoolsystem.engines.tabular import Column, Schema
-from schoolsystem.registry.imports._common import Auditor, blank_required, raise_if, upsert_groups
+from schoolsystem.registry.imports._common import Auditor, blank_required, upsert_groups
 from schoolsystem.registry.models import Group
 
 GROUP_COLUMNS = (

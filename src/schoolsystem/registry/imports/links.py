@@ -11,7 +11,7 @@ import pandas as pd
 from django.utils import timezone
 
 from schoolsystem.core.audit import _plain
-from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register, too_long
+from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, raise_if, register, too_long
 from schoolsystem.engines.tabular import CellError, Column, Schema
 from schoolsystem.registry.imports._common import (
     Auditor,
@@ -21,7 +21,6 @@ from schoolsystem.registry.imports._common import (
     bulk_update,
     changed_cells,
     fetch_values,
-    raise_if,
 )
 from schoolsystem.registry.models import EstablishmentLink
 

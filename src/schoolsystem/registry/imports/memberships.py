@@ -12,13 +12,12 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import Q
 
-from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, register, too_long
+from schoolsystem.core.imports import Counts, ImportContext, ImportPipeline, raise_if, register, too_long
 from schoolsystem.engines.tabular import CellError, Column, Schema
 from schoolsystem.registry.imports._common import (
     Auditor,
     blank_required,
     establishment_stubs,
-    raise_if,
     sync_memberships,
     upsert_groups,
 )
