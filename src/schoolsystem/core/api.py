@@ -112,6 +112,8 @@ def not_found(request, exception=None):
     from django.http import JsonResponse
     from django.views import defaults
 
-    if request.path.startswith("/api/"):
+    from schoolsystem.core.middleware import is_api
+
+    if is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)

@@ -1,7 +1,14 @@
 import secrets
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+
+def is_api(request) -> bool:
+    """Addresses under /api/ answer JSON in DRF's shape (`{"detail": ...}`); every other address, the service's
+    pages."""
+    return request.path.startswith("/api/")
 
 
 class SecurityHeadersMiddleware:
@@ -40,7 +47,7 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+        if response.status_code != 405 or response.content or is_api(request):
             return response
         page = render(request, "405.html", status=405)
         if "Allow" in response.headers:
@@ -61,9 +68,7 @@ class NulCharacterMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
+            if is_api(request):
                 return JsonResponse({"detail": "The address holds a NUL character."}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)

@@ -355,12 +355,17 @@ def concern_rules_words(rule_set: RuleSet | None = None) -> list[str]:
     """How the concern levels of `rule_set` (default: the active one, else the defaults) are set, in words."""
     from schoolsystem.engines.risk import concern_rule_words
 
-    rule_set = rule_set or RuleSet.objects.filter(is_active=True).first()
+    rule_set = rule_set or active_rule_set_or_none()
     return concern_rule_words(rule_set.thresholds if rule_set else DEFAULT_RULES)
 
 
+def active_rule_set_or_none() -> RuleSet | None:
+    return RuleSet.objects.filter(is_active=True).first()
+
+
 def active_rule_set() -> RuleSet:
-    rule_set = RuleSet.objects.filter(is_active=True).first()
+    """The active rule set, made from the defaults (and activated) when there is none."""
+    rule_set = active_rule_set_or_none()
     if rule_set is None:
         from schoolsystem.performance.services import rule_set_create
 
@@ -383,7 +388,7 @@ def at_risk_for_user(
     `kind` is "academy" or "maintained"."""
     if not can_see_casework(user):
         raise PermissionDenied("Your role cannot see the risk screen.")
-    rule_set = RuleSet.objects.filter(is_active=True).first()
+    rule_set = active_rule_set_or_none()
     if rule_set is None:
         return RiskResult.objects.none()
     qs = (
