@@ -121,6 +121,9 @@ class Problem:
             raise ValueError("school ids must be unique")
         self._build_school_arrays()
         self._build_partner_arrays()
+        # Each school's sum of weights, the divisor of its fits: without the preference weight when it lists no
+        # preferences (`fit`, `weights_for`). Once per school, not once per pair.
+        self.s_weight_total = self.weights.total - self.weights.preference * ~self.s_has_prefs
 
     # ----- arrays -------------------------------------------------------------------------------------------
     # Each column is read from the dataclasses with one plain list comprehension. Values that need a Python
@@ -368,9 +371,10 @@ class Problem:
         for c in rest:
             total += np.multiply(getattr(w, c), comps[c], out=term)
         total *= 100.0
-        denominator = w.total - w.preference * ~self.s_has_prefs[s]
-        np.divide(total, denominator, out=total, where=denominator > 0)
-        total[denominator <= 0] = 0.0  # only the preference weight, and no preference to score
+        denominator = self.s_weight_total[s]
+        scored = denominator > 0  # not: only the preference weight, and no preference to score
+        np.divide(total, denominator, out=total, where=scored)
+        total[~scored] = 0.0
         return total
 
     def weights_for(self, i: int) -> dict[str, float]:
