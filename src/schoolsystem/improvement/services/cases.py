@@ -56,7 +56,7 @@ from schoolsystem.improvement.selectors import (
     notice_change_refusal,
     warning_notice_refusal,
 )
-from schoolsystem.improvement.services.decisions import decision_create
+from schoolsystem.improvement.services.decisions import can_record_decision, decision_create
 
 log = logging.getLogger("schoolsystem.improvement")
 
@@ -930,7 +930,8 @@ def order_step_refusal(order: AcademyOrder, step: str, by) -> ApplicationError |
     instead of a form; the service raises it."""
     from schoolsystem.improvement.constants import ACADEMY_ORDER_TRANSITIONS
 
-    if not (by.is_superuser or by.role == Role.REGIONAL_OFFICER):
+    # Who takes an order's steps is who records its decisions (DECISION_TYPE_ROLES): one rule, not two copies.
+    if not can_record_decision(by, DecisionType.ACADEMY_ORDER):
         return PermissionDenied("Academy orders are the regional officer's decision.")
     sources, _ = ACADEMY_ORDER_TRANSITIONS[step]
     if order.state not in sources:
