@@ -12,7 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from schoolsystem.core.errors import NotFound
 from schoolsystem.improvement import forms, selectors, services
-from schoolsystem.improvement.constants import DecisionType
+from schoolsystem.improvement.constants import CaseAction, DecisionType
 from schoolsystem.improvement.models import Case, Decision, Offer, PeerReview, SupportRequest
 from schoolsystem.improvement.views import (
     _action_spec,
@@ -146,6 +146,10 @@ class PublicDecisionViewSet(viewsets.ReadOnlyModelViewSet):
 # Cases (scoped)
 
 
+def _may_issue_notice(case) -> bool:
+    return CaseAction.ISSUE_WARNING_NOTICE in selectors.case_actions(case)
+
+
 class CaseSerializer(serializers.ModelSerializer):
     urn = serializers.IntegerField(source="school.urn", read_only=True)
     school = serializers.CharField(source="school.name", read_only=True)
@@ -186,12 +190,16 @@ class CaseSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None:
             return selectors.case_actions(obj)
-        # The school's academy route refuses a warning notice while it stands. A list reads the routes of its page
-        # at once (`CaseViewSet.get_serializer`, two queries); a single case reads its own.
-        routes = self.context.get("routes")
-        route = (
-            routes[obj.school_id] if routes is not None else selectors.academy_route(request.user, obj.school)
-        )
+        # The school's academy route refuses a warning notice while it stands, so it is read only for a case whose
+        # state allows one. A list reads those routes at once (`CaseViewSet.get_serializer`, two queries).
+        route = None
+        if _may_issue_notice(obj):
+            routes = self.context.get("routes")
+            route = (
+                routes[obj.school_id]
+                if routes is not None
+                else selectors.academy_route(request.user, obj.school)
+            )
         guarded = selectors.case_guard_refusals(obj, order=getattr(obj, "academy_order", None), route=route)
         return [a for a in selectors.case_actions_for(obj, request.user) if a not in guarded]
 
@@ -228,7 +236,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             cases = list(args[0])
             kwargs["context"] = {
                 **self.get_serializer_context(),
-                "routes": selectors.academy_routes(self.request.user, {c.school_id for c in cases}),
+                "routes": selectors.academy_routes(
+                    self.request.user, {c.school_id for c in cases if _may_issue_notice(c)}
+                ),
             }
             args = (cases, *args[1:])
         return super().get_serializer(*args, **kwargs)
