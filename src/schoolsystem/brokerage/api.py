@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -115,6 +115,7 @@ def _round_detail(r: Round) -> dict:
     return {**RoundSerializer(r).data, "schools": schools, "plan": proposals}
 
 
+@extend_schema_view(get=extend_schema(operation_id="brokerage_rounds_list"))
 class RoundListView(generics.ListAPIView):
     """The rounds the user may see, paginated like every list of the API (it was a bare array)."""
 
@@ -124,10 +125,6 @@ class RoundListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Round.objects.none()
         return selectors.rounds_for_user(self.request.user).order_by("-id")  # newest first, a stable order
-
-    @extend_schema(operation_id="brokerage_rounds_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="brokerage_rounds_create",
@@ -215,6 +212,7 @@ class SchoolShortlistView(APIView):
         return Response(asdict(sl))
 
 
+@extend_schema_view(get=extend_schema(operation_id="brokerage_proposals_list"))
 class ProposalListView(generics.ListAPIView):
     """The proposals the user may see (an officer's rounds; a trust leader's own trust), paginated."""
 
@@ -224,10 +222,6 @@ class ProposalListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Proposal.objects.none()
         return selectors.proposals_for_user(self.request.user).order_by("-round_id", "id")
-
-    @extend_schema(operation_id="brokerage_proposals_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class CheckSerializer(serializers.Serializer):
