@@ -12,6 +12,7 @@ from schoolsystem.accreditation import selectors, services
 from schoolsystem.accreditation.models import Accreditation, Application, Complaint, Round
 from schoolsystem.core.errors import NotFound, PermissionDenied
 from schoolsystem.core.forms import TEXT_LIMIT
+from schoolsystem.registry.constants import URN_MAX, URN_MIN
 from schoolsystem.registry.models import Establishment
 
 
@@ -366,7 +367,7 @@ class ReviewInput(serializers.Serializer):
 
 class LedSchoolsInput(serializers.Serializer):
     urns = serializers.ListField(
-        child=serializers.IntegerField(min_value=100000, max_value=999999), max_length=100, allow_empty=True
+        child=serializers.IntegerField(min_value=URN_MIN, max_value=URN_MAX), max_length=100, allow_empty=True
     )
 
     def validate_urns(self, urns):

@@ -24,6 +24,7 @@ from schoolsystem.core.forms import (
     choice_messages,
     number_messages,
 )
+from schoolsystem.registry.constants import URN_MAX, URN_MIN
 from schoolsystem.registry.models import Establishment, Group
 
 
@@ -186,7 +187,7 @@ class LedSchoolsForm(GovukMessages, forms.Form):
     def clean_urns(self):
         codes = _codes(self.cleaned_data.get("urns", ""))
         # A URN has 6 digits; a longer number is not one (and overflowed the database lookup: found by fuzzing).
-        bad = [code for code in codes if not (code.isdigit() and len(code) == 6)]
+        bad = [code for code in codes if not (code.isdigit() and URN_MIN <= int(code) <= URN_MAX)]
         if bad:
             raise forms.ValidationError(
                 f"URNs of the schools led must be 6-digit numbers: {', '.join(bad)} "

@@ -81,3 +81,8 @@ class SystemLeaderDesignation(models.TextChoices):
     LLE = "LLE", "Local Leader of Education"
     SLE = "SLE", "Specialist Leader of Education"
     NLG = "NLG", "National Leader of Governance"
+
+
+# A URN (unique reference number) has 6 digits: forms and the API refuse a number outside these bounds before any
+# lookup (a 20-digit one overflowed SQLite's).
+URN_MIN, URN_MAX = 100000, 999999

@@ -5,6 +5,8 @@ from django import forms
 from schoolsystem.core.forms import DateField, GovukMessages
 from schoolsystem.registry.constants import (
     FORMAL_GROUP_TYPES,
+    URN_MAX,
+    URN_MIN,
     EstablishmentStatus,
     GroupType,
     MembershipRole,
@@ -76,7 +78,7 @@ class PartnershipForm(GovukMessages, forms.Form):
 
 
 class MembershipAddForm(GovukMessages, forms.Form):
-    urn = forms.IntegerField(label="URN of the school", min_value=100000, max_value=999999)
+    urn = forms.IntegerField(label="URN of the school", min_value=URN_MIN, max_value=URN_MAX)
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER, label="Role")
     joined_on = DateField(label="Joined on", what="the date the school joined")
 
@@ -142,7 +144,7 @@ class SystemLeaderForm(GovukMessages, forms.Form):
     name = forms.CharField(max_length=200, label="Name")
     designation = forms.ChoiceField(choices=SystemLeaderDesignation.choices, label="Designation")
     urn = forms.IntegerField(
-        label="URN of their school", min_value=100000, max_value=999999, required=False,
+        label="URN of their school", min_value=URN_MIN, max_value=URN_MAX, required=False,
         help_text="Leave blank only for a National Leader of Governance without a school (administrators).",
     )  # fmt: skip
     national_support_school = forms.BooleanField(
