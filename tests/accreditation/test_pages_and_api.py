@@ -272,6 +272,21 @@ def test_conflicted_assessor_cannot_be_assigned_through_the_page(client, drive, 
     choices = [u.pk for u in offered.context["forms"]["assign"].fields["assessor"].queryset]
     assert people["assessor"].pk not in choices
     assert "<title>Error: " in r.content.decode()
+    # Nor does the page that answers the refused choice (found in review: it offered them again).
+    assert f'<option value="{people["assessor"].pk}"' not in r.content.decode()
+    assert people["assessor"].pk not in [
+        u.pk for u in r.context["forms"]["assign"].fields["assessor"].queryset
+    ]
+
+
+def test_assign_refuses_a_user_who_is_not_an_active_assessor(client, drive, people):
+    app, _ = drive(Status.SUBMITTED)
+    r = _client(client, people["dm"]).post(
+        reverse("accreditation:action", args=[app.pk, "assign"]), {"assessor": people["dm"].pk}
+    )
+    assert r.status_code == 400 and "Choose an assessor" in r.content.decode()
+    app.refresh_from_db()
+    assert app.assessor_id is None
 
 
 def test_assessor_scores_requests_information_and_recommends_through_pages(client, drive, people):

@@ -380,8 +380,26 @@ class AttachmentForm(GovukMessages, forms.Form):
     )
 
 
+class _AssessorField(forms.ModelChoiceField):
+    """Offers `queryset` (the assessors the decision maker may pick) but accepts any of `accepts`: a conflicted
+    assessor chosen from a page loaded before they declared the conflict gets the service's reason, not "Select a
+    valid choice"."""
+
+    accepts = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.accepts.get(pk=value)
+        except (ValueError, TypeError, forms.ValidationError, self.accepts.model.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
 class AssignForm(GovukMessages, forms.Form):
-    assessor = forms.ModelChoiceField(
+    assessor = _AssessorField(
         queryset=None,
         label="Assessor",
         empty_label="Choose an assessor",
@@ -393,11 +411,12 @@ class AssignForm(GovukMessages, forms.Form):
 
         super().__init__(*args, **kwargs)
         field = self.fields["assessor"]
-        assessors = User.objects.filter(role=Role.ASSESSOR, is_active=True)
+        field.accepts = User.objects.filter(role=Role.ASSESSOR, is_active=True)
+        offered = field.accepts
         if organisation is not None:
             # An assessor who declared a conflict with the organisation is not offered (the service refuses them).
-            assessors = assessors.exclude(accreditation_conflicts__organisation=organisation)
-        field.queryset = assessors.order_by("first_name", "last_name", "username")
+            offered = offered.exclude(accreditation_conflicts__organisation=organisation)
+        field.queryset = offered.order_by("first_name", "last_name", "username")
         field.label_from_instance = lambda u: u.display_name
 
 

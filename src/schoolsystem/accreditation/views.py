@@ -3,6 +3,8 @@ error summaries; selectors decide who sees what (out-of-scope proposals are 404)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -219,15 +221,45 @@ def _tasks(app) -> list[dict]:
     return tasks
 
 
-# The label of the one text box each text action has.
-TEXT_LABELS = {
-    "request_information": "What information do you need?",
-    "provide_information": "The information requested",
-    "advisory_review": "The advisory group's view",
-    "write_feedback": "Feedback",
-    "complain": "Your concerns about the assessment",
-    "withdraw": "Reason for withdrawing",
+@dataclass(frozen=True)
+class _Action:
+    """One action on the application page: its form, what the success banner says it did, and the label of the
+    one text box of a text action."""
+
+    form: type
+    done: str
+    label: str = ""
+
+
+ACTIONS = {
+    "assign": _Action(f.AssignForm, "Assessor assigned"),
+    "score": _Action(f.ScoresForm, "Scores saved"),
+    "request_information": _Action(
+        f.TextForm, "Request for information sent to the applicant", "What information do you need?"
+    ),
+    "provide_information": _Action(
+        f.TextForm, "Information sent to the assessor", "The information requested"
+    ),
+    "recommend": _Action(f.RecommendForm, "Recommendation recorded"),
+    "advisory_review": _Action(f.TextForm, "Advisory group's view recorded", "The advisory group's view"),
+    "decide": _Action(f.DecideForm, "Decision recorded"),
+    "write_feedback": _Action(f.TextForm, "Feedback saved", "Feedback"),
+    "review_feedback": _Action(f.FeedbackReviewForm, "Feedback review recorded"),
+    "complain": _Action(f.TextForm, "Complaint sent", "Your concerns about the assessment"),
+    "withdraw": _Action(f.TextForm, "Proposal withdrawn", "Reason for withdrawing"),
+    "arrangement": _Action(f.ArrangementForm, "Out-of-round arrangement recorded"),
 }
+
+
+def _action_form(action: str, app, data=None, **kwargs):
+    """The form of `action` on `app`'s page, blank or bound to `data`: a text action's box has its label, and
+    the assessor list leaves out assessors with a conflict of interest with the organisation."""
+    spec = ACTIONS[action]
+    if spec.form is f.TextForm:
+        kwargs["label"] = spec.label
+    elif spec.form is f.AssignForm:
+        kwargs["organisation"] = app.organisation
+    return spec.form(data, **kwargs)
 
 
 def _detail_context(
@@ -259,32 +291,32 @@ def _detail_context(
         "evidence": [(c.Criterion(e.criterion).label, e) for e in app.evidence.all()],
         "tasks": _tasks(app) if is_applicant and app.is_editable else [],
         "forms": {
-            "assign": f.AssignForm(organisation=app.organisation)
+            "assign": _action_form("assign", app)
             if _is(user, Role.DECISION_MAKER) and app.status in {Status.SUBMITTED, Status.IN_ASSESSMENT}
             else None,
             "scores": f.ScoresForm(initial=initial)
             if can_assess and app.status in {Status.IN_ASSESSMENT, Status.AWAITING_INFORMATION}
             else None,
-            "request_information": f.TextForm(label=TEXT_LABELS["request_information"])
+            "request_information": _action_form("request_information", app)
             if can_assess and app.status == Status.IN_ASSESSMENT
             else None,
             "recommend": f.RecommendForm() if can_assess and app.status == Status.IN_ASSESSMENT else None,
-            "provide_information": f.TextForm(label=TEXT_LABELS["provide_information"])
+            "provide_information": _action_form("provide_information", app)
             if is_applicant and open_request
             else None,
-            "advisory_review": f.TextForm(label=TEXT_LABELS["advisory_review"])
+            "advisory_review": _action_form("advisory_review", app)
             if _is(user, Role.ADVISORY_GROUP) and app.status == Status.ADVISORY_REVIEW
             else None,
             "decide": f.DecideForm(initial={"capacity": app.proposed_capacity})
             if _is(user, Role.DECISION_MAKER) and app.status == Status.AWAITING_DECISION
             else None,
-            "write_feedback": f.TextForm(initial={"text": app.feedback}, label=TEXT_LABELS["write_feedback"])
+            "write_feedback": _action_form("write_feedback", app, initial={"text": app.feedback})
             if can_assess and app.status == Status.NOT_ACCREDITED
             else None,
             "review_feedback": f.FeedbackReviewForm()
             if _is(user, Role.ADVISORY_GROUP) and app.status == Status.FEEDBACK_REVIEW
             else None,
-            "complain": f.TextForm(label=TEXT_LABELS["complain"])
+            "complain": _action_form("complain", app)
             if is_applicant and app.status == Status.FEEDBACK_RELEASED
             else None,
             "withdraw": is_applicant and app.status in c.TRANSITIONS[c.Action.WITHDRAW][0],
@@ -338,39 +370,6 @@ def _complaints_with_forms(app, *, answering: bool, bound: dict) -> list:
 
 def _text(form) -> str:
     return form.cleaned_data.get("text", "") if form.is_valid() else ""
-
-
-ACTION_FORMS = {
-    "assign": f.AssignForm,
-    "score": f.ScoresForm,
-    "request_information": f.TextForm,
-    "provide_information": f.TextForm,
-    "recommend": f.RecommendForm,
-    "advisory_review": f.TextForm,
-    "decide": f.DecideForm,
-    "write_feedback": f.TextForm,
-    "review_feedback": f.FeedbackReviewForm,
-    "complain": f.TextForm,
-    "withdraw": f.TextForm,
-    "arrangement": f.ArrangementForm,
-}
-
-
-# What the success banner says each action did (it said "Saved." for all of them).
-ACTION_DONE = {
-    "assign": "Assessor assigned",
-    "score": "Scores saved",
-    "request_information": "Request for information sent to the applicant",
-    "provide_information": "Information sent to the assessor",
-    "recommend": "Recommendation recorded",
-    "advisory_review": "Advisory group's view recorded",
-    "decide": "Decision recorded",
-    "write_feedback": "Feedback saved",
-    "review_feedback": "Feedback review recorded",
-    "complain": "Complaint sent",
-    "withdraw": "Proposal withdrawn",
-    "arrangement": "Out-of-round arrangement recorded",
-}
 
 
 def _run(action: str, app, form, user):
@@ -429,17 +428,13 @@ def _run(action: str, app, form, user):
 @require_POST
 def application_action(request, pk, action):
     app = _app_or_404(request, pk)
-    if action not in ACTION_FORMS:
+    if action not in ACTIONS:
         raise Http404("No such action.")
-    form_class = ACTION_FORMS[action]
-    if form_class is f.TextForm:
-        form = form_class(request.POST, label=TEXT_LABELS.get(action, ""))
-    else:
-        form = form_class(request.POST)
+    form = _action_form(action, app, request.POST)
     if form.is_valid():
         try:
             _run(action, app, form, request.user)
-            messages.success(request, f"{ACTION_DONE[action]}: {app.reference}")
+            messages.success(request, f"{ACTIONS[action].done}: {app.reference}")
             return redirect("accreditation:application", pk=app.pk)
         except ApplicationError as exc:
             errors = _errors(form, exc)
