@@ -313,3 +313,20 @@ def test_proposal_page_dates_are_written_out(client, area, officer):
     client.force_login(officer)
     page = client.get(reverse("brokerage:proposal", args=[p.pk])).content.decode()
     assert "5 January 2026: <strong>Supportive" in page and "20 January 2026: <strong>Approved" in page
+
+
+def test_home_page_counts_each_rounds_schools_and_proposals_and_the_api_list_skips_the_counts(
+    client, area, officer
+):
+    r = planned_round(area, officer, area["needy"], area["church_needy"])
+    n_proposals = r.proposals.count()
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:home")).content.decode()
+    numbers = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    assert numbers.format(2) + numbers.format(n_proposals) in page
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/brokerage/rounds/").json()["results"][0]["reference"] == r.reference
+    assert not any("COUNT(DISTINCT" in q["sql"] for q in queries.captured_queries)

@@ -85,12 +85,15 @@ def proposal_q(user) -> Q:
     return round_q(user, "round__")
 
 
-def rounds_for_user(user):
-    return (
-        Round.objects.filter(round_q(user))
-        .select_related("la", "leaving_group")
-        .annotate(n_schools=Count("schools", distinct=True), n_proposals=Count("proposals", distinct=True))
-    )
+def rounds_for_user(user, *, counts: bool = False):
+    """The rounds `user` may see; with `counts`, each has `n_schools` and `n_proposals` (the home page's table:
+    two DISTINCT counts over joins the API's list has no use for)."""
+    rounds = Round.objects.filter(round_q(user)).select_related("la", "leaving_group")
+    if counts:
+        rounds = rounds.annotate(
+            n_schools=Count("schools", distinct=True), n_proposals=Count("proposals", distinct=True)
+        )
+    return rounds
 
 
 def round_for_user(user, pk) -> Round:

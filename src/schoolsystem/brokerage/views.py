@@ -55,7 +55,7 @@ def home(request):
             else:
                 messages.success(request, f"Round {r.reference} started.")
                 return redirect("brokerage:round", pk=r.pk)
-    rounds = selectors.rounds_for_user(user) if can_run else []
+    rounds = selectors.rounds_for_user(user, counts=True) if can_run else []
     proposals = selectors.proposals_for_user(user)[:200] if user.role == "trust_leader" else []
     return render(
         request,
