@@ -11,8 +11,10 @@ from schoolsystem.performance.forms import AtRiskFilterForm
 from schoolsystem.performance.imports import KS2Import
 from schoolsystem.performance.models import KeyStageResult, Monitoring, RiskResult, SoftIntelligence
 from schoolsystem.performance.reportcard import results_notice
+from schoolsystem.performance.selectors import open_successor
 from schoolsystem.performance.services import risk_screen_run
 from schoolsystem.registry.models import Establishment, EstablishmentLink, Group, LocalAuthority, Membership
+from schoolsystem.registry.selectors import history_chain
 
 YEARS = ["2016-2017", "2017-2018", "2018-2019"]
 WYKE = 145543
@@ -419,7 +421,9 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(client, db):
+def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(
+    client, db, django_assert_num_queries
+):
     """Found in review: a parent following an old link could not tell the school had closed."""
     la = LocalAuthority.objects.create(code="936", name="Surrey", region_name="South East")
     old = _school(la, 124935, "Wyke Primary School", type_name="Community school", status="closed",
@@ -437,3 +441,11 @@ def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(cli
         'id="closed-school"'
         not in client.get(reverse("performance:report-card", args=[WYKE])).content.decode()
     )
+    # Only the later URNs are followed to find it, not the school's predecessors as well.
+    EstablishmentLink.objects.create(urn=old.urn, linked_urn=100001, link_type="Predecessor")
+    assert [s.urn for s in history_chain(old)] == [100001, WYKE]
+    assert [s.urn for s in history_chain(old, relations=("successor",))] == [WYKE]
+    with django_assert_num_queries(
+        4
+    ):  # a generation of links, the next (none), the names, the open successor
+        assert open_successor(old) == new

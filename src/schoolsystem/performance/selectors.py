@@ -71,9 +71,7 @@ def open_successor(school: Establishment) -> Establishment | None:
         return None
     from schoolsystem.registry.selectors import history_chain  # follows GIAS's links in both directions
 
-    later = [
-        s.urn for s in sorted(history_chain(school), key=lambda s: s.distance) if s.relation == "successor"
-    ]
+    later = [s.urn for s in sorted(history_chain(school, relations=("successor",)), key=lambda s: s.distance)]
     found = {e.urn: e for e in Establishment.objects.filter(urn__in=later, status__in=OPEN_STATUSES)}
     return next((found[u] for u in later if u in found), None)
 

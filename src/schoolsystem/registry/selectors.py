@@ -328,12 +328,14 @@ def _direction(link_type: str) -> str | None:
     return {gias.PREDECESSOR: "predecessor", gias.SUCCESSOR: "successor"}.get(direction)
 
 
-def history_chain(school: Establishment, *, max_steps: int = 10) -> list[ChainStep]:
+def history_chain(
+    school: Establishment, *, max_steps: int = 10, relations: tuple[str, ...] = ("predecessor", "successor")
+) -> list[ChainStep]:
     """Predecessors (oldest first) and successors (nearest first) of `school`, following chains of GIAS links
     in both directions: "X Predecessor Y" and "Y Successor X" both make Y a predecessor of X. One query per
-    generation plus one for names."""
+    generation plus one for names. `relations` narrows it to one direction."""
     found: dict[int, ChainStep] = {}
-    for relation in ("predecessor", "successor"):
+    for relation in relations:
         frontier = {school.urn}
         seen = {school.urn}
         for distance in range(1, max_steps + 1):
