@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schoolsystem.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -542,6 +544,10 @@ def test_a_filter_that_is_not_valid_lists_and_exports_nothing(client, published)
     html = page.content.decode()
     assert html.index("govuk-error-summary") < html.index("<h1")  # the summary leads the page
     assert "Download these decisions as CSV" not in page.content.decode()
-    export = client.get(reverse("decisions:export"), bad)
+    with CaptureQueriesContext(connection) as on_page:
+        client.get(reverse("decisions:register"), bad)
+    with CaptureQueriesContext(connection) as on_export:
+        export = client.get(reverse("decisions:export"), bad)
     assert export.status_code == 400 and export["Content-Type"].startswith("text/html")
+    assert len(on_export) == len(on_page)  # the filter is read once, not again to show the page
     assert published.reference in client.get(reverse("decisions:export")).getvalue().decode()

@@ -36,7 +36,10 @@ def _search(request):
 
 
 def register(request):
-    form, qs = _search(request)
+    return _register_page(request, *_search(request))
+
+
+def _register_page(request, form, qs):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     rows = []
     for d in page.object_list:
@@ -109,7 +112,7 @@ def export(request):
     filter that is not valid, the register page with its error (an export of everything was not what was asked)."""
     form, qs = _search(request)
     if form.errors:
-        return register(request)
+        return _register_page(request, form, qs)
 
     def rows():
         for d in qs[:5000]:
