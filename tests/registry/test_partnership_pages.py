@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from schoolsystem.core.models import AuditEvent
-from schoolsystem.registry.models import Group, Membership, SystemLeader
+from schoolsystem.registry.models import Establishment, Group, Membership, SystemLeader
 from tests.api.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,25 @@ def test_system_leaders_upload_checked_then_imported(client, world, officer_a, s
     leader = SystemLeader.objects.get(name="Eve Lead")
     assert leader.establishment == world.a2 and leader.days_per_term == 8
     assert AuditEvent.objects.filter(action="system_leader.created", actor=officer_a).exists()
+
+
+def test_a_childrens_centre_with_a_five_digit_urn_joins_a_partnership(client, world, officer_a):
+    """Found in review: GIAS gives children's centres 5-digit URNs (70 in Surrey's file, 20115 the first), and the
+    form refused anything under 100000 as "not a URN"."""
+    centre = Establishment.objects.create(
+        la=world.la_a, urn=20115, name="Sunshine Children's Centre", type_name="Children's centre"
+    )
+    group = Group.objects.create(
+        name="Early Years Partnership", group_type="collaborative_partnership", la=world.la_a
+    )
+    added = client.post(
+        reverse("registry:membership-new", args=[group.pk]),
+        {"urn": "20115", "role": "member", "joined_on": "2026-09-02"},
+    )
+    assert added.status_code == 302
+    assert Membership.objects.filter(group=group, establishment=centre).exists()
+    refused = client.post(
+        reverse("registry:membership-new", args=[group.pk]),
+        {"urn": "1000000", "role": "member", "joined_on": "2026-09-02"},
+    )
+    assert refused.status_code == 400

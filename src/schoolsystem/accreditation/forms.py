@@ -186,11 +186,12 @@ class LedSchoolsForm(GovukMessages, forms.Form):
 
     def clean_urns(self):
         codes = _codes(self.cleaned_data.get("urns", ""))
-        # A URN has 6 digits; a longer number is not one (and overflowed the database lookup: found by fuzzing).
+        # A URN has up to 6 digits; a longer number is not one (and overflowed the database lookup: found by
+        # fuzzing).
         bad = [code for code in codes if not (code.isdigit() and URN_MIN <= int(code) <= URN_MAX)]
         if bad:
             raise forms.ValidationError(
-                f"URNs of the schools led must be 6-digit numbers: {', '.join(bad)} "
+                f"URNs of the schools led must be numbers of up to 6 digits: {', '.join(bad)} "
                 f"{'is' if len(bad) == 1 else 'are'} not"
             )
         urns = [int(code) for code in codes]

@@ -83,6 +83,7 @@ class SystemLeaderDesignation(models.TextChoices):
     NLG = "NLG", "National Leader of Governance"
 
 
-# A URN (unique reference number) has 6 digits: forms and the API refuse a number outside these bounds before any
-# lookup (a 20-digit one overflowed SQLite's).
-URN_MIN, URN_MAX = 100000, 999999
+# A URN (unique reference number) has up to 6 digits: schools' have 6, children's centres' 5 (20115 in Surrey's
+# file). Forms and the API refuse a number outside these bounds before any lookup (a 20-digit one overflowed
+# SQLite's).
+URN_MIN, URN_MAX = 1, 999999
