@@ -10,6 +10,7 @@ from schoolsystem.core.imports import ImportFailed
 from schoolsystem.core.models import ImportRecord
 from schoolsystem.performance.imports import KS2Import, KS4Import, parse_measures
 from schoolsystem.performance.models import KeyStageResult
+from schoolsystem.performance.selectors import benchmarks
 
 YEARS = ["2016-2017", "2017-2018", "2018-2019"]
 # Wyke Primary School, Normandy (Surrey): an academy converter in all three years.
@@ -219,3 +220,13 @@ def test_cli_dry_run_writes_nothing_and_year_option_overrides_name(tmp_path, cap
     assert KeyStageResult.objects.count() == 0
     call_command("import_data", "ks2", str(path), "--year", "2018-2019")
     assert KeyStageResult.objects.get(urn=100001).year == "2018-2019"
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_real_ks4_england_benchmark_is_the_state_funded_row_with_progress8(shared_data):
+    """Found in review: report cards compared KS4 with England's all-schools row (RECTYPE 5: Attainment 8 44.7,
+    no Progress 8), not the state-funded one (RECTYPE 7: 46.7 and -0.03, DfE's headline figures)."""
+    KS4Import().run(shared_data / "performance" / "2018-2019_936_ks4final.csv", progress=False)
+    england = benchmarks("ks4", "936").set_index("area").loc["England"]
+    assert (england["attainment8"], england["progress8"], england["basics_94"]) == (46.7, -0.03, 65.0)

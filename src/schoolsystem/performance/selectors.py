@@ -161,10 +161,16 @@ def results_frame(
     return frame.drop(columns="own").reset_index(drop=True)
 
 
+# England's state-funded schools: KS2 RECTYPE 5; KS4 RECTYPE 7, which ks4_meta calls "maintained schools" but
+# whose figures are DfE's state-funded headlines (2018-19: Attainment 8 46.7, Progress 8 -0.03; the all-schools row,
+# RECTYPE 5, has 44.7 and no Progress 8 at all). Report cards compare schools with these, as DfE does.
+STATE_FUNDED_ENGLAND = (RecordLevel.ENGLAND_STATE, RecordLevel.ENGLAND_MAINTAINED)
+
+
 def benchmarks(key_stage: str, la_code: str | None) -> pd.DataFrame:
     """LA and England rows by year (one query)."""
     qs = KeyStageResult.objects.filter(
-        key_stage=key_stage, level__in=[RecordLevel.LA, RecordLevel.ENGLAND_STATE, RecordLevel.ENGLAND]
+        key_stage=key_stage, level__in=[RecordLevel.LA, *STATE_FUNDED_ENGLAND, RecordLevel.ENGLAND]
     )
     rows = list(
         qs.values(
@@ -175,9 +181,9 @@ def benchmarks(key_stage: str, la_code: str | None) -> pd.DataFrame:
     if frame.empty:
         return frame
     la = frame[(frame["level"] == RecordLevel.LA) & (frame["la_code"] == (la_code or ""))].assign(area="LA")
-    # England: state-funded where published (KS2 RECTYPE 5), else all schools.
-    eng = frame[frame["level"].isin([RecordLevel.ENGLAND_STATE, RecordLevel.ENGLAND])].copy()
-    eng["rank"] = (eng["level"] == RecordLevel.ENGLAND_STATE).astype(int)
+    # England: state-funded where published, else all schools.
+    eng = frame[frame["level"].isin([*STATE_FUNDED_ENGLAND, RecordLevel.ENGLAND])].copy()
+    eng["rank"] = eng["level"].isin(STATE_FUNDED_ENGLAND).astype(int)
     eng = (
         eng.sort_values(["year", "rank"])
         .drop_duplicates("year", keep="last")
