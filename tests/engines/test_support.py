@@ -98,3 +98,8 @@ def test_ranked_offers_always_have_capacity_and_are_sorted(offers, days):
     for r in ranked:
         assert r.eligible and 0 <= r.score <= 1 and r.spare_days >= days
     assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+
+
+def test_an_all_through_offer_serves_any_phase_in_either_gias_spelling():
+    for spelling in ("All-through", "All through"):  # GIAS wrote "All through" before 2019
+        assert assess(NEED, offer(1, phases=frozenset({spelling}))).eligible, spelling

@@ -1,5 +1,6 @@
 """KS2 and KS4 performance tables: real Surrey files, suppression codes, year layouts and bad files."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from schoolsystem.core.imports import ImportFailed
 from schoolsystem.core.models import ImportRecord
 from schoolsystem.performance.imports import KS2Import, KS4Import, parse_measures
 from schoolsystem.performance.models import KeyStageResult
-from schoolsystem.performance.selectors import benchmarks
+from schoolsystem.performance.selectors import benchmarks, risk_input
+from schoolsystem.registry.imports import GiasEstablishmentImport
+from schoolsystem.registry.models import Establishment
 
 YEARS = ["2016-2017", "2017-2018", "2018-2019"]
 # Wyke Primary School, Normandy (Surrey): an academy converter in all three years.
@@ -230,3 +233,16 @@ def test_real_ks4_england_benchmark_is_the_state_funded_row_with_progress8(share
     KS4Import().run(shared_data / "performance" / "2018-2019_936_ks4final.csv", progress=False)
     england = benchmarks("ks4", "936").set_index("area").loc["England"]
     assert (england["attainment8"], england["progress8"], england["basics_94"]) == (46.7, -0.03, 65.0)
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_real_special_schools_without_a_gias_phase_are_screened_on_their_ks2_progress(shared_data):
+    """Found in review: most special schools have phase 'Not applicable' in GIAS, so the risk screen gave them no
+    key stage and ignored their KS2 progress (Manor Mead School, 125473: maths progress -3.5)."""
+    GiasEstablishmentImport().run(shared_data / "gias" / "edubase_surrey_936_2021-04.csv", progress=False)
+    KS2Import().run(shared_data / "performance" / "2018-2019_936_ks2final.csv", progress=False)
+    manor_mead = Establishment.objects.filter(urn=125473)
+    assert manor_mead.get().phase == ""  # 'Not applicable' in the file
+    row = risk_input(manor_mead, as_of=date(2019, 9, 1)).iloc[0]
+    assert (row["key_stage"], row["mat_0"]) == ("ks2", -3.5)

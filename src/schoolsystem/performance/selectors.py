@@ -30,7 +30,7 @@ from schoolsystem.registry.constants import OPEN_STATUSES
 from schoolsystem.registry.models import Establishment, EstablishmentLink
 
 PRIMARY_PHASES = {"Primary", "Middle deemed primary", "Infant", "Junior"}
-SECONDARY_PHASES = {"Secondary", "Middle deemed secondary", "All-through", "16 plus"}
+SECONDARY_PHASES = {"Secondary", "Middle deemed secondary", "All-through", "All through", "16 plus"}
 GIAS_RATING_GRADE = {
     "Outstanding": 1,
     "Good": 2,
@@ -206,10 +206,13 @@ def inspections_frame(urns, *, owned=None) -> pd.DataFrame:
     return frame.sort_values(["urn", "start_date"], ascending=[True, False]).reset_index(drop=True)
 
 
-def key_stage_for(phase: str, has_ks4: bool) -> str:
+def key_stage_for(phase: str, has_ks4: bool, has_ks2: bool = False) -> str:
+    """The key stage a school's results are judged at: its phase's, else the one it has results for. Most special
+    schools have phase 'Not applicable' in GIAS (14 of the 16 in Surrey's 2018-19 KS2 file): without the fallback
+    to KS2 their progress scores were never screened."""
     if phase in SECONDARY_PHASES or has_ks4:
         return KeyStage.KS4
-    if phase in PRIMARY_PHASES:
+    if phase in PRIMARY_PHASES or has_ks2:
         return KeyStage.KS2
     return ""
 
@@ -247,9 +250,13 @@ def risk_input(
     if up_to_year is not None and not results.empty:
         results = results[results["year"] <= up_to_year]
     frame = est.rename(columns={"id": "establishment_id"}).set_index("urn", drop=False)
-    has_ks4 = set(results.loc[results["key_stage"] == "ks4", "urn"]) if not results.empty else set()
+    has = {
+        ks: set(results.loc[results["key_stage"] == ks, "urn"]) if not results.empty else set()
+        for ks in KeyStage
+    }
     frame["key_stage"] = [
-        key_stage_for(p or "", u in has_ks4) for p, u in zip(frame["phase"], frame["urn"], strict=True)
+        key_stage_for(p or "", u in has[KeyStage.KS4], u in has[KeyStage.KS2])
+        for p, u in zip(frame["phase"], frame["urn"], strict=True)
     ]
     for ks, spec in (
         (

@@ -51,7 +51,6 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-ALL_PHASES = {"all-through", "not applicable", ""}
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def _phase_fits(need_phase: str, phases: frozenset[str]) -> bool:
     if not phases or not need_phase:
         return True
     lowered = {p.lower() for p in phases}
-    return need_phase.lower() in lowered or bool(lowered & {"all-through"})
+    return need_phase.lower() in lowered or bool(lowered & {"all-through", "all through"})  # GIAS before 2019
 
 
 def assess(need: SupportNeed, offer: OfferFacts, weights: Weights = DEFAULT_WEIGHTS) -> RankedOffer:
