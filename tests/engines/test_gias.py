@@ -79,6 +79,10 @@ def test_group_refs_ignore_codes_that_do_not_line_up_and_drop_duplicates():
 
 def test_group_names_compare_case_and_space_insensitively():
     assert gias.group_key("GLF  SCHOOLS ") == gias.group_key("GLF Schools")
+    # The groups file's "Name, The" is the establishment file's "THE NAME".
+    assert gias.group_key("Kemnal Academies Trust, The") == gias.group_key("THE KEMNAL ACADEMIES TRUST")
+    assert gias.group_key("Good Shepherd Trust ,the ") == "the good shepherd trust"
+    assert gias.group_key("Theale Trust") == "theale trust" and gias.group_key("Bathe, Theo") == "bathe, theo"
 
 
 # The Goldsworth chain in links_edubasealldata_2021-05.csv: a first and a middle school amalgamated into

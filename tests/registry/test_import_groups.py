@@ -127,3 +127,19 @@ def test_a_group_uid_that_is_not_a_whole_number_in_range_is_refused(tmp_path, ui
     ):
         run(write(tmp_path / "g.csv", [group(uid)]))
     assert not Group.objects.exists()
+
+
+def test_a_trust_the_groups_file_names_name_comma_the_is_the_establishment_files_the_name(tmp_path):
+    """Found in review: "Kemnal Academies Trust, The" in the groups file and "THE KEMNAL ACADEMIES TRUST" in the
+    establishment file became two trusts, one with the UID and no members, one with the members."""
+    row = school(
+        1,
+        **{
+            "TrustSchoolFlag (name)": "Supported by a multi-academy trust",
+            "Trusts (name)": "THE KEMNAL ACADEMIES TRUST",
+        },
+    )
+    GiasEstablishmentImport().run(write(tmp_path / "e.csv", [row]), progress=False)
+    run(write(tmp_path / "g.csv", [group(3201, "Kemnal Academies Trust, The")]))
+    trust = Group.objects.get()
+    assert trust.uid == 3201 and trust.memberships.count() == 1
