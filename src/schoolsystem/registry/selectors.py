@@ -3,6 +3,7 @@ any school or group, and lists default to the user's own area (`area_for`). Audi
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -219,6 +220,11 @@ class SearchFilters:
         return bool(self.q or self.type_name or self.phase or self.status)
 
 
+# The outward code of a UK postcode (its district): "GU1", "KT10", "SW1A", "W1". Not a whole postcode's first part
+# only: "GU11AA" is a postcode without its space.
+OUTWARD_CODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
+
+
 def text_search(qs: QuerySet[Establishment], text: str) -> QuerySet[Establishment]:
     """Establishments matching `text`: a URN exactly, part of the name ignoring case and punctuation ("St Marys"
     finds "St Mary's": core.search), or a postcode (spaces ignored)."""
@@ -232,8 +238,11 @@ def text_search(qs: QuerySet[Establishment], text: str) -> QuerySet[Establishmen
         return qs.filter(Q(urn=int(text)) | by_name)
     compact = text.replace(" ", "").upper()
     postcode = Q(postcode__iexact=text)
-    if len(compact) >= 2:
-        # "GU1 1AA", "gu11aa" and "GU1" all find GU1 1AA.
+    if OUTWARD_CODE.fullmatch(text.upper()):  # "KT1 1" has a space: the start of a whole postcode
+        # A whole outward code is one postcode district: "KT1" finds KT1 1AA, not KT10 to KT19 as well.
+        postcode |= Q(postcode__istartswith=f"{compact} ")
+    elif len(compact) >= 2:
+        # "GU1 1AA", "gu11aa", "GU1 1" and "KT" all find GU1 1AA or KT1 1AA.
         postcode |= Q(postcode__istartswith=text) | Q(postcode__iexact=f"{compact[:-3]} {compact[-3:]}")
     return qs.filter(by_name | postcode)
 
