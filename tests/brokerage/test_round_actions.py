@@ -185,8 +185,10 @@ def test_blank_phase_reads_as_on_the_school_page(client, area, officer):
     r = _round(area, officer)
     services.round_add_school(by=officer, round=r, establishment=special)
     page = _page(client, officer, r)
-    assert '<td class="govuk-table__cell">Not recorded</td>' in page
-    assert "Not recorded" in client.get(reverse("registry:school", args=[special.urn])).content.decode()
+    assert (
+        '<td class="govuk-table__cell">Not applicable</td>' in page
+    )  # GIAS's word for a special school's phase
+    assert "Not applicable" in client.get(reverse("registry:school", args=[special.urn])).content.decode()
 
 
 # 4. Labels inside sentences keep their capitals -------------------------------------------------------------------

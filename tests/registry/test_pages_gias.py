@@ -1,9 +1,12 @@
 """The overview's counts match the GIAS file they were imported from (through the real import pipeline)."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from schoolsystem.registry.imports import GiasEstablishmentImport
+from schoolsystem.registry.models import Establishment
 from tests.registry.gias_files import school, write
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +70,18 @@ def test_overview_counts_match_the_published_surrey_facts(client, make_user, sha
         "Not recorded": 247,
     }
     assert {r.label: r.open for r in o.by_trust_flag}["Supported by a multi-academy trust"] == 174
+    # GIAS's "Not applicable" is counted as such, not as a gap in the record (found in review).
+    assert {r.label: r.all for r in o.by_phase}["Not applicable"] == 222
+    assert {r.label: r.all for r in o.by_trust_flag}["Not applicable"] == 378
+    assert "Not recorded" not in {r.label for r in (*o.by_phase, *o.by_trust_flag)}
+    # GIAS's placeholder opening date is unknown, and a college's statutory high age of 99 has no upper age.
+    assert not Establishment.objects.filter(opened_on=date(1900, 1, 1)).exists()
+    assert (
+        Establishment.objects.filter(opened_on=None).count() == 202 + 9
+    )  # blank in the file, and 01-01-1900
+    college = Establishment.objects.filter(statutory_high_age=99).first()
+    page = client.get(reverse("registry:school", args=[college.urn])).content.decode()
+    assert f"ages {college.statutory_low_age} and over" in page and "to 99" not in page
     for figure in ("590", "236", "247", "174"):
         assert f">{figure}<" in html
     net = o.network

@@ -15,6 +15,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 # --- establishment status ---------------------------------------------------------------------------------------
 
@@ -105,6 +106,9 @@ def trust_group_type(trust_school_flag: str) -> str:
     foundation 'trust'."""
     return TRUST_FLAG_GROUP_TYPE.get(trust_school_flag.strip(), "trust")
 
+
+# GIAS's OpenDate for an establishment whose opening date it does not know.
+UNKNOWN_OPEN_DATE = date(1900, 1, 1)
 
 _SPACES = re.compile(r"\s+")
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 # Values that mean "no value" in DfE files. Suppression codes in performance tables are handled by the
 # performance schemas (they are missing *with a reason*, never zero).
-BLANKS = frozenset({"", "Not applicable", "N/A", "NA", "Not recorded", "Not Applicable"})
+BLANKS = frozenset({"", "Not applicable", "N/A", "NA", "Not recorded", "Not Applicable", "Not Recorded"})
 KINDS = frozenset({"str", "int", "float", "date", "multi", "code"})
 # The whole numbers an "int" column takes: counts, ages, identifiers and grid references, never negative in the
 # DfE's files, and at most what the database's integer columns hold (PostgreSQL `integer`, 32 bits). Outside

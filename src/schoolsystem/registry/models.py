@@ -22,6 +22,11 @@ OFSTED_LABELS = {
 }
 # GIAS's values for "no religious character" (blank, "None", "Does not apply", ...), lower-cased.
 NO_RELIGIOUS_CHARACTER = frozenset({"", "none", "does not apply", "no religious character", "not applicable"})
+# GIAS's "Not applicable", which the importer stores as blank (engines.tabular.BLANKS), where GIAS always gives a
+# value (phase, trust flag): shown as GIAS shows it, not as a gap in the record.
+NOT_APPLICABLE = "Not applicable"
+# GIAS's statutory high age of further education colleges: no upper age.
+OPEN_ENDED_AGE = 99
 
 
 class LocalAuthority(TimeStampedModel):
@@ -120,6 +125,22 @@ class Establishment(TimeStampedModel):
         """GIAS's rating in the words inspection reports use: its "Serious Weaknesses" and "Special Measures" are
         the two kinds of an inadequate judgement."""
         return OFSTED_LABELS.get(self.ofsted_rating, self.ofsted_rating)
+
+    @property
+    def phase_label(self) -> str:
+        """The phase, or "Not applicable": GIAS gives every establishment a phase, and writes "Not applicable" for
+        special schools, pupil referral units and children's centres, which the importer stores as blank."""
+        return self.phase or NOT_APPLICABLE
+
+    @property
+    def ages_label(self) -> str:
+        """'ages 4 to 11'; 'ages 16 and over' for GIAS's open-ended 99 (further education colleges); '' unknown."""
+        low, high = self.statutory_low_age, self.statutory_high_age
+        if low is None:
+            return ""
+        if high is None or high >= OPEN_ENDED_AGE:
+            return f"ages {low} and over"
+        return f"ages {low} to {high}"
 
     @property
     def urban_rural_label(self) -> str:

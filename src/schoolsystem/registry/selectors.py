@@ -26,6 +26,7 @@ from schoolsystem.registry.constants import (
     GroupType,
 )
 from schoolsystem.registry.models import (
+    NOT_APPLICABLE,
     Establishment,
     EstablishmentLink,
     Group,
@@ -130,13 +131,13 @@ ACADEMY_Q = (
 )
 
 
-def _counts(qs: QuerySet, field_name: str) -> list[CountRow]:
-    """Counts by `field_name` in one query (grouped by value and status); blanks are "Not recorded"."""
+def _counts(qs: QuerySet, field_name: str, blank: str = NOT_RECORDED) -> list[CountRow]:
+    """Counts by `field_name` in one query (grouped by value and status); blanks are `blank`."""
     rows = qs.order_by().values_list(field_name, "status").annotate(n=Count("id"))
     open_n: Counter[str] = Counter()
     all_n: Counter[str] = Counter()
     for value, status, n in rows:
-        label = str(value) if value else NOT_RECORDED
+        label = str(value) if value else blank
         all_n[label] += n
         if status == EstablishmentStatus.OPEN:
             open_n[label] += n
@@ -161,9 +162,9 @@ def overview(area: Area) -> Overview:
         by_status=sorted(((str(labels.get(s, s)), n) for s, n in status_rows.items()), key=lambda r: -r[1]),
         by_type=_counts(qs, "type_name"),
         by_type_group=_counts(qs, "type_group"),
-        by_phase=_counts(qs, "phase"),
+        by_phase=_counts(qs, "phase", NOT_APPLICABLE),
         by_ofsted=_counts(qs, "ofsted_rating"),
-        by_trust_flag=_counts(qs, "trust_school_flag"),
+        by_trust_flag=_counts(qs, "trust_school_flag", NOT_APPLICABLE),
         state_funded_open=state_funded.count(),
         academies_open=state_funded.filter(ACADEMY_Q).count(),
         network=network_analysis(area),

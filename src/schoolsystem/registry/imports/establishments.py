@@ -160,7 +160,7 @@ HEADERS = {c.field: c.name for c in SCHEMA.columns}
 
 def establishment_values(frame: pd.DataFrame) -> pd.DataFrame:
     """The validated file as Establishment field values (vectorised): status mapped, state_funded derived,
-    head name joined. Indexed like `frame`."""
+    head name joined, GIAS's unknown opening date blank. Indexed like `frame`."""
     out = frame.copy()
     out["status"] = frame["status"].map(gias.ESTABLISHMENT_STATUS)
     pairs = frame[["type_group", "type_name"]].drop_duplicates()
@@ -173,6 +173,9 @@ def establishment_values(frame: pd.DataFrame) -> pd.DataFrame:
         .str.replace(r"\s+", " ", regex=True)
         .str.strip()
     )
+    # GIAS's placeholder for an unknown opening date (9 children's centres in Surrey's 2021 file): unknown, not
+    # "opened 1 January 1900".
+    out["opened_on"] = frame["opened_on"].where(frame["opened_on"] != gias.UNKNOWN_OPEN_DATE, None)
     return out
 
 
