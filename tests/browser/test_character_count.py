@@ -25,7 +25,7 @@ def test_the_monitoring_reason_counts_characters(live_server, browser, make_user
     )
     page = context.new_page()
     page.goto(live_server.url + "/performance/schools/100001/risk/")
-    box = page.get_by_label("Why monitor this school")
+    box = page.get_by_label("Why you are monitoring this school")
     group = page.locator('[data-module="govuk-character-count"]').filter(has=box)
     group.wait_for()
     box.fill("Head left suddenly")

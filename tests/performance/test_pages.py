@@ -267,12 +267,35 @@ def test_soft_intelligence_reason_adds_up_to_its_count(client, make_user):
     client.force_login(make_user("la_officer", scope_la=la))
     url = reverse("performance:school-risk", args=[100001])
     for kind in ("complaint", "complaint", "missed_network_meeting"):
-        data = {"action": "intel", "intel-kind": kind, "intel-noted_on": date.today().isoformat()}
+        data = {
+            "action": "intel",
+            "intel-kind": kind,
+            "intel-noted_on": date.today().isoformat(),
+            "intel-note": "x",
+        }
         assert client.post(url, data).status_code == 302
     result = RiskResult.objects.get(establishment=school)
     soft = next(f for f in result.flags if f["metric"] == "soft_intelligence")
     assert soft["reason"] == "3 items of soft intelligence: complaint (2), missed network meetings"
     assert "complaint (2), missed network meetings" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_empty_intelligence_form_records_nothing_and_names_what_is_missing(client, make_user):
+    """Found in review: the kind list had no blank choice and the note was optional, so submitting the empty form
+    recorded "Headteacher turnover" against the school and raised its risk flag."""
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    _school(la, 100001, "Test Primary")
+    client.force_login(make_user("la_officer", scope_la=la))
+    url = reverse("performance:school-risk", args=[100001])
+    page = client.get(url).content.decode()
+    assert '<option value="" selected>Choose the kind of intelligence</option>' in page
+    response = client.post(url, {"action": "intel", "intel-noted_on": date.today().isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 400 and SoftIntelligence.objects.count() == 0
+    assert "Select what kind of intelligence it is" in html
+    assert "Enter a note saying what happened and how you know it" in html
+    assert not RiskResult.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from schoolsystem.core.forms import DateField, GovukMessages
+from schoolsystem.core.forms import DateField, GovukMessages, choice_messages
 from schoolsystem.performance.constants import NO_PHASE, ConcernLevel, SoftIntelligenceKind
 
 
@@ -45,13 +45,29 @@ class AtRiskFilterForm(GovukMessages, forms.Form):
 
 
 class SoftIntelligenceForm(GovukMessages, forms.Form):
-    kind = forms.ChoiceField(choices=SoftIntelligenceKind.choices, label="What kind of intelligence")
+    """Intelligence counts in the school's risk screen at once: nothing is preselected, and the note is required
+    (found in review: an empty form recorded "Headteacher turnover" with no note, and raised the school's flag)."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "Choose the kind of intelligence"), *SoftIntelligenceKind.choices],
+        label="What kind of intelligence",
+        error_messages=choice_messages("what kind of intelligence it is"),
+    )
     noted_on = DateField(label="Date", initial=timezone.localdate, what="the date of the intelligence")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note",
+        help_text="What happened and how you know it",
+        error_messages={"required": "Enter a note saying what happened and how you know it"},
+    )
 
 
 class MonitoringForm(GovukMessages, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why monitor this school")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why you are monitoring this school",
+        error_messages={"required": "Enter why you are monitoring this school"},
+    )
 
 
 class PublicSchoolSearchForm(GovukMessages, forms.Form):

@@ -183,8 +183,12 @@ def school_risk(request, urn: int):
     intel_form = SoftIntelligenceForm(prefix="intel")
     monitor_form = MonitoringForm(prefix="monitor")
     open_monitoring = Monitoring.objects.filter(establishment=school, ended_on__isnull=True).first()
+    status = 200
     if request.method == "POST":
+        if not can_write:  # before reading the form: a role that may not write is told so, whatever it posted
+            return _deny(PermissionDenied("Only local authority and regional officers can do this."))
         action = request.POST.get("action")
+        status = 400  # unless it succeeds and redirects
         try:
             if action == "intel":
                 intel_form = SoftIntelligenceForm(request.POST, prefix="intel")
@@ -229,6 +233,7 @@ def school_risk(request, urn: int):
             "academy_route": _academy_route(request.user, school),
             "concern_rules": selectors.concern_rules_words(result.rule_set if result else None),
         },
+        status=status,
     )
 
 
