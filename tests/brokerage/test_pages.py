@@ -90,7 +90,8 @@ def test_shortlist_page_has_breakdown_exclusions_and_map(
     assert "Faith ethos" in body and "Oak Trust" in body
     assert ">Track record</th>" in body and "Track_record" not in body
     assert body.count("<li>Oak Trust (") == 1 and "Oak Trust (sponsor)" not in body  # excluded: faith ethos
-    assert "weighted: distance to the partner&#x27;s nearest school 30%, track record (scorecard) 25%" in body
+    # The school stated no preferences: the shares its points are out of.
+    assert "weighted: distance to the partner&#x27;s nearest school 33%, track record (scorecard) 28%" in body
 
 
 def test_la_officer_of_another_la_cannot_see_the_round_or_shortlist(client, make_user, area, planned):

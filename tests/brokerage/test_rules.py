@@ -294,9 +294,28 @@ def test_published_decision_states_the_weights_in_words(client, area, officer):
     decide(p, officer, decided_on=date(2026, 1, 9))
     record = Decision.objects.get()
     weights = next(c for c in record.criteria if "weighted" in c)
-    assert "distance to the partner's nearest school 30%, track record (scorecard) 25%" in weights
+    # The school stated no preferences: the shares its fits were scored with (found in review: the register
+    # stated the round's 30% and 25%, which were not the weights applied).
+    assert "distance to the partner's nearest school 33%, track record (scorecard) 28%" in weights
+    assert "stated no preferences, so the 10% weight of preference is shared" in weights
+    assert "the school's preference 0%" not in weights
     assert "track_record" not in weights and "0.3" not in weights
     assert "track_record" not in client.get(f"/decisions/{record.pk}/").content.decode()
+
+
+def test_weights_in_words_are_the_round_weights_for_a_school_that_stated_preferences():
+    words = selectors.weights_in_words({}, stated_preferences=True)
+    assert words.startswith("distance to the partner's nearest school 30%, track record (scorecard) 25%")
+    assert words.endswith("10%") and "stated no preferences" not in words
+    # With no preference weight at all there is nothing to share out.
+    assert "stated no" not in selectors.weights_in_words({"preference": 0}, stated_preferences=False)
+
+
+def test_shortlist_page_states_the_weights_its_points_are_out_of(client, area, officer):
+    planned_round(area, officer)
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:school-shortlist", args=[area["needy"].urn])).content.decode()
+    assert "distance to the partner&#x27;s nearest school 33%" in page and "stated no preferences" in page
 
 
 def test_refused_round_move_speaks_in_words(area, officer):

@@ -883,12 +883,22 @@ def preference_labels(keys) -> dict[str, str]:
     )
 
 
-def weights_in_words(weights: Weights | dict | None) -> str:
-    """The fit weights as words and shares, e.g. "distance to the partner's nearest school 30%, ..."."""
+def weights_in_words(weights: Weights | dict | None, *, stated_preferences: bool = True) -> str:
+    """The fit weights as words and shares, e.g. "distance to the partner's nearest school 30%, ...". For a school
+    that stated no preferences, the shares its fits were scored with: the engine leaves the preference weight out
+    (Problem.weights_for), so the others grow in proportion, and the words say so (found in review: the page said
+    30% while the points it showed were out of 33%)."""
     w = weights if isinstance(weights, Weights) else Weights.from_dict(weights or {})
-    return ", ".join(
-        f"{WEIGHT_LABELS.get(c, c.replace('_', ' '))} {getattr(w, c) / w.total:.0%}" for c in w.COMPONENTS
-    )
+    shares, note = w.as_dict(), ""
+    if not stated_preferences and shares["preference"]:
+        note = (
+            f" (the school stated no preferences, so the {shares['preference'] / w.total:.0%} weight of "
+            "preference is shared among the others in proportion)"
+        )
+        shares["preference"] = 0.0
+    total = sum(shares.values()) or 1.0
+    words = (f"{WEIGHT_LABELS.get(c, c.replace('_', ' '))} {v / total:.0%}" for c, v in shares.items() if v)
+    return ", ".join(words) + note
 
 
 def academy_order_issued(est: Establishment) -> bool | None:

@@ -857,7 +857,10 @@ def _record_on_register(*, by, proposal: Proposal, decision: BoardDecision) -> s
         criteria=[
             "Eligibility: faith ethos (same denomination or diocesan consent), no open serious concern, phase "
             "experience, capacity, maximum travel distance",
-            "Fit (out of 100) weighted: " + selectors.weights_in_words(proposal.round.weights),
+            "Fit (out of 100) weighted: "
+            + selectors.weights_in_words(
+                proposal.round.weights, stated_preferences=bool(proposal.round_school.preferences)
+            ),
         ],
         rationale=f"{decision.get_outcome_display()}: {decision.reasons}",
         consultation_outcome=f"{consultation.get_outcome_display()}: {consultation.summary}"

@@ -315,7 +315,9 @@ def school_shortlist(request, urn):
             "excluded": selectors.exclusions_by_reason(sl.excluded, names),
             "excluded_count": len(sl.excluded),
             "columns": [c.replace("_", " ").capitalize() for c in problem.weights.COMPONENTS],
-            "weights": selectors.weights_in_words(problem.weights),
+            "weights": selectors.weights_in_words(
+                problem.weights, stated_preferences=bool(problem.s_has_prefs[i])
+            ),
             "svg": svg,
         },
     )
