@@ -472,3 +472,76 @@ def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(
         4
     ):  # a generation of links, the next (none), the names, the open successor
         assert open_successor(old) == new
+
+
+@pytest.mark.django_db
+def test_officer_withdraws_intelligence_recorded_in_error_and_the_school_is_rescreened(client, make_user):
+    """Found in review: an item recorded by mistake could not be taken back, and kept raising the school's flag."""
+    from schoolsystem.core.models import AuditEvent
+
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    school = _school(la, 100001, "Test Primary")
+    officer = make_user("la_officer", scope_la=la)
+    client.force_login(officer)
+    url = reverse("performance:school-risk", args=[100001])
+    for kind in ("complaint", "head_turnover"):
+        data = {
+            "action": "intel",
+            "intel-kind": kind,
+            "intel-noted_on": date.today().isoformat(),
+            "intel-note": "x",
+        }
+        client.post(url, data)
+    wrong = SoftIntelligence.objects.get(kind="head_turnover")
+
+    def soft_reason():
+        flags = RiskResult.objects.get(establishment=school).flags
+        return next(f for f in flags if f["metric"] == "soft_intelligence")["reason"]
+
+    assert soft_reason().startswith("2 items")
+    empty = client.post(
+        url, {"action": "withdraw-intel", "item": wrong.pk, f"withdraw-{wrong.pk}-reason": ""}
+    )
+    assert (
+        empty.status_code == 400
+        and "Enter why you are withdrawing this intelligence" in empty.content.decode()
+    )
+    assert '<details class="govuk-details govuk-!-margin-bottom-0" open>' in empty.content.decode()
+    done = client.post(
+        url, {"action": "withdraw-intel", "item": wrong.pk, f"withdraw-{wrong.pk}-reason": "Wrong school"}
+    )
+    assert done.status_code == 302
+    wrong.refresh_from_db()
+    assert (wrong.withdrawn_on, wrong.withdrawn_by, wrong.withdrawn_reason) == (
+        date.today(),
+        officer,
+        "Wrong school",
+    )
+    assert soft_reason().startswith("1 item") and "headteacher" not in soft_reason()
+    page = client.get(url).content.decode()
+    assert "Withdrawn on" in page and "Wrong school" in page  # kept on the record, marked
+    assert AuditEvent.objects.filter(action="risk.soft_intelligence_withdrawn", actor=officer).exists()
+    again = client.post(
+        url, {"action": "withdraw-intel", "item": wrong.pk, f"withdraw-{wrong.pk}-reason": "Again"}
+    )
+    assert again.status_code == 400 and "already been withdrawn" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_intelligence_cannot_be_withdrawn_from_out_of_scope_or_by_a_school_leader(client, make_user):
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    other_la = LocalAuthority.objects.create(code="202", name="Camden")
+    school = _school(la, 100001, "Test Primary")
+    _school(other_la, 100002, "Camden Primary")
+    item = SoftIntelligence.objects.create(
+        establishment=school, kind="complaint", noted_on=date.today(), note="x"
+    )
+    post = {"action": "withdraw-intel", "item": item.pk, f"withdraw-{item.pk}-reason": "No"}
+    client.force_login(make_user("la_officer", scope_la=other_la))
+    assert client.post(reverse("performance:school-risk", args=[100001]), post).status_code == 404
+    # Through a school in the officer's own area, an item of another school's is not found either.
+    assert client.post(reverse("performance:school-risk", args=[100002]), post).status_code == 404
+    client.force_login(make_user("school_leader", scope_establishment=school))
+    assert client.post(reverse("performance:school-risk", args=[100001]), post).status_code == 403
+    item.refresh_from_db()
+    assert item.withdrawn_on is None

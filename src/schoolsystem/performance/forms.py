@@ -62,6 +62,21 @@ class SoftIntelligenceForm(GovukMessages, forms.Form):
     )
 
 
+class WithdrawIntelligenceForm(GovukMessages, forms.Form):
+    """Withdraw one item (ids made unique per item: the page has a box for each)."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Why you are withdrawing it",
+        help_text="For example, recorded against the wrong school, or found to be unfounded",
+        error_messages={"required": "Enter why you are withdrawing this intelligence"},
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, prefix=f"withdraw-{item.pk}", **kwargs)
+
+
 class MonitoringForm(GovukMessages, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

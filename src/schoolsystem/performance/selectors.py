@@ -338,7 +338,10 @@ def risk_input(
     since = as_of - timedelta(days=round(months * 30.44))
     soft = list(
         SoftIntelligence.objects.filter(
-            establishment__in=establishments.values("pk"), noted_on__gte=since, noted_on__lte=as_of
+            establishment__in=establishments.values("pk"),
+            noted_on__gte=since,
+            noted_on__lte=as_of,
+            withdrawn_on__isnull=True,
         ).values_list("establishment_id", "kind")
     )
     counts: dict[int, int] = defaultdict(int)

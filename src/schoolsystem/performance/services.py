@@ -129,6 +129,26 @@ def soft_intelligence_record(
 
 
 @transaction.atomic
+def soft_intelligence_withdraw(*, item: SoftIntelligence, reason: str, by) -> SoftIntelligence:
+    """An officer withdraws an item recorded in error or found to be unfounded: it is kept, marked withdrawn with
+    who and why, no longer counts in the risk screen, and the school is screened again."""
+    item = SoftIntelligence.objects.select_for_update().select_related("establishment").get(pk=item.pk)
+    _check_officer(by, item.establishment)
+    if item.withdrawn_on is not None:
+        raise InvalidTransition("This intelligence has already been withdrawn.")
+    if not reason.strip():
+        raise ValidationFailed(
+            "Enter why you are withdrawing this intelligence.", extra={"errors": {"reason": "Enter a reason"}}
+        )
+    before = snapshot(item)
+    item.withdrawn_on, item.withdrawn_by, item.withdrawn_reason = timezone.localdate(), by, reason.strip()
+    item.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawn_reason", "modified_on"])
+    audit(obj=item, action="risk.soft_intelligence_withdrawn", actor=by, before=before)
+    risk_screen_run(establishments=[item.establishment], by=by)
+    return item
+
+
+@transaction.atomic
 def monitoring_start(*, establishment: Establishment, reason: str, by) -> Monitoring:
     """Mark a school for monitoring. One open monitoring per school."""
     _check_officer(by, establishment)

@@ -23,8 +23,9 @@ from schoolsystem.performance.forms import (
     MonitoringForm,
     PublicSchoolSearchForm,
     SoftIntelligenceForm,
+    WithdrawIntelligenceForm,
 )
-from schoolsystem.performance.models import Monitoring
+from schoolsystem.performance.models import Monitoring, SoftIntelligence
 from schoolsystem.registry.constants import OPEN_STATUSES
 from schoolsystem.registry.models import Establishment
 from schoolsystem.registry.pagination import paginate, pagination
@@ -181,6 +182,7 @@ def school_risk(request, urn: int):
         return _deny(exc)
     can_write = selectors.can_record_intelligence(request.user)
     intel_form = SoftIntelligenceForm(prefix="intel")
+    withdraw_form = None  # the withdrawal posted, shown with its error in its item's box
     monitor_form = MonitoringForm(prefix="monitor")
     open_monitoring = Monitoring.objects.filter(establishment=school, ended_on__isnull=True).first()
     status = 200
@@ -199,6 +201,15 @@ def school_risk(request, urn: int):
                     services.risk_screen_run(establishments=[school], by=request.user)
                     messages.success(request, "Intelligence recorded and the school re-screened.")
                     return redirect("performance:school-risk", urn=urn)
+            elif action == "withdraw-intel":
+                item = _intelligence_item(school, request.POST.get("item"))
+                withdraw_form = WithdrawIntelligenceForm(request.POST, item=item)
+                if withdraw_form.is_valid():
+                    services.soft_intelligence_withdraw(
+                        item=item, reason=withdraw_form.cleaned_data["reason"], by=request.user
+                    )
+                    messages.success(request, "Intelligence withdrawn and the school re-screened.")
+                    return redirect("performance:school-risk", urn=urn)
             elif action == "monitor":
                 monitor_form = MonitoringForm(request.POST, prefix="monitor")
                 if monitor_form.is_valid():
@@ -214,16 +225,23 @@ def school_risk(request, urn: int):
         except PermissionDenied as exc:
             return _deny(exc)
         except ApplicationError as exc:
-            target = intel_form if action == "intel" else monitor_form
+            target = {"intel": intel_form, "withdraw-intel": withdraw_form}.get(action) or monitor_form
             target.add_error(None, exc.message)
     result = selectors.risk_result_for(school)
+    intelligence = list(school.soft_intelligence.select_related("recorded_by", "withdrawn_by")[:50])
+    for item in intelligence:
+        item.withdraw_form = None
+        if can_write and item.withdrawn_on is None:
+            posted = withdraw_form is not None and withdraw_form.prefix == f"withdraw-{item.pk}"
+            item.withdraw_form = withdraw_form if posted else WithdrawIntelligenceForm(item=item)
     return render(
         request,
         "performance/school_risk.html",
         {
             "school": school,
             "result": result,
-            "intelligence": school.soft_intelligence.select_related("recorded_by")[:50],
+            "intelligence": intelligence,
+            "withdraw_form": withdraw_form,
             "monitoring": open_monitoring,
             "can_write": can_write,
             "intel_form": intel_form,
@@ -235,6 +253,14 @@ def school_risk(request, urn: int):
         },
         status=status,
     )
+
+
+def _intelligence_item(school, pk) -> SoftIntelligence:
+    """One of the school's items of soft intelligence; 404 for any other id."""
+    try:
+        return school.soft_intelligence.get(pk=int(pk))
+    except (TypeError, ValueError, SoftIntelligence.DoesNotExist) as exc:
+        raise Http404("No such item of soft intelligence at this school.") from exc
 
 
 def find_school(request):
