@@ -126,6 +126,11 @@ def test_decision_maker_manages_an_accreditation_on_its_page(client, drive, peop
     url = reverse("accreditation:accreditation", args=[acc.pk])
     assert acc.organisation.name in c.get(reverse("accreditation:home")).content.decode()
     assert c.get(url).status_code == 200
+    # The declared count is said to be declared while no school is recorded (found in review: "1 of at most 2"
+    # above "None recorded" read as a contradiction).
+    declared = "As the organisation declared when accredited"
+    type(acc).objects.filter(pk=acc.pk).update(current_schools=1)
+    assert "1 of at most" in (page := c.get(url).content.decode()) and declared in page
     r = c.post(reverse("accreditation:led-schools", args=[acc.pk]), {"urns": "300001, 123456"})
     assert r.status_code == 400 and "No school has URN 123456" in r.content.decode()
     # Found by fuzzing: a 20-digit number overflowed the database lookup (a 500 on SQLite).
@@ -137,6 +142,7 @@ def test_decision_maker_manages_an_accreditation_on_its_page(client, drive, peop
     assert c.post(reverse("accreditation:led-schools", args=[acc.pk]), {"urns": "300001"}).status_code == 302
     acc.refresh_from_db()
     assert acc.current_schools == 1 and "Ash Primary" in c.get(url).content.decode()
+    assert declared not in c.get(url).content.decode()
     # The API takes URNs as numbers: out of the URN range is refused per item, not a 500.
     api = f"/api/v1/accreditation/accreditations/{acc.pk}/led-schools/"
     r = c.post(api, {"urns": [300001, 99999999999999999999]}, content_type="application/json")
