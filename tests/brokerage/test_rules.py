@@ -343,6 +343,11 @@ def test_home_page_counts_each_rounds_schools_and_proposals_and_the_api_list_ski
     page = client.get(reverse("brokerage:home")).content.decode()
     numbers = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
     assert numbers.format(2) + numbers.format(n_proposals) in page
+    # A planned round says how far it has got (found in review: every round read "Plan proposed" to the end).
+    assert 'Plan proposed<br><span class="govuk-body-s">0 of 2 schools handed over</span>' in page
+    p = approve(r.proposals.first(), officer)
+    services.proposal_hand_off(by=officer, proposal=p, effective_on=date(2026, 4, 1))
+    assert "1 of 2 schools handed over" in client.get(reverse("brokerage:home")).content.decode()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

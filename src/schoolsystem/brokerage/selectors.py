@@ -86,12 +86,17 @@ def proposal_q(user) -> Q:
 
 
 def rounds_for_user(user, *, counts: bool = False):
-    """The rounds `user` may see; with `counts`, each has `n_schools` and `n_proposals` (the home page's table:
-    two DISTINCT counts over joins the API's list has no use for)."""
+    """The rounds `user` may see; with `counts`, each has `n_schools`, `n_proposals` and `n_handed_over` (the
+    home page's table: DISTINCT counts over joins the API's list has no use for)."""
     rounds = Round.objects.filter(round_q(user)).select_related("la", "leaving_group")
     if counts:
         rounds = rounds.annotate(
-            n_schools=Count("schools", distinct=True), n_proposals=Count("proposals", distinct=True)
+            n_schools=Count("schools", distinct=True),
+            n_proposals=Count("proposals", distinct=True),
+            # How far a planned round has got: its status stays "Plan proposed" until every move is done.
+            n_handed_over=Count(
+                "proposals", filter=Q(proposals__status=ProposalStatus.HANDED_OVER), distinct=True
+            ),
         )
     return rounds
 
