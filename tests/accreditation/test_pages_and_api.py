@@ -95,6 +95,18 @@ def test_home_shows_each_role_its_queue(client, drive, people):
     assert "Recommendations awaiting your decision" in page
 
 
+def test_decision_makers_home_lists_every_other_proposal_past_its_draft(client, drive, people, make_org):
+    """Found in review: a proposal being assessed, or found not eligible, was linked from nowhere."""
+    assessing, _ = drive(Status.IN_ASSESSMENT, org=make_org(name="Assessed Primary"))
+    ineligible, _ = drive(Status.INELIGIBLE, org=make_org(name="Ineligible Primary"))
+    draft, _ = drive(Status.DRAFT, org=make_org(name="Draft Primary"))
+    page = _client(client, people["dm"]).get(reverse("accreditation:home")).content.decode()
+    others = page.split('<h2 class="govuk-heading-m">Other proposals</h2>')[1].split("<h2")[0]
+    assert assessing.reference in others and ineligible.reference in others
+    assert reverse("accreditation:application", args=[assessing.pk]) in others
+    assert draft.reference not in others
+
+
 # --- the public register ---------------------------------------------------------------------------------
 
 

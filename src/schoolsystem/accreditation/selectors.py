@@ -109,6 +109,9 @@ def _history_qs():
     return HistoryEntry.objects.select_related("actor").order_by("occurred_on", "id")
 
 
+OTHERS_SHOWN = 200  # the decision maker's list of other proposals, newest first
+
+
 def queue_for_user(user) -> dict[str, Any]:
     """What `accreditation:home` shows: each role's work."""
     qs = applications_for_user(user)
@@ -123,6 +126,14 @@ def queue_for_user(user) -> dict[str, Any]:
     elif role in (Role.DECISION_MAKER, "admin"):
         queue["to_assign"] = list(qs.filter(status=Status.SUBMITTED))
         queue["applications"] = list(qs.filter(status=Status.AWAITING_DECISION))
+        # Every other proposal past its draft, newest first: found in review, one being assessed or found not
+        # eligible was linked from nowhere on the decision maker's page.
+        others = list(
+            qs.exclude(status__in=[Status.DRAFT, Status.SUBMITTED, Status.AWAITING_DECISION])[
+                : OTHERS_SHOWN + 1
+            ]
+        )
+        queue["others"], queue["others_cut"] = others[:OTHERS_SHOWN], len(others) > OTHERS_SHOWN
         queue["complaints"] = list(
             Complaint.objects.exclude(status="answered").select_related("application__organisation")
         )
