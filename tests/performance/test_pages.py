@@ -140,6 +140,14 @@ def test_results_notice_is_computed_from_the_latest_year_shown():
     assert results_notice([{"latest": "2024-2025"}], today=date(2026, 8, 31))["stale"] is False
     assert results_notice([{"latest": "2024-2025"}], today=date(2026, 9, 1))["stale"] is True
     assert results_notice([], today=date(2026, 12, 5)) is None
+    # An infant school has no key stage results: its absence figures get the notice (found in review).
+    assert results_notice([], today=date(2026, 12, 5), other_years=["2017-2018", "2018-2019"]) == {
+        "text": "The latest figures we hold are for 2018 to 2019.",
+        "stale": True,
+    }
+    assert results_notice([{"latest": "2017-2018"}], today=date(2026, 12, 5), other_years=["2018-2019"])[
+        "text"
+    ] == ("The latest results we hold are for 2018 to 2019.")
 
 
 @pytest.mark.realdata

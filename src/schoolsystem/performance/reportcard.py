@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -229,21 +230,27 @@ def build(school) -> dict:
     }
     card = {"sections": sections, "history": history, "context": context, "behaviour": behaviour(school.urn)}
     card["summary"] = summary(school, card)
-    card["results_notice"] = results_notice(sections, today=timezone.localdate())
+    card["results_notice"] = results_notice(
+        sections, today=timezone.localdate(), other_years=card["behaviour"]["years"]
+    )
     return card
 
 
-def results_notice(sections: list[dict], *, today) -> dict | None:
+def results_notice(sections: list[dict], *, today, other_years: Sequence[str] = ()) -> dict | None:
     """Which year the latest results shown are for, so old figures never read as current: {"text", "stale"}.
     `stale` when that year ended before the academic year now under way began (results for the year just ended
-    are the latest there can be), None when no results are shown."""
+    are the latest there can be), None when nothing is shown. `other_years`: the years of the card's other
+    figures (absence and exclusions): an infant school has no key stage results, and its absence figures from
+    years ago had no notice (found in review)."""
     latest = max((s["latest"] for s in sections), default="")
+    figures = "results" if latest else "figures"
+    latest = max([latest, *other_years])
     if not latest:
         return None
     start, end = latest[:4], latest[-4:]
     current_start = today.year if today.month >= 9 else today.year - 1
     return {
-        "text": f"The latest results we hold are for {start} to {end}.",
+        "text": f"The latest {figures} we hold are for {start} to {end}.",
         "stale": int(end) < current_start,
     }
 
