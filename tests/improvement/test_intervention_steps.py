@@ -428,3 +428,24 @@ def test_step_messages_name_the_school_without_a_closing_full_stop():
     for template in [*SUPPORT_STEP_DONE.values(), *REVIEW_STEP_DONE.values()]:
         message = template.format(school="St. Anne's C.E.")
         assert "St. Anne's C.E." in message and ".." not in message
+
+
+def test_a_task_due_today_is_tagged_due_today_not_like_one_due_in_months():
+    """Found in review: decisions to publish today carried the same "Due" tag as reviews due next March."""
+    from datetime import timedelta
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    days = {"late": today - timedelta(days=1), "now": today, "later": today + timedelta(days=90)}
+    tasks = [
+        selectors.Task(day, "case", label, "improvement:case-detail", 1, day < today, day == today)
+        for label, day in days.items()
+    ]
+    html = render_to_string("improvement/_tasks.html", {"tasks": tasks, "caption": "Due"})
+    tags = [
+        html.split(f">{label}</a>")[1].split("</strong>")[0].rsplit(">", 1)[1]
+        for label in ("late", "now", "later")
+    ]
+    assert tags == ["Overdue", "Due today", "Due"]

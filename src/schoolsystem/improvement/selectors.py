@@ -689,6 +689,7 @@ class Task:
     url_name: str
     pk: int
     overdue: bool
+    due_today: bool = False
 
 
 def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
@@ -706,7 +707,7 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
         return tasks
 
     def add(due_on: date, kind: str, label: str, url_name: str, pk: int) -> None:
-        tasks.append(Task(due_on, kind, label, url_name, pk, due_on < today))
+        tasks.append(Task(due_on, kind, label, url_name, pk, due_on < today, due_on == today))
 
     cases = list(cases_for_user(user, open_only=True))
     # An escalated case asks the regional officer to choose the intervention only when one can be chosen now, by
@@ -789,41 +790,32 @@ def tasks_for_user(user, *, today: date | None = None) -> list[Task]:
     for r in SupportRequest.objects.filter(
         scope, state=SupportState.DEPLOYED, next_review_due__isnull=False
     ).select_related("school"):
-        tasks.append(
-            Task(
-                r.next_review_due,
-                "support",
-                f"Support review: {r.school.name}",
-                "improvement:support-detail",
-                r.pk,
-                r.next_review_due < today,
-            )
+        add(
+            r.next_review_due,
+            "support",
+            f"Support review: {r.school.name}",
+            "improvement:support-detail",
+            r.pk,
         )
     for m in SupportMilestone.objects.filter(
         establishment_q(user, "request__school__"), done_on__isnull=True, request__state=SupportState.DEPLOYED
     ).select_related("request__school"):
-        tasks.append(
-            Task(
-                m.due_on,
-                "support",
-                f"Milestone “{m.title}”: {m.request.school.name}",
-                "improvement:support-detail",
-                m.request_id,
-                m.due_on < today,
-            )
+        add(
+            m.due_on,
+            "support",
+            f"Milestone “{m.title}”: {m.request.school.name}",
+            "improvement:support-detail",
+            m.request_id,
         )
     for a in PeerReviewAction.objects.filter(
         establishment_q(user, "review__school__"), status=ActionStatus.OPEN, carried_to__isnull=True
     ).select_related("review__school"):
-        tasks.append(
-            Task(
-                a.due_on,
-                "peer_review",
-                f"Review action ({a.owner}): {a.review.school.name}",
-                "improvement:review-detail",
-                a.review_id,
-                a.due_on < today,
-            )
+        add(
+            a.due_on,
+            "peer_review",
+            f"Review action ({a.owner}): {a.review.school.name}",
+            "improvement:review-detail",
+            a.review_id,
         )
     return sorted(tasks, key=lambda t: (t.due_on, t.label))
 
