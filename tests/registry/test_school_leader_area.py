@@ -42,3 +42,16 @@ def test_casework_stays_scoped_to_their_school(client, make_user, system, casewo
     assert "Lone Pine School" in cases and "Elm Academy" not in cases
     elm_case = casework["cases"][140002]
     assert client.get(reverse("improvement:case-detail", args=[elm_case.pk])).status_code == 404
+
+
+def test_the_area_list_names_a_trust_as_a_trust_and_the_own_la_once(client, make_user, system):  # noqa: F811
+    """Found in review: a trust leader's "Local authority" list offered "Your area: <the trust>", and an officer's
+    listed their own LA twice ("Your area: Surrey" and "Surrey (936)")."""
+    client.force_login(make_user(Role.TRUST_LEADER, scope_group=system["mat"]))
+    page = client.get(reverse("registry:school-search")).content.decode()
+    assert f">Your trust: {system['mat'].name}</option>" in page and ">Area</label>" in page
+    client.force_login(make_user(Role.LA_OFFICER, scope_la=system["surrey"]))
+    for url in (reverse("registry:school-search"), reverse("registry:isolated")):
+        page = client.get(url).content.decode()
+        assert ">Your area: Surrey</option>" in page and ">Surrey (936)</option>" not in page
+        assert ">Hertfordshire (919)</option>" in page
