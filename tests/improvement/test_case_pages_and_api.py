@@ -311,3 +311,14 @@ def test_case_history_reads_in_words(client, officer, school_a):
     assert "Issue a warning notice" in history and "→ Warning notice issued" in history
     assert "Case opened" in history and "New case → Identified" in history
     assert "issue_warning_notice" not in history and "warning_notice)" not in history
+
+
+def test_home_says_whose_cases_it_counts(client, officer, school_a, make_user):
+    """Found in review: a head's page said "0 open cases in your area"; their scope is their school."""
+    case_in_state(CaseState.MONITORING, school=school_a, by=officer)
+    client.force_login(officer)
+    body = client.get(reverse("improvement:home")).content.decode()
+    assert f"1 open case about every school in {school_a.la.name};" in body
+    client.force_login(make_user("school_leader", scope_establishment=school_a))
+    body = client.get(reverse("improvement:home")).content.decode()
+    assert f"1 open case about your school, {school_a.name};" in body and "in your area" not in body

@@ -91,6 +91,8 @@ def home(request):
             "tasks": tasks,
             "overdue": [t for t in tasks if t.overdue],
             "open_case_count": cases.count(),
+            # Whose cases: a head's are about their school, not "in your area" (found in review).
+            "cases_of": schools_in_scope_words(request.user),
             "requests": selectors.support_requests_for_user(request.user).exclude(
                 state__in=[SupportState.CLOSED, SupportState.WITHDRAWN]
             )[:20],
