@@ -73,8 +73,8 @@ class WithdrawIntelligenceForm(GovukMessages, forms.Form):
         error_messages={"required": "Enter why you are withdrawing this intelligence"},
     )
 
-    def __init__(self, *args, item, **kwargs):
-        super().__init__(*args, prefix=f"withdraw-{item.pk}", **kwargs)
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, prefix=f"withdraw-{item.pk}" if item else None, **kwargs)
 
 
 class MonitoringForm(GovukMessages, forms.Form):
