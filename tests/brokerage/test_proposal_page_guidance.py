@@ -85,10 +85,12 @@ def test_a_withdrawn_proposal_says_when_by_whom_and_why(client, officer, proposa
 def test_a_trust_leader_has_a_way_back_to_their_brokerage_page(client, make_user, officer, proposal):
     leader = make_user("trust_leader", scope_group=proposal.group)
     html = _page(client, leader, proposal)
-    assert f'href="{reverse("brokerage:home")}">back to brokerage</a>' in html
+    crumb = '<a class="govuk-breadcrumbs__link" href="{}">{}</a>'
+    assert crumb.format(reverse("brokerage:home"), "Brokerage") in html
     # The header's link stays the user's own home page.
     assert f'<a href="{home_url(leader)}" class="govuk-generic-header__homepage-link">' in html
     assert reverse("brokerage:round", args=[proposal.round_id]) not in html
-    assert f'href="{reverse("brokerage:round", args=[proposal.round_id])}">back to round</a>' in _page(
-        client, officer, proposal
+    round_crumb = crumb.format(
+        reverse("brokerage:round", args=[proposal.round_id]), f"Round {proposal.round.reference}"
     )
+    assert round_crumb in _page(client, officer, proposal)

@@ -490,3 +490,15 @@ def test_a_search_text_over_its_limit_is_refused_with_the_error_and_lists_nothin
     assert "No establishments match" not in page  # nothing was searched for
     ok = client.get(reverse("registry:school-search"), {"q": "Oakwood"})
     assert ok.context["page"].paginator.count >= 1 and "There is a problem" not in ok.content.decode()
+
+
+def test_group_page_has_breadcrumbs_back_to_its_la_and_schools(client, la_officer):
+    """Found in review: school pages had breadcrumbs and group pages had no way back."""
+    from schoolsystem.registry.models import Group
+
+    group = Group.objects.exclude(la=None).first()
+    client.force_login(la_officer)
+    html = client.get(reverse("registry:group", args=[group.pk])).content.decode()
+    nav = html.split('<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">')[1].split("</nav>")[0]
+    assert f'href="{reverse("registry:overview")}?la={group.la.code}">{group.la.name}</a>' in nav
+    assert f'href="{reverse("registry:school-search")}?la={group.la.code}">Schools</a>' in nav
