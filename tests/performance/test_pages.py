@@ -230,6 +230,17 @@ def test_at_risk_row_of_a_school_with_an_open_case_links_the_case_not_a_second_o
     assert case_url not in client.get(reverse("performance:at-risk"), {"concern": "all"}).content.decode()
 
 
+def _record_intelligence(client, url, kind):
+    """Post one item of soft intelligence of `kind`, dated today, through the school's risk page."""
+    data = {
+        "action": "intel",
+        "intel-kind": kind,
+        "intel-noted_on": date.today().isoformat(),
+        "intel-note": "x",
+    }
+    return client.post(url, data)
+
+
 @pytest.mark.django_db
 def test_officer_records_soft_intelligence_and_monitoring_audited(client, make_user):
     from schoolsystem.core.models import AuditEvent
@@ -240,16 +251,7 @@ def test_officer_records_soft_intelligence_and_monitoring_audited(client, make_u
     client.force_login(officer)
     url = reverse("performance:school-risk", args=[100001])
     for kind in ("head_turnover", "complaint", "missed_network_meeting"):
-        response = client.post(
-            url,
-            {
-                "action": "intel",
-                "intel-kind": kind,
-                "intel-noted_on": date.today().isoformat(),
-                "intel-note": "x",
-            },
-        )
-        assert response.status_code == 302
+        assert _record_intelligence(client, url, kind).status_code == 302
     assert SoftIntelligence.objects.filter(establishment=school).count() == 3
     result = RiskResult.objects.get(establishment=school)
     soft = next(f for f in result.flags if f["metric"] == "soft_intelligence")
@@ -275,13 +277,7 @@ def test_soft_intelligence_reason_adds_up_to_its_count(client, make_user):
     client.force_login(make_user("la_officer", scope_la=la))
     url = reverse("performance:school-risk", args=[100001])
     for kind in ("complaint", "complaint", "missed_network_meeting"):
-        data = {
-            "action": "intel",
-            "intel-kind": kind,
-            "intel-noted_on": date.today().isoformat(),
-            "intel-note": "x",
-        }
-        assert client.post(url, data).status_code == 302
+        assert _record_intelligence(client, url, kind).status_code == 302
     result = RiskResult.objects.get(establishment=school)
     soft = next(f for f in result.flags if f["metric"] == "soft_intelligence")
     assert soft["reason"] == "3 items of soft intelligence: complaint (2), missed network meetings"
@@ -476,9 +472,8 @@ def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(
     EstablishmentLink.objects.create(urn=old.urn, linked_urn=100001, link_type="Predecessor")
     assert [s.urn for s in history_chain(old)] == [100001, WYKE]
     assert [s.urn for s in history_chain(old, relations=("successor",))] == [WYKE]
-    with django_assert_num_queries(
-        4
-    ):  # a generation of links, the next (none), the names, the open successor
+    # A generation of links, the next (none), the names, the open successor.
+    with django_assert_num_queries(4):
         assert open_successor(old) == new
 
 
@@ -493,13 +488,7 @@ def test_officer_withdraws_intelligence_recorded_in_error_and_the_school_is_resc
     client.force_login(officer)
     url = reverse("performance:school-risk", args=[100001])
     for kind in ("complaint", "head_turnover"):
-        data = {
-            "action": "intel",
-            "intel-kind": kind,
-            "intel-noted_on": date.today().isoformat(),
-            "intel-note": "x",
-        }
-        client.post(url, data)
+        _record_intelligence(client, url, kind)
     wrong = SoftIntelligence.objects.get(kind="head_turnover")
 
     def soft_reason():
