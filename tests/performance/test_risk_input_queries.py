@@ -56,3 +56,34 @@ def test_risk_input_reads_predecessor_links_once_and_a_fixed_number_of_queries()
     assert len(large.captured_queries) == len(small.captured_queries)
     # The predecessor's results are still the academy's.
     assert set(frame["rwm_0"]) == {55.0}
+
+
+@pytest.mark.django_db
+def test_predecessors_follow_both_sides_every_branch_and_each_schools_own_chain():
+    """Found in review (England's links file): a merger kept only its last branch; a predecessor of two schools in
+    one call went to one of them; links recorded only as "Successor" on the older school's side were not read; and
+    chains stopped after three steps."""
+    link = EstablishmentLink.objects.create
+    # A merger: 300 came from 301 and 302 (both recorded on 300's side).
+    link(urn=300, linked_urn=301, link_type="Predecessor - merged")
+    link(urn=300, linked_urn=302, link_type="Predecessor - merged")
+    # A split: 401 became 400 and 410.
+    link(urn=400, linked_urn=401, link_type="Predecessor - Split School")
+    link(urn=410, linked_urn=401, link_type="Predecessor - Split School")
+    # Recorded only on the older school's side: "501 Successor 500" makes 501 a predecessor of 500.
+    link(urn=501, linked_urn=500, link_type="Successor")
+    # A chain five steps long: 600 <- 601 <- ... <- 605.
+    for k in range(5):
+        link(urn=600 + k, linked_urn=601 + k, link_type="Predecessor")
+    found = predecessors([300, 400, 410, 500, 600])
+    assert found == {
+        300: [301, 302],
+        400: [401],
+        410: [401],
+        500: [501],
+        600: [601, 602, 603, 604, 605],
+    }
+    # One query per generation, whatever the number of schools: five steps, then none.
+    with CaptureQueriesContext(connection) as queries:
+        predecessors([300, 400, 410, 500, 600])
+    assert _link_queries(queries.captured_queries) == 6

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
 from schoolsystem.core.errors import NotFound, PermissionDenied
+from schoolsystem.engines import gias
 from schoolsystem.engines.risk import DEFAULT_RULES
 from schoolsystem.performance.constants import NO_PHASE, SCHOOL_LEVELS, ConcernLevel, KeyStage, RecordLevel
 from schoolsystem.performance.models import (
@@ -83,35 +84,46 @@ def can_record_intelligence(user) -> bool:
 # --- predecessors ---------------------------------------------------------------------------------------------
 
 
+PREDECESSOR_STEPS = 10  # as registry.selectors.history_chain: no real chain is longer
+
+
 def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
-    """URN -> its predecessor URNs (GIAS links 'Predecessor', '... - amalgamated', '... - merged' etc.),
-    following chains (an academy whose predecessor was itself a successor), nearest first."""
+    """URN -> its predecessor URNs, following chains (an academy whose predecessor was itself a successor), nearest
+    first. Both sides of GIAS's links count, as in registry.selectors.history_chain: "X Predecessor Y" and
+    "Y Successor X" both make Y a predecessor of X (78 pairs in England's links file are recorded only the second
+    way). Each school's chain is its own: a merger's every branch is followed, and a predecessor of two schools
+    (a split) is a predecessor of both (found in review: one `seen` for the whole batch gave it to one of them, and
+    a merger kept only its last branch). One query per generation, whatever the number of schools."""
     param = urns if isinstance(urns, QuerySet) else None
     # .all(): evaluate a copy, so the caller's QuerySet stays lazy and is still sent as a subquery.
     urns = list(urns.all()) if param is not None else list(urns)
     out: dict[int, list[int]] = {u: [] for u in urns}
-    frontier = {u: [u] for u in urns}
-    seen = set(urns)
-    for step in range(3):
-        current = {tip for chain in frontier.values() for tip in chain[-1:]}
+    seen: dict[int, set[int]] = {u: {u} for u in urns}
+    frontier: dict[int, set[int]] = {u: {u} for u in urns}  # root -> the URNs whose predecessors come next
+    for step in range(PREDECESSOR_STEPS):
+        tips = set().union(*frontier.values())
         # First step over a whole table: a subquery, not tens of thousands of parameters.
-        lookup = param if step == 0 and param is not None else current
-        links = EstablishmentLink.objects.filter(
-            urn__in=lookup, link_type__startswith="Predecessor"
-        ).values_list("urn", "linked_urn")
-        by_urn = defaultdict(list)
-        for a, b in links:
-            if b not in seen:
-                by_urn[a].append(b)
-                seen.add(b)
-        if not by_urn:
+        lookup = param if step == 0 and param is not None else tips
+        earlier: dict[int, list[int]] = defaultdict(list)  # URN -> its immediate predecessors
+        for urn, linked, link_type in EstablishmentLink.objects.filter(
+            Q(urn__in=lookup, link_type__istartswith="predecessor")
+            | Q(linked_urn__in=lookup, link_type__istartswith="successor")
+        ).values_list("urn", "linked_urn", "link_type"):
+            if gias.link_direction(link_type) == gias.PREDECESSOR:
+                earlier[urn].append(linked)
+            else:  # "urn Successor linked": urn came before linked
+                earlier[linked].append(urn)
+        next_frontier: dict[int, set[int]] = {}
+        for root, current in frontier.items():
+            found = [p for tip in sorted(current) for p in sorted(set(earlier.get(tip, ())))]
+            found = [p for p in dict.fromkeys(found) if p not in seen[root]]
+            if found:
+                out[root].extend(found)
+                seen[root].update(found)
+                next_frontier[root] = set(found)
+        if not next_frontier:
             break
-        new_frontier = {}
-        for root, chain in frontier.items():
-            for pred in by_urn.get(chain[-1], []):
-                out[root].append(pred)
-                new_frontier[root] = [*chain, pred]
-        frontier = new_frontier
+        frontier = next_frontier
     return out
 
 
