@@ -11,7 +11,7 @@ from schoolsystem.core.imports import ImportFailed
 from schoolsystem.core.models import ImportRecord
 from schoolsystem.performance.imports import KS2Import, KS4Import, parse_measures
 from schoolsystem.performance.models import KeyStageResult
-from schoolsystem.performance.selectors import benchmarks, risk_input
+from schoolsystem.performance.selectors import benchmarks, owners, risk_input
 from schoolsystem.registry.imports import GiasEstablishmentImport
 from schoolsystem.registry.models import Establishment
 
@@ -246,3 +246,29 @@ def test_real_special_schools_without_a_gias_phase_are_screened_on_their_ks2_pro
     assert manor_mead.get().phase == ""  # 'Not applicable' in the file
     row = risk_input(manor_mead, as_of=date(2019, 9, 1)).iloc[0]
     assert (row["key_stage"], row["mat_0"]) == ("ks2", -3.5)
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_real_converters_report_card_reads_its_predecessors_census_and_has_similar_schools(shared_data):
+    """Found in review: 7 of Surrey's 20 academies that converted since the 2018-19 files showed no roll or FSM
+    (the census is under the predecessor's URN), and all 20 had no similar-schools comparison."""
+    from schoolsystem.performance import reportcard
+    from schoolsystem.performance.imports import CensusImport
+    from schoolsystem.performance.models import CensusRecord
+    from schoolsystem.registry.imports import GiasLinkImport
+
+    GiasEstablishmentImport().run(shared_data / "gias" / "edubase_surrey_936_2021-04.csv", progress=False)
+    GiasLinkImport().run(shared_data / "gias" / "links_edubasealldata_2021-05.csv", progress=False)
+    KS2Import().run(shared_data / "performance" / "2018-2019_936_ks2final.csv", progress=False)
+    CensusImport().run(shared_data / "census" / "2018-2019_england_census.csv", progress=False)
+    academy = Establishment.objects.get(urn=147427)
+    assert not CensusRecord.objects.filter(urn=academy.urn).exists()
+    card = reportcard.build(academy)
+    ks2 = card["sections"][0]
+    earlier = [u for u in owners([academy.urn])[0] if u != academy.urn]
+    predecessor = CensusRecord.objects.get(urn__in=earlier, year="2018-2019")
+    assert card["context"]["roll"] == predecessor.roll
+    assert card["context"]["fsm"] == predecessor.fsm_percent
+    assert card["context"]["source"] == f"School census 2018-2019 (its predecessor, URN {predecessor.urn})"
+    assert any(row["similar"] is not None for row in ks2["comparison"])

@@ -57,8 +57,10 @@ def _v(x) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _similar(school, ks: str, year: str, measures: list[str]) -> dict:
-    """Mean of the 10 most similar schools (same phase; size, FSM, SEN, EAL) in the latest year."""
+def _similar(urn: int, ks: str, year: str, measures: list[str]) -> dict:
+    """Mean of the 10 most similar schools (same phase; size, FSM, SEN, EAL) in the latest year, to the school
+    whose results were published under `urn` that year (its predecessor's URN, for an academy that converted
+    since: found in review, converters had no comparison at all)."""
     rows = pd.DataFrame(
         list(
             KeyStageResult.objects.filter(key_stage=ks, year=year, level="school").values(
@@ -66,7 +68,7 @@ def _similar(school, ks: str, year: str, measures: list[str]) -> dict:
             )
         )
     )
-    if rows.empty or school.urn not in set(rows["urn"]):
+    if rows.empty or urn not in set(rows["urn"]):
         return {}
     census = pd.DataFrame(
         list(
@@ -82,7 +84,7 @@ def _similar(school, ks: str, year: str, measures: list[str]) -> dict:
     pool["fsm"] = pool["fsm_percent"].astype(float).fillna(pool["disadvantaged_percent"].astype(float))
     pool["sen"] = pool["sen_support_percent"].astype(float)
     pool["eal"] = pool["eal_percent"].astype(float)
-    near = nearest(pool, school.urn, k=10)
+    near = nearest(pool, urn, k=10)
     if near.empty:
         return {}
     return {"schools": len(near), "values": {m: _v(near[m].astype(float).mean()) for m in measures}}
@@ -140,7 +142,7 @@ def build(school) -> dict:
                 )
             )
         latest = years[-1]
-        similar = _similar(school, ks, latest, [f for f, _, _ in measures])
+        similar = _similar(int(part["source_urn"].iloc[-1]), ks, latest, [f for f, _, _ in measures])
         comparison = []
         for field, label, unit in measures:
             comparison.append(
@@ -217,7 +219,13 @@ def build(school) -> dict:
                 "from_gias": True,
             }
         )
-    census = CensusRecord.objects.filter(urn=school.urn).order_by("-year").first()
+    # The latest census of the school or, for an academy that converted since, of its predecessor (found in
+    # review: 7 of Surrey's 20 converters showed no roll or FSM); the school's own when both have that year.
+    census = max(
+        CensusRecord.objects.filter(urn__in=list(owned[0])),
+        key=lambda c: (c.year, c.urn == school.urn),
+        default=None,
+    )
     context = {
         "year": census.year if census else "",
         "roll": census.roll if census else school.pupils,
@@ -226,7 +234,12 @@ def build(school) -> dict:
         "sen_support": census.sen_support_percent if census else None,
         "sen_ehc": census.sen_ehc_percent if census else None,
         "eal": census.eal_percent if census else None,
-        "source": "School census " + census.year if census else "Get Information About Schools",
+        "source": (
+            f"School census {census.year}"
+            + (f" (its predecessor, URN {census.urn})" if census.urn != school.urn else "")
+            if census
+            else "Get Information About Schools"
+        ),
     }
     card = {"sections": sections, "history": history, "context": context, "behaviour": behaviour(school.urn)}
     card["summary"] = summary(school, card)
