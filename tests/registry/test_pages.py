@@ -502,3 +502,20 @@ def test_group_page_has_breadcrumbs_back_to_its_la_and_schools(client, la_office
     nav = html.split('<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">')[1].split("</nav>")[0]
     assert f'href="{reverse("registry:overview")}?la={group.la.code}">{group.la.name}</a>' in nav
     assert f'href="{reverse("registry:school-search")}?la={group.la.code}">Schools</a>' in nav
+
+
+def test_school_page_lists_other_links_recorded_on_either_side(client, la_officer, system):
+    """Found in review: Halliford School is linked only from its sixth form centre's side in GIAS, and its page
+    showed no link."""
+    from schoolsystem.registry.models import EstablishmentLink
+
+    main = Establishment.objects.filter(la=system["surrey"]).order_by("urn").first()
+    centre = school(system["surrey"], 999001, "Halliford Sixth Form Centre")
+    EstablishmentLink.objects.create(urn=centre.urn, linked_urn=main.urn, link_type="Sixth Form Centre Link")
+    EstablishmentLink.objects.create(
+        urn=main.urn, linked_urn=999002, link_type="Expansion", linked_name="Annexe"
+    )
+    client.force_login(la_officer)
+    html = client.get(reverse("registry:school", args=[main.urn])).content.decode()
+    assert "Sixth Form Centre Link – Halliford Sixth Form Centre (999001)" in html
+    assert "Expansion – Annexe (999002)" in html

@@ -394,13 +394,26 @@ def history_chain(
     return predecessors + successors
 
 
-def other_links(school: Establishment) -> list[EstablishmentLink]:
-    """Links that are neither predecessor nor successor (sixth form centre, expansion ...)."""
-    return [
-        link
-        for link in EstablishmentLink.objects.filter(urn=school.urn)
-        if _direction(link.link_type) is None
-    ]
+@dataclass(frozen=True)
+class OtherLink:
+    link_type: str
+    urn: int
+    name: str
+
+
+def other_links(school: Establishment) -> list[OtherLink]:
+    """Links that are neither predecessor nor successor (sixth form centre, expansion ...), recorded on either
+    school's side (found in review: a school linked only from its sixth form centre's side showed no link). Two
+    queries."""
+    found: dict[int, OtherLink] = {}
+    for link in EstablishmentLink.objects.filter(Q(urn=school.urn) | Q(linked_urn=school.urn)).order_by("id"):
+        if _direction(link.link_type) is not None:
+            continue
+        mine = link.urn == school.urn
+        other = link.linked_urn if mine else link.urn
+        found.setdefault(other, OtherLink(link.link_type, other, link.linked_name if mine else ""))
+    names = dict(Establishment.objects.filter(urn__in=found).values_list("urn", "name"))
+    return [OtherLink(o.link_type, o.urn, names.get(o.urn) or o.name) for o in found.values()]
 
 
 def system_leaders_at(school: Establishment) -> list[SystemLeader]:
