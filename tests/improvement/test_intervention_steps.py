@@ -449,3 +449,13 @@ def test_a_task_due_today_is_tagged_due_today_not_like_one_due_in_months():
         for label in ("late", "now", "later")
     ]
     assert tags == ["Overdue", "Due today", "Due"]
+
+
+def test_the_warning_notice_date_hint_never_advises_recording_another_date():
+    """Found in review: it advised recording a notice older than the limit "with today's date", a wrong legal date
+    on the register and in the deadlines."""
+    from schoolsystem.improvement.constants import deadline_days, warning_notice_backdate_hint
+
+    hint = warning_notice_backdate_hint()
+    assert f"up to {deadline_days('warning_notice_backdate_days')} days ago" in hint
+    assert "today's date" not in hint and "An older notice cannot be recorded here." in hint

@@ -254,11 +254,13 @@ def deadline_days(name: str) -> int:
 
 
 def warning_notice_backdate_hint() -> str:
-    """The warning-notice form's hint for the date issued: how far back it may go, and what to do otherwise."""
+    """The warning-notice form's hint for the date issued: how far back it may go. It used to advise recording an
+    older notice with today's date, which would put a wrong legal date on the register and the deadlines (found in
+    review)."""
     days = deadline_days("warning_notice_backdate_days")
     return (
-        f"Today, unless you are recording a notice issued earlier, up to {days} days ago. For a notice issued "
-        "before then, issue it with today's date and give the earlier date in the note."
+        f"The date on the notice: today, unless you are recording a notice issued earlier, up to {days} days ago. "
+        "An older notice cannot be recorded here."
     )
 
 
