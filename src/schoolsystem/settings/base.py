@@ -127,7 +127,21 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "schoolsystem API",
-    "DESCRIPTION": "Schools, partnerships, performance, risk, casework, brokerage and accreditation.",
+    "DESCRIPTION": (
+        "Schools, partnerships, performance, risk, casework, brokerage and accreditation.\n\n"
+        "## Authentication\n\n"
+        "What is published needs no sign-in: school report cards, the decision register and the register of "
+        "accredited providers. Everything else needs a token, and what it returns is limited to the signed-in "
+        "user's role and scope, as on the web pages.\n\n"
+        "- Get your token on the service's **Your account** page (`/accounts/#api-token`), or by posting your "
+        "username and password to `POST /api/v1/auth/token/`.\n"
+        "- Send it in the `Authorization` header with the prefix `Token`:\n\n"
+        "```\ncurl -H 'Authorization: Token <your token>' https://<this service>/api/v1/me/\n```\n\n"
+        "- To try the API on this page, choose **Authorize** and enter `Token <your token>`.\n"
+        "- `POST /api/v1/me/token/` replaces your token; the old one stops working at once.\n\n"
+        "Lists are paginated (`?page=`) and take the filters each operation lists. Errors are JSON: "
+        "`{\"detail\": ...}`, or one list of messages per field."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page's JavaScript and CSS come from drf-spectacular-sidecar's static files (no CDN; our CSP allows
