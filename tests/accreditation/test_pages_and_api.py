@@ -310,6 +310,14 @@ def test_assessor_scores_requests_information_and_recommends_through_pages(clien
         c.post(reverse("accreditation:action", args=[app.pk, "score"]), {"score-vision": 9}).status_code
         == 400
     )
+    # Nothing to save is not "Scores saved", and notes need their score (found in review).
+    empty = c.post(reverse("accreditation:action", args=[app.pk, "score"]), {})
+    assert empty.status_code == 400 and "Choose a score for at least one heading" in empty.content.decode()
+    orphan_notes = c.post(
+        reverse("accreditation:action", args=[app.pk, "score"]),
+        {**scores, "score-vision": "", "notes-vision": "Strong"},
+    )
+    assert orphan_notes.status_code == 400 and "to save its notes" in orphan_notes.content.decode()
     assert (
         c.post(
             reverse("accreditation:action", args=[app.pk, "request_information"]), {"text": ""}

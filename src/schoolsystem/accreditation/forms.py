@@ -447,6 +447,21 @@ class ScoresForm(GovukMessages, forms.Form):
                 required=False, widget=forms.Textarea(attrs={"rows": 2}), label=f"Notes: {label}"
             )
 
+    def clean(self):
+        """Something to save: at least one score, and no notes without their score (found in review: an empty
+        form said "Scores saved", and notes under an unscored heading were dropped without a word)."""
+        data = super().clean()
+        scored = False
+        for heading, label in c.Heading.choices:
+            score = data.get(f"score-{heading}")
+            scored |= score not in (None, "")
+            if data.get(f"notes-{heading}", "").strip() and score in (None, ""):
+                self.add_error(f"score-{heading}", f"Choose a score for “{label}” to save its notes")
+        if not scored and not self.errors:
+            first = c.Heading.values[0]
+            self.add_error(f"score-{first}", "Choose a score for at least one heading")
+        return data
+
 
 class RecommendForm(GovukMessages, forms.Form):
     recommendation = forms.ChoiceField(

@@ -140,7 +140,7 @@ SPECTACULAR_SETTINGS = {
         "- To try the API on this page, choose **Authorize** and enter `Token <your token>`.\n"
         "- `POST /api/v1/me/token/` replaces your token; the old one stops working at once.\n\n"
         "Lists are paginated (`?page=`) and take the filters each operation lists. Errors are JSON: "
-        "`{\"detail\": ...}`, or one list of messages per field."
+        '`{"detail": ...}`, or one list of messages per field.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
