@@ -24,6 +24,7 @@ from schoolsystem.core.forms import (
     choice_messages,
     number_messages,
 )
+from schoolsystem.core.uploads import DOCUMENT_HINT
 from schoolsystem.registry.constants import URN_MAX, URN_MIN
 from schoolsystem.registry.models import Establishment, Group
 
@@ -365,7 +366,7 @@ class PartnerForm(GovukMessages, forms.Form):
 class AttachmentForm(GovukMessages, forms.Form):
     file = forms.FileField(
         label="Upload a file",
-        help_text="PDF, Word, Excel, OpenDocument, CSV or text; 5 MB at most.",
+        help_text=DOCUMENT_HINT,
         error_messages={
             "required": "Choose a file to upload",
             "missing": "Choose a file to upload",

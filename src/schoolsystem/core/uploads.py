@@ -12,11 +12,18 @@ DOCUMENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".csv": "text/csv",
     ".txt": "text/plain",
 }
 # First bytes of the binary types: a .pdf must start like a PDF, Office/ODF files are zip containers.
-DOCUMENT_MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".odt": b"PK\x03\x04"}
+ZIP = b"PK\x03\x04"
+DOCUMENT_MAGIC = {".pdf": b"%PDF-", ".docx": ZIP, ".xlsx": ZIP, ".odt": ZIP, ".ods": ZIP}
+# What an upload box says it takes: every type above, by name and extension (found in review: the hint promised
+# "Word, Excel, OpenDocument", and .doc, .xls and .ods were refused).
+DOCUMENT_HINT = (
+    "PDF (.pdf), Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), CSV (.csv) or text (.txt); 5 MB at most."
+)
 
 
 def validate_document(name: str, size: int, head: bytes) -> str:
