@@ -95,6 +95,16 @@ def test_home_shows_each_role_its_queue(client, drive, people):
     assert "Recommendations awaiting your decision" in page
 
 
+def test_assessors_home_puts_their_work_first_and_what_moved_on_below(client, drive, people, make_org):
+    """Found in review: one list mixed proposals being assessed with ones already accredited."""
+    mine, _ = drive(Status.IN_ASSESSMENT, org=make_org(name="Being Assessed Primary"))
+    done, _ = drive(Status.ACCREDITED, org=make_org(name="Done Primary"))
+    page = _client(client, people["assessor"]).get(reverse("accreditation:home")).content.decode()
+    waiting, earlier = page.split("Proposals waiting for you</h2>")[1].split("Assigned to you earlier</h2>")
+    assert mine.reference in waiting and done.reference not in waiting
+    assert done.reference in earlier
+
+
 def test_decision_makers_home_lists_every_other_proposal_past_its_draft(client, drive, people, make_org):
     """Found in review: a proposal being assessed, or found not eligible, was linked from nowhere."""
     assessing, _ = drive(Status.IN_ASSESSMENT, org=make_org(name="Assessed Primary"))

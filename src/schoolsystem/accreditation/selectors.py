@@ -110,6 +110,8 @@ def _history_qs():
 
 
 OTHERS_SHOWN = 200  # the decision maker's list of other proposals, newest first
+# The states in which a proposal waits for its assessor: scoring and recommending, or writing the feedback.
+ASSESSOR_TO_DO = frozenset({Status.IN_ASSESSMENT, Status.AWAITING_INFORMATION, Status.NOT_ACCREDITED})
 
 
 def queue_for_user(user) -> dict[str, Any]:
@@ -120,7 +122,10 @@ def queue_for_user(user) -> dict[str, Any]:
     if role == Role.APPLICANT:
         queue["applications"] = list(qs)
     elif role == Role.ASSESSOR:
-        queue["applications"] = list(qs.exclude(status__in=[Status.WITHDRAWN]))
+        # Their work first; what has gone on to others, or is done, below (found in review: one list mixed them).
+        assigned = list(qs.exclude(status__in=[Status.WITHDRAWN]))
+        queue["applications"] = [a for a in assigned if a.status in ASSESSOR_TO_DO]
+        queue["others"] = [a for a in assigned if a.status not in ASSESSOR_TO_DO]
     elif role == Role.ADVISORY_GROUP:
         queue["applications"] = list(qs.filter(status__in=[Status.ADVISORY_REVIEW, Status.FEEDBACK_REVIEW]))
     elif role in (Role.DECISION_MAKER, "admin"):

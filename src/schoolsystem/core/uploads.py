@@ -21,9 +21,7 @@ ZIP = b"PK\x03\x04"
 DOCUMENT_MAGIC = {".pdf": b"%PDF-", ".docx": ZIP, ".xlsx": ZIP, ".odt": ZIP, ".ods": ZIP}
 # What an upload box says it takes: every type above, by name and extension (found in review: the hint promised
 # "Word, Excel, OpenDocument", and .doc, .xls and .ods were refused).
-DOCUMENT_HINT = (
-    "PDF (.pdf), Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), CSV (.csv) or text (.txt); 5 MB at most."
-)
+DOCUMENT_HINT = "PDF (.pdf), Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), CSV (.csv) or text (.txt); 5 MB at most."
 
 
 def validate_document(name: str, size: int, head: bytes) -> str:
