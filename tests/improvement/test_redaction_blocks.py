@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 
 from schoolsystem.improvement.forms import MAX_REDACTIONS, PublishForm
-from tests.improvement.test_decisions import decision  # noqa: F401 (fixture)
+from tests.improvement.test_decisions import SECRET, decision  # noqa: F401 (fixture)
 
 
 def _blocks(html: str) -> list[str]:
@@ -67,3 +67,24 @@ def test_the_form_keeps_every_filled_block_and_stops_at_the_maximum():
     # A gap (block 2 left empty) is skipped, not refused.
     form = PublishForm({**_redaction(1), **_redaction(3)})
     assert form.rows == 4 and form.is_valid() and len(form.cleaned_data["redactions"]) == 2
+
+
+def test_preview_shows_the_public_text_with_the_redactions_and_publishes_nothing(client, decision, officer):  # noqa: F811
+    """Found in review: one click published, with no way to see what the register would show first."""
+    client.force_login(officer)
+    url = reverse("improvement:decision-manage", args=[decision.pk])
+    first = client.get(url).content.decode()
+    assert ">Preview what the public will see</button>" in first and 'name="publish"' not in first
+    data = {"form": "publish", "preview": "1", **_redaction(1)}
+    page = client.post(url, data)
+    html = page.content.decode()
+    preview = html.split('<div class="govuk-inset-text" id="preview">')[1].split("</div>\n</div>")[0]
+    assert page.status_code == 200 and "[Withheld: Child&#x27;s personal data]" in preview
+    assert SECRET not in preview and "Governance broke down" not in preview  # the whole field is withheld
+    assert 'name="publish" value="1"' in html and ">Preview again</button>" in html
+    decision.refresh_from_db()
+    assert decision.status != "published"
+    published = client.post(url, {"form": "publish", "publish": "1", **_redaction(1)})
+    assert published.status_code == 302
+    decision.refresh_from_db()
+    assert decision.is_published and decision.redactions[0]["withheld"] == "A pupil's name"

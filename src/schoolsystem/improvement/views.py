@@ -774,9 +774,18 @@ def decision_manage(request, pk):
         if request.POST.get("form") == "minutes"
         else forms.MinutesForm()
     )
-    status = 200
+    status, preview = 200, None
     if request.method == "POST" and not adding:
-        if request.POST.get("form") == "publish" and publish_form.is_valid():
+        if request.POST.get("form") == "publish" and "preview" in request.POST and publish_form.is_valid():
+            # What the register will show with these redactions, before anything is published (found in review:
+            # one click published, with no way to see the result first).
+            public = services.public_values(decision, publish_form.cleaned_data["redactions"])
+            preview = {
+                "values": public,
+                "headline": services.public_headline(decision, public),
+                "redactions": publish_form.cleaned_data["redactions"],
+            }
+        elif request.POST.get("form") == "publish" and publish_form.is_valid():
             try:
                 services.decision_publish(
                     by=request.user, decision=decision, redactions=publish_form.cleaned_data["redactions"]
@@ -796,7 +805,7 @@ def decision_manage(request, pk):
             else:
                 messages.success(request, f"Minutes attached to decision {decision.reference}")
                 return redirect("improvement:decision-manage", pk=decision.pk)
-        status = 400
+        status = 200 if preview else 400
     return render(
         request,
         "improvement/decision_manage.html",
@@ -806,6 +815,7 @@ def decision_manage(request, pk):
             "minutes_form": minutes_form,
             "form": publish_form if publish_form.errors else minutes_form,
             "public": services.public_values(decision),
+            "preview": preview,
             # The redactions applied on publication, for the officers who see the decision whole: each field, the
             # passage withheld (or the whole field), what the public is told was withheld, and why.
             "redactions_applied": [

@@ -206,12 +206,13 @@ def public_redactions(decision: Decision) -> list[dict]:
     return [{k: r[k] for k in ("field", "withheld", "reason")} for r in decision.redactions or []]
 
 
-def public_values(decision: Decision) -> dict[str, object]:
+def public_values(decision: Decision, redactions: list[dict] | None = None) -> dict[str, object]:
     """The decision's text as the public sees it: a withheld passage replaced by "[Withheld: <reason>]" where it
-    stands, and a field redacted without a passage replaced whole by that marker."""
+    stands, and a field redacted without a passage replaced whole by that marker. `redactions`: those to preview
+    instead of the decision's own (before it is published)."""
     out: dict[str, object] = {}
     by_field: dict[str, list[dict]] = {}
-    for r in decision.redactions or []:
+    for r in decision.redactions or [] if redactions is None else redactions:
         by_field.setdefault(r["field"], []).append(r)
     for name in REDACTABLE_FIELDS:
         value = getattr(decision, name)
