@@ -427,3 +427,17 @@ def test_api_applicant_starts_and_submits(make_org, open_round):
 
 def test_api_requires_sign_in_for_proposals():
     assert _api().get("/api/v1/accreditation/applications/").status_code in (401, 403)
+
+
+def test_check_and_submit_lists_the_answers_with_links_to_change_them(client, make_org):
+    """Found in review: the page had nothing to check, and an ineligible answer had no way back to it."""
+    org, me = make_org()
+    app = services.application_start(organisation=org, accreditation_type="ASP", by=me)
+    html = _client(client, me).get(reverse("accreditation:submit", args=[app.pk])).content.decode()
+    answers = html.split('<dl class="govuk-summary-list" id="answers">')[1].split("</dl>")[0]
+    details = reverse("accreditation:details", args=[app.pk])
+    assert f'href="{details}">Change<span class="govuk-visually-hidden"> proposed capacity</span>' in answers
+    assert (
+        "Supporting documents" in answers and reverse("accreditation:attachments", args=[app.pk]) in answers
+    )
+    assert reverse("accreditation:evidence", args=[app.pk, "vision"]) in answers

@@ -642,6 +642,13 @@ def application_submit(request, pk):
             "app": app,
             "errors": errors,
             "eligibility": selectors.eligibility_for(app),
+            # What is about to be submitted, each answer with a link to change it (GOV.UK's check answers pattern;
+            # found in review: the page had nothing to check).
+            "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
+            "la_names": _la_names(app.la_codes),
+            "tasks": _tasks(app),
+            "n_attachments": app.attachments.count(),
+            "n_partners": app.partners.count(),
             # Each thing still to do links to the page (and field) where it is done.
             "gaps": [
                 (_gap_link(app, name), message)
