@@ -20,6 +20,20 @@ YEARS = ["2016-2017", "2017-2018", "2018-2019"]
 WYKE = 145543
 
 
+def _pdf_is_tagged(content: bytes) -> bool:
+    """Whether the PDF has a structure tree (its catalog names /StructTreeRoot), looking inside the compressed
+    object streams WeasyPrint writes."""
+    import zlib
+
+    parts = [content]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return any(b"/StructTreeRoot" in part for part in parts)
+
+
 def _school(la, urn, name, **kw):
     defaults = {"type_name": "Academy converter", "type_group": "Academies", "status": "open", "state_funded": True,
                     "phase": "Primary", "capacity": 210, "pupils": 197}  # fmt: skip
@@ -83,6 +97,7 @@ def test_report_card_csv_and_pdf_download(client, surrey):
     assert '"Meeting the expected standard in reading, writing and maths",2018-2019,78.0' in body
     pdf = client.get(reverse("performance:report-card-pdf", args=[WYKE]))
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    assert _pdf_is_tagged(pdf.content)  # for screen readers (found in review: it was not)
 
 
 @pytest.mark.realdata

@@ -430,7 +430,8 @@ def pdf(request, school, card: dict) -> bytes:
     html = render_to_string(
         "performance/report_card_pdf.html", {"school": school, "card": card}, request=request
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # Tagged (headings, tables, lists as structure), so screen readers can read it (found in review: untagged).
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_tags=True)
 
 
 def write_csv(out, school, card: dict) -> None:
