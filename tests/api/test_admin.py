@@ -35,3 +35,12 @@ def test_non_staff_cannot_use_the_admin(world, client, make_user):
     client.force_login(make_user("la_officer", scope_la=world.la_a))
     response = client.get("/admin/registry/establishment/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model", ["application", "accreditation", "complaint"])
+def test_accreditation_workflow_records_cannot_be_deleted_in_the_admin(client, make_user, model):
+    """Found in review: the accreditations list offered "Delete selected accreditations", past the audited flow."""
+    client.force_login(make_user("public", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/accreditation/{model}/")
+    assert page.status_code == 200 and 'value="delete_selected"' not in page.content.decode()
+    assert client.get(f"/admin/accreditation/{model}/add/").status_code == 403

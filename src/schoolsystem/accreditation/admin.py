@@ -13,6 +13,18 @@ from schoolsystem.accreditation.models import (
 )
 
 
+class WorkflowRecordAdmin(admin.ModelAdmin):
+    """A record the workflow writes (a proposal, an accreditation, a complaint): shown, never added or deleted here,
+    so its history cannot be cut short outside the audited services (found in review: the list offered "Delete
+    selected accreditations")."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "org_type", "is_educational", "national_support_school", "denomination"]
@@ -33,18 +45,15 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(WorkflowRecordAdmin):
     list_display = ["reference", "organisation", "accreditation_type", "status", "assessor", "submitted_on"]
     list_filter = ["status", "accreditation_type"]
     search_fields = ["organisation__name"]
     readonly_fields = [f.name for f in Application._meta.concrete_fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Accreditation)
-class AccreditationAdmin(admin.ModelAdmin):
+class AccreditationAdmin(WorkflowRecordAdmin):
     list_display = [
         "organisation",
         "accreditation_type",
@@ -56,9 +65,6 @@ class AccreditationAdmin(admin.ModelAdmin):
     list_filter = ["status", "accreditation_type"]
     readonly_fields = [f.name for f in Accreditation._meta.concrete_fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(admin.ModelAdmin):
@@ -66,6 +72,6 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(WorkflowRecordAdmin):
     list_display = ["application", "status", "created_on"]
     readonly_fields = [f.name for f in Complaint._meta.concrete_fields]
