@@ -87,8 +87,12 @@ def test_applicant_edits_its_organisation_and_adds_a_colleague(client, make_org,
     assert c.post(url, {"form": "member", "username": "colleague"}).status_code == 302
     assert set(org.members.values_list("user__username", flat=True)) == {applicant.username, "colleague"}
     member = org.members.get(user=colleague)
+    assert ">Remove<" in c.get(url).content.decode()
     c.post(reverse("accreditation:member-remove", args=[org.pk, member.pk]))
     assert org.members.count() == 1
+    # The last member is not offered a Remove the service refuses (found in review).
+    page = c.get(url).content.decode()
+    assert ">Remove<" not in page and "The only member" in page
 
 
 def test_applicant_cannot_edit_another_organisation(client, make_org):
