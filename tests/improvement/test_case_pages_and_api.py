@@ -322,3 +322,14 @@ def test_home_says_whose_cases_it_counts(client, officer, school_a, make_user):
     client.force_login(make_user("school_leader", scope_establishment=school_a))
     body = client.get(reverse("improvement:home")).content.decode()
     assert f"1 open case about your school, {school_a.name};" in body and "in your area" not in body
+
+
+def test_a_schools_cases_page_does_not_repeat_the_school_in_every_row(client, officer, school_a):
+    """Found in review: the table repeated the page's school name, URN and LA, and said "No cases." in a table."""
+    client.force_login(officer)
+    url = reverse("improvement:school-cases", args=[school_a.urn])
+    assert "No cases yet." in client.get(url).content.decode()
+    case = case_in_state(CaseState.MONITORING, school=school_a, by=officer)
+    table = client.get(url).content.decode().split("<table")[1]
+    assert f'href="{reverse("improvement:case-detail", args=[case.pk])}">Case {case.pk}</a>' in table
+    assert ">URN</th>" not in table and school_a.name not in table
