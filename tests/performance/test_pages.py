@@ -557,3 +557,10 @@ def test_intelligence_cannot_be_withdrawn_from_out_of_scope_or_by_a_school_leade
     assert client.post(reverse("performance:school-risk", args=[100001]), post).status_code == 403
     item.refresh_from_db()
     assert item.withdrawn_on is None
+    # An id that is not one (text, or beyond any database integer) is not found, not a server error.
+    client.force_login(make_user("la_officer", scope_la=la))
+    for bad in ("abc", "", "99999999999999999999", "-1"):
+        assert (
+            client.post(reverse("performance:school-risk", args=[100001]), {**post, "item": bad}).status_code
+            == 404
+        )
