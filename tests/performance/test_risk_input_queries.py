@@ -1,5 +1,5 @@
-"""The risk screen's input reads the predecessor links once (as the report card does since 0a5b266), not once for
-results and again for inspections; its queries do not grow with the number of schools."""
+"""The risk screen's input reads the predecessor links once for results and inspections together (one query per
+generation of the chains, as the report card does), and its queries do not grow with the number of schools."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from schoolsystem.core.models import ImportRecord
 from schoolsystem.performance.models import KeyStageResult
-from schoolsystem.performance.selectors import predecessors, risk_input
+from schoolsystem.performance.selectors import owners, predecessors, risk_input
 from schoolsystem.registry.models import Establishment, EstablishmentLink, LocalAuthority
 
 
@@ -87,3 +87,22 @@ def test_predecessors_follow_both_sides_every_branch_and_each_schools_own_chain(
     with CaptureQueriesContext(connection) as queries:
         predecessors([300, 400, 410, 500, 600])
     assert _link_queries(queries.captured_queries) == 6
+
+
+@pytest.mark.django_db
+def test_a_split_schools_results_belong_to_both_schools_it_became():
+    """Found in review: `owners` gave a predecessor to one successor only, so on the risk screen and scorecards
+    the second school of a split had none of the results its own report card showed."""
+    la = LocalAuthority.objects.create(code="936", name="Surrey", region_name="South East")
+    record = ImportRecord.objects.create(kind="ks2", file_name="s.csv", sha256="1" * 64)
+    for urn in (400, 410):
+        Establishment.objects.create(urn=urn, la=la, name=f"School {urn}", status="open", phase="Primary")
+        EstablishmentLink.objects.create(urn=urn, linked_urn=401, link_type="Predecessor - Split School")
+    KeyStageResult.objects.create(
+        urn=401, key_stage="ks2", year="2017-2018", level="school", rwm_expected=61, import_record=record,
+        source_row=2,
+    )  # fmt: skip
+    frame = risk_input(Establishment.objects.filter(urn__in=[400, 410]), as_of=date(2019, 9, 1))
+    assert frame.set_index("urn")["rwm_0"].to_dict() == {400: 61.0, 410: 61.0}
+    owner, _ = owners([400, 410, 401])
+    assert owner[401] == (401,)  # a URN asked for is its own

@@ -136,17 +136,26 @@ KS_FIELDS = [
 ]  # fmt: skip
 
 
-def owners(urns) -> tuple[dict[int, int], Q]:
-    """URN -> the school it is attributed to (itself or its successor), and a filter selecting all of them.
-    A page that reads both results and inspections of the same URNs looks this up once and passes it to both."""
+def owners(urns) -> tuple[dict[int, tuple[int, ...]], Q]:
+    """URN -> the schools it is attributed to (itself, or the schools it became: a school that split became two),
+    and a filter selecting all of them. A URN asked for is only its own. A page that reads both results and
+    inspections of the same URNs looks this up once and passes it to both."""
     preds = predecessors(urns)
-    owner = {u: u for u in preds}
+    owner: dict[int, tuple[int, ...]] = {u: (u,) for u in preds}
     for u, ps in preds.items():
         for p in ps:
-            owner.setdefault(p, u)
-    extra = [p for p, u in owner.items() if p != u]
+            if p not in preds:
+                owner[p] = (*owner.get(p, ()), u)
+    extra = [p for p in owner if p not in preds]
     base = Q(urn__in=urns) if isinstance(urns, QuerySet) else Q(urn__in=list(owner))
     return owner, (base | Q(urn__in=extra)) if extra and isinstance(urns, QuerySet) else base
+
+
+def _attributed(frame: pd.DataFrame, owner: dict[int, tuple[int, ...]]) -> pd.DataFrame:
+    """Rows published under `urn`, attributed to the schools `owners` gives it (`source_urn` keeps the URN they
+    were published under): a row of a school that split is a row of each school it became."""
+    frame = frame.assign(source_urn=frame["urn"], urn=frame["urn"].map(owner))
+    return frame.explode("urn", ignore_index=True).astype({"urn": "int64"}) if len(frame) else frame
 
 
 def results_frame(
@@ -163,8 +172,7 @@ def results_frame(
     if frame.empty:
         frame["source_urn"] = pd.Series(dtype=int)
         return frame
-    frame["source_urn"] = frame["urn"]
-    frame["urn"] = frame["urn"].map(owner)
+    frame = _attributed(frame, owner)
     # Where a school and its predecessor both have a year, the school's own row wins.
     frame["own"] = frame["urn"] == frame["source_urn"]
     frame = frame.sort_values(["urn", "key_stage", "year", "own"]).drop_duplicates(
@@ -213,8 +221,7 @@ def inspections_frame(urns, *, owned=None) -> pd.DataFrame:
             "safeguarding_met", "inspection_type", "quality_of_education", "behaviour_and_attitudes",
             "personal_development", "leadership_and_management"]  # fmt: skip
     frame = pd.DataFrame.from_records(list(Inspection.objects.filter(where).values_list(*cols)), columns=cols)
-    frame["source_urn"] = frame["urn"]
-    frame["urn"] = frame["urn"].map(owner)
+    frame = _attributed(frame, owner)
     return frame.sort_values(["urn", "start_date"], ascending=[True, False]).reset_index(drop=True)
 
 
