@@ -44,3 +44,14 @@ def test_a_sponsor_with_no_open_trust_of_its_name_has_none(area):
     make_trust("Lonely Learning Trust", [], status="closed")
     assert selectors.trust_for_sponsor(sponsor) is None
     assert selectors.same_named_groups(["", "  "], ["mat"]) == {}
+
+
+def test_a_trust_named_name_comma_the_matches_its_sponsor_the_name(area):
+    """Found in review: group_key matched "Kemnal Academies Trust, The" with "THE KEMNAL ACADEMIES TRUST", but the
+    database pre-filter only looked for names starting "the"."""
+    school = make_school(area["la"], "Kemnal Primary", 505_100, 150_400)
+    trust = make_trust("Kemnal Academies Trust, The", [school])
+    sponsor = make_trust("THE KEMNAL ACADEMIES TRUST", [], group_type="sponsor")
+    assert selectors.trust_for_sponsor(sponsor) == trust
+    found = selectors.same_named_groups([sponsor.name], ["mat", "sponsor"])
+    assert {g.pk for g in found["the kemnal academies trust"]} == {trust.pk, sponsor.pk}

@@ -382,8 +382,13 @@ def same_named_groups(names: Iterable[str], group_types: Iterable[str]) -> dict[
     if not keys:
         return {}
     firsts = Q()
-    for first in {key.split(" ")[0] for key in keys}:
-        firsts |= Q(name__istartswith=first)  # narrows the rows in the database; group_key decides
+    for key in keys:
+        # Narrows the rows in the database; group_key decides. "the kemnal academies trust" is also written
+        # "Kemnal Academies Trust, The" (the groups file's style), so a "the ..." key looks for its next word too.
+        words = key.split(" ")
+        firsts |= Q(name__istartswith=words[0])
+        if words[0] == "the" and len(words) > 1:
+            firsts |= Q(name__istartswith=words[1])
     out: dict[str, list[Group]] = defaultdict(list)
     groups = Group.objects.filter(firsts, group_type__in=list(group_types), status=GroupStatus.OPEN)
     for group in groups.order_by("pk"):
