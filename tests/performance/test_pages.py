@@ -160,9 +160,11 @@ def test_results_notice_is_computed_from_the_latest_year_shown():
         "text": "The latest figures we hold are for 2018 to 2019.",
         "stale": True,
     }
-    assert results_notice([{"latest": "2017-2018"}], today=date(2026, 12, 5), other_years=["2018-2019"])[
-        "text"
-    ] == ("The latest results we hold are for 2018 to 2019.")
+    # Key stage results to 2017-18 and absence to 2018-19: the latest figures, not "results" (found in review).
+    notice = results_notice([{"latest": "2017-2018"}], today=date(2026, 12, 5), other_years=["2018-2019"])
+    assert notice["text"] == "The latest figures we hold are for 2018 to 2019."
+    notice = results_notice([{"latest": "2018-2019"}], today=date(2026, 12, 5), other_years=["2018-2019"])
+    assert notice["text"] == "The latest results we hold are for 2018 to 2019."
 
 
 @pytest.mark.realdata

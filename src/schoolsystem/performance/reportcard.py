@@ -255,9 +255,9 @@ def results_notice(sections: list[dict], *, today, other_years: Sequence[str] = 
     are the latest there can be), None when nothing is shown. `other_years`: the years of the card's other
     figures (absence and exclusions): an infant school has no key stage results, and its absence figures from
     years ago had no notice (found in review)."""
-    latest = max((s["latest"] for s in sections), default="")
-    figures = "results" if latest else "figures"
-    latest = max([latest, *other_years])
+    results = max((s["latest"] for s in sections), default="")
+    latest = max([results, *other_years])
+    figures = "results" if results and results == latest else "figures"
     if not latest:
         return None
     start, end = latest[:4], latest[-4:]
