@@ -354,3 +354,23 @@ def test_home_page_counts_each_rounds_schools_and_proposals_and_the_api_list_ski
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/v1/brokerage/rounds/").json()["results"][0]["reference"] == r.reference
     assert not any("COUNT(DISTINCT" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_preferences_a_school_is_scored_with_are_the_ones_its_weights_are_stated_with():
+    """Found in review: the published decision asked whether the school had recorded preferences, the engine whether
+    it was performing (the department decides for the others) or forming its own trust."""
+    from schoolsystem.brokerage.constants import MoveType
+    from schoolsystem.brokerage.models import RoundSchool
+    from schoolsystem.registry.models import Establishment
+
+    est = Establishment(urn=123456, name="Elm Primary")
+    recorded = ["group:7"]
+    assert selectors.school_preferences(
+        RoundSchool(establishment=est, performing=True, preferences=recorded)
+    ) == ("group:7",)
+    assert (
+        selectors.school_preferences(RoundSchool(establishment=est, performing=False, preferences=recorded))
+        == ()
+    )
+    forming = RoundSchool(establishment=est, performing=False, move_type=MoveType.FORM_MAT)
+    assert selectors.school_preferences(forming) == ("new:123456",)

@@ -432,6 +432,14 @@ def closing_group_id(round_: Round) -> int | None:
     return round_.leaving_group_id if round_.scenario == Scenario.MAT_CLOSURE else None
 
 
+def school_preferences(rs: RoundSchool) -> tuple[str, ...]:
+    """The partners a round's school is scored as preferring: a performing school's own ranking (the department
+    decides for the others: seed 003), and for a school forming its own trust, that new trust."""
+    if rs.move_type == MoveType.FORM_MAT:
+        return (f"new:{rs.establishment.urn}",)
+    return tuple(rs.preferences) if rs.performing else ()
+
+
 def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> SchoolNeed:
     est = rs.establishment
     needs = list(rs.needs)
@@ -439,9 +447,7 @@ def school_need(rs: RoundSchool, round_: Round, current: dict[int, str]) -> Scho
         needs.append("finance")
     if rs.estate_flag and "estate" not in needs:
         needs.append("estate")
-    preferences = tuple(rs.preferences) if rs.performing else ()
-    if rs.move_type == MoveType.FORM_MAT:
-        preferences = (f"new:{est.urn}",)
+    preferences = school_preferences(rs)
     closing = closing_group_id(round_)
     leaving = f"group:{closing}" if closing else current.get(est.pk, "")
     return SchoolNeed(

@@ -859,7 +859,8 @@ def _record_on_register(*, by, proposal: Proposal, decision: BoardDecision) -> s
             "experience, capacity, maximum travel distance",
             "Fit (out of 100) weighted: "
             + selectors.weights_in_words(
-                proposal.round.weights, stated_preferences=bool(proposal.round_school.preferences)
+                proposal.round.weights,
+                stated_preferences=bool(selectors.school_preferences(proposal.round_school)),
             ),
         ],
         rationale=f"{decision.get_outcome_display()}: {decision.reasons}",
