@@ -38,12 +38,15 @@ def test_a_urn_still_finds_its_school(client, make_user):
         ("KT1 1", {"KT1 1AA"}),
         ("kt11aa", {"KT1 1AA"}),
         ("KT19 2BB", {"KT19 2BB"}),
+        ("W1", {"W1A 1AA", "W1B 2CD"}),  # a London district's lettered sub-districts, not W10
+        ("w1a", {"W1A 1AA"}),
     ],
 )
 def test_postcode_search_by_district_area_or_whole_postcode(client, make_user, text, found):
     """Found in review: "KT1" listed the 111 Surrey schools in KT10 to KT19 and none in KT1."""
     world = build_world()
-    for urn, postcode in ((125101, "KT1 1AA"), (125102, "KT10 9ZZ"), (125103, "KT19 2BB")):
+    postcodes = ("KT1 1AA", "KT10 9ZZ", "KT19 2BB", "W1A 1AA", "W1B 2CD", "W10 5AB")
+    for urn, postcode in enumerate(postcodes, start=125101):
         school(world.la_a, urn, f"School {urn}", postcode=postcode)
     client.force_login(make_user("la_officer", scope_la=world.la_a))
     page = client.get(reverse("registry:school-search"), {"q": text})

@@ -240,8 +240,12 @@ def text_search(qs: QuerySet[Establishment], text: str) -> QuerySet[Establishmen
     compact = text.replace(" ", "").upper()
     postcode = Q(postcode__iexact=text)
     if OUTWARD_CODE.fullmatch(text.upper()):  # "KT1 1" has a space: the start of a whole postcode
-        # A whole outward code is one postcode district: "KT1" finds KT1 1AA, not KT10 to KT19 as well.
-        postcode |= Q(postcode__istartswith=f"{compact} ")
+        # A whole outward code is one postcode district: "KT1" finds KT1 1AA, not KT10 to KT19 as well. A London
+        # district ending in a digit has lettered sub-districts: "W1" finds W1A to W1W, "N1" N1C.
+        if compact[-1].isdigit():
+            postcode |= Q(postcode__iregex=rf"^{compact}[A-Z]? ")
+        else:
+            postcode |= Q(postcode__istartswith=f"{compact} ")
     elif len(compact) >= 2:
         # "GU1 1AA", "gu11aa", "GU1 1" and "KT" all find GU1 1AA or KT1 1AA.
         postcode |= Q(postcode__istartswith=text) | Q(postcode__iexact=f"{compact[:-3]} {compact[-3:]}")
