@@ -59,7 +59,7 @@ def test_risk_input_reads_predecessor_links_once_and_a_fixed_number_of_queries()
 
 
 @pytest.mark.django_db
-def test_predecessors_follow_both_sides_every_branch_and_each_schools_own_chain():
+def test_predecessors_follow_both_sides_every_branch_and_each_schools_own_chain(monkeypatch):
     """Found in review (England's links file): a merger kept only its last branch; a predecessor of two schools in
     one call went to one of them; links recorded only as "Successor" on the older school's side were not read; and
     chains stopped after three steps."""
@@ -87,6 +87,9 @@ def test_predecessors_follow_both_sides_every_branch_and_each_schools_own_chain(
     with CaptureQueriesContext(connection) as queries:
         predecessors([300, 400, 410, 500, 600])
     assert _link_queries(queries.captured_queries) == 6
+    # In batches of URNs (each sent twice, once per side of the links), the same answer.
+    monkeypatch.setattr("schoolsystem.performance.selectors.PARAMETER_BATCH", 2)
+    assert predecessors([300, 400, 410, 500, 600]) == found
 
 
 @pytest.mark.django_db

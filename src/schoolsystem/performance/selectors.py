@@ -85,6 +85,11 @@ def can_record_intelligence(user) -> bool:
 
 
 PREDECESSOR_STEPS = 10  # as registry.selectors.history_chain: no real chain is longer
+PARAMETER_BATCH = 10_000  # URNs per query: sent twice, well under SQLite's 32,766 and PostgreSQL's 65,535
+
+
+def _batches(values: list, size: int) -> list[list]:
+    return [values[k : k + size] for k in range(0, len(values), size)]
 
 
 def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
@@ -93,7 +98,8 @@ def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
     "Y Successor X" both make Y a predecessor of X (78 pairs in England's links file are recorded only the second
     way). Each school's chain is its own: a merger's every branch is followed, and a predecessor of two schools
     (a split) is a predecessor of both (found in review: one `seen` for the whole batch gave it to one of them, and
-    a merger kept only its last branch). One query per generation, whatever the number of schools."""
+    a merger kept only its last branch). One query per generation (per 10,000 URNs in it), whatever the number of
+    schools."""
     param = urns if isinstance(urns, QuerySet) else None
     # .all(): evaluate a copy, so the caller's QuerySet stays lazy and is still sent as a subquery.
     urns = list(urns.all()) if param is not None else list(urns)
@@ -101,18 +107,20 @@ def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
     seen: dict[int, set[int]] = {u: {u} for u in urns}
     frontier: dict[int, set[int]] = {u: {u} for u in urns}  # root -> the URNs whose predecessors come next
     for step in range(PREDECESSOR_STEPS):
-        tips = set().union(*frontier.values())
-        # First step over a whole table: a subquery, not tens of thousands of parameters.
-        lookup = param if step == 0 and param is not None else tips
+        tips = sorted(set().union(*frontier.values()))
+        # First step over a whole table: a subquery, not tens of thousands of parameters. After that, the URNs in
+        # batches: each is sent twice (both sides of the links), within every database's parameter limit.
+        batches = [param] if step == 0 and param is not None else _batches(tips, PARAMETER_BATCH)
         earlier: dict[int, list[int]] = defaultdict(list)  # URN -> its immediate predecessors
-        for urn, linked, link_type in EstablishmentLink.objects.filter(
-            Q(urn__in=lookup, link_type__istartswith="predecessor")
-            | Q(linked_urn__in=lookup, link_type__istartswith="successor")
-        ).values_list("urn", "linked_urn", "link_type"):
-            if gias.link_direction(link_type) == gias.PREDECESSOR:
-                earlier[urn].append(linked)
-            else:  # "urn Successor linked": urn came before linked
-                earlier[linked].append(urn)
+        for lookup in batches:
+            for urn, linked, link_type in EstablishmentLink.objects.filter(
+                Q(urn__in=lookup, link_type__istartswith="predecessor")
+                | Q(linked_urn__in=lookup, link_type__istartswith="successor")
+            ).values_list("urn", "linked_urn", "link_type"):
+                if gias.link_direction(link_type) == gias.PREDECESSOR:
+                    earlier[urn].append(linked)
+                else:  # "urn Successor linked": urn came before linked
+                    earlier[linked].append(urn)
         next_frontier: dict[int, set[int]] = {}
         for root, current in frontier.items():
             found = [p for tip in sorted(current) for p in sorted(set(earlier.get(tip, ())))]
