@@ -505,7 +505,7 @@ def test_officer_withdraws_intelligence_recorded_in_error_and_the_school_is_resc
     client.force_login(officer)
     url = reverse("performance:school-risk", args=[100001])
     for kind in ("complaint", "head_turnover"):
-        _record_intelligence(client, url, kind)
+        assert _record_intelligence(client, url, kind).status_code == 302
     wrong = SoftIntelligence.objects.get(kind="head_turnover")
 
     def soft_reason():

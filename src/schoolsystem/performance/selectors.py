@@ -234,9 +234,10 @@ def inspections_frame(urns, *, owned=None) -> pd.DataFrame:
 
 
 def key_stage_for(phase: str, has_ks4: bool, has_ks2: bool = False) -> str:
-    """The key stage a school's results are judged at: its phase's, else the one it has results for. Most special
-    schools have phase 'Not applicable' in GIAS (14 of the 16 in Surrey's 2018-19 KS2 file): without the fallback
-    to KS2 their progress scores were never screened."""
+    """The key stage a school's results are judged at: KS4 for a secondary phase or any KS4 results (an all-through
+    or middle school is judged at its last key stage), else KS2 for a primary phase or any KS2 results. Most special
+    schools have phase 'Not applicable' in GIAS (14 of the 16 in Surrey's 2018-19 KS2 file): without the KS2
+    results rule their progress scores were never screened."""
     if phase in SECONDARY_PHASES or has_ks4:
         return KeyStage.KS4
     if phase in PRIMARY_PHASES or has_ks2:

@@ -132,7 +132,11 @@ def soft_intelligence_record(
 def soft_intelligence_withdraw(*, item: SoftIntelligence, reason: str, by) -> SoftIntelligence:
     """An officer withdraws an item recorded in error or found to be unfounded: it is kept, marked withdrawn with
     who and why, no longer counts in the risk screen, and the school is screened again."""
-    item = SoftIntelligence.objects.select_for_update().select_related("establishment").get(pk=item.pk)
+    item = (
+        SoftIntelligence.objects.select_for_update(of=("self",))
+        .select_related("establishment")
+        .get(pk=item.pk)
+    )
     _check_officer(by, item.establishment)
     if item.withdrawn_on is not None:
         raise InvalidTransition("This intelligence has already been withdrawn.")

@@ -409,14 +409,16 @@ def other_links(school: Establishment) -> list[OtherLink]:
     """Links that are neither predecessor nor successor (sixth form centre, expansion ...), recorded on either
     school's side (found in review: a school linked only from its sixth form centre's side showed no link). Two
     queries."""
-    found: dict[int, OtherLink] = {}
+    found: dict[tuple[int, str], OtherLink] = {}  # by (other school, link type): two kinds of link both show
     for link in EstablishmentLink.objects.filter(Q(urn=school.urn) | Q(linked_urn=school.urn)).order_by("id"):
         if _direction(link.link_type) is not None:
             continue
         mine = link.urn == school.urn
         other = link.linked_urn if mine else link.urn
-        found.setdefault(other, OtherLink(link.link_type, other, link.linked_name if mine else ""))
-    names = dict(Establishment.objects.filter(urn__in=found).values_list("urn", "name"))
+        found.setdefault(
+            (other, link.link_type), OtherLink(link.link_type, other, link.linked_name if mine else "")
+        )
+    names = dict(Establishment.objects.filter(urn__in={u for u, _ in found}).values_list("urn", "name"))
     return [OtherLink(o.link_type, o.urn, names.get(o.urn) or o.name) for o in found.values()]
 
 

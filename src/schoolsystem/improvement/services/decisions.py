@@ -212,7 +212,7 @@ def public_values(decision: Decision, redactions: list[dict] | None = None) -> d
     instead of the decision's own (before it is published)."""
     out: dict[str, object] = {}
     by_field: dict[str, list[dict]] = {}
-    for r in decision.redactions or [] if redactions is None else redactions:
+    for r in (decision.redactions or []) if redactions is None else redactions:
         by_field.setdefault(r["field"], []).append(r)
     for name in REDACTABLE_FIELDS:
         value = getattr(decision, name)
