@@ -515,7 +515,10 @@ def test_school_page_lists_other_links_recorded_on_either_side(client, la_office
     EstablishmentLink.objects.create(
         urn=main.urn, linked_urn=999002, link_type="Expansion", linked_name="Annexe"
     )
+    EstablishmentLink.objects.create(urn=main.urn, linked_urn=999002, link_type="Other", linked_name="Annexe")
     client.force_login(la_officer)
     html = client.get(reverse("registry:school", args=[main.urn])).content.decode()
     assert "Sixth Form Centre Link – Halliford Sixth Form Centre (999001)" in html
-    assert "Expansion – Annexe (999002)" in html
+    assert (
+        "Expansion – Annexe (999002)" in html and "Other – Annexe (999002)" in html
+    )  # two kinds, both shown
