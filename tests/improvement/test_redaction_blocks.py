@@ -84,7 +84,14 @@ def test_preview_shows_the_public_text_with_the_redactions_and_publishes_nothing
     assert 'name="publish" value="1"' in html and ">Preview again</button>" in html
     decision.refresh_from_db()
     assert decision.status != "published"
-    published = client.post(url, {"form": "publish", "publish": "1", **_redaction(1)})
+    previewed = re.search(r'name="previewed" value="([0-9a-f]+)"', html).group(1)
+    # Redactions changed after the preview are shown again, not published unseen.
+    edited = {"form": "publish", "publish": "1", "previewed": previewed, **_redaction(1, reason="Other")}
+    again = client.post(url, edited).content.decode()
+    assert "The redactions changed after their preview" in again and "[Withheld: Other]" in again
+    decision.refresh_from_db()
+    assert not decision.is_published
+    published = client.post(url, {"form": "publish", "publish": "1", "previewed": previewed, **_redaction(1)})
     assert published.status_code == 302
     decision.refresh_from_db()
     assert decision.is_published and decision.redactions[0]["withheld"] == "A pupil's name"

@@ -2,6 +2,8 @@
 
 import contextlib
 import functools
+import hashlib
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -759,6 +761,11 @@ def decision_new(request):
     )
 
 
+def _fingerprint(redactions: list[dict]) -> str:
+    """A digest of the redactions a preview showed, posted back with Publish: what is published is what was seen."""
+    return hashlib.sha256(json.dumps(redactions, sort_keys=True).encode()).hexdigest()
+
+
 @casework_page
 def decision_manage(request, pk):
     decision = selectors.decision_for_user(request.user, pk)
@@ -776,20 +783,24 @@ def decision_manage(request, pk):
     )
     status, preview = 200, None
     if request.method == "POST" and not adding:
-        if request.POST.get("form") == "publish" and "preview" in request.POST and publish_form.is_valid():
+        publishing = request.POST.get("form") == "publish" and publish_form.is_valid()
+        redactions = publish_form.cleaned_data["redactions"] if publishing else []
+        changed = "publish" in request.POST and request.POST.get("previewed") != _fingerprint(redactions)
+        if publishing and ("preview" in request.POST or changed):
             # What the register will show with these redactions, before anything is published (found in review:
-            # one click published, with no way to see the result first).
-            public = services.public_values(decision, publish_form.cleaned_data["redactions"])
+            # one click published, with no way to see the result first). Redactions changed after their preview
+            # are shown again, not published unseen.
+            public = services.public_values(decision, redactions)
             preview = {
                 "values": public,
                 "headline": services.public_headline(decision, public),
-                "redactions": publish_form.cleaned_data["redactions"],
+                "redactions": redactions,
+                "fingerprint": _fingerprint(redactions),
+                "changed": changed and "preview" not in request.POST,
             }
-        elif request.POST.get("form") == "publish" and publish_form.is_valid():
+        elif publishing:
             try:
-                services.decision_publish(
-                    by=request.user, decision=decision, redactions=publish_form.cleaned_data["redactions"]
-                )
+                services.decision_publish(by=request.user, decision=decision, redactions=redactions)
             except ApplicationError as exc:
                 apply_error(publish_form, exc)
             else:
