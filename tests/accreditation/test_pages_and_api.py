@@ -100,7 +100,7 @@ def test_assessors_home_puts_their_work_first_and_what_moved_on_below(client, dr
     mine, _ = drive(Status.IN_ASSESSMENT, org=make_org(name="Being Assessed Primary"))
     done, _ = drive(Status.ACCREDITED, org=make_org(name="Done Primary"))
     page = _client(client, people["assessor"]).get(reverse("accreditation:home")).content.decode()
-    waiting, earlier = page.split("Proposals waiting for you</h2>")[1].split("Assigned to you earlier</h2>")
+    waiting, earlier = page.split("Proposals waiting for you</h2>")[1].split("Your other proposals</h2>")
     assert mine.reference in waiting and done.reference not in waiting
     assert done.reference in earlier
 

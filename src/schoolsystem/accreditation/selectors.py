@@ -110,8 +110,9 @@ def _history_qs():
 
 
 OTHERS_SHOWN = 200  # the decision maker's list of other proposals, newest first
-# The states in which a proposal waits for its assessor: scoring and recommending, or writing the feedback.
-ASSESSOR_TO_DO = frozenset({Status.IN_ASSESSMENT, Status.AWAITING_INFORMATION, Status.NOT_ACCREDITED})
+# The states in which a proposal waits for its assessor: scoring and recommending, or writing the feedback (while
+# the applicant is asked for information, it waits for them).
+ASSESSOR_TO_DO = frozenset({Status.IN_ASSESSMENT, Status.NOT_ACCREDITED})
 
 
 def queue_for_user(user) -> dict[str, Any]:

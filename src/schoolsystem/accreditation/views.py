@@ -205,6 +205,7 @@ def _tasks(app) -> list[dict]:
     have = {e.criterion for e in app.evidence.all()}
     tasks = [
         {
+            "kind": "details",
             "label": "Details of the proposal",
             "url": reverse("accreditation:details", args=[app.pk]),
             "done": bool(app.phases and app.la_codes),
@@ -213,6 +214,7 @@ def _tasks(app) -> list[dict]:
     for criterion in eligibility.required_evidence:
         tasks.append(
             {
+                "kind": "evidence",
                 "label": c.Criterion(criterion.value).label,
                 "url": reverse("accreditation:evidence", args=[app.pk, criterion.value]),
                 "done": criterion.value in have,
@@ -646,7 +648,7 @@ def application_submit(request, pk):
             # found in review: the page had nothing to check).
             "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
             "la_names": _la_names(app.la_codes),
-            "tasks": _tasks(app),
+            "evidence_tasks": [t for t in _tasks(app) if t["kind"] == "evidence"],
             "n_attachments": app.attachments.count(),
             "n_partners": app.partners.count(),
             # Each thing still to do links to the page (and field) where it is done.
