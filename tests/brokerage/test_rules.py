@@ -374,3 +374,13 @@ def test_the_preferences_a_school_is_scored_with_are_the_ones_its_weights_are_st
     )
     forming = RoundSchool(establishment=est, performing=False, move_type=MoveType.FORM_MAT)
     assert selectors.school_preferences(forming) == ("new:123456",)
+
+
+def test_closing_trust_list_names_each_trust_with_its_gias_group_id(client, area, officer):
+    """Found in review: near-identical trust names ("Keystone Academies Trust", "Keystone Academy Trust") could not
+    be told apart in the list."""
+    area["oak"].group_id = "TR01234"
+    area["oak"].save(update_fields=["group_id"])
+    client.force_login(officer)
+    page = client.get(reverse("brokerage:home")).content.decode()
+    assert f">{area['oak'].name} (TR01234)</option>" in page

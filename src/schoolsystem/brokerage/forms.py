@@ -74,8 +74,10 @@ class RoundForm(GovukMessages, forms.Form):
         else:
             del self.fields["la"]
         self.trusts = {str(g.pk): g for g in trusts}
+        # A trust is named with its GIAS group ID where it has one: trusts' names are often near each other
+        # ("Keystone Academies Trust", "Keystone Academy Trust"; found in review).
         self.fields["leaving_group"].choices = [("", "Not a whole-MAT closure")] + [
-            (k, g.name) for k, g in self.trusts.items()
+            (k, f"{g.name} ({g.group_id})" if g.group_id else g.name) for k, g in self.trusts.items()
         ]
 
     def clean(self):
