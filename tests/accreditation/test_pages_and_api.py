@@ -105,6 +105,24 @@ def test_assessors_home_puts_their_work_first_and_what_moved_on_below(client, dr
     assert done.reference in earlier
 
 
+def test_advisory_groups_home_lists_what_it_reviewed_below_what_waits(client, drive, people, make_org):
+    """Found in review: "None." and no way to the proposals the group had reviewed."""
+    waiting, _ = drive(
+        Status.ADVISORY_REVIEW,
+        org=make_org(name="Waiting Group", org_type="federation"),
+        accreditation_type="ASG",
+    )
+    reviewed, _ = drive(
+        Status.AWAITING_DECISION,
+        org=make_org(name="Reviewed Group", org_type="federation"),
+        accreditation_type="ASG",
+    )
+    page = _client(client, people["advisory"]).get(reverse("accreditation:home")).content.decode()
+    first, below = page.split("Reviewed by the advisory group</h2>")
+    assert waiting.reference in first and reviewed.reference not in first
+    assert reviewed.reference in below
+
+
 def test_decision_makers_home_lists_every_other_proposal_past_its_draft(client, drive, people, make_org):
     """Found in review: a proposal being assessed, or found not eligible, was linked from nowhere."""
     assessing, _ = drive(Status.IN_ASSESSMENT, org=make_org(name="Assessed Primary"))

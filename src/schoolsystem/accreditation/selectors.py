@@ -128,7 +128,10 @@ def queue_for_user(user) -> dict[str, Any]:
         queue["applications"] = [a for a in assigned if a.status in ASSESSOR_TO_DO]
         queue["others"] = [a for a in assigned if a.status not in ASSESSOR_TO_DO]
     elif role == Role.ADVISORY_GROUP:
-        queue["applications"] = list(qs.filter(status__in=[Status.ADVISORY_REVIEW, Status.FEEDBACK_REVIEW]))
+        pending = [Status.ADVISORY_REVIEW, Status.FEEDBACK_REVIEW]
+        queue["applications"] = list(qs.filter(status__in=pending))
+        # What the group reviewed, since decided or sent on (found in review: the page was a dead end).
+        queue["others"] = list(qs.exclude(status__in=pending))
     elif role in (Role.DECISION_MAKER, "admin"):
         queue["to_assign"] = list(qs.filter(status=Status.SUBMITTED))
         queue["applications"] = list(qs.filter(status=Status.AWAITING_DECISION))
