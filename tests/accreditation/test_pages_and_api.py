@@ -459,3 +459,25 @@ def test_check_and_submit_lists_the_answers_with_links_to_change_them(client, ma
         "Supporting documents" in answers and reverse("accreditation:attachments", args=[app.pk]) in answers
     )
     assert reverse("accreditation:evidence", args=[app.pk, "vision"]) in answers
+
+
+def test_check_and_submit_flags_evidence_of_only_a_few_words(client, make_org):
+    """Found in review: "x" read as a completed part one, and the proposal was submitted with it."""
+    org, me = make_org()
+    app = services.application_start(organisation=org, accreditation_type="ASP", by=me)
+    services.evidence_save(application=app, criterion="vision", text="x", by=me)
+    answers = (
+        _client(client, me)
+        .get(reverse("accreditation:submit", args=[app.pk]))
+        .content.decode()
+        .split('id="answers"')[1]
+    )
+    assert "Only 1 word</strong> The assessor scores what you write" in answers
+    services.evidence_save(application=app, criterion="vision", text=" ".join(["word"] * 25), by=me)
+    answers = (
+        _client(client, me)
+        .get(reverse("accreditation:submit", args=[app.pk]))
+        .content.decode()
+        .split('id="answers"')[1]
+    )
+    assert "Only " not in answers
