@@ -247,6 +247,16 @@ def test_at_risk_row_of_a_school_with_an_open_case_links_the_case_not_a_second_o
     assert case_url not in client.get(reverse("performance:at-risk"), {"concern": "all"}).content.decode()
 
 
+@pytest.fixture
+def risk_page(client, make_user, db):
+    """An LA officer signed in, on the risk page of Test Primary (URN 100001) in their LA: (school, officer, url)."""
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    school = _school(la, 100001, "Test Primary")
+    officer = make_user("la_officer", scope_la=la)
+    client.force_login(officer)
+    return school, officer, reverse("performance:school-risk", args=[100001])
+
+
 def _record_intelligence(client, url, kind):
     """Post one item of soft intelligence of `kind`, dated today, through the school's risk page."""
     data = {
@@ -258,15 +268,10 @@ def _record_intelligence(client, url, kind):
     return client.post(url, data)
 
 
-@pytest.mark.django_db
-def test_officer_records_soft_intelligence_and_monitoring_audited(client, make_user):
+def test_officer_records_soft_intelligence_and_monitoring_audited(client, risk_page):
     from schoolsystem.core.models import AuditEvent
 
-    la = LocalAuthority.objects.create(code="936", name="Surrey")
-    school = _school(la, 100001, "Test Primary")
-    officer = make_user("la_officer", scope_la=la)
-    client.force_login(officer)
-    url = reverse("performance:school-risk", args=[100001])
+    school, officer, url = risk_page
     for kind in ("head_turnover", "complaint", "missed_network_meeting"):
         assert _record_intelligence(client, url, kind).status_code == 302
     assert SoftIntelligence.objects.filter(establishment=school).count() == 3
@@ -494,16 +499,11 @@ def test_a_closed_schools_report_card_says_so_and_links_the_school_it_became(
         assert open_successor(old) == new
 
 
-@pytest.mark.django_db
-def test_officer_withdraws_intelligence_recorded_in_error_and_the_school_is_rescreened(client, make_user):
+def test_officer_withdraws_intelligence_recorded_in_error_and_the_school_is_rescreened(client, risk_page):
     """Found in review: an item recorded by mistake could not be taken back, and kept raising the school's flag."""
     from schoolsystem.core.models import AuditEvent
 
-    la = LocalAuthority.objects.create(code="936", name="Surrey")
-    school = _school(la, 100001, "Test Primary")
-    officer = make_user("la_officer", scope_la=la)
-    client.force_login(officer)
-    url = reverse("performance:school-risk", args=[100001])
+    school, officer, url = risk_page
     for kind in ("complaint", "head_turnover"):
         assert _record_intelligence(client, url, kind).status_code == 302
     wrong = SoftIntelligence.objects.get(kind="head_turnover")
