@@ -53,3 +53,18 @@ def test_the_school_page_history_shows_sentences_not_codes(client, make_user):
     assert "Status changed from Open to Open, but proposed to close" in page
     assert "URN set to 140001" in page
     assert "urn:" not in page and "→" not in page and "proposed_to_close" not in page
+
+
+def test_timestamps_read_in_govuk_style_in_local_time():
+    """One style for every timestamp a page shows (found in review: "6 Dec 2026 02:36" beside "6 December 2026 at
+    2:36am")."""
+    from datetime import UTC, datetime
+
+    from schoolsystem.core.formatting import govuk_datetime
+
+    assert govuk_datetime(datetime(2026, 12, 6, 2, 36, tzinfo=UTC)) == "6 December 2026 at 2:36am"
+    # Europe/London in summer is an hour ahead of UTC.
+    assert govuk_datetime(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 July 2026 at 2:05pm"
+    assert govuk_datetime(datetime(2026, 7, 1, 11, 0, tzinfo=UTC)) == "1 July 2026 at midday"
+    assert govuk_datetime(datetime(2026, 12, 1, 0, 0, tzinfo=UTC)) == "1 December 2026 at midnight"
+    assert govuk_datetime(None) == ""

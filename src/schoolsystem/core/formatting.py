@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from schoolsystem.engines.text import in_sentence  # noqa: F401 (one rule for engines and apps: used by them from here)
@@ -32,6 +33,22 @@ SVG_FONT_FAMILY = ", ".join(f if f == "sans-serif" else f"'{f}'" for f in SVG_FO
 def govuk_date(day: date | None) -> str:
     """2 February 2027: no leading zero, month in full (GOV.UK style); the same as the templates' |date:"j F Y"."""
     return date_format(day, "j F Y") if day else ""
+
+
+def govuk_datetime(moment: datetime | None) -> str:
+    """6 December 2026 at 2:36am, in local time; midday and midnight by name (GOV.UK style). Every timestamp a page
+    shows, so history tables read alike (found in review: "6 Dec 2026 02:36" on one page, "6 December 2026 at
+    2:36am" on another)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    if (local.hour, local.minute) == (12, 0):
+        time = "midday"
+    elif (local.hour, local.minute) == (0, 0):
+        time = "midnight"
+    else:
+        time = f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    return f"{govuk_date(local.date())} at {time}"
 
 
 def _field(model, name: str):
