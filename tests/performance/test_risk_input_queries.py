@@ -88,7 +88,7 @@ def test_predecessors_follow_both_sides_every_branch_and_each_schools_own_chain(
         predecessors([300, 400, 410, 500, 600])
     assert _link_queries(queries.captured_queries) == 6
     # In batches of URNs (each sent twice, once per side of the links), the same answer.
-    monkeypatch.setattr("schoolsystem.performance.selectors.PARAMETER_BATCH", 2)
+    monkeypatch.setattr("schoolsystem.performance.selectors.CHUNK", 2)
     assert predecessors([300, 400, 410, 500, 600]) == found
 
 

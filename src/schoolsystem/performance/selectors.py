@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
+from schoolsystem.core.db import CHUNK, chunks
 from schoolsystem.core.errors import NotFound, PermissionDenied
 from schoolsystem.engines import gias
 from schoolsystem.engines.risk import DEFAULT_RULES
@@ -85,11 +86,6 @@ def can_record_intelligence(user) -> bool:
 
 
 PREDECESSOR_STEPS = 10  # as registry.selectors.history_chain: no real chain is longer
-PARAMETER_BATCH = 10_000  # URNs per query: sent twice, well under SQLite's 32,766 and PostgreSQL's 65,535
-
-
-def _batches(values: list, size: int) -> list[list]:
-    return [values[k : k + size] for k in range(0, len(values), size)]
 
 
 def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
@@ -98,7 +94,7 @@ def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
     "Y Successor X" both make Y a predecessor of X (78 pairs in England's links file are recorded only the second
     way). Each school's chain is its own: a merger's every branch is followed, and a predecessor of two schools
     (a split) is a predecessor of both (found in review: one `seen` for the whole batch gave it to one of them, and
-    a merger kept only its last branch). One query per generation (per 10,000 URNs in it), whatever the number of
+    a merger kept only its last branch). One query per generation (per 5,000 URNs in it), whatever the number of
     schools."""
     param = urns if isinstance(urns, QuerySet) else None
     # .all(): evaluate a copy, so the caller's QuerySet stays lazy and is still sent as a subquery.
@@ -109,8 +105,8 @@ def predecessors(urns: Iterable[int]) -> dict[int, list[int]]:
     for step in range(PREDECESSOR_STEPS):
         tips = sorted(set().union(*frontier.values()))
         # First step over a whole table: a subquery, not tens of thousands of parameters. After that, the URNs in
-        # batches: each is sent twice (both sides of the links), within every database's parameter limit.
-        batches = [param] if step == 0 and param is not None else _batches(tips, PARAMETER_BATCH)
+        # chunks (each is sent twice, once per side of the links: still within every database's parameter limit).
+        batches = [param] if step == 0 and param is not None else chunks(tips, CHUNK)
         earlier: dict[int, list[int]] = defaultdict(list)  # URN -> its immediate predecessors
         for lookup in batches:
             for urn, linked, link_type in EstablishmentLink.objects.filter(

@@ -7,7 +7,7 @@ and written with bulk_create / bulk_update in batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -18,18 +18,12 @@ from django.db import models
 from django.utils import timezone
 
 from schoolsystem.core.audit import _plain, audit_many, build_event
+from schoolsystem.core.db import CHUNK, chunks
 from schoolsystem.core.imports import ImportContext
 from schoolsystem.engines.tabular import CellError
 from schoolsystem.registry.models import Establishment, Group, Membership
 
-# Keys per `IN (...)` query: far below SQLite's 32,766 variables and PostgreSQL's 65,535 parameters.
-CHUNK = 5000
 BATCH = 1000
-
-
-def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def fetch_values(
