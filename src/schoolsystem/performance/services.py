@@ -131,7 +131,8 @@ def soft_intelligence_record(
 @transaction.atomic
 def soft_intelligence_withdraw(*, item: SoftIntelligence, reason: str, by) -> SoftIntelligence:
     """An officer withdraws an item recorded in error or found to be unfounded: it is kept, marked withdrawn with
-    who and why, no longer counts in the risk screen, and the school is screened again."""
+    who and why, and no longer counts in the risk screen. Like recording one, it does not screen the school: the
+    caller does, once (a page after each change; the demo after all of them)."""
     item = (
         SoftIntelligence.objects.select_for_update(of=("self",))
         .select_related("establishment")
@@ -148,7 +149,6 @@ def soft_intelligence_withdraw(*, item: SoftIntelligence, reason: str, by) -> So
     item.withdrawn_on, item.withdrawn_by, item.withdrawn_reason = timezone.localdate(), by, reason.strip()
     item.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawn_reason", "modified_on"])
     audit(obj=item, action="risk.soft_intelligence_withdrawn", actor=by, before=before)
-    risk_screen_run(establishments=[item.establishment], by=by)
     return item
 
 

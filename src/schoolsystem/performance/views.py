@@ -208,6 +208,7 @@ def school_risk(request, urn: int):
                     services.soft_intelligence_withdraw(
                         item=item, reason=withdraw_form.cleaned_data["reason"], by=request.user
                     )
+                    services.risk_screen_run(establishments=[school], by=request.user)
                     messages.success(request, "Intelligence withdrawn and the school re-screened.")
                     return redirect("performance:school-risk", urn=urn)
             elif action == "monitor":
