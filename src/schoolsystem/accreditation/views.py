@@ -203,8 +203,10 @@ def application_new(request):
 SHORT_EVIDENCE_WORDS = 20  # evidence shorter than this is flagged on the check-and-submit page
 
 
-def _tasks(app) -> list[dict]:
-    eligibility = selectors.eligibility_for(app)
+def _tasks(app, eligibility=None) -> list[dict]:
+    """The proposal's task list: its details, then each part of the evidence its eligibility asks for
+    (`eligibility`: `selectors.eligibility_for(app)`, when the caller has it already)."""
+    eligibility = eligibility or selectors.eligibility_for(app)
     words = {e.criterion: len(e.text.split()) for e in app.evidence.all()}
     have = set(words)
     tasks = [
@@ -289,8 +291,7 @@ def _detail_context(
     ctx = {
         "app": app,
         "status_label": Status(app.status).label,
-        "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
-        "la_names": _la_names(app.la_codes),
+        **_areas(app),
         "schools_led": selectors.schools_led_check(app),
         "clock": selectors.clock_for(app),
         "is_applicant": is_applicant,
@@ -645,18 +646,18 @@ def application_submit(request, pk):
                 ("#main-content", exc.message)
             ]
     app = _app_or_404(request, pk)
+    eligibility = selectors.eligibility_for(app)
     return render(
         request,
         "accreditation/submit.html",
         {
             "app": app,
             "errors": errors,
-            "eligibility": selectors.eligibility_for(app),
+            "eligibility": eligibility,
             # What is about to be submitted, each answer with a link to change it (GOV.UK's check answers pattern;
             # found in review: the page had nothing to check).
-            "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
-            "la_names": _la_names(app.la_codes),
-            "evidence_tasks": [t for t in _tasks(app) if t["kind"] == "evidence"],
+            **_areas(app),
+            "evidence_tasks": [t for t in _tasks(app, eligibility) if t["kind"] == "evidence"],
             "n_attachments": app.attachments.count(),
             "n_partners": app.partners.count(),
             # Each thing still to do links to the page (and field) where it is done.
@@ -941,6 +942,14 @@ def member_remove(request, pk, member_pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("accreditation:organisation", pk=org.pk)
+
+
+def _areas(app) -> dict[str, list[str]]:
+    """The proposal's phases and LA areas in words, for its page and its check-and-submit page."""
+    return {
+        "phase_labels": [c.Phase(p).label for p in app.phases if p in c.Phase.values],
+        "la_names": _la_names(app.la_codes),
+    }
 
 
 def _la_names(codes) -> list[str]:
