@@ -127,3 +127,33 @@ def test_high_absence_raises_an_attendance_flag_in_the_risk_screen(tmp_path):
         "flag": "major",
         "reason": "8.4% of sessions missed; 27.5% of pupils persistently absent",
     }
+
+
+def test_a_converted_academys_card_shows_its_predecessors_absence_its_own_figures_first(tmp_path):
+    """Found in review: the card read absence and exclusions under the school's own URN only, so an academy that
+    converted since the data showed none of its predecessor's (as its census and results already follow)."""
+    from schoolsystem.performance import reportcard
+    from schoolsystem.registry.models import EstablishmentLink
+
+    la = LocalAuthority.objects.create(code="936", name="Surrey")
+    academy = Establishment.objects.create(
+        urn=140001, la=la, name="Elm Academy", status="open", phase="Primary"
+    )
+    EstablishmentLink.objects.create(urn=140001, linked_urn=125001, link_type="Predecessor")
+    AbsenceImport().run(
+        _write(tmp_path, "2017-2018_936_abs.csv", "URN,LA,PERCTOT,PPERSABS10\n125001,936,5.0,12.0\n"),
+        progress=False,
+    )
+    AbsenceImport().run(
+        _write(
+            tmp_path,
+            "2018-2019_936_abs.csv",
+            "URN,LA,PERCTOT,PPERSABS10\n125001,936,6.0,13.0\n140001,936,4.0,9.0\n",
+        ),
+        progress=False,
+    )
+    card = reportcard.build(academy)
+    behaviour = card["behaviour"]
+    assert behaviour["years"] == ["2017-2018", "2018-2019"]
+    overall = next(r for r in behaviour["rows"] if r["label"] == "Sessions missed through absence")
+    assert [v["value"] for v in overall["values"]] == [5.0, 4.0]  # the predecessor's year, then its own

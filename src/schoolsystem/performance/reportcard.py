@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -241,7 +241,12 @@ def build(school) -> dict:
             else "Get Information About Schools"
         ),
     }
-    card = {"sections": sections, "history": history, "context": context, "behaviour": behaviour(school.urn)}
+    card = {
+        "sections": sections,
+        "history": history,
+        "context": context,
+        "behaviour": behaviour(school.urn, owned[0]),
+    }
     card["summary"] = summary(school, card)
     card["results_notice"] = results_notice(
         sections, today=timezone.localdate(), other_years=card["behaviour"]["years"]
@@ -276,15 +281,24 @@ BEHAVIOUR_MEASURES = [
 ]
 
 
-def behaviour(urn: int) -> dict:
-    """Absence and exclusions by year (two queries): {"years": [...], "rows": [{label, unit, decimals, values}]}."""
+def _own_last(records, urn: int) -> list:
+    """A school's records and its predecessors', the school's own last: read year by year, its own figures win
+    over a predecessor's of the same year."""
+    return sorted(records, key=lambda rec: rec.urn == urn)
+
+
+def behaviour(urn: int, urns: Iterable[int] = ()) -> dict:
+    """Absence and exclusions by year (two queries): {"years": [...], "rows": [{label, unit, decimals, values}]}.
+    `urns`: the school's URN and its predecessors' (`owners`): an academy that converted since the data has its
+    figures under its predecessor's URN, as its census and results are (found in review: they were left out)."""
+    urns = list(urns) or [urn]
     by_year: dict[str, dict] = {}
-    for rec in AbsenceRecord.objects.filter(urn=urn):
+    for rec in _own_last(AbsenceRecord.objects.filter(urn__in=urns), urn):
         by_year.setdefault(rec.year, {}).update(
             overall_absence_percent=(rec.overall_absence_percent, rec.missing.get("overall_absence_percent", "")),
             persistent_absence_percent=(rec.persistent_absence_percent, rec.missing.get("persistent_absence_percent", "")),
         )  # fmt: skip
-    for rec in ExclusionRecord.objects.filter(urn=urn):
+    for rec in _own_last(ExclusionRecord.objects.filter(urn__in=urns), urn):
         by_year.setdefault(rec.year, {}).update(
             suspension_rate=(rec.suspension_rate, rec.missing.get("suspension_rate", "")),
             permanent_exclusions=(rec.permanent_exclusions, rec.missing.get("permanent_exclusions", "")),
