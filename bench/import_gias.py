@@ -10,9 +10,9 @@ into a fresh temporary SQLite database.
 
 Prints the import time, the time of `pd.read_csv(path, encoding="cp1252", dtype=str)`, and their ratio; the last
 line is `ratio=<import/parse>`. Before it, measured in the same run: the importer's own parse step (reading and
-validating every cell), and a floor no importer code can go below on SQLite: writing the imported
-rows (establishments, memberships and their creation events) back with the bare `sqlite3` module into empty copies of their
-tables, with and without the tables' indexes.
+validating every cell), and a floor no importer code can go below on SQLite: the rows the import wrote
+(establishments, memberships and their creation events) written again with the bare `sqlite3` module into empty
+copies of their tables, with and without the tables' indexes.
 """
 
 from __future__ import annotations
