@@ -241,3 +241,21 @@ def test_api_text_inputs_have_the_pages_limit(drive, people):
     assert not app.complaints.exists()
     r = me.post(f"{BASE}/applications/{app.pk}/complaints/", {"text": "x" * 10_000}, format="json")
     assert r.status_code in (200, 201) and app.complaints.count() == 1
+
+
+def test_the_complainant_reads_the_answer_but_not_the_decision_makers_review_note(drive, people):
+    """The review note is the decision maker's working note: the API sent it to the applicant, whose pages never
+    show it (found in an access review)."""
+    app, applicant = drive(Status.FEEDBACK_RELEASED)
+    complaint = services.complaint_lodge(application=app, text="Unfair.", by=applicant)
+    services.complaint_review(complaint=complaint, note="Internal: assessor notes thin", by=people["dm"])
+    url = f"/api/v1/accreditation/complaints/{complaint.pk}/"
+    mine = APIClient()
+    mine.force_authenticate(applicant)
+    body = mine.get(url).json()
+    assert body["text"] == "Unfair." and "review_note" not in body
+    theirs = APIClient()
+    theirs.force_authenticate(people["dm"])
+    assert theirs.get(url).json()["review_note"] == "Internal: assessor notes thin"
+    answered = theirs.post(f"{url}answer/", {"answer": "Upheld in part."}, format="json").json()
+    assert answered["review_note"] == "Internal: assessor notes thin"

@@ -215,3 +215,35 @@ def test_the_closure_choices_cost_a_fixed_number_of_queries(area, regional, djan
     with django_assert_max_num_queries(5):
         ts = selectors.closing_trust_schools(r, regional)
         assert len(ts.addable) == 9
+
+
+def test_a_closure_names_a_trust_with_a_school_in_the_rounds_area_on_the_api_as_on_the_page(area, officer):
+    """The page offers only the trusts with a school in the LA; the API took any group id (found in an access
+    review): a Surrey officer could open a closure round over a Camden trust."""
+    camden_trust = make_trust("Camden Trust", [area["camden_school"]])
+    with pytest.raises(ValidationFailed) as err:
+        services.round_create(
+            by=officer, la=area["la"], scenario=Scenario.MAT_CLOSURE, title="x", leaving_group=camden_trust
+        )
+    assert err.value.extra["errors"]["leaving_group"] == [
+        "Camden Trust is not an open multi-academy trust with a school in Surrey"
+    ]
+    api = APIClient()
+    api.force_authenticate(officer)
+    for group_id, message in (
+        (camden_trust.pk, "not an open multi-academy trust"),
+        (999_999, "No group has id"),
+    ):
+        resp = api.post(
+            "/api/v1/brokerage/rounds/",
+            {"title": "Closure", "scenario": "mat_closure", "leaving_group": group_id},
+            format="json",
+        )
+        assert resp.status_code == 400 and message in resp.content.decode()
+    assert not Round.objects.exists()
+    resp = api.post(
+        "/api/v1/brokerage/rounds/",
+        {"title": "Closure", "scenario": "mat_closure", "leaving_group": area["oak"].pk},
+        format="json",
+    )
+    assert resp.status_code == 201

@@ -276,7 +276,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         complaint = services.complaint_lodge(
             application=self.get_object(), text=data.validated_data["text"], by=request.user
         )
-        return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ComplaintSerializer(complaint, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -298,6 +301,15 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "created_on",
         ]
         read_only_fields = fields
+
+    def to_representation(self, complaint):
+        """The decision maker's review note is theirs: the complainant gets the answer, not the note (as on the
+        pages, which never show it to them)."""
+        data = super().to_representation(complaint)
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or (getattr(user, "role", None) == Role.APPLICANT and not user.is_superuser):
+            data.pop("review_note", None)
+        return data
 
 
 class AnswerInput(serializers.Serializer):
@@ -323,7 +335,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         complaint = services.complaint_review(
             complaint=self.get_object(), note=data.validated_data["note"], by=request.user
         )
-        return Response(ComplaintSerializer(complaint).data)
+        return Response(self.get_serializer(complaint).data)
 
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
@@ -332,7 +344,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         complaint = services.complaint_answer(
             complaint=self.get_object(), answer=data.validated_data["answer"], by=request.user
         )
-        return Response(ComplaintSerializer(complaint).data)
+        return Response(self.get_serializer(complaint).data)
 
 
 class AccreditationSerializer(AccreditedProviderSerializer):

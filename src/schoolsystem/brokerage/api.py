@@ -143,6 +143,11 @@ class RoundListView(generics.ListAPIView):
                 "Give la_code.", extra={"errors": {"la_code": ["Unknown or missing LA code"]}}
             )
         group = Group.objects.filter(pk=d["leaving_group"]).first() if d.get("leaving_group") else None
+        if d.get("leaving_group") and group is None:
+            raise ValidationFailed(
+                "Unknown group.",
+                extra={"errors": {"leaving_group": [f"No group has id {d['leaving_group']}"]}},
+            )
         r = services.round_create(
             by=request.user,
             la=la,

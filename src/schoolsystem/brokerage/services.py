@@ -136,6 +136,10 @@ def round_create(
     )
     if no_trust:
         raise ValidationFailed(no_trust, extra={"errors": {"leaving_group": [no_trust]}})
+    if leaving_group is not None and leaving_group.pk not in {g.pk for g in selectors.trusts_in([la])}:
+        # The page offers only these trusts; the API must hold to the same list (found in an access review).
+        outside = f"{leaving_group.name} is not an open multi-academy trust with a school in {la.name}"
+        raise ValidationFailed(outside, extra={"errors": {"leaving_group": [outside]}})
     _check_config(weights, rules)
     count = Round.objects.count() + 1
     round_ = Round.objects.create(

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from schoolsystem.accounts.scope import can_see_casework
 from schoolsystem.core.errors import NotFound
 from schoolsystem.improvement import forms, selectors, services
 from schoolsystem.improvement.constants import CaseAction, DecisionType
@@ -214,6 +215,14 @@ class IsCasework(permissions.BasePermission):
         return selectors.can_change_casework(user)
 
 
+class SeesCasework(permissions.BasePermission):
+    """Reads for the roles that see casework (`can_see_casework`), as the casework pages are."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and can_see_casework(user))
+
+
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Cases of schools causing concern in your scope. POST to open one (urn, reasons[], source, identified_on: an
     ISO date, default today); POST
@@ -304,6 +313,9 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """The support directory. GET /support-offers/search/?urn=&needs=&needs=&days_needed= ranks and explains."""
 
     serializer_class = OfferSerializer
+    permission_classes = [
+        SeesCasework
+    ]  # as the directory's pages: its contacts are for the people who broker support
     queryset = Offer.objects.filter(active=True).select_related("provider").order_by("title")
 
     @action(detail=False, methods=["get"])

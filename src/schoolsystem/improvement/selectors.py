@@ -45,6 +45,7 @@ from schoolsystem.improvement.models import (
     PeerReview,
     PeerReviewAction,
     SupportMilestone,
+    SupportRating,
     SupportRequest,
 )
 
@@ -967,6 +968,21 @@ def support_requests_for_user(user) -> QuerySet[SupportRequest]:
     if not user.is_authenticated or not can_see_casework(user):
         return SupportRequest.objects.none()
     return SupportRequest.objects.filter(establishment_q(user, "school__")).select_related("school", "offer")
+
+
+def offer_ratings_for_user(user, offer: Offer, limit: int = 100) -> list[SupportRating]:
+    """The offer's ratings, newest first. Every score counts for everyone (the mean is the directory's), but the
+    school and the comment are shown (`shown`) only for ratings of support requests in `user`'s scope: a
+    rating is casework about the school that had the support."""
+    ratings = list(offer.ratings.select_related("request__school").order_by("-pk")[:limit])
+    mine = set(
+        support_requests_for_user(user)
+        .filter(pk__in=[r.request_id for r in ratings])
+        .values_list("pk", flat=True)
+    )
+    for rating in ratings:
+        rating.shown = rating.request_id in mine
+    return ratings
 
 
 def support_request_for_user(user, pk) -> SupportRequest:

@@ -896,7 +896,7 @@ def offer_search(request):
 @casework_page
 def offer_detail(request, pk):
     offer = selectors.offer_detail(pk)
-    ratings = offer.ratings.select_related("request__school")[:100]
+    ratings = selectors.offer_ratings_for_user(request.user, offer)
     return render(request, "improvement/offer_detail.html", {"offer": offer, "ratings": ratings})
 
 

@@ -70,7 +70,8 @@ def default_area(user) -> Area:
         if user.role == Role.REGIONAL_OFFICER and user.scope_region:
             return Area("region", user.scope_region, scope.establishment_q(user))
         if user.role == Role.TRUST_LEADER and user.scope_group_id:
-            return Area("trust", user.scope_group.name, scope.establishment_q(user))
+            # Registry data is public: a partnership's leader sees its members here, though not their casework.
+            return Area("trust", user.scope_group.name, scope.members_q(user.scope_group_id))
         if user.role == Role.SCHOOL_LEADER and user.scope_establishment_id:
             la = user.scope_establishment.la
             return Area("la", la.name, Q(la_id=la.pk), la=la)
