@@ -143,3 +143,29 @@ def test_the_default_rule_set_is_stored_under_its_own_version(two_las):
     assert active.version == DEFAULT_RULES["version"] == 2
     again = rule_set_create(name="Tweaked", thresholds=DEFAULT_RULES, by=None)
     assert again.version == 3  # numbered on from the last stored
+
+
+def test_the_risk_results_api_does_not_query_per_row(client, two_las, make_user):
+    """Each row names its rule set's version: that was one query per row (found by an N+1 crawl of the demo)."""
+    from schoolsystem.performance.models import RiskResult
+
+    a, b, sa, sb = two_las
+    client.force_login(make_user("la_officer", scope_la=a))
+    template = RiskResult.objects.get(establishment=sa)
+
+    def queries_for_page() -> tuple[int, int]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/api/v1/performance/risk-results/", {"page_size": 50}).json()
+        return len(ctx.captured_queries), body["count"]
+
+    one, rows = queries_for_page()
+    assert rows == 1
+    for k in range(20):
+        school = Establishment.objects.create(urn=100100 + k, la=a, name=f"Alpha School {k}", status="open")
+        template.pk, template.establishment = None, school
+        template.save()
+    many, rows = queries_for_page()
+    assert rows == 21 and many == one

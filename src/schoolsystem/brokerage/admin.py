@@ -30,6 +30,9 @@ class RoundSchoolInline(admin.TabularInline):
     fields = ["establishment", "move_type", "performing", "orphan_reason"]
     readonly_fields = ["orphan_reason"]
 
+    def get_queryset(self, request):  # each row names its school and round: not a query per row
+        return super().get_queryset(request).select_related("establishment", "round")
+
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
@@ -93,5 +96,9 @@ class BoardDecisionAdmin(admin.ModelAdmin):
 @admin.register(HandOff)
 class HandOffAdmin(admin.ModelAdmin):
     list_display = ["proposal", "effective_on", "membership"]
-    list_select_related = ["proposal__round_school__establishment"]
+    list_select_related = [
+        "proposal__round_school__establishment",
+        "membership__establishment",
+        "membership__group",
+    ]
     raw_id_fields = ["proposal", "recorded_by", "membership"]

@@ -431,7 +431,7 @@ def at_risk_for_user(
         return RiskResult.objects.none()
     qs = (
         RiskResult.objects.filter(establishment_q(user, "establishment__"), rule_set=rule_set)
-        .select_related("establishment", "establishment__la")
+        .select_related("establishment", "establishment__la", "rule_set")
         .annotate(
             monitored=Exists(
                 Monitoring.objects.filter(establishment=OuterRef("establishment_id"), ended_on__isnull=True)

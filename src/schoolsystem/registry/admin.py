@@ -26,6 +26,9 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ("establishment", "group")
     fields = ("establishment", "group", "role", "joined_on", "left_on")
 
+    def get_queryset(self, request):  # each row names its school and group: not a query per row
+        return super().get_queryset(request).select_related("establishment", "group")
+
 
 @admin.register(Establishment)
 class EstablishmentAdmin(admin.ModelAdmin):
