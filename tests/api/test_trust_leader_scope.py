@@ -112,7 +112,7 @@ def test_an_offers_page_names_the_rated_school_and_comment_only_within_the_reade
 ):
     client.force_login(make_user("la_officer", scope_la=world.la_b))
     html = client.get(f"/improvement/support/offers/{rated_offer.pk}/").content.decode()
-    assert "2/5" in html and "a school outside your area" in html
+    assert "2/5" in html and "a school you do not work with" in html
     assert "Ashford Primary School" not in html and "resigned" not in html
     client.force_login(make_user("la_officer", scope_la=world.la_a))
     html = client.get(f"/improvement/support/offers/{rated_offer.pk}/").content.decode()
