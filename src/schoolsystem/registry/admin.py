@@ -25,6 +25,7 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ("establishment", "group")
     fields = ("establishment", "group", "role", "joined_on", "left_on")
+    can_delete = False  # a membership ends (left_on); its row stays, so the school's history is kept
 
     def get_queryset(self, request):  # each row names its school and group: not a query per row
         return super().get_queryset(request).select_related("establishment", "group")
@@ -58,6 +59,9 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("=establishment__urn", "establishment__name", "group__name")
     list_select_related = ("establishment", "group")
     raw_id_fields = ("establishment", "group")
+
+    def has_delete_permission(self, request, obj=None):  # ended, never deleted: the school's history is kept
+        return False
 
 
 @admin.register(EstablishmentLink)
