@@ -481,3 +481,17 @@ def test_check_and_submit_flags_evidence_of_only_a_few_words(client, make_org):
         .split('id="answers"')[1]
     )
     assert "Only " not in answers
+
+
+def test_registering_an_organisation_makes_it_with_its_member_or_not_at_all(client, make_user):
+    """An administrator (not an applicant) is refused as the first member: the organisation was left behind with
+    no member (found in an audit-coverage review)."""
+    from schoolsystem.accreditation.models import Organisation
+
+    client.force_login(make_user("public", is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("accreditation:organisation-new"),
+        {"name": "Orphan Trust", "org_type": "academy_trust", "denomination": ""},
+    )
+    assert response.status_code == 400
+    assert not Organisation.objects.filter(name="Orphan Trust").exists()

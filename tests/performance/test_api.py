@@ -169,3 +169,15 @@ def test_the_risk_results_api_does_not_query_per_row(client, two_las, make_user)
         template.save()
     many, rows = queries_for_page()
     assert rows == 21 and many == one
+
+
+def test_activating_a_rule_set_audits_the_one_it_replaces(db):
+    from schoolsystem.core.audit import history_for
+    from schoolsystem.engines.risk import DEFAULT_RULES
+    from schoolsystem.performance.services import rule_set_create
+
+    old = rule_set_create(name="v1", thresholds=DEFAULT_RULES, activate=True, by=None)
+    rule_set_create(name="v2", thresholds=DEFAULT_RULES, activate=True, by=None)
+    old.refresh_from_db()
+    assert old.is_active is False
+    assert history_for(old).get(action="risk.rule_set_deactivated").changes == {"active": [True, False]}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -124,17 +125,18 @@ def organisation_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            org = services.organisation_create(
-                name=d["name"],
-                org_type=d["org_type"],
-                establishment=d["establishment_urn"],
-                group=d["group_uid"],
-                national_support_school=d["national_support_school"],
-                denomination=d["denomination"],
-                diocese=d["diocese"],
-                by=request.user,
-            )
-            services.organisation_add_member(organisation=org, user=request.user, by=request.user)
+            with transaction.atomic():  # the organisation with its first member, or neither
+                org = services.organisation_create(
+                    name=d["name"],
+                    org_type=d["org_type"],
+                    establishment=d["establishment_urn"],
+                    group=d["group_uid"],
+                    national_support_school=d["national_support_school"],
+                    denomination=d["denomination"],
+                    diocese=d["diocese"],
+                    by=request.user,
+                )
+                services.organisation_add_member(organisation=org, user=request.user, by=request.user)
             messages.success(request, f"{org.name} is registered.")
             return redirect("accreditation:home")
         except ApplicationError as exc:

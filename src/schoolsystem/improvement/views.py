@@ -7,6 +7,7 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -902,6 +903,7 @@ def offer_detail(request, pk):
 
 @casework_page
 def offer_new(request):
+    @transaction.atomic  # the provider and its offer, or neither: a refused offer left its provider behind
     def create(cd):
         est = school_field(request.user, cd["provider_urn"], "provider_urn") if cd["provider_urn"] else None
         provider = services.provider_create(

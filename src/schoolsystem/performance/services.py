@@ -36,7 +36,16 @@ def rule_set_create(
     # version 2, its notes say what version 2 added: a page saying "v1" for it contradicted them).
     version = max((last.version + 1) if last else 1, int(thresholds.get("version") or 0))
     if activate:
-        RuleSet.objects.filter(is_active=True).update(is_active=False)
+        for old in RuleSet.objects.select_for_update().filter(is_active=True):
+            old.is_active = False
+            old.save(update_fields=["is_active", "modified_on"])
+            audit(
+                obj=old,
+                action="risk.rule_set_deactivated",
+                actor=by,
+                actor_label=_actor_label(by),
+                changes={"active": [True, False]},
+            )
     rule_set = RuleSet.objects.create(
         name=name, version=version, thresholds=thresholds, notes=notes, is_active=activate
     )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -195,20 +196,22 @@ def school_risk(request, urn: int):
             if action == "intel":
                 intel_form = SoftIntelligenceForm(request.POST, prefix="intel")
                 if intel_form.is_valid():
-                    services.soft_intelligence_record(
-                        establishment=school, by=request.user, **intel_form.cleaned_data
-                    )
-                    services.risk_screen_run(establishments=[school], by=request.user)
+                    with transaction.atomic():  # recorded and re-screened together, or neither
+                        services.soft_intelligence_record(
+                            establishment=school, by=request.user, **intel_form.cleaned_data
+                        )
+                        services.risk_screen_run(establishments=[school], by=request.user)
                     messages.success(request, "Intelligence recorded and the school re-screened.")
                     return redirect("performance:school-risk", urn=urn)
             elif action == "withdraw-intel":
                 item = _intelligence_item(school, request.POST.get("item"))
                 withdraw_form = WithdrawIntelligenceForm(request.POST, item=item)
                 if withdraw_form.is_valid():
-                    services.soft_intelligence_withdraw(
-                        item=item, reason=withdraw_form.cleaned_data["reason"], by=request.user
-                    )
-                    services.risk_screen_run(establishments=[school], by=request.user)
+                    with transaction.atomic():
+                        services.soft_intelligence_withdraw(
+                            item=item, reason=withdraw_form.cleaned_data["reason"], by=request.user
+                        )
+                        services.risk_screen_run(establishments=[school], by=request.user)
                     messages.success(request, "Intelligence withdrawn and the school re-screened.")
                     return redirect("performance:school-risk", urn=urn)
             elif action == "monitor":

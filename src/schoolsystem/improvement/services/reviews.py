@@ -58,16 +58,19 @@ def peer_review_plan(
         previous=previous,
         created_by=by,
     )
-    PeerReviewer.objects.bulk_create(
-        PeerReviewer(review=review, name=name.strip(), establishment=est, reviewed_school=school)
-        for name, est in reviewers
-    )
+    audit(obj=review, action="peer_review.planned", actor=by, before={})
+    # Each reviewer and each open action carried forward from the last review is on the record too.
+    for name, est in reviewers:
+        reviewer = PeerReviewer.objects.create(
+            review=review, name=name.strip(), establishment=est, reviewed_school=school
+        )
+        audit(obj=reviewer, action="peer_review.reviewer_added", actor=by, before={})
     if previous is not None:
         for action in previous.actions.filter(status=ActionStatus.OPEN):
-            PeerReviewAction.objects.create(
+            carried = PeerReviewAction.objects.create(
                 review=review, text=action.text, owner=action.owner, due_on=action.due_on, carried_from=action
             )
-    audit(obj=review, action="peer_review.planned", actor=by, before={})
+            audit(obj=carried, action="peer_review.action_carried", actor=by, before={})
     return review
 
 
@@ -97,7 +100,10 @@ def peer_review_complete(
         raise ValidationFailed("The review is incomplete.", extra={"errors": errors})
     before = snapshot(review)
     for text, owner, due in actions:
-        PeerReviewAction.objects.create(review=review, text=text.strip(), owner=owner.strip(), due_on=due)
+        agreed = PeerReviewAction.objects.create(
+            review=review, text=text.strip(), owner=owner.strip(), due_on=due
+        )
+        audit(obj=agreed, action="peer_review.action_added", actor=by, before={})
     review.strengths = strengths.strip()
     review.areas_for_development = areas_for_development.strip()
     review.state = PeerReviewState.COMPLETED

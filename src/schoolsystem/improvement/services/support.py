@@ -324,7 +324,8 @@ def support_request_deploy(
         )
     request, before = _lock_request(request, "deploy", by)
     for title, due in milestones:
-        SupportMilestone.objects.create(request=request, title=title.strip(), due_on=due)
+        milestone = SupportMilestone.objects.create(request=request, title=title.strip(), due_on=due)
+        audit(obj=milestone, action="support.milestone_added", actor=by, before={})
     request.deployed_on = _today()
     request.next_review_due = _today() + timedelta(days=deadline_days("support_review_interval_days"))
     return _move(request, "deploy", by, before, ["deployed_on", "next_review_due"])
@@ -405,17 +406,26 @@ def support_request_close(
     offer = request.offer
     if offer is not None and offer.price_model == PriceModel.CREDITS and days_delivered:
         amount = days_delivered * offer.credits_per_day
-        CreditEntry.objects.create(
-            establishment=request.school, amount=-amount, reason=f"Received: {offer.title}", request=request
-        )
-        giver = offer.provider.credit_school
-        if giver is not None:
+        entries = [
             CreditEntry.objects.create(
-                establishment=giver,
-                amount=amount,
-                reason=f"Gave: {offer.title} to {request.school.name}",
+                establishment=request.school,
+                amount=-amount,
+                reason=f"Received: {offer.title}",
                 request=request,
             )
+        ]
+        giver = offer.provider.credit_school
+        if giver is not None:
+            entries.append(
+                CreditEntry.objects.create(
+                    establishment=giver,
+                    amount=amount,
+                    reason=f"Gave: {offer.title} to {request.school.name}",
+                    request=request,
+                )
+            )
+        for entry in entries:  # the ledger is audited entry by entry, as a grant is
+            audit(obj=entry, action="support.credits_moved", actor=by, before={})
     return _move(
         request,
         "close",
