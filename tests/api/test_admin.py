@@ -68,3 +68,16 @@ def test_the_audit_log_in_the_admin_does_not_query_per_row(world, client, make_u
             obj=world.a1, action="establishment.updated", actor=make_user("la_officer", scope_la=world.la_a)
         )
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "url, filters",
+    [
+        ("/admin/core/auditevent/", ["By action", "By content type"]),
+        ("/admin/accreditation/application/", ["By status"]),
+    ],
+)
+def test_admin_lists_keep_their_filters(client, make_user, url, filters):
+    client.force_login(make_user("public", is_staff=True, is_superuser=True))
+    html = client.get(url).content.decode()
+    assert all(f in html for f in filters)

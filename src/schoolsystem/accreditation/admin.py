@@ -47,10 +47,8 @@ class RoundAdmin(admin.ModelAdmin):
 @admin.register(Application)
 class ApplicationAdmin(WorkflowRecordAdmin):
     list_display = ["reference", "organisation", "accreditation_type", "status", "assessor", "submitted_on"]
-    list_select_related = [
-        "organisation",
-        "assessor",
-    ]  # the assessor may be empty: name it, or Django won't    list_filter = ["status", "accreditation_type"]
+    list_select_related = ["organisation", "assessor"]  # the assessor may be empty: name it, or Django won't
+    list_filter = ["status", "accreditation_type"]
     search_fields = ["organisation__name"]
     readonly_fields = [f.name for f in Application._meta.concrete_fields]
 

@@ -6,10 +6,8 @@ from schoolsystem.core.models import AuditEvent, ImportRecord
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("occurred_on", "who", "action", "content_type", "object_repr")
-    list_select_related = (
-        "actor",
-        "content_type",
-    )  # "who" reads the actor: not a query per row    list_filter = ("action", "content_type")
+    list_select_related = ("actor", "content_type")  # "who" reads the actor: not a query per row
+    list_filter = ("action", "content_type")
     search_fields = ("object_repr", "actor_label", "object_id")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
