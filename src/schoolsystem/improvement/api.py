@@ -313,9 +313,8 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """The support directory. GET /support-offers/search/?urn=&needs=&needs=&days_needed= ranks and explains."""
 
     serializer_class = OfferSerializer
-    permission_classes = [
-        SeesCasework
-    ]  # as the directory's pages: its contacts are for the people who broker support
+    # As the directory's pages: its contacts are for the people who broker support.
+    permission_classes = [SeesCasework]
     queryset = Offer.objects.filter(active=True).select_related("provider").order_by("title")
 
     @action(detail=False, methods=["get"])
