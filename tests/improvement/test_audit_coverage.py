@@ -1,14 +1,12 @@
-"""Every write of the support and peer-review workflows is audited, and a page that makes two writes makes both
-or neither (found in an audit-coverage review: each test failed while the gap was there)."""
-
-from datetime import timedelta
+"""Every write of the support workflow is audited (peer reviews: test_support_and_reviews), and a page that makes
+two writes makes both or neither (found in an audit-coverage review: each test failed while the gap was there)."""
 
 import pytest
 from django.urls import reverse
 
 from schoolsystem.core.audit import history_for
 from schoolsystem.improvement import services
-from schoolsystem.improvement.models import CreditEntry, Offer, PeerReviewAction, PeerReviewer, Provider
+from schoolsystem.improvement.models import CreditEntry, Offer, Provider
 from tests.improvement.factories import today
 
 pytestmark = pytest.mark.django_db
@@ -40,43 +38,6 @@ def test_closing_paid_support_audits_each_credit_moved_and_deploying_each_milest
     for amount, entry in moved.items():
         event = history_for(entry).get(action="support.credits_moved")
         assert event.actor == officer and event.changes["amount"] == [None, amount]
-
-
-def test_planning_a_peer_review_audits_its_reviewers_and_the_actions_carried_forward(
-    officer, partnership, school_a, lead_school
-):
-    first = services.peer_review_plan(
-        by=officer,
-        partnership=partnership,
-        school=school_a,
-        review_on=today() - timedelta(days=365),
-        focus_areas=["Reading"],
-        reviewers=[("NLE", lead_school)],
-    )
-    services.peer_review_complete(
-        by=officer,
-        review=first,
-        strengths="s",
-        areas_for_development="a",
-        actions=[("Phonics training", "Deputy", today())],
-    )
-    agreed = first.actions.get()
-    assert history_for(agreed).get(action="peer_review.action_added").actor == officer
-    second = services.peer_review_plan(
-        by=officer,
-        partnership=partnership,
-        school=school_a,
-        review_on=today(),
-        focus_areas=["Phonics"],
-        reviewers=[("NLE", lead_school)],
-    )
-    carried = PeerReviewAction.objects.get(review=second)
-    assert history_for(carried).get(action="peer_review.action_carried").changes["text"] == [
-        None,
-        "Phonics training",
-    ]
-    reviewer = PeerReviewer.objects.get(review=second)
-    assert history_for(reviewer).get(action="peer_review.reviewer_added").changes["name"] == [None, "NLE"]
 
 
 def test_a_refused_offer_leaves_no_provider_behind(client, officer, lead_school):

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from schoolsystem.core.audit import history_for
 from schoolsystem.core.errors import InvalidTransition, NotEligible, ValidationFailed
 from schoolsystem.improvement import selectors, services
 from schoolsystem.improvement.constants import SupportState
@@ -307,6 +308,13 @@ def test_actions_carried_forward_and_support_raised(client, officer, partnership
         and carried.text == "Phonics training"
         and carried.carried_from.review == first
     )
+    # Each row is on the record: the actions agreed at completion, the one carried forward, the reviewers (found in
+    # an audit-coverage review).
+    assert history_for(done).filter(action="peer_review.action_added").exists()
+    carried_event = history_for(carried).get(action="peer_review.action_carried")
+    assert carried_event.actor == officer and carried_event.changes["text"] == [None, "Phonics training"]
+    reviewer = second.reviewers.get()
+    assert history_for(reviewer).get(action="peer_review.reviewer_added").changes["name"] == [None, "NLE"]
     services.peer_review_action_update(by=officer, action=carried, status="done")
     assert PeerReviewAction.objects.get(pk=carried.carried_from_id).status == "done"
     req = services.peer_review_raise_support(
