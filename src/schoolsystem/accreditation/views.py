@@ -115,6 +115,19 @@ def register(request):
 # --- organisation and starting a proposal -------------------------------------------------------------------
 
 
+def _organisation_values(d: dict) -> dict:
+    """The organisation form's cleaned data as the organisation services take it."""
+    return {
+        "name": d["name"],
+        "org_type": d["org_type"],
+        "establishment": d["establishment_urn"],
+        "group": d["group_uid"],
+        "national_support_school": d["national_support_school"],
+        "denomination": d["denomination"],
+        "diocese": d["diocese"],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_new(request):
@@ -126,16 +139,7 @@ def organisation_new(request):
         d = form.cleaned_data
         try:
             with transaction.atomic():  # the organisation with its first member, or neither
-                org = services.organisation_create(
-                    name=d["name"],
-                    org_type=d["org_type"],
-                    establishment=d["establishment_urn"],
-                    group=d["group_uid"],
-                    national_support_school=d["national_support_school"],
-                    denomination=d["denomination"],
-                    diocese=d["diocese"],
-                    by=request.user,
-                )
+                org = services.organisation_create(**_organisation_values(d), by=request.user)
                 services.organisation_add_member(organisation=org, user=request.user, by=request.user)
             messages.success(request, f"{org.name} is registered.")
             return redirect("accreditation:home")
@@ -906,17 +910,7 @@ def organisation_edit(request, pk):
                 if adding_member:
                     services.organisation_add_member(organisation=org, user=d["username"], by=request.user)
                 else:
-                    services.organisation_update(
-                        organisation=org,
-                        by=request.user,
-                        name=d["name"],
-                        org_type=d["org_type"],
-                        establishment=d["establishment_urn"],
-                        group=d["group_uid"],
-                        national_support_school=d["national_support_school"],
-                        denomination=d["denomination"],
-                        diocese=d["diocese"],
-                    )
+                    services.organisation_update(organisation=org, by=request.user, **_organisation_values(d))
                 messages.success(request, "Organisation updated.")
                 return redirect("accreditation:organisation", pk=org.pk)
             except ApplicationError as exc:
