@@ -127,3 +127,10 @@ def test_the_support_directory_api_is_for_casework_roles_as_its_pages_are(
     officer = make_user("la_officer", scope_la=world.la_b)
     body = api(officer).get("/api/v1/support-offers/").json()
     assert [o["contact_email"] for o in body["results"]] == ["jo@example.org"]
+
+
+def test_a_partnership_leaders_registry_lists_default_to_its_members_as_the_pages_do(world, make_user, api):
+    """Registry data is public: a partnership's leader lists its member schools, though they open no casework."""
+    leader = make_user("trust_leader", scope_group=world.pb)
+    body = api(leader).get("/api/v1/establishments/").json()
+    assert [e["urn"] for e in body["results"]] == [world.b1.urn]

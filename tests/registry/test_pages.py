@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,6 +318,31 @@ def test_isolated_schools_list_and_csv(client, la_officer):
     assert [s.urn for s in response.context["page"].object_list] == [125004, 125005, 125007]
     rows = csv_rows(client.get(reverse("registry:isolated"), {"format": "csv"}))
     assert [r[0] for r in rows[1:]] == ["125004", "125005", "125007"]
+
+
+def test_the_isolated_list_and_the_network_analysis_agree_on_every_kind_of_tie(system):
+    """The list is one query; the overview's count comes from `engines.network`. The same schools for each case:
+    a tie only to a closed group, a tie that ended, a live partnership, a proposed-to-close school, a closed
+    school and an independent school with no tie."""
+    from schoolsystem.registry import selectors
+
+    surrey = system["surrey"]
+    closed_group = Group.objects.create(name="Old Federation", group_type="federation", status="closed")
+    partnership = Group.objects.create(name="Heads Network", group_type="collaborative_partnership")
+    only_closed = school(surrey, 125101, "Tied Only To A Closed Group")
+    ended = school(surrey, 125102, "Left Its Trust")
+    partner = school(surrey, 125103, "Partnership Member")
+    closing = school(surrey, 125104, "Proposed To Close", status="proposed_to_close")
+    school(surrey, 125105, "Closed School", status="closed")
+    school(surrey, 125106, "Independent", state_funded=False, type_group="Independent schools")
+    Membership.objects.create(establishment=only_closed, group=closed_group)
+    Membership.objects.create(establishment=ended, group=partnership, left_on=date(2020, 7, 31))
+    Membership.objects.create(establishment=partner, group=partnership)
+    area = selectors.Area("la", surrey.name, Q(la_id=surrey.pk), la=surrey)
+    listed = [e.urn for e in selectors.isolated_schools(area)]
+    assert sorted(listed) == list(selectors.network_analysis(area).isolated)
+    assert {only_closed.urn, ended.urn, closing.urn} <= set(listed) and partner.urn not in listed
+    assert not {125105, 125106} & set(listed)
 
 
 def test_isolated_list_follows_the_area(client, la_officer):

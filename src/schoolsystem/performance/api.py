@@ -58,7 +58,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 class RiskResultSerializer(serializers.ModelSerializer):
     urn = serializers.IntegerField(source="establishment.urn")
     name = serializers.CharField(source="establishment.name")
-    rule_set_version = serializers.IntegerField(source="rule_set.version")
+    rule_set_version = serializers.IntegerField()  # annotated by the selector (one query for every row)
 
     class Meta:
         model = RiskResult

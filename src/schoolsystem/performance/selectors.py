@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
 from schoolsystem.accounts.scope import can_see_casework, establishment_q, is_national
@@ -431,11 +431,14 @@ def at_risk_for_user(
         return RiskResult.objects.none()
     qs = (
         RiskResult.objects.filter(establishment_q(user, "establishment__"), rule_set=rule_set)
-        .select_related("establishment", "establishment__la", "rule_set")
+        .select_related("establishment", "establishment__la")
         .annotate(
+            # The rule set's version, not the rule set: selecting it decoded its thresholds on every row (17,000
+            # times for England's CSV).
+            rule_set_version=F("rule_set__version"),
             monitored=Exists(
                 Monitoring.objects.filter(establishment=OuterRef("establishment_id"), ended_on__isnull=True)
-            )
+            ),
         )
     )
     if concern == "any":
@@ -559,7 +562,7 @@ def scorecards_for_user(user) -> dict[str, list]:
     scope (a trust leader's own trust; an officer's area). A user with no area (national staff, accreditation
     roles, the public) is offered every local authority and finds a trust from its page. Two queries at most."""
     from schoolsystem.registry.constants import TRUST_GROUP_TYPES, GroupType
-    from schoolsystem.registry.models import Group, LocalAuthority
+    from schoolsystem.registry.models import Group, LocalAuthority, Membership
 
     trust_types = (*TRUST_GROUP_TYPES, GroupType.FEDERATION)  # federations have scorecards too
     if is_national(user) or not can_see_casework(user):
@@ -570,13 +573,10 @@ def scorecards_for_user(user) -> dict[str, list]:
     if user.role == Role.TRUST_LEADER and user.scope_group_id:
         trusts = Group.objects.filter(pk=user.scope_group_id)
     else:
-        trusts = (
-            Group.objects.filter(
-                group_type__in=trust_types,
-                memberships__establishment__in=schools,
-                memberships__left_on__isnull=True,
-            )
-            .distinct()
-            .order_by("name")
+        # From the area's current memberships to their groups: the join from groups to memberships to the area's
+        # schools took 4 s for a region of 4,000 schools on SQLite (found at national scale); this takes 0.01 s.
+        current = Membership.objects.filter(establishment__in=schools, left_on__isnull=True)
+        trusts = Group.objects.filter(group_type__in=trust_types, pk__in=current.values("group_id")).order_by(
+            "name"
         )
     return {"las": list(las), "trusts": list(trusts)}

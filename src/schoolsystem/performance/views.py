@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from schoolsystem.accounts.constants import Role
 from schoolsystem.accounts.scope import can_see_casework, is_national, schools_in_scope_words
 from schoolsystem.core.errors import ApplicationError, NotFound, PermissionDenied
+from schoolsystem.core.exports import csv_response
 from schoolsystem.performance import reportcard as rc
 from schoolsystem.performance import scorecard as sc
 from schoolsystem.performance import selectors, services
@@ -92,6 +93,32 @@ def home(request):
     )
 
 
+AT_RISK_CSV_HEADER = [
+    "URN",
+    "School",
+    "LA",
+    "Type",
+    "Phase",
+    "Concern",
+    "Major flags",
+    "Minor flags",
+    "Monitored",
+    "Reasons",
+]
+
+
+def _at_risk_rows(results) -> Iterator[list]:
+    """The CSV rows of the risk screen's results, streamed, with only the columns they show: whole results and
+    schools took 3 s for England's 17,000 rows (found at national scale)."""
+    fields = ["concern", "majors", "minors", "flags", "establishment__urn", "establishment__name"]
+    fields += ["establishment__la__name", "establishment__type_name", "establishment__phase"]
+    for r in results.only(*fields).iterator(chunk_size=2000):
+        e = r.establishment
+        reasons = "; ".join(f"{f['label']}: {f['reason']}" for f in r.flags if f["flag"] != "none")
+        monitored = "yes" if r.monitored else ""
+        yield [e.urn, e.name, e.la.name, e.type_name, e.phase, r.get_concern_display(), r.majors, r.minors, monitored, reasons]  # fmt: skip
+
+
 @login_required
 def at_risk(request):
     form = AtRiskFilterForm(request.GET or None)
@@ -104,41 +131,11 @@ def at_risk(request):
     except PermissionDenied as exc:
         return _deny(exc)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="schools-at-risk.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "URN",
-                "School",
-                "LA",
-                "Type",
-                "Phase",
-                "Concern",
-                "Major flags",
-                "Minor flags",
-                "Monitored",
-                "Reasons",
-            ]
+        return csv_response(
+            "schools-at-risk.csv",
+            header=AT_RISK_CSV_HEADER,
+            rows=_at_risk_rows(results),
         )
-        for r in results:
-            e = r.establishment
-            reasons = "; ".join(f"{f['label']}: {f['reason']}" for f in r.flags if f["flag"] != "none")
-            writer.writerow(
-                [
-                    e.urn,
-                    e.name,
-                    e.la.name,
-                    e.type_name,
-                    e.phase,
-                    r.get_concern_display(),
-                    r.majors,
-                    r.minors,
-                    "yes" if r.monitored else "",
-                    reasons,
-                ]
-            )
-        return response
     page = paginate(request, results, per_page=50)
     rows = list(page.object_list)
     cases = _open_cases(request.user, (r.establishment.urn for r in rows))

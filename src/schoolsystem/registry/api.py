@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from schoolsystem.accounts.constants import Role
-from schoolsystem.accounts.scope import establishment_q
+from schoolsystem.accounts.scope import establishment_q, members_q
 from schoolsystem.core.api import (
     AuditEventSerializer,
     AuditHistoryPageSerializer,
@@ -65,7 +65,10 @@ def default_area_q(user, prefix: str = "") -> Q:
     if user.role == Role.SCHOOL_LEADER and user.scope_establishment_id:
         la_id = Establishment.objects.filter(pk=user.scope_establishment_id).values("la_id")
         return Q(**{f"{prefix}la_id__in": la_id})
-    if user.role in {Role.LA_OFFICER, Role.REGIONAL_OFFICER, Role.TRUST_LEADER}:
+    if user.role == Role.TRUST_LEADER and user.scope_group_id:
+        # Registry data is public: a partnership's leader lists its members, as on the pages (ADR 0098).
+        return members_q(user.scope_group_id, prefix)
+    if user.role in {Role.LA_OFFICER, Role.REGIONAL_OFFICER}:
         return establishment_q(user, prefix)
     return Q()
 
@@ -334,7 +337,9 @@ class EstablishmentFilters(serializers.Serializer):
 
 
 class GroupFilters(serializers.Serializer):
-    la = serializers.CharField(required=False, help_text="LA code of the group (its lead LA)")
+    la = serializers.CharField(
+        required=False, help_text="LA code of the group (its lead LA), or 'all' (every group)"
+    )
     type = serializers.ChoiceField(choices=GroupType.choices, required=False)
     formal = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="true: GIAS groups; false: partnerships"
@@ -581,7 +586,7 @@ class GroupViewSet(
         if self.action != "list":
             return qs
         f = query_params(GroupFilters, self.request)
-        if "la" in f:
+        if f.get("la") and f["la"] != ALL:  # 'all', as on every other list: England
             qs = qs.filter(la__code=f["la"])
         if "type" in f:
             qs = qs.filter(group_type=f["type"])

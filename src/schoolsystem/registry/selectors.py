@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from schoolsystem.accounts import scope
 from schoolsystem.accounts.constants import OFFICER_ROLES, Role
@@ -199,9 +199,19 @@ def network_analysis(area: Area, *, on: date | None = None) -> network.NetworkAn
 
 
 def isolated_schools(area: Area) -> QuerySet[Establishment]:
-    """Open state-funded establishments of the area with no live tie (engines.network), by name."""
-    urns = network_analysis(area).isolated
-    return Establishment.objects.filter(urn__in=urns).select_related("la").order_by("name", "urn")
+    """Open state-funded establishments of the area with no live tie, by name: `engines.network`'s rule (a current
+    membership of a group that is not closed) as one query. Running the network analysis for every page of the
+    list took over a second at national scale; a test holds the two to the same schools."""
+    live_tie = Membership.objects.filter(establishment=OuterRef("pk"), left_on__isnull=True).exclude(
+        group__status=GroupStatus.CLOSED
+    )
+    return (
+        area.establishments()
+        .filter(status__in=OPEN_STATUSES, state_funded=True)
+        .exclude(Exists(live_tie))
+        .select_related("la")
+        .order_by("name", "urn")
+    )
 
 
 # --------------------------------------------------------------------------------------------------------- search

@@ -2,6 +2,7 @@
 
 import secrets
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -22,6 +23,7 @@ from schoolsystem.core.exports import csv_response
 from schoolsystem.core.imports import PIPELINES, ImportFailed
 from schoolsystem.core.pages import page, posted, submit
 from schoolsystem.registry import forms, home, selectors, services
+from schoolsystem.registry.constants import EstablishmentStatus
 from schoolsystem.registry.forms import SchoolSearchForm
 from schoolsystem.registry.maps import svg_map
 from schoolsystem.registry.models import Establishment
@@ -46,23 +48,34 @@ SCHOOL_CSV_HEADER = [
 ]
 
 
-def _school_row(s) -> list:
-    return [
-        s.urn,
-        s.name,
-        s.la.code,
-        s.la.name,
-        s.type_name,
-        s.type_group,
-        s.phase,
-        s.get_status_display(),
-        s.ofsted_rating,
-        s.ofsted_last_inspection,
-        s.district,
-        s.postcode,
-        s.pupils,
-        s.capacity,
-    ]
+# The CSV's columns, read as values: building a whole Establishment (50 columns and its LA) for each of England's
+# 32,000 rows took most of the export's 3 s (found at national scale).
+SCHOOL_CSV_FIELDS = (
+    "urn",
+    "name",
+    "la__code",
+    "la__name",
+    "type_name",
+    "type_group",
+    "phase",
+    "status",
+    "ofsted_rating",
+    "ofsted_last_inspection",
+    "district",
+    "postcode",
+    "pupils",
+    "capacity",
+)
+_STATUS = SCHOOL_CSV_FIELDS.index("status")
+
+
+def _school_rows(schools) -> Iterator[list]:
+    """The CSV rows of `schools` (a queryset), streamed, with each status in words."""
+    labels = dict(EstablishmentStatus.choices)
+    for values in schools.values_list(*SCHOOL_CSV_FIELDS).iterator(chunk_size=2000):
+        row = list(values)
+        row[_STATUS] = labels.get(row[_STATUS], row[_STATUS])
+        yield row
 
 
 def not_found_as_404(view):
@@ -151,7 +164,7 @@ def school_search(request):
         return csv_response(
             _csv_name("schools", area.label, filters=form.filters()),
             header=SCHOOL_CSV_HEADER,
-            rows=(_school_row(s) for s in results.iterator(chunk_size=2000)),
+            rows=_school_rows(results),
         )
     page = paginate(request, results)
     params = request.GET.copy()
@@ -255,7 +268,7 @@ def isolated_schools(request):
         return csv_response(
             _csv_name("isolated-schools", area.label),
             header=SCHOOL_CSV_HEADER,
-            rows=(_school_row(s) for s in schools.iterator(chunk_size=2000)),
+            rows=_school_rows(schools),
         )
     page = paginate(request, schools, per_page=50)
     params = request.GET.copy()
