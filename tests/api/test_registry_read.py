@@ -122,7 +122,10 @@ def test_group_detail_lists_members_over_time(world, api, make_user):
         ("formal=false", ["Ashford Teaching School Alliance", "Camden Schools Partnership"]),
         ("la=202", ["Camden Schools Partnership"]),
         # 'all' is England here as on every list (it was read as an LA code and found nothing).
-        ("la=all", ["Ashford Teaching School Alliance", "Camden Schools Partnership", "Surrey Learning Trust"]),
+        (
+            "la=all",
+            ["Ashford Teaching School Alliance", "Camden Schools Partnership", "Surrey Learning Trust"],
+        ),
         ("type=mat", ["Surrey Learning Trust"]),
         ("q=5001", ["Surrey Learning Trust"]),
         ("urn=100001", ["Camden Schools Partnership"]),
