@@ -92,14 +92,12 @@ def install() -> None:
 
     def audited_save_formset(self, request, form, formset, change):
         """An inline's rows: each added, changed or deleted row is its own event, with its before and after."""
-        stored = {
-            f.instance.pk: _state(f.instance)
-            for f in formset.initial_forms
-            if f.instance.pk is not None and f.has_changed()
-        }
-        if stored:  # the rows as stored, not as the form has already changed them in memory
-            model = formset.model
-            stored = {o.pk: _state(o) for o in model._default_manager.filter(pk__in=list(stored))}
+        # The changed rows as stored (the forms have already changed their instances in memory): one query.
+        changed = [
+            f.instance.pk for f in formset.initial_forms if f.instance.pk is not None and f.has_changed()
+        ]
+        rows = formset.model._default_manager.filter(pk__in=changed) if changed else []
+        stored = {o.pk: _state(o) for o in rows}
         for f in formset.initial_forms:  # before they go: a deleted row has no pk afterwards
             if f.instance.pk is not None and formset.can_delete and formset._should_delete_form(f):
                 _deleted(f.instance, request.user)

@@ -135,6 +135,8 @@ def trust_home(user, *, today: date | None = None) -> TrustHome:
     if user.role != Role.TRUST_LEADER or not user.scope_group_id:
         raise PermissionDenied("This page is for trust leaders: it shows their own trust.")
     group = Group.objects.select_related("la").get(pk=user.scope_group_id)
+    if not group.is_formal:  # a partnership opens no casework (ADR 0098): nothing to look up
+        return TrustHome(group, [], OpenItems(cases=[], requests=[], tasks=[]))
     schools = list(trust_schools(user))
     for s in schools:  # labels in words for the page, not codes
         s.concern_label = ConcernLevel(s.concern).label if s.concern else ""
