@@ -77,3 +77,47 @@ def test_signed_in_responses_are_not_cached_public_ones_may_be(client, make_user
     )
     api = APIClient(HTTP_AUTHORIZATION=f"Token {token['token']}").get("/api/v1/me/")
     assert api.status_code == 200 and "no-store" in api["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [
+        (0, "203.0.113.7", "10.0.0.1"),  # no proxies configured: the header is the client's claim, ignored
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "198.51.100.1, 203.0.113.7", "203.0.113.7"),  # left of ours: spoofed by the client, ignored
+        (2, "198.51.100.1, 203.0.113.7, 192.0.2.5", "203.0.113.7"),
+        (1, " 2001:db8::1 ", "2001:db8::1"),
+        (2, "203.0.113.7", "10.0.0.1"),  # fewer hops than proxies: not set up as configured
+        (1, "", "10.0.0.1"),
+        (1, "unknown", "10.0.0.1"),
+        (1, "203.0.113.7, not-an-address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(rf, settings, trusted, forwarded, expected):
+    from schoolsystem.accounts.views import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = trusted
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_behind_a_proxy_one_spraying_client_does_not_lock_out_the_others(db, make_user, settings):
+    settings.LOGIN_IP_FAILURE_LIMIT = 8
+    settings.TRUSTED_PROXY_COUNT = 1
+    victim = make_user("public")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request reaches the app from the proxy
+    sprayer = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for n in range(8):
+        sprayer.post("/accounts/sign-in/", {"username": f"guess-{n}", "password": "nope"})
+    # The sprayer cannot escape its lock by claiming another address: only the proxy's entry counts.
+    disguised = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.66")
+    response = disguised.post("/accounts/sign-in/", {"username": victim.username, "password": PASSWORD})
+    assert response.status_code == 200 and LOCKED in response.content.decode()
+    colleague = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.20")
+    signed_in = colleague.post("/accounts/sign-in/", {"username": victim.username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    api = APIClient(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert (
+        api.post("/api/v1/auth/token/", {"username": victim.username, "password": PASSWORD}).status_code
+        == 429
+    )

@@ -1,4 +1,7 @@
+import ipaddress
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
@@ -12,7 +15,22 @@ from schoolsystem.accounts.home import home_url
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The address the sign-in lockout counts: the socket's, or behind `TRUSTED_PROXY_COUNT` proxies the address
+    the outermost of them saw (Werkzeug's ProxyFix reads the header the same way). Each proxy appends the address
+    it was called from, so only the last N entries are ours; anything left of them is whatever the client sent. A
+    header with fewer entries, or a value that is not an address, means a proxy is not set up as configured: the
+    socket's address is used rather than trusting it."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < trusted:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-trusted]))
+    except ValueError:
+        return remote
 
 
 class ThrottledMixin:

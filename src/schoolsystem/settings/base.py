@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from schoolsystem.core.api_areas import TAGS as API_TAGS
-from schoolsystem.settings.env import REPO_ROOT, database_config, env_bool, env_list, env_str
+from schoolsystem.settings.env import DEPLOY_ROOT, database_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[1]
-VAR_DIR = Path(env_str("SCHOOLSYSTEM_VAR_DIR", str(REPO_ROOT / "var")))
+VAR_DIR = Path(env_str("SCHOOLSYSTEM_VAR_DIR", str(DEPLOY_ROOT / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef")
 DEBUG = env_bool("DEBUG", False)
@@ -94,7 +94,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-NODE_MODULES = REPO_ROOT / "node_modules"
+NODE_MODULES = Path(env_str("SCHOOLSYSTEM_NODE_MODULES", str(DEPLOY_ROOT / "node_modules")))
 # GOV.UK Frontend comes from npm (see docs/decisions/0002-govuk-frontend-from-npm.md). Its CSS asks for
 # fonts and images at /assets/..., so WhiteNoise serves the package's dist/govuk folder at the site root too.
 GOVUK_FRONTEND_DIST = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"
@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 LOGIN_IP_FAILURE_LIMIT = 50  # failures from one address across any usernames in the window
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the header is ignored and the socket's
+# address is the client's. N: the client is the Nth address from the right, the one the outermost of our proxies
+# saw (addresses further left are the client's own claim). See accounts.views.client_ip.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -6,6 +6,10 @@ from pathlib import Path
 import dj_database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+# Where var/ and node_modules/ are looked for: the checkout when the package runs from one (./run, an editable
+# install), else the working directory. A wheel installed into site-packages has no checkout beside it, and a
+# deployment's data and npm packages do not belong in site-packages (ADR 0101).
+DEPLOY_ROOT = REPO_ROOT if (REPO_ROOT / "pyproject.toml").exists() else Path.cwd()
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -10,6 +10,14 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
 
+# Every page links GOV.UK Frontend's CSS and JavaScript: without the npm package the manifest storage answers
+# every page with a server error. Say so at start-up instead.
+if not GOVUK_FRONTEND_DIST.exists():  # noqa: F405
+    raise ImproperlyConfigured(
+        f"GOV.UK Frontend not found at {GOVUK_FRONTEND_DIST}: run `npm ci` where package.json is and set "  # noqa: F405
+        "SCHOOLSYSTEM_NODE_MODULES to its node_modules folder."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
