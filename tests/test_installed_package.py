@@ -39,22 +39,28 @@ def _django(site: Path, cwd: Path, *args: str, **env: str) -> subprocess.Complet
     )
 
 
+def _paths(site: Path, cwd: Path, settings: str = "production", **env: str) -> list[str]:
+    """NODE_MODULES, VAR_DIR and whether GOV.UK Frontend is there, as the settings see them."""
+    result = _django(
+        site,
+        cwd,
+        "shell",
+        "--no-imports",
+        "-c",
+        PRINT_PATHS,
+        DJANGO_SETTINGS_MODULE=f"schoolsystem.settings.{settings}",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
 def test_an_installed_package_finds_node_modules_and_var_in_the_working_directory(tmp_path):
     site = _installed(tmp_path)
     deploy = tmp_path / "deploy"
     deploy.mkdir()
     (deploy / "node_modules").symlink_to(REPO / "node_modules")
-    result = _django(
-        site,
-        deploy,
-        "shell",
-        "--no-imports",
-        "-c",
-        PRINT_PATHS,
-        DJANGO_SETTINGS_MODULE="schoolsystem.settings.production",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(deploy / "node_modules"), str(deploy / "var"), "True"]
+    assert _paths(site, deploy) == [str(deploy / "node_modules"), str(deploy / "var"), "True"]
     check = _django(
         site,
         deploy,
@@ -71,19 +77,13 @@ def test_the_environment_names_node_modules_and_var_anywhere(tmp_path):
     site = _installed(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = _django(
+    paths = _paths(
         site,
         elsewhere,
-        "shell",
-        "--no-imports",
-        "-c",
-        PRINT_PATHS,
-        DJANGO_SETTINGS_MODULE="schoolsystem.settings.production",
         SCHOOLSYSTEM_NODE_MODULES=str(REPO / "node_modules"),
         SCHOOLSYSTEM_VAR_DIR=str(tmp_path / "data"),
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(REPO / "node_modules"), str(tmp_path / "data"), "True"]
+    assert paths == [str(REPO / "node_modules"), str(tmp_path / "data"), "True"]
 
 
 def test_production_refuses_to_start_without_govuk_frontend(tmp_path):
@@ -95,14 +95,4 @@ def test_production_refuses_to_start_without_govuk_frontend(tmp_path):
 
 
 def test_a_checkout_keeps_var_and_node_modules_beside_src(tmp_path):
-    result = _django(
-        REPO / "src",
-        tmp_path,
-        "shell",
-        "--no-imports",
-        "-c",
-        PRINT_PATHS,
-        DJANGO_SETTINGS_MODULE="schoolsystem.settings.dev",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(REPO / "node_modules"), str(REPO / "var"), "True"]
+    assert _paths(REPO / "src", tmp_path, "dev") == [str(REPO / "node_modules"), str(REPO / "var"), "True"]
