@@ -96,3 +96,15 @@ def test_production_refuses_to_start_without_govuk_frontend(tmp_path):
 
 def test_a_checkout_keeps_var_and_node_modules_beside_src(tmp_path):
     assert _paths(REPO / "src", tmp_path, "dev") == [str(REPO / "node_modules"), str(REPO / "var"), "True"]
+
+
+def test_a_setting_that_is_not_a_number_is_named_at_start_up(tmp_path):
+    result = _django(
+        REPO / "src",
+        tmp_path,
+        "check",
+        DJANGO_SETTINGS_MODULE="schoolsystem.settings.dev",
+        TRUSTED_PROXY_COUNT="one",
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be a whole number (0 or more), not 'one'." in result.stderr

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # Where var/ and node_modules/ are looked for: the checkout when the package runs from one (./run, an editable
@@ -24,8 +25,13 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
+    """A whole number >= 0 from the environment; a bad value stops start-up naming the variable."""
     value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
+    if value in (None, ""):
+        return default
+    if not value.strip().isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
